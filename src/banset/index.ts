@@ -1,0 +1,4 @@
+export * from './address.js';
+export * from './banset.js';
+export * from './diff.js';
+export * from './policy.js';

@@ -1,0 +1,88 @@
+/**
+ * The error hierarchy. Every error the tool raises on purpose is an ExporterError, so the CLI can
+ * tell an expected failure (print the message, exit with its code) from a bug (print the stack).
+ * Messages start with the component in brackets and never carry a secret.
+ */
+export class ExporterError extends Error {
+  /** Process exit code the CLI uses when this error ends a command. */
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Raised when a string is not a strict IPv4/IPv6 address or CIDR (see banset/address.ts). */
+export class InvalidAddressError extends ExporterError {
+  constructor(readonly input: string, readonly reason: string) {
+    super(`[address] ${JSON.stringify(truncate(input, 80))}: ${reason}`);
+  }
+}
+
+/** Raised when the configuration file or environment is unusable; `problems` are `path: message` lines. */
+export class ConfigError extends ExporterError {
+  override readonly exitCode = 2;
+  constructor(readonly source: string, readonly problems: string[]) {
+    super(`[config] ${source}: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+/** Raised when APIBAN answers with something other than a page, "caught up" or a check result. */
+export class ApibanError extends ExporterError {
+  override readonly exitCode = 3;
+  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
+    super(`[apiban] ${message}`, options);
+  }
+}
+
+/** Raised on HTTP 403: the key is missing, wrong or revoked. Retrying will not help. */
+export class ApibanUnauthorizedError extends ApibanError {}
+
+/** Raised on HTTP 429 when the caller asked not to wait out the window. */
+export class ApibanRateLimitError extends ApibanError {}
+
+/** Raised when APIBAN's body cannot be parsed or has the wrong shape. */
+export class ApibanMalformedError extends ApibanError {}
+
+/** Raised when the persistent state cannot be read, written or locked. */
+export class StateError extends ExporterError {
+  override readonly exitCode = 4;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`[state] ${message}`, options);
+  }
+}
+
+/**
+ * Raised when a set would be published or pushed although it is empty or shrank more than the
+ * configured ratio; the caller must pass --allow-empty / --force to override.
+ */
+export class PublishRefusedError extends ExporterError {
+  override readonly exitCode = 5;
+  constructor(message: string) {
+    super(`[guard] ${message}`);
+  }
+}
+
+/** Raised when a writer's output would exceed the device limit it declares (never a silent cut). */
+export class TargetLimitError extends ExporterError {
+  constructor(readonly target: string, readonly entries: number, readonly limit: number) {
+    super(`[${target}] ${entries} entries exceed the device limit of ${limit}`);
+  }
+}
+
+/** Raised when a device rejects a command, drops the session or times out during a push. */
+export class DeviceError extends ExporterError {
+  override readonly exitCode = 6;
+  constructor(
+    readonly device: string,
+    readonly command: string | undefined,
+    readonly output: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`[${device}] ${command === undefined ? '' : `${JSON.stringify(command)} rejected: `}${truncate(output.trim(), 400)}`, options);
+  }
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
