@@ -1,0 +1,6 @@
+/** The commands, one file each; adding one is a file plus a line here. */
+import type { Command } from 'commander';
+import { register as registerTargets } from './targets.js';
+import { register as registerConfig } from './config.js';
+
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTargets, registerConfig];

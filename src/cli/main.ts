@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * The command line. Each command lives in its own file and registers itself here; exit codes
+ * come from the error classes (README "Exit codes").
+ */
+import { Command, Option } from 'commander';
+import { ExporterError } from '../errors.js';
+import { COMMANDS } from './commands.js';
+
+export function buildProgram(): Command {
+  const program = new Command('apiban-exporter')
+    .description('Put the APIBAN blocklist of SIP attackers on your firewalls')
+    .option('-c, --config <file>', 'configuration file (YAML or JSON); default: built-in defaults + APIBAN_* variables')
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']))
+    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof ExporterError) {
+      process.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 64;
+    process.stderr.write(`internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 70;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,91 @@
+/**
+ * Loading: read YAML or JSON, expand `${VAR}` (a missing variable is an error, never an empty
+ * string), apply the APIBAN_* environment overrides, validate, and render every problem as a
+ * `path: message` line.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { configSchema, type Config } from './schema.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LoadedConfig {
+  config: Config;
+  /** Where it came from, for messages: a path or "defaults". */
+  source: string;
+  /** Absolute state directory after defaults and overrides. */
+  stateDir: string;
+}
+
+export function loadConfig(path: string | undefined, env: Env = process.env): LoadedConfig {
+  const source = path ?? 'defaults';
+  const raw = path === undefined ? {} : readConfigFile(path);
+  const problems: string[] = [];
+  const expanded = expandEnv(raw, env, [], problems);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  const withOverrides = applyEnvOverrides(expanded, env);
+  const result = configSchema.safeParse(withOverrides);
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
+  return { config: result.data, source, stateDir: resolveStateDir(result.data, env) };
+}
+
+function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  try {
+    const value = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    return value ?? {};
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : 'syntax';
+    throw new ConfigError(path, [`${where}: ${(error as Error).message.split('\n')[0]}`]);
+  }
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Replaces `${NAME}` in every string; `$${` escapes a literal `${`. */
+export function expandEnv(value: unknown, env: Env, path: (string | number)[], problems: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.split('$${').map((part) => part.replace(ENV_REF, (_, name: string) => {
+      const found = env[name];
+      if (found === undefined) problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
+      return found ?? '';
+    })).join('${');
+  }
+  if (Array.isArray(value)) return value.map((item, i) => expandEnv(item, env, [...path, i], problems));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems)]));
+  }
+  return value;
+}
+
+function applyEnvOverrides(raw: unknown, env: Env): unknown {
+  const config = { ...(raw as Record<string, unknown>) };
+  const apiban = { ...((config.apiban as Record<string, unknown> | undefined) ?? {}) };
+  if (env.APIBAN_KEY) apiban.key = env.APIBAN_KEY;
+  if (env.APIBAN_BASE_URL) apiban.baseUrl = env.APIBAN_BASE_URL;
+  config.apiban = apiban;
+  if (env.APIBAN_STATE_DIR) config.state = { ...((config.state as object | undefined) ?? {}), dir: env.APIBAN_STATE_DIR };
+  return config;
+}
+
+function resolveStateDir(config: Config, env: Env): string {
+  if (config.state.dir) return config.state.dir;
+  return env.XDG_STATE_HOME ? join(env.XDG_STATE_HOME, 'apiban-exporter') : 'state';
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
+}

@@ -1,0 +1,26 @@
+/** Paths that hold wherever the tests were compiled to (dist/ or a private .build/<name>/). */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The compiled tree's root (the folder holding src/, targets/, test/). */
+export const BUILD_ROOT = join(here, '..', '..');
+
+/** The repository root (holds package.json and fixtures/). */
+export const REPO_ROOT = findUp(BUILD_ROOT) ?? process.cwd();
+
+/** The compiled CLI entry point, for tests that run the tool as a child process. */
+export const CLI = join(BUILD_ROOT, 'src', 'cli', 'main.js');
+
+export function fixture(...parts: string[]): string {
+  return join(REPO_ROOT, 'fixtures', ...parts);
+}
+
+function findUp(start: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'fixtures'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
