@@ -1,0 +1,70 @@
+/**
+ * The contract between the push job and one kind of device. The job (src/push/run.ts) owns the
+ * order of events for every driver alike: open, read what the device holds, diff, guard, then
+ * print the plan (--dry-run) or apply it, and close. A driver only knows how to talk to its
+ * device; formats come from the target writers (targets/), mechanics from src/push/ssh.ts.
+ */
+import type { ZodType } from 'zod';
+import type { BanSet } from '../banset/banset.js';
+import type { BanDiff } from '../banset/diff.js';
+import type { Logger } from '../log.js';
+
+export interface DriverContext {
+  log: Logger;
+  /** Aborted when the per-device timeout fires or the job is stopped. */
+  signal: AbortSignal;
+  /** --accept-new-host-key: trust and record an unknown host key (never a changed one). */
+  acceptNewHostKey: boolean;
+}
+
+export interface DeviceSession {
+  /** The prefixes the managed list(s) hold now. */
+  read(): Promise<BanSet>;
+  /** The exact commands or API calls `apply` would send for this diff, for --dry-run and logs. */
+  plan(diff: BanDiff, wanted: BanSet): string[];
+  /**
+   * Makes the device hold `wanted`. Throws DeviceError on the first rejected command, after
+   * undoing what can be undone (Junos discards the candidate; Cisco reports the lines applied).
+   * Returns the number of configuration commands (or API calls) actually sent.
+   */
+  apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number }>;
+  close(): Promise<void>;
+}
+
+export interface DeviceDriver<S = unknown> {
+  /** kebab-case; the `driver:` value in a device's config. */
+  readonly name: string;
+  readonly summary: string;
+  /** Driver-specific settings of a device entry (list names, paths, API base URL ...), with defaults. */
+  readonly settings: ZodType<S>;
+  /** Address families the device's list takes. */
+  readonly families: 'v4' | 'v6' | 'both';
+  open(device: DeviceTarget<S>, context: DriverContext): Promise<DeviceSession>;
+}
+
+/** What a driver receives about one device: the common fields plus its validated settings. */
+export interface DeviceTarget<S> {
+  name: string;
+  host: string;
+  port?: number;
+  settings: S;
+  credentials: DeviceCredentials;
+  hostKey: { fingerprints: string[]; knownHostsFile?: string };
+  timeoutMs: number;
+}
+
+/** Resolved secrets (already read from env or files); never logged. */
+export interface DeviceCredentials {
+  username?: string;
+  password?: string;
+  privateKey?: Buffer;
+  passphrase?: string;
+  agent?: string;
+  enablePassword?: string;
+  /** HTTP API drivers: key/secret or bearer token. */
+  apiKey?: string;
+  apiSecret?: string;
+  caFile?: string;
+}
+
+export type AnyDeviceDriver = DeviceDriver<any>;
