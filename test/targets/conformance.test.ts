@@ -1,0 +1,110 @@
+/**
+ * The suite every registered writer passes: golden output per case, determinism, the empty set,
+ * the family policy, strict options, device limits, and hostile input that never reaches output.
+ * Run with UPDATE_GOLDEN=1 to (re)write fixtures/golden/<name>/<case>.txt, then read the diff.
+ * A writer whose options need values (a URL, say) keeps them in fixtures/golden/<name>/options.json.
+ */
+import { expect } from 'chai';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatPrefix, parsePrefix } from '../../src/banset/address.js';
+import { createBanSet, type BanSet } from '../../src/banset/banset.js';
+import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../../src/banset/policy.js';
+import { TargetLimitError } from '../../src/errors.js';
+import type { OutputShape } from '../../src/writers/render.js';
+import { renderOutput } from '../../src/writers/render.js';
+import { TARGETS } from '../../targets/index.js';
+import { fixture, REPO_ROOT } from '../helpers/paths.js';
+
+const set = (...entries: string[]) => createBanSet(entries.map(parsePrefix));
+const SMALL_V4 = ['192.0.2.10', '198.51.100.0/24', '203.0.113.7', '192.0.2.77'];
+const SMALL_V6 = ['2001:db8::1', '2001:db8:1::/48', '2001:db8:ffff::abcd'];
+
+/** Strings a hostile feed might send; none may appear in any output. */
+const HOSTILE = [
+  '192.0.2.1\nend', '192.0.2.2; reload', '192.0.2.3 ; reload', '192.0.2.4\r\nwrite erase', '$(reboot)',
+  '`id`', '192.0.2.5/24', 'no new bans', '192.0.2.6 #', '<script>', '"]}', '2001:db8::1%eth0', '192.0.2.7\u0000',
+];
+const HOSTILE_FRAGMENTS = ['reload', 'write erase', 'reboot', '`id`', '<script>', 'eth0', '\u0000', '\r'];
+
+export const CASES: Record<string, { bans: () => BanSet; shape?: OutputShape }> = {
+  empty: { bans: () => set() },
+  'v4-only': { bans: () => set(...SMALL_V4) },
+  'v6-only': { bans: () => set(...SMALL_V6) },
+  mixed: { bans: () => set(...SMALL_V4, ...SMALL_V6) },
+  aggregated: {
+    bans: () => set('192.0.2.0', '192.0.2.1', '192.0.2.2', '192.0.2.3', '198.51.100.128/25', '198.51.100.0/25', '2001:db8::', '2001:db8::1'),
+    shape: { aggregate: true },
+  },
+};
+
+function optionsFor(name: string): unknown {
+  const path = fixture('golden', name, 'options.json');
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+}
+
+describe('targets/conformance', () => {
+  it('registers every file in targets/ under its own file name', () => {
+    const files = readdirSync(join(REPO_ROOT, 'targets')).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
+    expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).to.deep.equal([...TARGETS.keys()].sort());
+  });
+
+  for (const writer of TARGETS.values()) {
+    describe(writer.name, () => {
+      const options = () => writer.options.parse(optionsFor(writer.name));
+
+      it('has a kebab-case name, a summary and an HTTP shape', () => {
+        expect(writer.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+        expect(writer.summary).to.be.a('string').and.not.match(/\n/);
+        expect(writer.http.extension).to.match(/^\.[a-z0-9.]+$/);
+        expect(writer.http.contentType).to.match(/^[a-z]+\/[a-z0-9.+-]+/);
+      });
+
+      it('rejects unknown options with a clear error', () => {
+        const result = writer.options.safeParse({ ...(optionsFor(writer.name) as object), noSuchOption: 1 });
+        expect(result.success).to.equal(false);
+      });
+
+      for (const [caseName, { bans, shape }] of Object.entries(CASES)) {
+        it(`matches fixtures/golden/${writer.name}/${caseName}.txt`, () => {
+          const body = renderOutput(writer, bans(), options(), shape);
+          const path = fixture('golden', writer.name, `${caseName}.txt`);
+          if (process.env.UPDATE_GOLDEN) {
+            mkdirSync(fixture('golden', writer.name), { recursive: true });
+            writeFileSync(path, body);
+          }
+          expect(existsSync(path), `missing golden ${path}; run with UPDATE_GOLDEN=1 and review it`).to.equal(true);
+          expect(body).to.equal(readFileSync(path, 'utf8'));
+        });
+      }
+
+      it('is deterministic whatever the input order', () => {
+        const a = renderOutput(writer, set(...SMALL_V4, ...SMALL_V6), options());
+        const b = renderOutput(writer, set(...[...SMALL_V6, ...SMALL_V4].reverse()), options());
+        expect(a).to.equal(b);
+        expect(a === '' || a.endsWith('\n'), 'output ends with a newline').to.equal(true);
+      });
+
+      it('renders no address of a family it does not take', () => {
+        const body = renderOutput(writer, set(...SMALL_V4, ...SMALL_V6), options());
+        const foreign = writer.families === 'v4' ? SMALL_V6 : writer.families === 'v6' ? SMALL_V4 : [];
+        for (const entry of foreign) expect(body).not.to.include(formatPrefix(parsePrefix(entry)));
+      });
+
+      it('never lets hostile feed strings reach the output', () => {
+        const { bans } = applyPolicy(parseEntries([...HOSTILE, '203.0.113.9'], 'hostile'), DEFAULT_POLICY);
+        expect(bans.size).to.equal(1);
+        const body = renderOutput(writer, bans, options());
+        for (const fragment of HOSTILE_FRAGMENTS) expect(body).not.to.include(fragment);
+      });
+
+      if (writer.maxEntries !== undefined && writer.maxEntries < 2_000_000) {
+        it(`refuses more than ${writer.maxEntries} entries instead of cutting the list`, () => {
+          const count = writer.maxEntries! + 1;
+          const big = createBanSet(Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })));
+          expect(() => renderOutput(writer, big, options())).to.throw(TargetLimitError);
+        });
+      }
+    });
+  }
+});
