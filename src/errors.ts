@@ -83,6 +83,17 @@ export class DeviceError extends ExporterError {
   }
 }
 
+/**
+ * Raised before any credential is sent when a device's SSH host key is not the pinned one, is
+ * unknown (without --accept-new-host-key), changed against known_hosts, or revoked.
+ * `fingerprint` is the presented key's SHA256 fingerprint, so the operator can check and pin it.
+ */
+export class HostKeyError extends DeviceError {
+  constructor(device: string, readonly fingerprint: string, reason: string) {
+    super(device, undefined, `host key ${fingerprint}: ${reason}`);
+  }
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
