@@ -1,0 +1,51 @@
+/**
+ * Test support for the driver tests: a device entry, a context, and `pushOnce`, a minimal
+ * stand-in for the push job's order of events (open, read, diff, plan or apply, close) so each
+ * driver is exercised exactly the way src/push/run.ts drives it.
+ */
+import { parsePrefix } from '../../../src/banset/address.js';
+import { createBanSet, type BanSet } from '../../../src/banset/banset.js';
+import { diffBanSets } from '../../../src/banset/diff.js';
+import { silentLogger } from '../../../src/log.js';
+import type { DeviceDriver, DeviceTarget, DriverContext } from '../../../src/push/driver.js';
+
+export function bans(...entries: string[]): BanSet {
+  return createBanSet(entries.map((e) => parsePrefix(e)));
+}
+
+export function deviceTarget<S>(driver: DeviceDriver<S>, fields: Omit<Partial<DeviceTarget<S>>, 'settings'> & { settings?: unknown }): DeviceTarget<S> {
+  return {
+    name: 'dev1',
+    host: '127.0.0.1',
+    credentials: {},
+    hostKey: { fingerprints: [] },
+    timeoutMs: 5000,
+    ...fields,
+    settings: driver.settings.parse(fields.settings ?? {}),
+  };
+}
+
+export function driverContext(timeoutMs = 5000): DriverContext {
+  return { log: silentLogger, signal: AbortSignal.timeout(timeoutMs), acceptNewHostKey: false };
+}
+
+export interface PushOutcome { before: BanSet; plan: string[]; sent: number }
+
+export async function pushOnce<S>(
+  driver: DeviceDriver<S>,
+  device: DeviceTarget<S>,
+  wanted: BanSet,
+  options: { dryRun?: boolean; context?: DriverContext } = {},
+): Promise<PushOutcome> {
+  const session = await driver.open(device, options.context ?? driverContext());
+  try {
+    const before = await session.read();
+    const diff = diffBanSets(before, wanted);
+    const plan = session.plan(diff, wanted);
+    if (options.dryRun || (diff.added.length === 0 && diff.removed.length === 0)) return { before, plan, sent: 0 };
+    const { sent } = await session.apply(diff, wanted);
+    return { before, plan, sent };
+  } finally {
+    await session.close();
+  }
+}
