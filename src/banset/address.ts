@@ -58,14 +58,25 @@ function parseLength(text: string, bits: number): number | string {
 
 /** Returns the address as an unsigned 32-bit number, or -1 when the text is not a strict dotted quad. */
 export function parseIPv4(text: string): number {
+  const key = parseIPv4Range(text, 0, text.length, false);
+  return key < 0 ? -1 : (key - 32) / 64;
+}
+
+/**
+ * The hot path for list files: parses `text[start, end)` as a strict IPv4 address or CIDR
+ * without allocating, and returns it packed as network * 64 + length, or -1 when it is anything
+ * else (IPv6, junk, host bits set: the caller then takes the slow path for the exact reason).
+ */
+export function parseIPv4Range(text: string, start: number, end: number, allowLength = true): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < text.length; i++) {
+  let i = start;
+  for (; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits === 1 && octet === 0) return -1; // leading zero
+      if (digits === 1 && octet === 0) return -1; // leading zero: some parsers read octal
       octet = octet * 10 + (c - 48);
       if (++digits > 3 || octet > 255) return -1;
     } else if (c === 46) {
@@ -74,11 +85,21 @@ export function parseIPv4(text: string): number {
       octet = 0;
       digits = 0;
     } else {
-      return -1;
+      break;
     }
   }
   if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + octet;
+  value = value * 256 + octet;
+  if (i === end) return value * 64 + 32;
+  if (!allowLength || text.charCodeAt(i) !== 47 /* / */ || i + 1 === end) return -1;
+  let length = 0;
+  for (let j = i + 1; j < end; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 48 || c > 57 || (j > i + 1 && length === 0) || j > i + 2) return -1;
+    length = length * 10 + (c - 48);
+  }
+  if (length > 32 || value % 2 ** (32 - length) !== 0) return -1;
+  return value * 64 + length;
 }
 
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;

@@ -3,10 +3,10 @@
  * transport and guard works on this one type. Order is numeric, IPv4 before IPv6, so output and
  * diffs are stable across runs and replicas.
  */
-import type { Family, Prefix, Prefix4, Prefix6 } from './address.js';
+import type { Prefix, Prefix6 } from './address.js';
 import { prefixRange4, prefixRange6 } from './address.js';
 import {
-  aggregateColumn, createColumn4, createColumn6, findCovering, subtractColumn,
+  aggregateColumn, createColumn4, createColumn6, findCovering, formatColumn, subtractColumn,
   type Column, type Column4, type Column6,
 } from './column.js';
 
@@ -15,13 +15,16 @@ export type FamilyFilter = 'v4' | 'v6' | 'both';
 export interface BanCounts { v4: number; v6: number; total: number }
 
 export class BanSet {
-  static readonly EMPTY = new BanSet(createColumn4([], []), createColumn6([], []));
+  static readonly EMPTY = new BanSet(createColumn4([]), createColumn6([]));
 
   private constructor(private readonly v4: Column4, private readonly v6: Column6) {}
 
-  /** @internal Used by createBanSet; callers build sets through that function. */
-  static fromColumns(v4: Column4, v6: Column6): BanSet {
-    return new BanSet(v4, v6);
+  /**
+   * @internal Builds a set from packed IPv4 keys (network * 64 + length) and IPv6 prefixes,
+   * skipping prefixes shorter than the given minimum lengths.
+   */
+  static fromPacked(v4Keys: ArrayLike<number>, v6: readonly Prefix6[], minLength = { v4: 0, v6: 0 }): BanSet {
+    return new BanSet(createColumn4(v4Keys, minLength.v4), createColumn6(v6, minLength.v6));
   }
 
   get size(): number {
@@ -48,6 +51,14 @@ export class BanSet {
     return [...this.prefixes(families)];
   }
 
+  /** Canonical text of every prefix in order (the fast path for list writers). */
+  format(families: FamilyFilter = 'both', explicitLength = false): string[] {
+    const lines: string[] = [];
+    if (families !== 'v6') formatColumn(this.v4, explicitLength, lines);
+    if (families !== 'v4') formatColumn(this.v6, explicitLength, lines);
+    return lines;
+  }
+
   only(families: FamilyFilter): BanSet {
     if (families === 'both') return this;
     return families === 'v4' ? new BanSet(this.v4, BanSet.EMPTY.v6) : new BanSet(BanSet.EMPTY.v4, this.v6);
@@ -60,33 +71,35 @@ export class BanSet {
 
   /** Removes every address in `allowed`; a ban that covers an allowed address is split around it. */
   subtract(allowed: Iterable<Prefix>): BanSet {
+    return this.subtractCounting(allowed).bans;
+  }
+
+  /** Like subtract, and counts the bans that were removed or split. */
+  subtractCounting(allowed: Iterable<Prefix>): { bans: BanSet; hits: number } {
     const holes4: [number, number][] = [];
     const holes6: [bigint, bigint][] = [];
     for (const p of allowed) {
       if (p.family === 4) holes4.push(prefixRange4(p));
       else holes6.push(prefixRange6(p));
     }
-    return new BanSet(subtractColumn(this.v4, holes4), subtractColumn(this.v6, holes6));
+    const v4 = subtractColumn(this.v4, holes4);
+    const v6 = subtractColumn(this.v6, holes6);
+    return { bans: new BanSet(v4.column, v6.column), hits: v4.hits + v6.hits };
   }
 
   /** The ban that covers `prefix` entirely, if any. */
   covering(prefix: Prefix): Prefix | undefined {
     if (prefix.family === 4) {
-      const [start, end] = prefixRange4(prefix);
-      return prefixAt(this.v4, findCovering(this.v4, start, end), 4) as Prefix4 | undefined;
+      const index = findCovering(this.v4, ...prefixRange4(prefix));
+      return index < 0 ? undefined : { family: 4, network: this.v4.networks[index], length: this.v4.lengths[index] };
     }
-    const [start, end] = prefixRange6(prefix);
-    return prefixAt(this.v6, findCovering(this.v6, start, end), 6) as Prefix6 | undefined;
+    const index = findCovering(this.v6, ...prefixRange6(prefix));
+    return index < 0 ? undefined : { family: 6, network: this.v6.networks[index], length: this.v6.lengths[index] };
   }
 
   equals(other: BanSet): boolean {
     return sameColumn(this.v4, other.v4) && sameColumn(this.v6, other.v6);
   }
-}
-
-function prefixAt(column: Column<number> | Column<bigint>, index: number, family: Family): Prefix | undefined {
-  if (index < 0) return undefined;
-  return { family, network: column.networks[index], length: column.lengths[index] } as Prefix;
 }
 
 function sameColumn<N extends number | bigint>(a: Column<N>, b: Column<N>): boolean {
@@ -104,14 +117,12 @@ export interface CreateBanSetOptions {
 
 /** Builds a normalized BanSet from prefixes in any order, with duplicates and covered entries removed. */
 export function createBanSet(prefixes: Iterable<Prefix>, options: CreateBanSetOptions = {}): BanSet {
-  const v4Networks: number[] = [];
-  const v4Lengths: number[] = [];
-  const v6Networks: bigint[] = [];
-  const v6Lengths: number[] = [];
+  const v4Keys: number[] = [];
+  const v6: Prefix6[] = [];
   for (const p of prefixes) {
-    if (p.family === 4) { v4Networks.push(p.network); v4Lengths.push(p.length); }
-    else { v6Networks.push(p.network); v6Lengths.push(p.length); }
+    if (p.family === 4) v4Keys.push(p.network * 64 + p.length);
+    else v6.push(p);
   }
-  const set = BanSet.fromColumns(createColumn4(v4Networks, v4Lengths), createColumn6(v6Networks, v6Lengths));
+  const set = BanSet.fromPacked(v4Keys, v6);
   return options.aggregate ? set.aggregate() : set;
 }

@@ -1,9 +1,12 @@
 /**
  * One address family's prefixes, held column-wise (networks + lengths) so a million IPv4 entries
  * are two typed arrays rather than a million objects. A column is always sorted (network, then
- * length) and free of duplicates and of prefixes covered by another one.
+ * length) and free of duplicates and of prefixes covered by another one. The loops here are the
+ * million-entry hot path: they avoid per-entry allocation and return the input when nothing changes.
  */
-import { mergeRanges, rangeToPrefixes, subtractRanges, V4_OPS, V6_OPS, type Range, type RangeOps } from './range.js';
+import { mergeRanges, rangeToPrefixes, V4_OPS, V6_OPS, type Range, type RangeOps } from './range.js';
+import { formatIPv4, formatIPv6 } from './address.js';
+import { growableUint32, growableUint8 } from './growable.js';
 
 export interface Column<N extends number | bigint> {
   readonly ops: RangeOps<N>;
@@ -14,97 +17,102 @@ export interface Column<N extends number | bigint> {
 export type Column4 = Column<number>;
 export type Column6 = Column<bigint>;
 
-/** Builds a normalized IPv4 column; sorts by packing (network, length) into one float64 key. */
-export function createColumn4(networks: ArrayLike<number>, lengths: ArrayLike<number>): Column4 {
-  const keys = new Float64Array(networks.length);
-  for (let i = 0; i < keys.length; i++) keys[i] = networks[i] * 64 + lengths[i];
-  keys.sort();
-  const sortedNetworks = new Uint32Array(keys.length);
-  const sortedLengths = new Uint8Array(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const length = keys[i] % 64;
-    sortedNetworks[i] = (keys[i] - length) / 64;
-    sortedLengths[i] = length;
-  }
-  return dropCovered({ ops: V4_OPS, networks: sortedNetworks, lengths: sortedLengths }, (n) => new Uint32Array(n));
-}
-
-export function createColumn6(networks: ArrayLike<bigint>, lengths: ArrayLike<number>): Column6 {
-  const order = Array.from({ length: networks.length }, (_, i) => i);
-  order.sort((a, b) => (networks[a] < networks[b] ? -1 : networks[a] > networks[b] ? 1 : lengths[a] - lengths[b]));
-  return dropCovered(
-    { ops: V6_OPS, networks: order.map((i) => networks[i]), lengths: Uint8Array.from(order, (i) => lengths[i]) },
-    (n) => new Array<bigint>(n),
-  );
-}
-
-/** Sorted input: a prefix inside the last kept one (or equal to it) is dropped. */
-function dropCovered<N extends number | bigint>(
-  column: Column<N>, allocate: (n: number) => { [i: number]: N; length: number },
-): Column<N> {
-  const { ops, networks, lengths } = column;
-  const keptNetworks = allocate(networks.length);
-  const keptLengths = new Uint8Array(networks.length);
+/**
+ * Builds a normalized IPv4 column from packed keys (network * 64 + length); sorts natively.
+ * Keys shorter than `minLength` are skipped (the policy's minimum prefix length).
+ */
+export function createColumn4(keys: ArrayLike<number>, minLength = 0): Column4 {
+  const sorted = Float64Array.from(keys).sort();
+  const networks = new Uint32Array(sorted.length);
+  const lengths = new Uint8Array(sorted.length);
   let kept = 0;
-  let lastEnd: N | undefined;
-  for (let i = 0; i < networks.length; i++) {
-    if (lastEnd !== undefined && networks[i] <= lastEnd) continue;
-    keptNetworks[kept] = networks[i];
-    keptLengths[kept] = lengths[i];
-    lastEnd = ops.blockEnd(networks[i], lengths[i]);
-    kept++;
+  let lastEnd = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    const length = sorted[i] % 64;
+    const network = (sorted[i] - length) / 64;
+    if (network <= lastEnd || length < minLength) continue; // equal to or inside the previous prefix
+    networks[kept] = network;
+    lengths[kept++] = length;
+    lastEnd = network + 2 ** (32 - length) - 1;
   }
-  if (kept === networks.length) return column;
-  return { ops, networks: slice(keptNetworks, kept), lengths: keptLengths.slice(0, kept) };
+  return { ops: V4_OPS, networks: networks.subarray(0, kept), lengths: lengths.subarray(0, kept) };
 }
 
-function slice<N>(values: { [i: number]: N; length: number }, count: number): ArrayLike<N> {
-  return (values as unknown as { slice(start: number, end: number): ArrayLike<N> }).slice(0, count);
-}
-
-export function rangeAt<N extends number | bigint>(column: Column<N>, i: number): Range<N> {
-  return [column.networks[i], column.ops.blockEnd(column.networks[i], column.lengths[i])];
-}
-
-/** Collects pieces into a new column of the same family (input order is kept: callers emit sorted). */
-function collector<N extends number | bigint>(column: Column<N>) {
-  const networks: N[] = [];
+export function createColumn6(prefixes: readonly { network: bigint; length: number }[], minLength = 0): Column6 {
+  const sorted = prefixes.filter((p) => p.length >= minLength).sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length));
+  const networks: bigint[] = [];
   const lengths: number[] = [];
+  let lastEnd = -1n;
+  for (const { network, length } of sorted) {
+    if (network <= lastEnd) continue;
+    networks.push(network);
+    lengths.push(length);
+    lastEnd = V6_OPS.blockEnd(network, length);
+  }
+  return { ops: V6_OPS, networks, lengths: Uint8Array.from(lengths) };
+}
+
+/** Collects prefixes, emitted in order, into a new column of the same family. */
+function columnBuilder<N extends number | bigint>(ops: RangeOps<N>, capacity: number) {
+  const lengths = growableUint8(capacity);
+  if (ops === (V4_OPS as RangeOps<N>)) {
+    const networks = growableUint32(capacity);
+    return {
+      push: (network: N, length: number) => { networks.push(network as number); lengths.push(length); },
+      done: (): Column<N> => ({ ops, networks: networks.view() as unknown as ArrayLike<N>, lengths: lengths.view() }),
+    };
+  }
+  const networks: N[] = [];
   return {
     push: (network: N, length: number) => { networks.push(network); lengths.push(length); },
-    keep: (i: number) => { networks.push(column.networks[i]); lengths.push(column.lengths[i]); },
-    done: (): Column<N> => ({
-      ops: column.ops,
-      networks: column.ops === (V4_OPS as RangeOps<N>) ? (Uint32Array.from(networks as number[]) as unknown as ArrayLike<N>) : networks,
-      lengths: Uint8Array.from(lengths),
-    }),
+    done: (): Column<N> => ({ ops, networks, lengths: lengths.view() }),
   };
 }
 
 /** The minimal list of CIDRs covering exactly the same addresses. */
 export function aggregateColumn<N extends number | bigint>(column: Column<N>): Column<N> {
-  const out = collector(column);
-  let i = 0;
-  while (i < column.networks.length) {
-    const [start] = rangeAt(column, i);
-    let [, end] = rangeAt(column, i);
-    while (i + 1 < column.networks.length && column.networks[i + 1] === column.ops.inc(end)) {
-      i++;
-      end = rangeAt(column, i)[1];
+  const { ops, networks, lengths } = column;
+  const out = columnBuilder(ops, networks.length);
+  let merged = false;
+  for (let i = 0; i < networks.length; ) {
+    let j = i;
+    let end = ops.blockEnd(networks[i], lengths[i]);
+    while (j + 1 < networks.length && networks[j + 1] === ops.inc(end)) {
+      j++;
+      end = ops.blockEnd(networks[j], lengths[j]);
     }
-    rangeToPrefixes(column.ops, start, end, out.push);
-    i++;
+    if (j === i) out.push(networks[i], lengths[i]);
+    else { merged = true; rangeToPrefixes(ops, networks[i], end, out.push); }
+    i = j + 1;
   }
-  return out.done();
+  return merged ? out.done() : column;
 }
 
-/** Removes every address covered by `holes`, splitting a prefix around the holes inside it. */
-export function subtractColumn<N extends number | bigint>(column: Column<N>, holes: Range<N>[]): Column<N> {
-  if (holes.length === 0 || column.networks.length === 0) return column;
-  const out = collector(column);
-  subtractRanges(column.ops, column.networks.length, (i) => rangeAt(column, i), mergeRanges(column.ops, holes), out.keep,
-    (start, end) => rangeToPrefixes(column.ops, start, end, out.push));
-  return out.done();
+/**
+ * Removes every address covered by `holes`, splitting a prefix around the holes inside it.
+ * `hits` counts the prefixes that were removed or split (for the policy report).
+ */
+export function subtractColumn<N extends number | bigint>(column: Column<N>, holes: Range<N>[]): { column: Column<N>; hits: number } {
+  const { ops, networks, lengths } = column;
+  if (holes.length === 0 || networks.length === 0) return { column, hits: 0 };
+  const merged = mergeRanges(ops, holes);
+  const out = columnBuilder(ops, networks.length + 64);
+  let hits = 0;
+  let h = 0;
+  for (let i = 0; i < networks.length; i++) {
+    const start = networks[i];
+    const end = ops.blockEnd(start, lengths[i]);
+    while (h < merged.length && merged[h][1] < start) h++;
+    if (h >= merged.length || merged[h][0] > end) { out.push(start, lengths[i]); continue; }
+    hits++;
+    let cursor: N | undefined = start;
+    for (let k = h; cursor !== undefined && k < merged.length && merged[k][0] <= end; k++) {
+      if (merged[k][0] > cursor) rangeToPrefixes(ops, cursor, ops.dec(merged[k][0]), out.push);
+      cursor = merged[k][1] >= end ? undefined : ops.inc(merged[k][1]);
+    }
+    if (cursor !== undefined) rangeToPrefixes(ops, cursor, end, out.push);
+  }
+  return { column: hits === 0 ? column : out.done(), hits };
 }
 
 /** Index of the prefix that contains [start, end], or -1. Binary search on the sorted column. */
@@ -117,5 +125,15 @@ export function findCovering<N extends number | bigint>(column: Column<N>, start
     else high = mid - 1;
   }
   if (high < 0) return -1;
-  return rangeAt(column, high)[1] >= end ? high : -1;
+  return column.ops.blockEnd(column.networks[high], column.lengths[high]) >= end ? high : -1;
+}
+
+/** Canonical text of every prefix; hosts bare unless `explicitLength`. */
+export function formatColumn(column: Column4 | Column6, explicitLength: boolean, into: string[]): void {
+  const { networks, lengths, ops } = column;
+  const format = (ops === V4_OPS ? formatIPv4 : formatIPv6) as (n: number | bigint) => string;
+  for (let i = 0; i < networks.length; i++) {
+    const text = format(networks[i]);
+    into.push(!explicitLength && lengths[i] === ops.bits ? text : `${text}/${lengths[i]}`);
+  }
 }

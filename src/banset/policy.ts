@@ -3,9 +3,11 @@
  * prefix length, protected special-purpose ranges and the user's allowlist. Every entry that is
  * dropped is counted so `sync`, `export` and `/healthz` can say why the list is shorter.
  */
-import { parsePrefix, tryParsePrefix, type Prefix } from './address.js';
-import { createBanSet, type BanSet } from './banset.js';
-import { diffBanSets } from './diff.js';
+import { parsePrefix, type Prefix } from './address.js';
+import { BanSet } from './banset.js';
+import type { Candidates, RejectedEntry } from './candidates.js';
+
+export { Candidates, parseEntries, parseListText, type RejectedEntry } from './candidates.js';
 
 /**
  * Never banned unless `protectSpecialRanges` is off: private, loopback, link-local, CGNAT,
@@ -35,11 +37,9 @@ export const DEFAULT_POLICY: BanPolicy = {
   aggregate: false,
 };
 
-export interface RejectedEntry { entry: string; reason: string; source: string }
-
 export interface PolicyReport {
   candidates: number;
-  /** Entries that are not strict addresses; at most `SAMPLE_LIMIT` kept as examples. */
+  /** Entries that are not strict addresses; a few kept as examples. */
   invalid: number;
   invalidSamples: RejectedEntry[];
   tooWide: number;
@@ -49,44 +49,25 @@ export interface PolicyReport {
   published: number;
 }
 
-const SAMPLE_LIMIT = 20;
-
-export interface ParsedEntries { prefixes: Prefix[]; invalid: number; invalidSamples: RejectedEntry[] }
-
-/** Strictly parses raw entries from one source; bad ones are counted, sampled and dropped. */
-export function parseEntries(entries: Iterable<string>, source: string, into?: ParsedEntries): ParsedEntries {
-  const result = into ?? { prefixes: [], invalid: 0, invalidSamples: [] };
-  for (const entry of entries) {
-    const parsed = tryParsePrefix(entry);
-    if (typeof parsed !== 'string') { result.prefixes.push(parsed); continue; }
-    result.invalid++;
-    if (result.invalidSamples.length < SAMPLE_LIMIT) result.invalidSamples.push({ entry, reason: parsed, source });
-  }
-  return result;
-}
-
 /** Applies the policy to parsed candidates and returns the publishable set with its report. */
-export function applyPolicy(parsed: ParsedEntries, policy: BanPolicy): { bans: BanSet; report: PolicyReport } {
-  const wideEnough = parsed.prefixes.filter((p) => p.length >= (p.family === 4 ? policy.minPrefixLength.v4 : policy.minPrefixLength.v6));
-  let bans = createBanSet(wideEnough);
+export function applyPolicy(candidates: Candidates, policy: BanPolicy): { bans: BanSet; report: PolicyReport } {
+  const { v4Keys, v6 } = candidates;
+  let tooWide = v6.filter((p) => p.length < policy.minPrefixLength.v6).length;
+  for (let i = 0; i < v4Keys.length; i++) if (v4Keys[i] % 64 < policy.minPrefixLength.v4) tooWide++;
+  let bans = BanSet.fromPacked(v4Keys, v6, policy.minPrefixLength);
   let protectedHits = 0;
-  if (policy.protectSpecialRanges) {
-    const safe = bans.subtract(PROTECTED_PREFIXES);
-    protectedHits = diffBanSets(bans, safe).removed.length;
-    bans = safe;
-  }
-  const allowed = bans.subtract(policy.allowlist);
-  const allowlistHits = diffBanSets(bans, allowed).removed.length;
-  bans = policy.aggregate ? allowed.aggregate() : allowed;
+  if (policy.protectSpecialRanges) ({ bans, hits: protectedHits } = bans.subtractCounting(PROTECTED_PREFIXES));
+  const allowed = bans.subtractCounting(policy.allowlist);
+  bans = policy.aggregate ? allowed.bans.aggregate() : allowed.bans;
   return {
     bans,
     report: {
-      candidates: parsed.prefixes.length + parsed.invalid,
-      invalid: parsed.invalid,
-      invalidSamples: parsed.invalidSamples,
-      tooWide: parsed.prefixes.length - wideEnough.length,
+      candidates: candidates.accepted + candidates.invalid,
+      invalid: candidates.invalid,
+      invalidSamples: candidates.invalidSamples,
+      tooWide,
       protectedHits,
-      allowlistHits,
+      allowlistHits: allowed.hits,
       published: bans.size,
     },
   };

@@ -60,29 +60,3 @@ export function mergeRanges<N extends number | bigint>(ops: RangeOps<N>, ranges:
   }
   return merged;
 }
-
-/**
- * Walks sorted, disjoint ranges and removes the parts covered by `holes` (sorted, merged).
- * `keep` gets each untouched range; `split` gets the pieces left of a range that a hole cut.
- */
-export function subtractRanges<N extends number | bigint>(
-  ops: RangeOps<N>,
-  count: number,
-  rangeAt: (i: number) => Range<N>,
-  holes: Range<N>[],
-  keep: (i: number) => void,
-  split: (start: N, end: N) => void,
-): void {
-  let h = 0;
-  for (let i = 0; i < count; i++) {
-    const [start, end] = rangeAt(i);
-    while (h < holes.length && holes[h][1] < start) h++;
-    if (h >= holes.length || holes[h][0] > end) { keep(i); continue; }
-    let cursor: N | undefined = start;
-    for (let j = h; cursor !== undefined && j < holes.length && holes[j][0] <= end; j++) {
-      if (holes[j][0] > cursor) split(cursor, ops.dec(holes[j][0]));
-      cursor = holes[j][1] >= end ? undefined : ops.inc(holes[j][1]);
-    }
-    if (cursor !== undefined) split(cursor, end);
-  }
-}

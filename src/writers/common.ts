@@ -3,7 +3,7 @@
  * fields that go with them. Kept here so each target file holds only its vendor's format.
  */
 import { z } from 'zod';
-import { formatPrefix, tryParsePrefix } from '../banset/address.js';
+import { tryParsePrefix } from '../banset/address.js';
 import type { BanSet, FamilyFilter } from '../banset/banset.js';
 
 /**
@@ -32,10 +32,9 @@ export function renderLines(
   family: FamilyFilter = 'both',
   explicitLength = false,
 ): string {
-  const lines: string[] = [];
-  if (options.header) lines.push(headerLine(bans));
-  for (const prefix of bans.prefixes(family)) lines.push(formatPrefix(prefix, explicitLength));
+  const lines = bans.format(family, explicitLength);
   if (bans.size === 0 && options.placeholder !== null) lines.push(options.placeholder);
+  if (options.header) lines.unshift(headerLine(bans));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 

@@ -1,0 +1,23 @@
+/**
+ * Deterministic benchmark input: clustered IPv4 (so aggregation has work to do: runs of
+ * neighbours, a few full /24s) plus a little IPv6, from a seeded generator.
+ */
+import { formatIPv4, formatIPv6 } from '../src/banset/address.js';
+
+export function* generateAddresses(count: number, seed = 42): Generator<string> {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return state;
+  };
+  for (let i = 0; i < count; i++) {
+    const roll = next() % 100;
+    if (roll < 2) {
+      yield formatIPv6(0x2001_0db8n << 96n | BigInt(next() % 65536) << 64n | BigInt(next()));
+    } else {
+      // 1,024 busy /16s outside the protected ranges; neighbours cluster within a /24.
+      const cluster = 0x2d000000 + (next() % 1024) * 65536 + (next() % 256) * 256;
+      yield formatIPv4(cluster + (roll < 40 ? next() % 16 : next() % 256));
+    }
+  }
+}
