@@ -7,9 +7,24 @@ import type { AnyTargetWriter } from '../src/writers/contract.js';
 import plain from './plain.js';
 import pfsense from './pfsense.js';
 import opnsense from './opnsense.js';
+import ciscoAsa from './cisco-asa.js';
+import ciscoFmc from './cisco-fmc.js';
+import ciscoIos from './cisco-ios.js';
+import fortigate from './fortigate.js';
+import ipset from './ipset.js';
+import iptables from './iptables.js';
+import junos from './junos.js';
+import junosAddressSet from './junos-address-set.js';
+import junosSrxFeed from './junos-srx-feed.js';
+import mikrotik from './mikrotik.js';
+import nftables from './nftables.js';
+import opnsenseAliasJson from './opnsense-alias-json.js';
+import paloaltoEdl from './paloalto-edl.js';
+import pfsenseAliasXml from './pfsense-alias-xml.js';
 
 export const TARGETS: ReadonlyMap<string, AnyTargetWriter> = new Map(
-  [plain, pfsense, opnsense].map((writer) => [writer.name, writer]),
+  [plain, pfsense, opnsense, ciscoAsa, ciscoFmc, ciscoIos, fortigate, ipset, iptables, junos, junosAddressSet, junosSrxFeed,
+    mikrotik, nftables, opnsenseAliasJson, paloaltoEdl, pfsenseAliasXml].map((writer) => [writer.name, writer]),
 );
 
 export const TARGET_NAMES: readonly string[] = [...TARGETS.keys()];
