@@ -1,5 +1,5 @@
 /** Secrets never leave the process: `config print` and error context pass through here. */
-const SECRET_FIELD = /^(key|password|secret|token|passphrase|privateKey|apiSecret|apiKey|bearer)$/i;
+const SECRET_FIELD = /^(key|password|secret|token|tokens|passphrase|privateKey|apiSecret|apiKey|bearer)$/i;
 
 export function redactConfig<T>(value: T): T {
   if (Array.isArray(value)) return value.map(redactConfig) as T;

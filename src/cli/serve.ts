@@ -1,0 +1,54 @@
+/**
+ * `serve`: the hosted URL-table endpoint daemon (src/serve, docs/serve.md). Runs until SIGTERM or
+ * SIGINT (graceful: in-flight responses finish, the sync service closes its state), reloads the
+ * configuration on SIGHUP (an invalid file is logged and the running configuration kept).
+ */
+import { Option, type Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { parseDuration } from '../config/duration.js';
+import { ConfigError } from '../errors.js';
+import { ServeDaemon } from '../serve/daemon.js';
+import { commandContext, type GlobalOptions } from './context.js';
+
+interface ServeOptions { listen?: string; minInterval?: string }
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('keep the ban set fresh and serve every configured output over HTTP(S) for firewalls to poll')
+    .option('--listen <host:port>', 'address to bind (default: serve.listen, 127.0.0.1:8080)')
+    .addOption(new Option('--min-interval <duration>', 'lower bound of the sync interval (tests only)').hideHelp())
+    .action(async (options: ServeOptions, command: Command) => {
+      const ctx = commandContext(command);
+      const configPath = command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG;
+      // Loaded on use, so the other commands start without the sync engine's module graph.
+      const { createSyncService } = await import('../sync/service.js');
+      const daemon = await ServeDaemon.start({
+        loaded: ctx.loaded,
+        log: ctx.log.child({ component: 'serve' }),
+        createRunner: (loaded, log, hooks) => createSyncService(loaded, log.child({ component: 'sync' }), hooks),
+        reloadConfig: () => loadConfig(configPath),
+        listen: options.listen,
+        minIntervalMs: options.minInterval === undefined ? undefined : minInterval(options.minInterval),
+      });
+      await waitForSignals(daemon);
+    });
+}
+
+function minInterval(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new ConfigError('--min-interval', [`${JSON.stringify(text)} is not a duration`]);
+  return ms;
+}
+
+/** Resolves after a clean shutdown; SIGHUP reloads in between. */
+function waitForSignals(daemon: ServeDaemon): Promise<void> {
+  return new Promise((resolve) => {
+    const onHangup = () => { void daemon.reload(); };
+    const onStop = () => {
+      process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onHangup);
+      void daemon.shutdown().then(resolve);
+    };
+    process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onHangup);
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Access control for served paths: an optional address allowlist, then any one of Basic, Bearer
+ * or a secret path token. cs-blocklist-mirror compares credentials with `==` and parses a token
+ * it never checks (shared/TARGETS.md §7.1); here every secret is kept only as a SHA-256 digest
+ * and compared with timingSafeEqual on equal-length digests, so neither the length nor the
+ * first differing byte of a guess leaks through timing.
+ *
+ * Answers: 403 for a client outside the allowlist or wrong credentials (the same body whichever
+ * part was wrong), 401 with WWW-Authenticate when no credential came, and 404 when the only way
+ * in is a path token that was not given (a secret path does not exist for others).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
+import { createBanSet, type BanSet } from '../banset/banset.js';
+import { parsePrefix, tryParsePrefix } from '../banset/address.js';
+import type { AccessConfig } from '../config/serve-schema.js';
+import { ConfigError } from '../errors.js';
+
+export interface AccessRule {
+  readonly allow?: BanSet;
+  readonly basic?: { user: Buffer; password: Buffer };
+  readonly bearer?: Buffer;
+  readonly pathToken?: Buffer;
+}
+
+export interface AccessRequest {
+  remoteAddress: string | undefined;
+  authorization: string | undefined;
+  /** The `<token>` of a `/t/<token>/...` URL, when the request came that way. */
+  pathToken: string | undefined;
+}
+
+export type AccessDecision = { ok: true } | { ok: false; status: 401 | 403 | 404; challenge?: string };
+
+export const OPEN_ACCESS: AccessRule = {};
+const REALM = 'apiban-exporter';
+
+export function digest(value: string | Buffer): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Constant-time equality of a presented secret and a stored digest. */
+export function matchesDigest(presented: string, expected: Buffer): boolean {
+  return timingSafeEqual(digest(presented), expected);
+}
+
+/** Reads a secret from its file, dropping one trailing newline; the content never reaches a message. */
+export function readSecretFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new ConfigError(path, [`${what}: cannot read the secret file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+}
+
+function tokenDigest(secret: { token?: string; tokenFile?: string }, what: string): Buffer {
+  return digest(secret.token ?? readSecretFile(secret.tokenFile as string, what));
+}
+
+/** Turns a validated access section into digests and a BanSet of allowed networks. */
+export function resolveAccess(config: AccessConfig, where: string): AccessRule {
+  return {
+    allow: config.allow === undefined ? undefined : createBanSet(config.allow.map(parsePrefix)),
+    basic: config.basic === undefined ? undefined : {
+      user: digest(config.basic.username),
+      password: digest(config.basic.password ?? readSecretFile(config.basic.passwordFile as string, `${where}.basic.passwordFile`)),
+    },
+    bearer: config.bearer === undefined ? undefined : tokenDigest(config.bearer, `${where}.bearer.tokenFile`),
+    pathToken: config.pathToken === undefined ? undefined : tokenDigest(config.pathToken, `${where}.pathToken.tokenFile`),
+  };
+}
+
+export function checkAccess(rule: AccessRule, request: AccessRequest): AccessDecision {
+  if (rule.allow !== undefined && !isAllowedAddress(rule.allow, request.remoteAddress)) return { ok: false, status: 403 };
+  const methods = rule.basic !== undefined || rule.bearer !== undefined || rule.pathToken !== undefined;
+  if (!methods) return { ok: true };
+  const presented = request.pathToken !== undefined || request.authorization !== undefined;
+  if (!presented) {
+    const challenge = challengeFor(rule);
+    return challenge === undefined ? { ok: false, status: 404 } : { ok: false, status: 401, challenge };
+  }
+  return credentialsMatch(rule, request) ? { ok: true } : { ok: false, status: 403 };
+}
+
+function credentialsMatch(rule: AccessRule, request: AccessRequest): boolean {
+  let ok = false;
+  if (request.pathToken !== undefined && rule.pathToken !== undefined) ok = matchesDigest(request.pathToken, rule.pathToken) || ok;
+  const auth = request.authorization ?? '';
+  const space = auth.indexOf(' ');
+  const scheme = auth.slice(0, Math.max(space, 0)).toLowerCase();
+  const value = auth.slice(space + 1).trim();
+  if (scheme === 'bearer' && rule.bearer !== undefined) ok = matchesDigest(value, rule.bearer) || ok;
+  if (scheme === 'basic' && rule.basic !== undefined) ok = basicMatches(value, rule.basic) || ok;
+  return ok;
+}
+
+function basicMatches(encoded: string, expected: { user: Buffer; password: Buffer }): boolean {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return false;
+  // Both halves are always compared, so a right user name with a wrong password costs the same time.
+  const user = matchesDigest(decoded.slice(0, colon), expected.user);
+  const password = matchesDigest(decoded.slice(colon + 1), expected.password);
+  return user && password;
+}
+
+function challengeFor(rule: AccessRule): string | undefined {
+  const challenges: string[] = [];
+  if (rule.basic !== undefined) challenges.push(`Basic realm="${REALM}", charset="UTF-8"`);
+  if (rule.bearer !== undefined) challenges.push(`Bearer realm="${REALM}"`);
+  return challenges.length === 0 ? undefined : challenges.join(', ');
+}
+
+/** Node reports IPv4 clients of a dual-stack socket as `::ffff:a.b.c.d`; match them as IPv4. */
+export function isAllowedAddress(allow: BanSet, remoteAddress: string | undefined): boolean {
+  if (remoteAddress === undefined) return false;
+  const mapped = remoteAddress.startsWith('::ffff:') && isIPv4(remoteAddress.slice(7)) ? remoteAddress.slice(7) : remoteAddress;
+  const prefix = tryParsePrefix(mapped);
+  return typeof prefix !== 'string' && allow.covering(prefix) !== undefined;
+}

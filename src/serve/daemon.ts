@@ -1,0 +1,107 @@
+/**
+ * `serve` as a whole: resolve the site, bind, start the sync loop, reload on demand, shut down
+ * cleanly. Signals are wired by the CLI (src/cli/serve.ts); this module stays testable in-process.
+ */
+import type { Server } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
+import type { LoadedConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
+import { createRequestHandler } from './handler.js';
+import { closeListener, createListener, listen, parseListen, type ListenAddress } from './listener.js';
+import { ServeMetrics, type ApibanOutcome } from './metrics.js';
+import { effectiveInterval, MIN_SYNC_INTERVAL_MS, SyncScheduler, type SyncRunner } from './scheduler.js';
+import { resolveSite } from './site.js';
+import { ServeState } from './state.js';
+
+export interface SyncHooksLike { onApibanRequest?(outcome: ApibanOutcome): void }
+
+export interface DaemonOptions {
+  loaded: LoadedConfig;
+  log: Logger;
+  /** Builds the sync service (createSyncService in production; a fixed set in tests). */
+  createRunner(loaded: LoadedConfig, log: Logger, hooks: SyncHooksLike): Promise<SyncRunner>;
+  /** Re-reads the configuration for SIGHUP; throws ConfigError when it is invalid. */
+  reloadConfig?: () => LoadedConfig;
+  /** `--listen`; defaults to serve.listen. */
+  listen?: string;
+  /** Lower bound of the sync interval; only tests go below MIN_SYNC_INTERVAL_MS. */
+  minIntervalMs?: number;
+  processMetrics?: boolean;
+}
+
+/** Sections the running sync service was built from; changing them needs a restart. */
+const RESTART_SECTIONS = ['apiban', 'state', 'sources', 'policy', 'guards'] as const;
+
+export class ServeDaemon {
+  private constructor(
+    readonly address: ListenAddress,
+    readonly state: ServeState,
+    readonly metrics: ServeMetrics,
+    private loaded: LoadedConfig,
+    private readonly server: Server,
+    private readonly runner: SyncRunner,
+    private readonly scheduler: SyncScheduler,
+    private readonly options: DaemonOptions,
+  ) {}
+
+  static async start(options: DaemonOptions): Promise<ServeDaemon> {
+    const { loaded, log } = options;
+    const metrics = new ServeMetrics({ processMetrics: options.processMetrics });
+    const state = new ServeState(resolveSite(loaded), log);
+    const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log));
+    const runner = await options.createRunner(loaded, log, { onApibanRequest: (outcome) => metrics.recordApibanRequest(outcome) });
+    let address: ListenAddress;
+    try {
+      address = await listen(server, parseListen(options.listen ?? loaded.config.serve.listen));
+    } catch (error) {
+      await runner.close();
+      throw error;
+    }
+    const holder: { daemon?: ServeDaemon } = {};
+    const interval = () => effectiveInterval(holder.daemon?.loaded.config ?? loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
+    const scheduler = new SyncScheduler(runner, state, metrics, log, interval);
+    const daemon = new ServeDaemon(address, state, metrics, loaded, server, runner, scheduler, options);
+    holder.daemon = daemon;
+    const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';
+    log.info({ host: address.host, port: address.port, url: `${scheme}://${formatHost(address.host)}:${address.port}/`, intervalMs: interval(), outputs: state.view.site.outputs.map((o) => o.path) }, 'listening');
+    await scheduler.start();
+    return daemon;
+  }
+
+  /** Runs one sync now (tests, and a future admin trigger); waits for a running one instead. */
+  syncNow(): Promise<void> {
+    return this.scheduler.runNow();
+  }
+
+  /** Re-reads and applies the configuration; on any error the running one stays and false is returned. */
+  async reload(): Promise<boolean> {
+    const { log } = this.options;
+    try {
+      const next = (this.options.reloadConfig ?? (() => this.loaded))();
+      const site = resolveSite(next);
+      await this.state.reconfigure(site);
+      const stale: string[] = RESTART_SECTIONS.filter((section) => !isDeepStrictEqual(next.config[section], this.loaded.config[section]));
+      if (!isDeepStrictEqual(next.config.serve.listen, this.loaded.config.serve.listen) || !isDeepStrictEqual(next.config.serve.tls, this.loaded.config.serve.tls)) stale.push('serve.listen/tls');
+      if (stale.length > 0) log.warn({ sections: stale }, 'these changes take effect after a restart');
+      this.loaded = next;
+      log.info({ source: next.source, outputs: site.outputs.map((o) => o.path) }, 'configuration reloaded');
+      return true;
+    } catch (error) {
+      log.error({ err: (error as Error).message }, 'reload failed; keeping the running configuration');
+      return false;
+    }
+  }
+
+  /** Stops accepting, lets in-flight responses finish, stops the loop and closes the sync service. */
+  async shutdown(): Promise<void> {
+    const closing = closeListener(this.server, this.loaded.config.serve.timeouts.shutdown);
+    await this.scheduler.stop();
+    await closing;
+    await this.runner.close();
+    this.options.log.info('stopped');
+  }
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,122 @@
+/**
+ * Request routing. A request picks up the current view once and is answered from it alone:
+ * outputs (and their sidecars) from the snapshot's pre-built bytes, /healthz and /metrics from
+ * the daemon's state, /api/ from the mirror. Rendering never happens here, except the first
+ * request of a query variant, which builds it once for the whole snapshot.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FamilyFilter } from '../banset/banset.js';
+import type { Logger } from '../log.js';
+import { checkAccess, type AccessRule } from './access.js';
+import { buildHealth } from './health.js';
+import type { ServeMetrics } from './metrics.js';
+import { handleMirror } from './mirror.js';
+import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
+import type { Route } from './site.js';
+import type { VariantQuery, Variant } from './snapshot.js';
+import type { ServeState, ServeView } from './state.js';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createRequestHandler(state: ServeState, metrics: ServeMetrics, log: Logger): RequestHandler {
+  return (req, res) => {
+    handle(req, res, state, metrics).catch((error: Error) => {
+      log.error({ err: error.message }, 'request failed');
+      if (!res.headersSent) sendStatus(req, res, 500);
+      else res.destroy();
+    });
+  };
+}
+
+interface Target { path: string; pathToken?: string; query: string }
+
+function splitUrl(url: string): Target | undefined {
+  const mark = url.indexOf('?');
+  let path = mark < 0 ? url : url.slice(0, mark);
+  const query = mark < 0 ? '' : url.slice(mark + 1);
+  if (!path.startsWith('/t/')) return { path, query };
+  const slash = path.indexOf('/', 3);
+  if (slash < 0) return undefined;
+  const pathToken = path.slice(3, slash);
+  path = path.slice(slash);
+  return { path, pathToken, query };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics): Promise<void> {
+  const view = state.view;
+  const target = splitUrl(req.url ?? '/');
+  const route = target === undefined ? undefined : view.site.routes.get(target.path);
+  if (route !== undefined) return serveOutput(req, res, view, route, target as Target, metrics);
+  if (target?.path === '/healthz' || target?.path === '/metrics') return serveAdmin(req, res, state, target, metrics);
+  if (target?.path.startsWith('/api/') && target.pathToken === undefined && view.site.mirrorTokens !== undefined) {
+    const code = await handleMirror(req, res, target.path, view, view.site.retryAfterSeconds);
+    return metrics.recordRequest('_mirror', code, 0);
+  }
+  sendStatus(req, res, 404);
+  metrics.recordRequest('_unknown', 404, 0);
+}
+
+/** Checks method and access; answers and returns false when the request must stop here. */
+function admit(req: IncomingMessage, res: ServerResponse, rule: AccessRule, target: Target): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    sendStatus(req, res, 405, { allow: 'GET, HEAD' });
+    return false;
+  }
+  const decision = checkAccess(rule, { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization, pathToken: target.pathToken });
+  if (decision.ok) return true;
+  sendStatus(req, res, decision.status, decision.challenge === undefined ? {} : { 'www-authenticate': decision.challenge });
+  return false;
+}
+
+async function serveOutput(req: IncomingMessage, res: ServerResponse, view: ServeView, route: Route, target: Target, metrics: ServeMetrics): Promise<void> {
+  const name = route.output.name;
+  if (!admit(req, res, route.output.access, target)) return metrics.recordRequest(name, res.statusCode, 0);
+  if (view.snapshot === undefined) {
+    sendStatus(req, res, 503, { 'retry-after': String(view.site.retryAfterSeconds) });
+    return metrics.recordRequest(name, 503, 0);
+  }
+  const query = parseQuery(target.query);
+  if (query === undefined) {
+    sendStatus(req, res, 400, {}, 'ipv4only and ipv6only exclude each other');
+    return metrics.recordRequest(name, 400, 0);
+  }
+  const pending = view.snapshot.variant(route.output, query);
+  const variant: Variant = pending instanceof Promise ? await pending : pending;
+  const resource = route.sidecar === undefined ? variant.main : variant.sidecars.get(route.sidecar);
+  if (resource === undefined) {
+    sendStatus(req, res, 404);
+    return metrics.recordRequest(name, 404, 0);
+  }
+  const bytes = sendResource(req, res, resource);
+  metrics.recordRequest(name, res.statusCode, bytes);
+}
+
+/** `?ipv4only`, `?ipv6only`, `?aggregate` (`aggregate=0`/`false` turns it off); other keys are ignored. */
+export function parseQuery(query: string): VariantQuery | undefined {
+  if (query === '') return { families: 'both' };
+  let families: FamilyFilter = 'both';
+  let aggregate: boolean | undefined;
+  let v4 = false;
+  let v6 = false;
+  for (const pair of query.split('&')) {
+    const [key, value] = pair.split('=', 2);
+    if (key === 'ipv4only') v4 = true;
+    else if (key === 'ipv6only') v6 = true;
+    else if (key === 'aggregate') aggregate = value !== '0' && value !== 'false';
+  }
+  if (v4 && v6) return undefined;
+  if (v4) families = 'v4';
+  if (v6) families = 'v6';
+  return { families, aggregate };
+}
+
+async function serveAdmin(req: IncomingMessage, res: ServerResponse, state: ServeState, target: Target, metrics: ServeMetrics): Promise<void> {
+  const label = target.path === '/healthz' ? '_healthz' : '_metrics';
+  if (!admit(req, res, state.view.site.admin, target)) return metrics.recordRequest(label, res.statusCode, 0);
+  if (label === '_healthz') {
+    const { status, report } = buildHealth(state.latestSet, state.lastSync, state.view.site.maxAgeMs, Date.now());
+    return metrics.recordRequest(label, status, sendJson(req, res, status, report));
+  }
+  const { contentType, body } = await metrics.render();
+  metrics.recordRequest(label, 200, sendBody(req, res, 200, body, { 'content-type': contentType, 'cache-control': 'no-store' }));
+}

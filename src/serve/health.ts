@@ -1,0 +1,46 @@
+/**
+ * /healthz: what a monitor or a load balancer needs to decide whether this replica's list can be
+ * trusted. 200 while a set is served and younger than `serve.maxAge`; 503 before the first
+ * successful sync and when the data went stale. A failed sync with fresh data stays 200 but shows
+ * `lastSync.ok: false` and the error line, so the failure is visible without taking the list away.
+ */
+import type { ServedSet } from './snapshot.js';
+
+export interface SyncOutcome {
+  at: Date;
+  ok: boolean;
+  full: boolean;
+  durationMs: number;
+  size: number;
+  error?: string;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'starting' | 'stale';
+  lastSync: (Omit<SyncOutcome, 'at'> & { at: string }) | null;
+  set: { size: number; v4: number; v6: number; source: string; syncedAt: string; ageSeconds: number } | null;
+  cursorAgeSeconds: number | null;
+  maxAgeSeconds: number;
+}
+
+export function buildHealth(set: ServedSet | undefined, lastSync: SyncOutcome | undefined, maxAgeMs: number, now: number): { status: number; report: HealthReport } {
+  const ageMs = set === undefined ? undefined : now - set.syncedAt.getTime();
+  const status: HealthReport['status'] = ageMs === undefined ? 'starting' : ageMs > maxAgeMs ? 'stale' : 'ok';
+  const report: HealthReport = {
+    status,
+    lastSync: lastSync === undefined ? null : { ...lastSync, at: lastSync.at.toISOString() },
+    set: set === undefined ? null : {
+      ...set.bans.counts(), size: set.bans.size, source: set.source,
+      syncedAt: set.syncedAt.toISOString(), ageSeconds: Math.round((ageMs as number) / 1000),
+    },
+    cursorAgeSeconds: cursorAge(set?.cursor, now),
+    maxAgeSeconds: Math.round(maxAgeMs / 1000),
+  };
+  return { status: status === 'ok' ? 200 : 503, report };
+}
+
+/** APIBAN cursors are Unix timestamps in seconds (shared/APIBAN.md "Paging and the cursor"). */
+function cursorAge(cursor: string | undefined, now: number): number | null {
+  if (cursor === undefined || !/^\d{9,11}$/.test(cursor)) return null;
+  return Math.max(0, Math.round(now / 1000 - Number(cursor)));
+}

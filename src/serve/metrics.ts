@@ -1,0 +1,64 @@
+/**
+ * Prometheus metrics of the daemon, on a registry of its own (tests start many servers in one
+ * process). Labels are bounded: output names come from the configuration, never from a URL, and
+ * no label ever carries a key, token or path secret.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BanSet } from '../banset/banset.js';
+
+export type ApibanOutcome = 'page' | 'caught-up' | 'unauthorized' | 'rate-limited' | 'error' | 'malformed';
+
+export class ServeMetrics {
+  readonly registry = new Registry();
+  private readonly syncs = new Counter({ name: 'apiban_exporter_syncs_total', help: 'syncs by result', labelNames: ['result'], registers: [this.registry] });
+  private readonly apibanRequests = new Counter({
+    name: 'apiban_exporter_apiban_requests_total', help: 'APIBAN requests by outcome', labelNames: ['outcome'], registers: [this.registry],
+  });
+  private readonly bans = new Gauge({ name: 'apiban_exporter_bans', help: 'entries in the served set', labelNames: ['family'], registers: [this.registry] });
+  private readonly lastSuccess = new Gauge({
+    name: 'apiban_exporter_last_successful_sync_timestamp_seconds', help: 'when the served set was last synced', registers: [this.registry],
+  });
+  private readonly requests = new Counter({
+    name: 'apiban_exporter_http_requests_total', help: 'HTTP requests by output and status code', labelNames: ['output', 'code'], registers: [this.registry],
+  });
+  private readonly bytes = new Counter({
+    name: 'apiban_exporter_http_response_bytes_total', help: 'body bytes sent by output', labelNames: ['output'], registers: [this.registry],
+  });
+  /** Bound children, so the request path does not hash label sets. */
+  private readonly requestChildren = new Map<string, { inc(value?: number): void }>();
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'apiban_exporter_' });
+    for (const result of ['ok', 'error']) this.syncs.labels(result).inc(0);
+  }
+
+  recordSync(ok: boolean): void {
+    this.syncs.labels(ok ? 'ok' : 'error').inc();
+  }
+
+  recordApibanRequest(outcome: ApibanOutcome): void {
+    this.apibanRequests.labels(outcome).inc();
+  }
+
+  recordSet(bans: BanSet, syncedAt: Date): void {
+    const counts = bans.counts();
+    this.bans.labels('v4').set(counts.v4);
+    this.bans.labels('v6').set(counts.v6);
+    this.lastSuccess.set(syncedAt.getTime() / 1000);
+  }
+
+  recordRequest(output: string, code: number, bodyBytes: number): void {
+    const key = `${output}\u0000${code}`;
+    let child = this.requestChildren.get(key);
+    if (child === undefined) {
+      child = this.requests.labels(output, String(code));
+      this.requestChildren.set(key, child);
+    }
+    child.inc();
+    if (bodyBytes > 0) this.bytes.labels(output).inc(bodyBytes);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * What the request handler reads: one `ServeView` (site + snapshot + mirror index), replaced by
+ * reference when a sync publishes a new set or a reload changes the site. Handlers read `view`
+ * once per request, so no response mixes two versions. Builds run one at a time (a chain of
+ * promises), so a reload and a sync finishing together cannot publish out of order.
+ */
+import type { Logger } from '../log.js';
+import { ContentHistory } from './content.js';
+import type { SyncOutcome } from './health.js';
+import { advanceMirrorIndex, type MirrorIndex } from './mirror-index.js';
+import type { Site } from './site.js';
+import { Snapshot, type ServedSet } from './snapshot.js';
+
+export interface ServeView {
+  readonly site: Site;
+  /** undefined until the first successful sync: outputs answer 503. */
+  readonly snapshot?: Snapshot;
+  readonly mirror?: MirrorIndex;
+}
+
+export class ServeState {
+  view: ServeView;
+  /** Newest published set, also when its bans equal the snapshot's (health shows its time). */
+  latestSet?: ServedSet;
+  lastSync?: SyncOutcome;
+  private readonly history = new ContentHistory();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(site: Site, private readonly log: Logger, private readonly now: () => number = Date.now) {
+    this.view = { site };
+  }
+
+  /** Publishes a set; bytes are rebuilt only when the bans differ from the served ones. */
+  publish(set: ServedSet): Promise<void> {
+    return this.serialise(async () => {
+      const current = this.view;
+      if (current.snapshot === undefined || !current.snapshot.set.bans.equals(set.bans)) await this.swap(current.site, set, current.mirror);
+      this.latestSet = set;
+    });
+  }
+
+  /** Applies a reloaded site; the served set is rebuilt for the new outputs before the swap. */
+  reconfigure(site: Site): Promise<void> {
+    return this.serialise(async () => {
+      const set = this.view.snapshot?.set;
+      if (set === undefined) this.view = { site };
+      else await this.swap(site, set, this.view.mirror);
+    });
+  }
+
+  private async swap(site: Site, set: ServedSet, previousMirror: MirrorIndex | undefined): Promise<void> {
+    const snapshot = new Snapshot(set, this.history, this.now());
+    const failures = await snapshot.prebuild(site.outputs);
+    for (const failure of failures) this.log.error({ output: failure.output, err: failure.error.message }, 'output cannot be rendered');
+    const mirror = site.mirrorTokens === undefined ? undefined : advanceMirrorIndex(previousMirror, set.bans, this.now());
+    this.view = { site, snapshot, mirror };
+  }
+
+  private serialise(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

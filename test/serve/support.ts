@@ -1,0 +1,85 @@
+/** Shared pieces of the serve tests: a scripted sync runner, an in-process daemon and a raw HTTP client. */
+import { request } from 'node:http';
+import { parsePrefix } from '../../src/banset/address.js';
+import { createBanSet, type BanSet } from '../../src/banset/banset.js';
+import type { LoadedConfig } from '../../src/config/load.js';
+import { configSchema } from '../../src/config/schema.js';
+import { silentLogger } from '../../src/log.js';
+import { ServeDaemon } from '../../src/serve/daemon.js';
+import type { SyncResult, SyncRunner } from '../../src/serve/scheduler.js';
+import type { ServedSet } from '../../src/serve/snapshot.js';
+
+export function bansOf(...entries: string[]): BanSet {
+  return createBanSet(entries.map(parsePrefix));
+}
+
+export function servedSet(bans: BanSet, syncedAt = new Date()): ServedSet {
+  return { bans, syncedAt, source: 'apiban', cursor: String(Math.floor(syncedAt.getTime() / 1000)) };
+}
+
+/** A sync service stand-in: each sync publishes `next` (or fails while `failing` is set). */
+export class ScriptedRunner implements SyncRunner {
+  next?: BanSet;
+  failing = false;
+  syncs = 0;
+  closed = false;
+  private published?: ServedSet;
+
+  constructor(initial?: BanSet) {
+    this.next = initial;
+  }
+
+  async sync(): Promise<SyncResult> {
+    this.syncs++;
+    if (this.failing || this.next === undefined) {
+      return { ok: false, full: false, requests: 1, size: this.published?.bans.size ?? 0, durationMs: 1, changed: false, error: '[apiban] 503 from the test', published: this.published };
+    }
+    const changed = this.published === undefined || !this.published.bans.equals(this.next);
+    this.published = servedSet(this.next);
+    return { ok: true, full: false, requests: 1, size: this.next.size, durationMs: 1, changed, published: this.published };
+  }
+
+  current(): ServedSet | undefined {
+    return this.published;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+export function testConfig(raw: Record<string, unknown> = {}): LoadedConfig {
+  return { config: configSchema.parse(raw), source: 'test', stateDir: '/nonexistent' };
+}
+
+/** A daemon on 127.0.0.1:0 with a long interval: tests drive syncs with syncNow(). */
+export async function startTestDaemon(runner: SyncRunner, raw: Record<string, unknown> = {}): Promise<{ daemon: ServeDaemon; base: string }> {
+  const daemon = await ServeDaemon.start({
+    loaded: testConfig(raw),
+    log: silentLogger,
+    createRunner: async () => runner,
+    listen: '127.0.0.1:0',
+    processMetrics: false,
+  });
+  return { daemon, base: `http://127.0.0.1:${daemon.address.port}` };
+}
+
+export interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+
+/** A plain node:http request: no automatic decompression, so tests see the bytes on the wire. */
+export function fetchRaw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
