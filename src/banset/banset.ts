@@ -6,7 +6,7 @@
 import type { Prefix, Prefix6 } from './address.js';
 import { prefixRange4, prefixRange6 } from './address.js';
 import {
-  aggregateColumn, createColumn4, createColumn6, findCovering, formatColumn, subtractColumn,
+  aggregateColumn, createColumn4, createColumn6, findCovering, formatColumn, formatColumnText, subtractColumn,
   type Column, type Column4, type Column6,
 } from './column.js';
 
@@ -57,6 +57,12 @@ export class BanSet {
     if (families !== 'v6') formatColumn(this.v4, explicitLength, lines);
     if (families !== 'v4') formatColumn(this.v6, explicitLength, lines);
     return lines;
+  }
+
+  /** The same as format(), joined: one entry per line, each ending in a newline. */
+  text(families: FamilyFilter = 'both', explicitLength = false): string {
+    return (families !== 'v6' ? formatColumnText(this.v4, explicitLength) : '')
+      + (families !== 'v4' ? formatColumnText(this.v6, explicitLength) : '');
   }
 
   only(families: FamilyFilter): BanSet {
