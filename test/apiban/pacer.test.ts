@@ -1,0 +1,57 @@
+import { expect } from 'chai';
+import { Pacer } from '../../src/apiban/pacer.js';
+import type { Clock } from '../../src/apiban/clock.js';
+
+/** A virtual clock: sleeping moves time forward instantly. */
+function virtualClock(start = 1_000_000): Clock & { sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return { sleeps, now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } };
+}
+
+describe('apiban/pacer', () => {
+  it('never lets more than the budget through in any window', async () => {
+    const clock = virtualClock();
+    const pacer = new Pacer({ requests: 11, windowMs: 120_000 }, clock);
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) await pacer.run(async () => { times.push(clock.now()); });
+    for (const start of times) {
+      expect(times.filter((t) => t >= start && t < start + 120_000).length).to.be.at.most(11);
+    }
+    // 40 requests at 11 per window need at least three full windows of waiting.
+    expect(times[39] - times[0]).to.be.at.least(3 * 120_000);
+  });
+
+  it('counts request times inherited from an earlier run', async () => {
+    const clock = virtualClock();
+    const history = [clock.now() - 1000, clock.now() - 500, clock.now() - 100];
+    const pacer = new Pacer({ requests: 3, windowMs: 10_000 }, clock, history);
+    await pacer.run(async () => undefined);
+    expect(clock.now()).to.be.at.least(history[0] + 10_000);
+  });
+
+  it('holds everything back after pauseUntil (a 429)', async () => {
+    const clock = virtualClock();
+    const pacer = new Pacer({ requests: 100, windowMs: 1000 }, clock);
+    pacer.pauseUntil(clock.now() + 5000);
+    const before = clock.now();
+    await pacer.run(async () => undefined);
+    expect(clock.now() - before).to.equal(5000);
+  });
+
+  it('runs tasks one at a time in order', async () => {
+    const clock = virtualClock();
+    const pacer = new Pacer({ requests: 2, windowMs: 1000 }, clock);
+    const order: number[] = [];
+    let running = 0;
+    await Promise.all([1, 2, 3, 4].map((n) => pacer.run(async () => {
+      running++;
+      expect(running).to.equal(1);
+      await new Promise((r) => setImmediate(r));
+      order.push(n);
+      running--;
+    })));
+    expect(order).to.deep.equal([1, 2, 3, 4]);
+    expect(pacer.history().length).to.be.at.most(2);
+  });
+});
