@@ -49,3 +49,8 @@ export async function pushOnce<S>(
     await session.close();
   }
 }
+
+/** A device entry that logs in to a test OpenSSH server with its client key and pinned host key. */
+export function sshTarget<S>(driver: DeviceDriver<S>, server: { port: number; fingerprint: string; credentials(): DeviceTarget<S>['credentials'] }, settings: unknown = {}): DeviceTarget<S> {
+  return deviceTarget(driver, { port: server.port, credentials: server.credentials(), hostKey: { fingerprints: [server.fingerprint] }, settings });
+}

@@ -1,0 +1,123 @@
+/**
+ * The flow the shell drivers (linux-nftables, linux-ipset, pf) share over SSH exec + SFTP
+ * (src/push/ssh.ts): read the managed list with the dialect's commands and parse it strictly;
+ * when it differs, upload the writer's whole file to a fresh temp path, apply it with one
+ * command the device runs as a single transaction, read back and verify, and always remove the
+ * temp file. Commands are built only from validated names and the temp path (no list entry ever
+ * reaches a command line: entries travel inside the uploaded file, formatted from Prefix objects).
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { BanSet } from '../../banset/banset.js';
+import { isEmptyDiff, type BanDiff } from '../../banset/diff.js';
+import { DeviceError } from '../../errors.js';
+import type { DeviceSession, DeviceTarget, DriverContext } from '../driver.js';
+import { connectSsh, type ExecResult, type SshConnection } from '../ssh.js';
+import { verifyHolds } from './verify.js';
+
+/** Settings every shell driver takes. */
+export const shellSettings = {
+  sudo: z.boolean().default(false).describe('prefix every command with `sudo -n` (a login that is not root)'),
+  tempDir: z.string().regex(/^\/[A-Za-z0-9_./-]*$/, 'an absolute path of letters, digits, _ . / -').refine((p) => !p.includes('..'), 'must not contain ..')
+    .default('/tmp').describe('remote directory for the uploaded file (removed after the apply)'),
+};
+export interface ShellSettings { sudo: boolean; tempDir: string }
+
+/** What one shell driver knows about its device. */
+export interface ShellDialect {
+  /** Commands that print the managed list(s), without sudo. */
+  readCommands(): string[];
+  /** Turns their results into the set held now; a missing list is empty, anything unexpected throws. */
+  parseRead(results: ExecResult[], commands: string[]): BanSet;
+  /** The set as it must compare with the read-back (nftables merges adjacent entries). */
+  comparable(wanted: BanSet): BanSet;
+  /** The file to upload, or undefined when the apply command needs none (pfSense URL table refresh). */
+  renderFile(wanted: BanSet): string | undefined;
+  fileSuffix: string;
+  /** The one command that applies the file (or the refresh), without sudo. */
+  applyCommand(file: string): string;
+}
+
+export class ShellSession implements DeviceSession {
+  private held: BanSet | undefined;
+  private readonly tempFile: string;
+
+  constructor(
+    private readonly connection: SshConnection,
+    private readonly device: DeviceTarget<ShellSettings>,
+    private readonly dialect: ShellDialect,
+  ) {
+    const slug = device.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+    this.tempFile = `${device.settings.tempDir.replace(/\/+$/, '')}/apiban-exporter-${slug}-${randomBytes(6).toString('hex')}${dialect.fileSuffix}`;
+  }
+
+  async read(): Promise<BanSet> {
+    const commands = this.dialect.readCommands().map((c) => this.withSudo(c));
+    const results: ExecResult[] = [];
+    for (const command of commands) results.push(await this.connection.exec(command));
+    this.held = this.dialect.parseRead(results, commands);
+    return this.held;
+  }
+
+  plan(diff: BanDiff, wanted: BanSet): string[] {
+    if (!this.needsChange(diff, wanted)) return [];
+    const file = this.dialect.renderFile(wanted);
+    const upload = file === undefined ? [] : [`sftp put ${this.tempFile} (${file.split('\n').length - 1} lines)`];
+    const cleanup = file === undefined ? [] : [this.removeCommand()];
+    return [...upload, this.withSudo(this.dialect.applyCommand(this.tempFile)), ...cleanup];
+  }
+
+  async apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number }> {
+    if (!this.needsChange(diff, wanted)) return { sent: 0 };
+    const file = this.dialect.renderFile(wanted);
+    const command = this.withSudo(this.dialect.applyCommand(this.tempFile));
+    try {
+      if (file !== undefined) await this.connection.writeFile(this.tempFile, file, 0o600);
+      const result = await this.connection.exec(command);
+      if (result.code !== 0) throw commandFailure(this.device.name, command, result);
+    } finally {
+      if (file !== undefined) await this.removeTempFile();
+    }
+    const after = await this.read();
+    verifyHolds(this.device.name, this.dialect.readCommands().join(' && '), after, this.dialect.comparable(wanted));
+    return { sent: file === undefined ? 1 : 2 };
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+
+  /** Compares what the device holds with what it must hold, in the dialect's terms. */
+  private needsChange(diff: BanDiff, wanted: BanSet): boolean {
+    if (this.held !== undefined) return !this.held.equals(this.dialect.comparable(wanted));
+    return !isEmptyDiff(diff);
+  }
+
+  private withSudo(command: string): string {
+    return this.device.settings.sudo ? `sudo -n ${command}` : command;
+  }
+
+  private removeCommand(): string {
+    return this.withSudo(`rm -f ${this.tempFile}`);
+  }
+
+  /** Best effort: a left-over temp file is not worth failing a push that already succeeded or failed. */
+  private async removeTempFile(): Promise<void> {
+    try {
+      await this.connection.exec(this.removeCommand());
+    } catch {
+      // the connection is gone (timeout); the file holds only public addresses and is 0600
+    }
+  }
+}
+
+/** Opens the SSH connection and wraps it in a ShellSession. */
+export async function openShellSession(device: DeviceTarget<ShellSettings>, context: DriverContext, dialect: ShellDialect): Promise<DeviceSession> {
+  const connection = await connectSsh(device, context);
+  return new ShellSession(connection, device, dialect);
+}
+
+/** A command that exited non-zero, with what it printed. */
+export function commandFailure(device: string, command: string, result: ExecResult): DeviceError {
+  return new DeviceError(device, command, `exit ${result.code ?? result.signal}: ${result.stderr || result.stdout}`);
+}
