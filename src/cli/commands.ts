@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { register as registerTargets } from './targets.js';
 import { register as registerConfig } from './config.js';
+import { register as registerExport } from './export.js';
 import { register as registerServe } from './serve.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTargets, registerConfig, registerServe];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTargets, registerConfig, registerExport, registerServe];

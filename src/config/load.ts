@@ -82,7 +82,9 @@ function resolveStateDir(config: Config, env: Env): string {
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  return issues.flatMap((issue) => issue.code === 'unrecognized_keys'
+    ? issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (check the spelling; see \`config print\`)`)
+    : [`${formatPath(issue.path)}: ${issue.message}`]);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,0 +1,88 @@
+/**
+ * `export`: render the published set for one target, to stdout or atomically to a file (plus the
+ * writer's sidecars, e.g. FMC's `.md5`). Guarded like every publication: an empty or suddenly
+ * shrunk set is refused unless --allow-empty / --force.
+ */
+import { Command, Option } from 'commander';
+import { ConfigError } from '../errors.js';
+import { formatIssues } from '../config/load.js';
+import type { OutputConfig } from '../config/schema.js';
+import { writeFileAtomic } from '../sync/atomic-file.js';
+import { computePublishedSet } from '../sync/compute.js';
+import { renderOutput } from '../writers/render.js';
+import { TARGETS, TARGET_NAMES } from '../../targets/index.js';
+import { commandContext, type CommandContext } from './context.js';
+
+interface ExportOptions {
+  target?: string; output?: string; out?: string; option: string[];
+  families?: 'v4' | 'v6' | 'both'; aggregate?: boolean; allowEmpty?: boolean; force?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('export')
+    .description('render the current ban set for one target (sample list when no key is configured and nothing was synced)')
+    .addOption(new Option('-t, --target <name>', 'target writer').choices(TARGET_NAMES))
+    .option('--output <name>', 'use a configured output (target, options, families, aggregate) by name')
+    .option('--out <file>', 'write to this file atomically (and its sidecars next to it) instead of stdout')
+    .option('-o, --option <key=value>', 'writer option (repeatable; values are JSON or plain strings)', collect, [])
+    .addOption(new Option('--families <families>', 'limit to one address family').choices(['v4', 'v6', 'both']))
+    .option('--aggregate', 'merge into the minimal CIDR list')
+    .option('--no-aggregate', 'do not aggregate even if the target does by default')
+    .option('--allow-empty', 'publish an empty list')
+    .option('--force', 'publish even when the list shrank more than guards.maxShrink')
+    .action(async (options: ExportOptions, command: Command) => {
+      const ctx = commandContext(command);
+      const output = chooseOutput(ctx, options);
+      const writer = TARGETS.get(output.target)!;
+      const published = await computePublishedSet(ctx.loaded, ctx.log, { allowEmpty: options.allowEmpty, force: options.force });
+      const body = renderOutput(writer, published.bans, output.options, { families: output.families, aggregate: output.aggregate });
+      const summary = { target: writer.name, entries: published.bans.size, source: published.source, out: options.out ?? 'stdout' };
+      if (options.out === undefined) {
+        process.stdout.write(body);
+      } else {
+        await writeFileAtomic(options.out, body, 0o644);
+        for (const [suffix, content] of Object.entries(writer.sidecars?.(body, output.options) ?? {})) {
+          await writeFileAtomic(`${options.out}${suffix}`, content, 0o644);
+        }
+        if (ctx.json) ctx.printJson(summary);
+      }
+      ctx.log.info({ component: 'export', ...summary }, `exported ${summary.entries} entries for ${writer.name}${published.source === 'sample' ? ' from the bundled sample list' : ''}`);
+    });
+}
+
+function chooseOutput(ctx: CommandContext, options: ExportOptions): Pick<OutputConfig, 'target' | 'options' | 'families' | 'aggregate'> {
+  const cli = { families: options.families, aggregate: options.aggregate };
+  if (options.output !== undefined) {
+    const configured = ctx.loaded.config.outputs.find((o) => o.name === options.output);
+    if (configured === undefined) {
+      const known = ctx.loaded.config.outputs.map((o) => o.name).join(', ') || 'none configured';
+      throw new ConfigError(ctx.loaded.source, [`--output: no output named ${JSON.stringify(options.output)} (known: ${known})`]);
+    }
+    return { ...configured, families: cli.families ?? configured.families, aggregate: cli.aggregate ?? configured.aggregate };
+  }
+  if (options.target === undefined) throw new ConfigError('command line', ['--target or --output is required']);
+  const parsed = TARGETS.get(options.target)!.options.safeParse(parseOptionPairs(options.option));
+  if (!parsed.success) throw new ConfigError('command line', formatIssues(parsed.error.issues).map((line) => `--option ${line}`));
+  return { target: options.target, options: parsed.data, ...cli };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `key=value` pairs; a value that parses as JSON (true, 5, null, ["a"]) is taken as that. */
+export function parseOptionPairs(pairs: string[]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new ConfigError('command line', [`--option ${JSON.stringify(pair)}: expected key=value`]);
+    const raw = pair.slice(at + 1);
+    try {
+      options[pair.slice(0, at)] = JSON.parse(raw);
+    } catch {
+      options[pair.slice(0, at)] = raw;
+    }
+  }
+  return options;
+}

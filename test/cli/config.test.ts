@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TARGET_NAMES } from '../../targets/index.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('cli/config and cli/targets', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'apiban-config-')); });
+
+  it('prints every problem as a path: message line and exits 2', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, [
+      'apiban: { version: v3, baseUrl: "ftp://x" }',
+      'sync: { interval: soon }',
+      'policy: { allowlist: ["192.0.2.1", "10.0.0.0/33"], minPrefixLength: { v4: 40 } }',
+      'outputs: [ { name: fw, target: cisco }, { name: ok, target: plain, options: { header: "yes" } } ]',
+      'typo: 1',
+    ].join('\n'));
+    const result = await runCli(['config', 'check', '-c', file]);
+    expect(result.code).to.equal(2);
+    for (const line of ['apiban.version:', 'apiban.baseUrl:', 'sync.interval: "soon" is not a duration', 'policy.allowlist[1]: "10.0.0.0/33" is not a strict',
+      'policy.minPrefixLength.v4:', 'outputs[0].target: unknown target "cisco"; supported: ', 'outputs[1].options.header:', 'typo: unknown field']) {
+      expect(result.stderr).to.include(line);
+    }
+  });
+
+  it('reports YAML syntax errors with their line, and missing variables by path', async () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'apiban:\n  key: [unclosed\n');
+    const syntax = await runCli(['config', 'check', '-c', broken]);
+    expect(syntax.code).to.equal(2);
+    expect(syntax.stderr).to.match(/line \d+, column \d+/);
+    const withVar = join(dir, 'var.yaml');
+    writeFileSync(withVar, 'apiban:\n  key: ${MY_APIBAN_KEY}\n');
+    const missing = await runCli(['config', 'check', '-c', withVar]);
+    expect(missing.stderr).to.include('apiban.key: environment variable MY_APIBAN_KEY is not set');
+    const present = await runCli(['config', 'check', '-c', withVar], { env: { MY_APIBAN_KEY: 'k-123456' } });
+    expect(present.code, present.stderr).to.equal(0);
+    const nofile = await runCli(['config', 'check', '-c', join(dir, 'nope.yaml')]);
+    expect(nofile.stderr).to.include('cannot read: ENOENT');
+  });
+
+  it('prints the effective configuration without secrets', async () => {
+    const secret = 'sekret-apiban-key-0123456789';
+    const result = await runCli(['config', 'print', '--json'], { env: { APIBAN_KEY: secret, APIBAN_BASE_URL: 'http://127.0.0.1:9', APIBAN_STATE_DIR: '/tmp/s' } });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout + result.stderr).not.to.include(secret);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.apiban).to.include({ key: '[redacted]', baseUrl: 'http://127.0.0.1:9', version: 'v2' });
+    expect(printed.state.dir).to.equal('/tmp/s');
+  });
+
+  it('lists every registered target', async () => {
+    const result = await runCli(['targets', '--json']);
+    expect(JSON.parse(result.stdout).map((t: { name: string }) => t.name)).to.deep.equal([...TARGET_NAMES]);
+    const text = await runCli(['targets']);
+    for (const name of TARGET_NAMES) expect(text.stdout).to.match(new RegExp(`^${name} `, 'm'));
+  });
+});
