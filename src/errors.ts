@@ -94,6 +94,18 @@ export class HostKeyError extends DeviceError {
   }
 }
 
+/**
+ * Raised when a device rejects a command (or the session breaks) in the middle of a change.
+ * `applied` lists the configuration lines the device had already accepted: on a CLI without
+ * transactions (Cisco) they stay in effect; `aborted` says whether the undo commands ran.
+ */
+export class DeviceChangeError extends DeviceError {
+  constructor(device: string, command: string, output: string, readonly applied: readonly string[], readonly aborted: boolean) {
+    const last = applied.length > 0 ? `, last: ${JSON.stringify(applied[applied.length - 1])}` : '';
+    super(device, command, `(${applied.length} line(s) applied before it${last}; ${aborted ? 'abort commands sent' : 'abort not possible'}) ${output.trim()}`);
+  }
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }

@@ -1,6 +1,92 @@
-/** The `push:` section (owned by the push command; see src/push). */
+/**
+ * The `push:` section (owned by the push command; see src/push and docs/push.md): the devices,
+ * how to reach and trust them, and when `serve` / `push --watch` push. Secrets are named here
+ * (an environment variable or a file), read only when a push starts, and never printed.
+ */
+import { Cron } from 'croner';
 import { z } from 'zod';
+import { DRIVERS, DRIVER_NAMES } from '../push/drivers/index.js';
+import { duration } from './duration.js';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const name = (what: string) => z.string().regex(NAME, `${what}: use letters, digits, ".", "_" or "-" (at most 64)`);
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+const fingerprint = z.string().regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, 'a SHA256 fingerprint as `ssh-keygen -lf` prints it (SHA256:...)');
+
+const credentialsSchema = z.strictObject({
+  username: z.string().min(1).optional(),
+  password: z.string().optional().describe('prefer passwordEnv or passwordFile; ${VAR} also works'),
+  passwordEnv: envName.optional(),
+  passwordFile: z.string().optional(),
+  privateKeyFile: z.string().optional(),
+  passphraseEnv: envName.optional(),
+  agent: z.union([z.literal(true), z.string().min(1)]).optional().describe('true: $SSH_AUTH_SOCK; or a socket path'),
+  enablePasswordEnv: envName.optional().describe('Cisco: enter enable mode with this password'),
+  apiKeyEnv: envName.optional(),
+  apiSecretEnv: envName.optional(),
+  caFile: z.string().optional().describe('HTTP API drivers: extra CA certificate (PEM)'),
+});
+
+const hostKeySchema = z.strictObject({
+  fingerprint: fingerprint.optional(),
+  fingerprints: z.array(fingerprint).default([]),
+  knownHosts: z.string().optional().describe('known_hosts file (default ~/.ssh/known_hosts when no fingerprint is pinned)'),
+});
+
+export const selectorSchema = z.strictObject({
+  all: z.boolean().optional(),
+  device: z.array(z.string()).optional(),
+  group: z.array(z.string()).optional(),
+  tag: z.array(z.string()).optional(),
+});
+export type DeviceSelector = z.infer<typeof selectorSchema>;
+
+const deviceSchema = z.strictObject({
+  name: name('device name'),
+  driver: z.string(),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).optional(),
+  tags: z.array(name('tag')).default([]),
+  groups: z.array(name('group')).default([]),
+  credentials: credentialsSchema.prefault({}),
+  hostKey: hostKeySchema.prefault({}),
+  timeout: duration('60s').describe('the whole job on this device: connect, read, change, close'),
+  settings: z.record(z.string(), z.unknown()).default({}).describe("the driver's settings (for CLI drivers: the target's options)"),
+  families: z.enum(['v4', 'v6', 'both']).optional(),
+}).transform((device, ctx) => {
+  const driver = DRIVERS.get(device.driver);
+  if (driver === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['driver'], message: `unknown driver ${JSON.stringify(device.driver)}; supported: ${DRIVER_NAMES.join(', ')}` });
+    return z.NEVER;
+  }
+  const settings = driver.settings.safeParse(device.settings);
+  if (!settings.success) {
+    for (const issue of settings.error.issues) ctx.addIssue({ ...issue, path: ['settings', ...issue.path] } as never);
+    return z.NEVER;
+  }
+  const { fingerprint: one, fingerprints, knownHosts } = device.hostKey;
+  return { ...device, settings: settings.data as unknown, hostKey: { fingerprints: one === undefined ? fingerprints : [one, ...fingerprints], knownHosts } };
+});
+
+const cron = z.string().refine((text) => {
+  try { new Cron(text, { paused: true }).stop(); return true; } catch { return false; }
+}, { error: (issue) => `${JSON.stringify(issue.input)} is not a cron expression` });
 
 export const pushSchema = z.strictObject({
-  devices: z.array(z.unknown()).default([]),
+  devices: z.array(deviceSchema).default([]).superRefine((devices, ctx) => {
+    const seen = new Set<string>();
+    devices.forEach((d, i) => {
+      if (seen.has(d.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate device name ${JSON.stringify(d.name)}` });
+      seen.add(d.name);
+    });
+  }),
+  concurrency: z.number().int().min(1).max(256).default(8).describe('devices pushed at the same time'),
+  schedule: z.strictObject({
+    afterSync: z.boolean().default(true).describe('serve / push --watch: push after each sync that changed the set'),
+    cron: cron.optional().describe('also push on this cron expression (croner syntax)'),
+    select: selectorSchema.default({ all: true }).describe('which devices the scheduled pushes reach'),
+  }).prefault({}),
 });
+
+export type PushConfig = z.infer<typeof pushSchema>;
+export type DeviceConfig = PushConfig['devices'][number];

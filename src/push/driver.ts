@@ -8,6 +8,7 @@ import type { ZodType } from 'zod';
 import type { BanSet } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';
 import type { Logger } from '../log.js';
+import type { AnyTargetWriter } from '../writers/contract.js';
 
 export interface DriverContext {
   log: Logger;
@@ -39,6 +40,11 @@ export interface DeviceDriver<S = unknown> {
   readonly settings: ZodType<S>;
   /** Address families the device's list takes. */
   readonly families: 'v4' | 'v6' | 'both';
+  /**
+   * The target writer whose families, aggregation default and entry limit shape the wanted set
+   * for this device (shapeBans); without one the set is only narrowed to `families`.
+   */
+  readonly writer?: AnyTargetWriter;
   open(device: DeviceTarget<S>, context: DriverContext): Promise<DeviceSession>;
 }
 

@@ -97,7 +97,11 @@ export function timeoutError(device: string, doing: string): DeviceError {
 
 /** One authenticated SSH connection to a device. */
 export class SshConnection {
-  constructor(readonly client: Client, readonly device: string, private readonly signal: AbortSignal, private readonly log: Logger) {}
+  private closed = false;
+
+  constructor(readonly client: Client, readonly device: string, private readonly signal: AbortSignal, private readonly log: Logger) {
+    client.once('close', () => { this.closed = true; });
+  }
 
   /** Runs one command (no PTY); `input` is written to its stdin. Never throws on a non-zero exit. */
   exec(command: string, input?: string | Buffer): Promise<ExecResult> {
@@ -138,6 +142,7 @@ export class SshConnection {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => { this.client.destroy(); resolve(); }, 2000);
       this.client.once('close', () => { clearTimeout(timer); resolve(); });

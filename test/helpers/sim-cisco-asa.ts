@@ -38,7 +38,7 @@ export const ASA_FLAVOR: CiscoFlavor = {
     return [`object-group network ${name}`, ...members];
   },
   show(command, model) {
-    const match = /^show running-config object-group(?: id (\S+))?$/.exec(command);
+    const match = /^show running-config object-group(?: network)?(?: id (\S+))?$/.exec(command);
     if (match === null) return undefined;
     const lines: string[] = [];
     for (const [name, group] of model.groups) if (match[1] === undefined || match[1] === name) lines.push(...ASA_FLAVOR.renderGroup(name, group));

@@ -1,0 +1,130 @@
+/**
+ * The push job: for every device, the same order of events whatever the driver (napalm's
+ * lifecycle): open, read what the device holds, shape the wanted set for it, guard, diff, then
+ * print the plan (--dry-run) or apply only the difference, and close. An unchanged device gets
+ * no configuration command at all. Devices run with bounded concurrency, each under its own
+ * timeout (an AbortSignal the drivers honour); one failing device never stops the others.
+ */
+import { BanSet } from '../banset/banset.js';
+import { diffBanSets, isEmptyDiff } from '../banset/diff.js';
+import { checkPublishable, type GuardOverrides, type GuardSettings } from '../banset/guard.js';
+import { DeviceChangeError, DeviceError, ExporterError, PublishRefusedError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { intersectFamilies, shapeBans } from '../writers/render.js';
+import type { AnyDeviceDriver, DeviceSession } from './driver.js';
+import type { PushDevice } from './devices.js';
+
+export type DeviceOutcome = 'unchanged' | 'changed' | 'planned' | 'refused' | 'failed';
+
+export interface DeviceResult {
+  device: string;
+  driver: string;
+  added: number;
+  removed: number;
+  /** Configuration commands (or API calls) actually sent. */
+  sent: number;
+  durationMs: number;
+  result: DeviceOutcome;
+  error?: string;
+  /** --dry-run: the exact commands that would be sent. */
+  plan?: string[];
+  /** After a failed change: the lines the device had accepted. */
+  applied?: readonly string[];
+}
+
+export interface PushOptions {
+  log: Logger;
+  guards: GuardSettings;
+  overrides?: GuardOverrides;
+  dryRun?: boolean;
+  acceptNewHostKey?: boolean;
+  concurrency?: number;
+  /** Stops every device (Ctrl-C, serve shutting down). */
+  signal?: AbortSignal;
+  onResult?(result: DeviceResult, done: number, total: number): void;
+}
+
+export async function pushToDevices(devices: readonly PushDevice[], wanted: BanSet, options: PushOptions): Promise<DeviceResult[]> {
+  const results: DeviceResult[] = new Array(devices.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < devices.length) {
+      const index = next++;
+      results[index] = await pushToDevice(devices[index], wanted, options);
+      options.onResult?.(results[index], ++done, devices.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, devices.length) }, worker));
+  return results;
+}
+
+/** The wanted set as this device takes it: its writer's families, aggregation and limit, then the device's own families. */
+export function shapeForDevice(driver: AnyDeviceDriver, families: 'v4' | 'v6' | 'both' | undefined, wanted: BanSet): BanSet {
+  if (driver.writer !== undefined) return shapeBans(driver.writer, wanted, { families });
+  const narrowed = intersectFamilies(driver.families, families);
+  return narrowed === undefined ? BanSet.EMPTY : wanted.only(narrowed);
+}
+
+export async function pushToDevice(device: PushDevice, wanted: BanSet, options: PushOptions): Promise<DeviceResult> {
+  const started = performance.now();
+  const base = { device: device.target.name, driver: device.driver.name, added: 0, removed: 0, sent: 0 };
+  const timeout = AbortSignal.timeout(device.target.timeoutMs);
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+  const log = options.log.child({ device: device.target.name });
+  const progress = { ...base } as Omit<DeviceResult, 'durationMs' | 'result'>;
+  try {
+    const outcome = await untilAborted(signal, device.target.name, runDevice(device, wanted, options, signal, log, progress));
+    return { ...progress, ...outcome, durationMs: elapsed(started) };
+  } catch (error) {
+    const result: DeviceOutcome = error instanceof PublishRefusedError ? 'refused' : 'failed';
+    const message = error instanceof ExporterError ? error.message : `[${device.target.name}] internal error: ${(error as Error).message}`;
+    log.error({ error: message }, result === 'refused' ? 'push refused by the guard' : 'push failed');
+    const applied = error instanceof DeviceChangeError ? { applied: error.applied, sent: error.applied.length } : {};
+    return { ...progress, ...applied, result, error: message, durationMs: elapsed(started) };
+  }
+}
+
+async function runDevice(
+  device: PushDevice, wanted: BanSet, options: PushOptions, signal: AbortSignal, log: Logger,
+  progress: Omit<DeviceResult, 'durationMs' | 'result'>,
+): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent'>> {
+  const target = shapeForDevice(device.driver, device.config.families, wanted);
+  const session: DeviceSession = await device.driver.open(device.target, { log, signal, acceptNewHostKey: options.acceptNewHostKey ?? false });
+  try {
+    const current = await session.read();
+    const diff = diffBanSets(current, target);
+    progress.added = diff.added.length;
+    progress.removed = diff.removed.length;
+    if (isEmptyDiff(diff)) {
+      log.info({ entries: current.size }, 'device already holds the set');
+      return { result: 'unchanged', sent: 0 };
+    }
+    checkPublishable(device.target.name, current.size, target.size, options.guards, options.overrides);
+    if (options.dryRun) return { result: 'planned', plan: session.plan(diff, target), sent: 0 };
+    const { sent } = await session.apply(diff, target);
+    log.info({ added: diff.added.length, removed: diff.removed.length, sent }, 'device updated');
+    return { result: 'changed', sent };
+  } finally {
+    await session.close().catch((error: Error) => log.debug({ error: error.message }, 'close failed'));
+  }
+}
+
+/** A driver that ignores the signal still cannot hold the job past the device's timeout. */
+function untilAborted<T>(signal: AbortSignal, device: string, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DeviceError(device, undefined, 'timed out (per-device timeout) or stopped'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+/** True when any device failed or was refused: the CLI exits non-zero. */
+export function anyFailed(results: readonly DeviceResult[]): boolean {
+  return results.some((r) => r.result === 'failed' || r.result === 'refused');
+}
