@@ -10,6 +10,7 @@
  *   const fake = await startFakeApiban({ addresses: ['192.0.2.1'], limit: { requests: 3, windowMs: 300 } });
  *   fake.url            // origin, for apiban.baseUrl
  *   fake.add(['192.0.2.2'])            // newer timestamps: the next incremental sync sees them
+ *   fake.remove(['192.0.2.1'])         // gone from the next full download
  *   fake.fail('5xx', 2)                // the next two accepted requests answer 503
  *   fake.onRequest = async (r) => {}   // runs before each answer (kill a client mid-sync here)
  *   fake.requests                      // what was asked, with status, cursor and Authorization
@@ -61,6 +62,8 @@ export interface FakeApiban {
   readonly newestId: string;
   /** Lists addresses under new, newer timestamps; returns the newest ID. */
   add(addresses: readonly string[]): string;
+  /** Delists addresses (APIBAN drops them 7 days after they were last seen). */
+  remove(addresses: readonly string[]): void;
   /** The next `times` accepted requests (default: all until heal()) answer with `fault`. */
   fail(fault: FakeFault, times?: number): void;
   heal(): void;
@@ -108,6 +111,11 @@ class FakeState {
       url, key: this.key, requests: this.requests,
       get newestId() { return String(self.lastId); },
       add: (addresses) => this.add(addresses),
+      remove: (addresses) => {
+        const gone = new Set(addresses);
+        const kept = this.listings.filter((l) => !gone.has(l.address));
+        this.listings.splice(0, this.listings.length, ...kept);
+      },
       fail: (fault, times = Number.POSITIVE_INFINITY) => { this.fault = { fault, remaining: times }; },
       heal: () => { this.fault = undefined; },
       setLimit: (limit) => { this.limit = limit; this.accepted = []; },

@@ -1,0 +1,80 @@
+/**
+ * The body of one sync: download from APIBAN into the state (or take the bundled sample when no
+ * key is configured), then assemble the candidate set with the local sources and the policy.
+ * The guard and the bookkeeping of the published set stay in the service.
+ */
+import type { LoadedConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
+import type { Clock } from '../apiban/clock.js';
+import { createApibanClient } from '../apiban/client.js';
+import { downloadBans, emptyDownloadStats, type DownloadStats } from './engine.js';
+import { activeEntries, assembleSet } from './publish.js';
+import { readSample } from './sample.js';
+import type { PublishedSet } from './snapshot.js';
+import type { SourceStatus } from './sources.js';
+import type { SyncState } from './state.js';
+import type { StateStore } from './store.js';
+import type { SyncHooks, SyncOptions } from './service.js';
+
+export interface RunStats extends DownloadStats { requests: number }
+
+export interface SyncRunContext {
+  loaded: LoadedConfig;
+  log: Logger;
+  hooks: SyncHooks;
+  clock: Clock;
+  store: StateStore;
+  retryDelayMs?: number;
+  state(): SyncState;
+  /** Progress of the latest run, kept when it fails half way (for the report). */
+  lastStats?: RunStats;
+}
+
+export interface RunOutcome { published: PublishedSet; stats: RunStats; sources: SourceStatus[] }
+
+export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promise<RunOutcome> {
+  const { config, stateDir } = ctx.loaded;
+  const stats: RunStats = { ...emptyDownloadStats(), requests: 0 };
+  ctx.lastStats = stats;
+  const assembleContext = { config, stateDir, log: ctx.log, now: ctx.clock.now(), store: ctx.store, signal: options.signal };
+  if (config.apiban.key === undefined) {
+    const sample = await readSample();
+    ctx.log.info({ component: 'sync', file: sample.path }, 'no APIBAN key configured: using the bundled sample list (documentation addresses only)');
+    const assembled = await assembleSet(assembleContext, { kind: 'sample', text: sample.text });
+    return { ...assembled, stats };
+  }
+  await downloadFromApiban(ctx, options, stats);
+  if (stats.invalid > 0) {
+    ctx.log.warn({ component: 'sync', invalid: stats.invalid, examples: stats.invalidSamples.slice(0, 5) }, 'APIBAN sent entries that are not addresses: dropped');
+  }
+  const state = ctx.state();
+  const entries = activeEntries(state.entries, ctx.clock.now(), config.sync.expiry);
+  const assembled = await assembleSet({ ...assembleContext, now: ctx.clock.now() }, { kind: 'apiban', entries, cursor: state.cursor });
+  return { ...assembled, stats };
+}
+
+async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, stats: RunStats): Promise<void> {
+  const { apiban, sync } = ctx.loaded.config;
+  const state = ctx.state();
+  const client = createApibanClient({
+    key: apiban.key as string, baseUrl: apiban.baseUrl, version: apiban.version, set: apiban.set, caFile: apiban.caFile,
+    timeoutMs: apiban.timeout, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
+    clock: ctx.clock, log: ctx.log, history: state.requestLog,
+    retry: ctx.retryDelayMs === undefined ? undefined : { baseDelayMs: ctx.retryDelayMs },
+    onOutcome: (outcome) => ctx.hooks.onApibanRequest?.(outcome),
+  });
+  const save = async (next: SyncState) => {
+    next.requestLog = client.history();
+    stats.requests = client.requests;
+    await ctx.store.save(next);
+  };
+  try {
+    await downloadBans({
+      client, state, save, now: () => ctx.clock.now(), log: ctx.log, expiryMs: sync.expiry, fullResyncMs: sync.fullResync, signal: options.signal,
+    }, { full: options.full }, stats);
+  } finally {
+    stats.requests = client.requests;
+    state.requestLog = client.history();
+    await client.close();
+  }
+}

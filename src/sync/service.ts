@@ -1,0 +1,126 @@
+/**
+ * The sync service that `sync`, `serve` and `push --watch` share: one serialised sync at a time,
+ * the last good published set in memory and on disk, and a report per run. APIBAN, network,
+ * source and guard failures never throw out of `sync()`: they come back as `ok: false` with a
+ * one-line error, and the last good set stays published.
+ */
+import type { LoadedConfig } from '../config/load.js';
+import { checkPublishable } from '../banset/guard.js';
+import { ApibanError, ConfigError, PublishRefusedError, StateError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { systemClock, type Clock } from '../apiban/clock.js';
+import { runSync, type RunStats, type SyncRunContext } from './run.js';
+import type { PublishedSet } from './snapshot.js';
+import { StateStore } from './store.js';
+import type { SyncState } from './state.js';
+import type { SourceStatus } from './sources.js';
+
+export type { Clock } from '../apiban/clock.js';
+export type { PublishedSet, SetSource } from './snapshot.js';
+export type { SourceStatus } from './sources.js';
+export { computePublishedSet } from './compute.js';
+
+export interface SyncReport {
+  ok: boolean; full: boolean; requests: number; pages: number; received: number;
+  added: number; expired: number; size: number; durationMs: number; changed: boolean;
+  /** One line, no secret, e.g. "[apiban] 403 unauthorized: check APIBAN_KEY". */
+  error?: string;
+  /** Which part failed, for exit codes and metrics. */
+  errorKind?: SyncErrorKind;
+  /** Entries APIBAN sent that were not strict addresses (sentinels, hostile strings). */
+  invalid?: number;
+  /** Local list sources, each with ok/fromCache/error. */
+  sources?: SourceStatus[];
+  /** The current last good set after this run. */
+  published?: PublishedSet;
+}
+
+export type SyncErrorKind = 'apiban' | 'guard' | 'state' | 'config' | 'internal';
+
+export interface SyncOptions { full?: boolean; allowEmpty?: boolean; force?: boolean; signal?: AbortSignal }
+
+export interface SyncService {
+  /** One sync (full when due or asked). Never throws for APIBAN/network/guard failures. Serialised: a call while one runs shares it. */
+  sync(options?: SyncOptions): Promise<SyncReport>;
+  /** Last good publishable set, or undefined before the first success (loaded from state on start). */
+  current(): PublishedSet | undefined;
+  /** Releases the lock. */
+  close(): Promise<void>;
+}
+
+export interface SyncHooks { onApibanRequest?(outcome: 'page' | 'caught-up' | 'unauthorized' | 'rate-limited' | 'error' | 'malformed'): void }
+
+/** Test and tuning knobs that have no place in the user's configuration. */
+export interface SyncServiceOptions {
+  /** First back-off delay after a 5xx or network failure (default 1 s). */
+  retryDelayMs?: number;
+}
+
+export async function createSyncService(
+  loaded: LoadedConfig, log: Logger, hooks: SyncHooks = {}, clock: Clock = systemClock, options: SyncServiceOptions = {},
+): Promise<SyncService> {
+  const store = await StateStore.open(loaded.stateDir, log);
+  let state: SyncState;
+  let current: PublishedSet | undefined;
+  try {
+    state = await store.load();
+    current = await store.loadPublished();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const context: SyncRunContext = { loaded, log, hooks, clock, store, retryDelayMs: options.retryDelayMs, state: () => state };
+  let running: Promise<SyncReport> | undefined;
+
+  async function syncOnce(syncOptions: SyncOptions): Promise<SyncReport> {
+    const started = clock.now();
+    try {
+      const outcome = await runSync(context, syncOptions);
+      checkPublishable('sync', state.publishedSize, outcome.published.bans.size, loaded.config.guards, syncOptions);
+      const changed = current === undefined || !current.bans.equals(outcome.published.bans) || current.source !== outcome.published.source;
+      if (changed || current?.cursor !== outcome.published.cursor) await store.savePublished(outcome.published);
+      current = outcome.published;
+      state.publishedSize = current.bans.size;
+      state.lastSync = { at: clock.now(), ok: true };
+      await store.save(state);
+      return { ...summarize(outcome.stats), ok: true, size: current.bans.size, durationMs: clock.now() - started, changed, sources: outcome.sources, published: current };
+    } catch (error) {
+      return failed(error, started);
+    }
+  }
+
+  async function failed(error: unknown, started: number): Promise<SyncReport> {
+    const kind = errorKind(error);
+    const message = kind === 'internal' ? `[sync] internal error: ${(error as Error).message}` : (error as Error).message.split('\n').join('; ');
+    if (kind === 'internal') log.error({ component: 'sync', err: (error as Error).stack }, message);
+    else log.error({ component: 'sync' }, message);
+    state.lastSync = { at: clock.now(), ok: false, error: message };
+    await store.save(state).catch(() => undefined);
+    return {
+      ...summarize(context.lastStats), ok: false, size: current?.bans.size ?? 0, durationMs: clock.now() - started,
+      changed: false, error: message, errorKind: kind, published: current,
+    };
+  }
+
+  return {
+    sync(syncOptions = {}) {
+      running ??= syncOnce(syncOptions).finally(() => { running = undefined; });
+      return running;
+    },
+    current: () => current,
+    close: () => store.close(),
+  };
+}
+
+function summarize(stats: RunStats | undefined) {
+  const { full = false, requests = 0, pages = 0, received = 0, invalid = 0, added = 0, expired = 0 } = stats ?? {};
+  return { full, requests, pages, received, invalid, added, expired };
+}
+
+function errorKind(error: unknown): SyncErrorKind {
+  if (error instanceof ApibanError) return 'apiban';
+  if (error instanceof PublishRefusedError) return 'guard';
+  if (error instanceof StateError) return 'state';
+  if (error instanceof ConfigError) return 'config';
+  return 'internal';
+}

@@ -1,0 +1,47 @@
+/**
+ * The last published set on disk (`published.json`): exactly what passed the guard, so a
+ * restarted service serves the same list before its first sync, and a refused list never
+ * replaces it. Prefixes are stored as canonical text and re-parsed strictly on load.
+ */
+import { formatPrefix, tryParsePrefix, type Prefix } from '../banset/address.js';
+import { createBanSet, type BanSet } from '../banset/banset.js';
+import type { PolicyReport } from '../banset/policy.js';
+
+export type SetSource = 'apiban' | 'sample';
+
+export interface PublishedSet { bans: BanSet; report: PolicyReport; syncedAt: Date; cursor?: string; source: SetSource }
+
+export type PublishedSnapshot = PublishedSet;
+
+const SNAPSHOT_FORMAT = 'apiban-exporter/published';
+
+export function encodeSnapshot(set: PublishedSnapshot): string {
+  return JSON.stringify({
+    format: SNAPSHOT_FORMAT,
+    version: 1,
+    syncedAt: set.syncedAt.getTime(),
+    source: set.source,
+    cursor: set.cursor,
+    report: set.report,
+    prefixes: Array.from(set.bans.prefixes(), (p) => formatPrefix(p)),
+  });
+}
+
+export function decodeSnapshot(text: string): PublishedSnapshot {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT || raw.version !== 1) throw new Error(`not a ${SNAPSHOT_FORMAT} v1 file`);
+  if (typeof raw.syncedAt !== 'number' || !Number.isFinite(raw.syncedAt)) throw new Error('syncedAt is not a time');
+  if (raw.source !== 'apiban' && raw.source !== 'sample') throw new Error('source is neither apiban nor sample');
+  if (raw.cursor !== undefined && typeof raw.cursor !== 'string') throw new Error('cursor is not a string');
+  if (!Array.isArray(raw.prefixes)) throw new Error('prefixes is not an array');
+  const report = raw.report as PolicyReport | null;
+  if (report === null || typeof report !== 'object' || typeof report.published !== 'number') throw new Error('report is malformed');
+  const prefixes: Prefix[] = raw.prefixes.map((entry: unknown, i) => {
+    const parsed = typeof entry === 'string' ? tryParsePrefix(entry) : 'not a string';
+    if (typeof parsed === 'string') throw new Error(`prefixes[${i}]: ${parsed}`);
+    return parsed;
+  });
+  const set: PublishedSnapshot = { bans: createBanSet(prefixes), report, syncedAt: new Date(raw.syncedAt), source: raw.source };
+  if (raw.cursor !== undefined) set.cursor = raw.cursor as string;
+  return set;
+}

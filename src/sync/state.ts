@@ -1,0 +1,139 @@
+/**
+ * The persistent sync state and its file format. The format is versioned JSON with parallel
+ * arrays (addresses, firstSeen, lastSeen) rather than one object per address, so a million
+ * entries stay a few tens of megabytes and parse quickly. `decodeState` validates the shape
+ * strictly: anything odd is treated as corruption by the store, never half-used.
+ */
+export interface Sighting { firstSeen: number; lastSeen: number }
+
+/** Canonical address text -> when APIBAN listed it. */
+export type Sightings = Map<string, Sighting>;
+
+/** A full download under way: it replaces `entries` only once it is caught up. */
+export interface FullResync { cursor: string; startedAt: number; entries: Sightings }
+
+export interface LastSync { at: number; ok: boolean; error?: string }
+
+export interface SyncState {
+  /** The active APIBAN set. */
+  entries: Sightings;
+  /** Where the next incremental download starts; never "none". */
+  cursor?: string;
+  /** When the last completed full resync started. */
+  lastFullSync?: number;
+  lastSync?: LastSync;
+  fullResync?: FullResync;
+  /** Size of the last set that passed the guard (what "shrank" is measured against). */
+  publishedSize?: number;
+  /** Recent APIBAN request times, so a new process still respects the rate window. */
+  requestLog: number[];
+}
+
+export const STATE_FORMAT = 'apiban-exporter/state';
+export const STATE_VERSION = 1;
+
+export function emptyState(): SyncState {
+  return { entries: new Map(), requestLog: [] };
+}
+
+interface EncodedSightings { addresses: string[]; firstSeen: number[]; lastSeen: number[] }
+
+export function encodeState(state: SyncState): string {
+  return JSON.stringify({
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    cursor: state.cursor,
+    lastFullSync: state.lastFullSync,
+    lastSync: state.lastSync,
+    publishedSize: state.publishedSize,
+    requestLog: state.requestLog,
+    fullResync: state.fullResync && {
+      cursor: state.fullResync.cursor, startedAt: state.fullResync.startedAt, entries: encodeSightings(state.fullResync.entries),
+    },
+    entries: encodeSightings(state.entries),
+  });
+}
+
+function encodeSightings(sightings: Sightings): EncodedSightings {
+  const encoded: EncodedSightings = { addresses: [], firstSeen: [], lastSeen: [] };
+  for (const [address, seen] of sightings) {
+    encoded.addresses.push(address);
+    encoded.firstSeen.push(seen.firstSeen);
+    encoded.lastSeen.push(seen.lastSeen);
+  }
+  return encoded;
+}
+
+/** Parses a state file; throws an Error saying what is wrong (the store moves the file aside). */
+export function decodeState(text: string): SyncState {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  expect(raw !== null && typeof raw === 'object' && !Array.isArray(raw), 'not a JSON object');
+  expect(raw.format === STATE_FORMAT, `format is not ${STATE_FORMAT}`);
+  expect(raw.version === STATE_VERSION, `unsupported version ${JSON.stringify(raw.version)}`);
+  const state: SyncState = {
+    entries: decodeSightings(raw.entries, 'entries'),
+    requestLog: optionalTimes(raw.requestLog, 'requestLog') ?? [],
+  };
+  if (raw.cursor !== undefined) state.cursor = cursorField(raw.cursor, 'cursor');
+  if (raw.lastFullSync !== undefined) state.lastFullSync = timeField(raw.lastFullSync, 'lastFullSync');
+  if (raw.publishedSize !== undefined) state.publishedSize = countField(raw.publishedSize, 'publishedSize');
+  if (raw.lastSync !== undefined) state.lastSync = decodeLastSync(raw.lastSync);
+  if (raw.fullResync !== undefined) {
+    const full = raw.fullResync as Record<string, unknown>;
+    expect(full !== null && typeof full === 'object', 'fullResync is not an object');
+    state.fullResync = {
+      cursor: cursorField(full.cursor, 'fullResync.cursor'),
+      startedAt: timeField(full.startedAt, 'fullResync.startedAt'),
+      entries: decodeSightings(full.entries, 'fullResync.entries'),
+    };
+  }
+  return state;
+}
+
+function decodeSightings(value: unknown, where: string): Sightings {
+  const raw = value as Partial<EncodedSightings> | null;
+  expect(raw !== null && typeof raw === 'object', `${where} is not an object`);
+  const { addresses, firstSeen, lastSeen } = raw;
+  expect(Array.isArray(addresses) && Array.isArray(firstSeen) && Array.isArray(lastSeen), `${where} lacks its arrays`);
+  expect(addresses.length === firstSeen.length && addresses.length === lastSeen.length, `${where} arrays differ in length`);
+  const sightings: Sightings = new Map();
+  for (let i = 0; i < addresses.length; i++) {
+    const address = addresses[i];
+    expect(typeof address === 'string' && address.length > 0 && address.length <= 64, `${where}.addresses[${i}] is not an address string`);
+    sightings.set(address, { firstSeen: timeField(firstSeen[i], `${where}.firstSeen[${i}]`), lastSeen: timeField(lastSeen[i], `${where}.lastSeen[${i}]`) });
+  }
+  expect(sightings.size === addresses.length, `${where} holds duplicate addresses`);
+  return sightings;
+}
+
+function decodeLastSync(value: unknown): LastSync {
+  const raw = value as Record<string, unknown> | null;
+  expect(raw !== null && typeof raw === 'object' && typeof raw.ok === 'boolean', 'lastSync is malformed');
+  const lastSync: LastSync = { at: timeField(raw.at, 'lastSync.at'), ok: raw.ok as boolean };
+  if (typeof raw.error === 'string') lastSync.error = raw.error;
+  return lastSync;
+}
+
+function optionalTimes(value: unknown, where: string): number[] | undefined {
+  if (value === undefined) return undefined;
+  expect(Array.isArray(value), `${where} is not an array`);
+  return value.map((t, i) => timeField(t, `${where}[${i}]`));
+}
+
+function timeField(value: unknown, where: string): number {
+  expect(typeof value === 'number' && Number.isFinite(value) && value >= 0, `${where} is not a time`);
+  return value as number;
+}
+
+function countField(value: unknown, where: string): number {
+  return timeField(value, where);
+}
+
+function cursorField(value: unknown, where: string): string {
+  expect(typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value) && value !== 'none', `${where} is not a cursor`);
+  return value as string;
+}
+
+function expect(condition: boolean, problem: string): asserts condition {
+  if (!condition) throw new Error(problem);
+}

@@ -1,0 +1,124 @@
+/**
+ * The state directory: `state.json` (sync state), `published.json` (the last set that passed the
+ * guard), `sources/<name>.txt` (last good copy of each URL source) and `lock/`. The writer holds
+ * the lock; readers (export, check) read without it, which is safe because every file is only
+ * ever replaced by an atomic rename. A corrupt file is moved aside as `<name>.corrupt-<time>`
+ * and treated as absent, so the next sync rebuilds with a full download.
+ */
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StateError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { removeTempFiles, writeFileAtomic } from './atomic-file.js';
+import { lockStateDir, type StateLock } from './lock.js';
+import { decodeSnapshot, encodeSnapshot, type PublishedSnapshot } from './snapshot.js';
+import { decodeState, emptyState, encodeState, type SyncState } from './state.js';
+
+const STATE_FILE = 'state.json';
+const PUBLISHED_FILE = 'published.json';
+
+export class StateStore {
+  private constructor(readonly dir: string, private readonly log: Logger, private lock: StateLock | undefined) {}
+
+  /** Creates the directory if needed and takes the writer lock (StateError when held). */
+  static async open(dir: string, log: Logger): Promise<StateStore> {
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      throw new StateError(`cannot create ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    }
+    const lock = await lockStateDir(dir, log);
+    await removeTempFiles(dir);
+    return new StateStore(dir, log, lock);
+  }
+
+  /** The saved state; a fresh one when there is none or it was corrupt (moved aside). */
+  async load(): Promise<SyncState> {
+    const text = await readOptional(join(this.dir, STATE_FILE));
+    if (text === undefined) return emptyState();
+    try {
+      return decodeState(text);
+    } catch (error) {
+      await this.quarantine(STATE_FILE, (error as Error).message);
+      return emptyState();
+    }
+  }
+
+  async save(state: SyncState): Promise<void> {
+    await this.write(STATE_FILE, encodeState(state));
+  }
+
+  async loadPublished(): Promise<PublishedSnapshot | undefined> {
+    const text = await readOptional(join(this.dir, PUBLISHED_FILE));
+    if (text === undefined) return undefined;
+    try {
+      return decodeSnapshot(text);
+    } catch (error) {
+      await this.quarantine(PUBLISHED_FILE, (error as Error).message);
+      return undefined;
+    }
+  }
+
+  async savePublished(snapshot: PublishedSnapshot): Promise<void> {
+    await this.write(PUBLISHED_FILE, encodeSnapshot(snapshot));
+  }
+
+  async writeSourceCache(name: string, text: string): Promise<void> {
+    await this.write(join('sources', `${name}.txt`), text);
+  }
+
+  async close(): Promise<void> {
+    await this.lock?.release();
+    this.lock = undefined;
+  }
+
+  private async write(name: string, text: string): Promise<void> {
+    try {
+      await writeFileAtomic(join(this.dir, name), text);
+    } catch (error) {
+      throw new StateError(`cannot write ${join(this.dir, name)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    }
+  }
+
+  private async quarantine(name: string, problem: string): Promise<void> {
+    const aside = `${name}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    this.log.error({ component: 'state', file: join(this.dir, name), movedTo: aside, problem }, 'state file is corrupt: moved aside, rebuilding with a full resync');
+    try {
+      await rename(join(this.dir, name), join(this.dir, aside));
+    } catch (error) {
+      throw new StateError(`cannot move corrupt ${join(this.dir, name)} aside: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
+    }
+  }
+}
+
+/** Reads a state file without the lock (export, check). Corruption is a StateError here: only a writer repairs. */
+export async function readStateFile(dir: string): Promise<SyncState | undefined> {
+  return decodeOrFail(dir, STATE_FILE, decodeState);
+}
+
+export async function readPublishedFile(dir: string): Promise<PublishedSnapshot | undefined> {
+  return decodeOrFail(dir, PUBLISHED_FILE, decodeSnapshot);
+}
+
+export function readSourceCache(dir: string, name: string): Promise<string | undefined> {
+  return readOptional(join(dir, 'sources', `${name}.txt`));
+}
+
+async function decodeOrFail<T>(dir: string, name: string, decode: (text: string) => T): Promise<T | undefined> {
+  const text = await readOptional(join(dir, name));
+  if (text === undefined) return undefined;
+  try {
+    return decode(text);
+  } catch (error) {
+    throw new StateError(`${join(dir, name)} is corrupt (${(error as Error).message}); run \`apiban-exporter sync\` to rebuild it`);
+  }
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+}
