@@ -1,0 +1,80 @@
+/**
+ * ipset: an `ipset restore` file that refills the ban sets through a temporary set and `swap`.
+ *
+ * `swap` exchanges two sets' contents and headers in the kernel at once, so iptables rules that
+ * match the live set never see it half filled (ipset(8) SWAP; crowdsec cs-firewall-bouncer
+ * pkg/ipsetcmd/ipset.go, read via shared/TARGETS.md §6). `hash:net` stores CIDRs; IPv6 needs its
+ * own `family inet6` set. `create ... -exist` is only a no-op when the existing set has exactly
+ * the same header (ipset 7.17, tested): hashsize is therefore fixed and maxelem moves in coarse
+ * steps (the next power of two at or above twice the set size, at least 65536). When a step is
+ * crossed, ipset rejects the first create before anything changes; pin `maxelem` in the options to a
+ * value with head room to avoid that, or destroy the set once. The temporary set is created
+ * with the new header and destroyed at the end, so swap hands the live set the new maxelem.
+ * Load with `ipset restore -file FILE` (or `ipset restore < FILE`).
+ *
+ *   create apiban4 hash:net family inet hashsize 1024 maxelem 65536 -exist
+ *   add apiban4-tmp 192.0.2.10
+ *   swap apiban4-tmp apiban4
+ */
+import { z } from 'zod';
+import { formatPrefix } from '../src/banset/address.js';
+import type { BanSet } from '../src/banset/banset.js';
+import { TargetLimitError } from '../src/errors.js';
+import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
+import { defineTarget } from '../src/writers/contract.js';
+
+export const MIN_MAXELEM = 65_536;
+const HASHSIZE = 1024;
+const TMP_SUFFIX = '-tmp';
+
+/** ipset names hold 31 characters; the temporary set adds TMP_SUFFIX. */
+const setName = (fallback: string) =>
+  z.string()
+    .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,26}$/, `must be a letter followed by up to 26 letters, digits, "_", "." or "-" (room for "${TMP_SUFFIX}")`)
+    .default(fallback)
+    .describe(`ipset name; the temporary set is this name + "${TMP_SUFFIX}"`);
+
+const options = z.strictObject({
+  setV4: setName('apiban4'),
+  setV6: setName('apiban6'),
+  maxelem: z.number().int().min(1).max(2 ** 31).nullable().default(null)
+    .describe(`fixed maxelem for both sets; null computes it (next power of two >= 2 x size, min ${MIN_MAXELEM})`),
+}).refine((o) => o.setV4 !== o.setV6, { message: 'setV4 and setV6 must differ', path: ['setV6'] });
+type IpsetOptions = z.infer<typeof options>;
+
+export function computeMaxelem(size: number): number {
+  let maxelem = MIN_MAXELEM;
+  while (maxelem < 2 * size) maxelem *= 2;
+  return maxelem;
+}
+
+function familyBlock(bans: BanSet, family: 'v4' | 'v6', name: string, configured: number | null): string[] {
+  const size = bans.counts()[family];
+  const maxelem = configured ?? computeMaxelem(size);
+  if (size > maxelem) throw new TargetLimitError('ipset', size, maxelem);
+  const header = `hash:net family ${family === 'v4' ? 'inet' : 'inet6'} hashsize ${HASHSIZE} maxelem ${maxelem}`;
+  const tmp = `${name}${TMP_SUFFIX}`;
+  const lines = [`create ${name} ${header} -exist`, `create ${tmp} ${header} -exist`, `flush ${tmp}`];
+  for (const prefix of bans.prefixes(family)) lines.push(`add ${tmp} ${formatPrefix(prefix)}`);
+  lines.push(`swap ${tmp} ${name}`, `destroy ${tmp}`);
+  return lines;
+}
+
+function render(bans: BanSet, o: IpsetOptions): string {
+  const lines = [
+    headerLine(bans),
+    ...familyBlock(bans, 'v4', o.setV4, o.maxelem),
+    ...familyBlock(bans, 'v6', o.setV6, o.maxelem),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export default defineTarget({
+  name: 'ipset',
+  summary: 'Linux ipset: `ipset restore` file, hash:net sets per family refilled via swap',
+  options,
+  families: 'both',
+  aggregateByDefault: false,
+  http: { contentType: TEXT_PLAIN, extension: '.ipset' },
+  render,
+});

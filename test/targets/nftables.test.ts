@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import nftables, { ELEMENTS_PER_STATEMENT, NFT_RESERVED } from '../../targets/nftables.js';
+import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
+import {
+  expectEveryLine, hostileBans, manyHosts, MIXED, optionProblems, PREFIX4, PREFIX6, removeTempFiles, render, set,
+  skipWhen, tempFile,
+} from '../helpers/writer-check.js';
+
+const NAME = '[A-Za-z][A-Za-z0-9_]*';
+const LINES = [
+  /^# [ -~]*$/,
+  new RegExp(`^table (inet|ip|ip6) ${NAME} \\{$`),
+  new RegExp(`^  set ${NAME} \\{ type ipv[46]_addr; flags interval; auto-merge; \\}$`),
+  new RegExp(`^  chain ${NAME} \\{ type filter hook input priority filter - 10; policy accept; \\}$`),
+  /^\}$/,
+  new RegExp(`^flush (set|chain) (inet|ip|ip6) ${NAME} ${NAME}$`),
+  new RegExp(`^add element (inet|ip|ip6) ${NAME} ${NAME} \\{ ${PREFIX4}(, ${PREFIX4})* \\}$`),
+  new RegExp(`^add element (inet|ip|ip6) ${NAME} ${NAME} \\{ ${PREFIX6}(, ${PREFIX6})* \\}$`),
+  new RegExp(`^add rule (inet|ip|ip6) ${NAME} ${NAME} ip6? saddr @${NAME} drop$`),
+];
+
+const nftMissing = () => (spawnSync('sh', ['-c', 'command -v nft']).status === 0 ? undefined : 'nft is not installed');
+
+/** `nft -c -f`: parsed and validated by the kernel in check mode, nothing is changed. */
+function nftCheck(body: string): { status: number | null; stderr: string } {
+  const result = spawnSync('nft', ['-c', '-f', tempFile('apiban.nft', body)], { encoding: 'utf8' });
+  return { status: result.status, stderr: result.stderr };
+}
+
+describe('targets/nftables', () => {
+  after(removeTempFiles);
+
+  it('declares both interval sets, flushes them and adds the prefixes in one file', () => {
+    const body = render(nftables, set(...MIXED));
+    expect(body).to.include('table inet apiban {\n  set v4 { type ipv4_addr; flags interval; auto-merge; }\n  set v6 { type ipv6_addr; flags interval; auto-merge; }\n}\n');
+    expect(body).to.include('flush set inet apiban v4\nflush set inet apiban v6\n');
+    expect(body).to.include('add element inet apiban v4 { 192.0.2.10, 198.51.100.0/24, 203.0.113.7 }\n');
+    expect(body).to.include('add element inet apiban v6 { 2001:db8::1, 2001:db8:1::/48 }\n');
+    expect(body).not.to.include('chain');
+    expectEveryLine(body, LINES);
+  });
+
+  it('empties the sets and adds nothing for an empty list (an empty element block is a syntax error)', () => {
+    const body = render(nftables, set());
+    expect(body).to.include('flush set inet apiban v4');
+    expect(body).not.to.include('add element');
+  });
+
+  it('splits large sets into statements of ELEMENTS_PER_STATEMENT', () => {
+    const count = ELEMENTS_PER_STATEMENT * 2 + 5;
+    const statements = render(nftables, manyHosts(count)).split('\n').filter((line) => line.startsWith('add element'));
+    expect(statements).to.have.length(3);
+    expect(statements.map((s) => s.split(', ').length)).to.deep.equal([ELEMENTS_PER_STATEMENT, ELEMENTS_PER_STATEMENT, 5]);
+  });
+
+  it('adds the optional drop chain, matching only the families the table sees', () => {
+    const inet = render(nftables, set(...MIXED), { dropRule: true });
+    expect(inet).to.include('add rule inet apiban input ip saddr @v4 drop\nadd rule inet apiban input ip6 saddr @v6 drop\n');
+    const ip = render(nftables, set(...MIXED), { dropRule: true, tableFamily: 'ip', table: 'fw', chain: 'apiban_in' });
+    expect(ip).to.include('flush chain ip fw apiban_in\nadd rule ip fw apiban_in ip saddr @v4 drop\n');
+    expect(ip).not.to.include('ip6 saddr');
+    expectEveryLine(ip, LINES);
+  });
+
+  it('refuses names nft cannot parse, with the reason', () => {
+    expect(optionProblems(nftables, { table: 'drop' })).to.include('table: table name must not be an nft keyword');
+    expect(optionProblems(nftables, { setV4: 'v4;flush ruleset' })).to.include('setV4: IPv4 set name must be a letter');
+    expect(optionProblems(nftables, { setV4: 'x', setV6: 'x' })).to.include('setV6: setV4 and setV6 must differ');
+    expect(optionProblems(nftables, { tableFamily: 'bridge' })).to.include('tableFamily');
+  });
+
+  it('lets only strict prefixes from a hostile feed through', () => {
+    expectEveryLine(render(nftables, hostileBans(), { dropRule: true }), LINES);
+  });
+
+  describe('with the real nft (check mode, nothing is changed)', () => {
+    beforeEach(function () { skipWhen(this, nftMissing() ?? netnsUnavailable()); });
+
+    for (const [label, options] of Object.entries({ default: {}, dropRule: { dropRule: true }, 'ip table': { tableFamily: 'ip', dropRule: true }, 'ip6 table': { tableFamily: 'ip6', dropRule: true } })) {
+      it(`accepts the mixed and the empty output (${label})`, () => {
+        for (const bans of [set(...MIXED), set()]) {
+          const result = nftCheck(render(nftables, bans, options));
+          expect(result.status, result.stderr).to.equal(0);
+        }
+      });
+    }
+
+    it('accepts 100k entries', function () {
+      this.timeout(60_000); // nft builds 100k separate intervals in user space: seconds, not minutes
+      const result = nftCheck(render(nftables, manyHosts(100_000)));
+      expect(result.status, result.stderr).to.equal(0);
+    });
+
+    it('really rejects every name the options refuse as a keyword', () => {
+      for (const word of NFT_RESERVED) {
+        const body = `table inet apiban {\n  set ${word} { type ipv4_addr; flags interval; }\n}\n`;
+        expect(nftCheck(body).status, `nft accepted set name ${word}`).to.not.equal(0);
+      }
+    });
+  });
+
+  describe('loaded into a throwaway network namespace', () => {
+    let ns: NetworkNamespace | undefined;
+    beforeEach(function () { skipWhen(this, nftMissing() ?? netnsUnavailable()); ns = NetworkNamespace.create('nft'); });
+    afterEach(() => ns?.remove());
+
+    const has = (element: string) => ns!.tryRun('nft', ['get', 'element', 'inet', 'apiban', element.includes(':') ? 'v6' : 'v4', `{ ${element} }`]).status === 0;
+
+    it('replaces the set contents on the next load', () => {
+      ns!.run('nft', ['-f', tempFile('first.nft', render(nftables, set(...MIXED)))]);
+      expect(['192.0.2.10', '198.51.100.77', '2001:db8:1::5'].map(has)).to.deep.equal([true, true, true]);
+      ns!.run('nft', ['-f', tempFile('second.nft', render(nftables, set('192.0.2.10', '2001:db8::1')))]);
+      expect(['192.0.2.10', '198.51.100.77', '2001:db8::1', '2001:db8:1::5'].map(has)).to.deep.equal([true, false, true, false]);
+      ns!.run('nft', ['-f', tempFile('empty.nft', render(nftables, set()))]);
+      expect(['192.0.2.10', '2001:db8::1'].map(has)).to.deep.equal([false, false]);
+    });
+  });
+});
