@@ -3,12 +3,21 @@ import type { Command } from 'commander';
 import { TARGETS } from '../../targets/index.js';
 import { commandContext } from './context.js';
 
+/** The README's targets table is exactly this output (a test fails when they drift). */
+export function targetsMarkdown(): string {
+  const rows = [...TARGETS.values()].map((w) =>
+    `| \`${w.name}\` | ${w.summary} | ${w.families} | \`${w.http.extension}\` | ${w.maxEntries ?? '-'} | ${w.device ? 'SSH CLI' : '-'} |`);
+  return ['| target | what it writes | families | extension | max entries | push dialect |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
 export function register(program: Command): void {
   program
     .command('targets')
     .description('list the supported targets')
-    .action((_options, command: Command) => {
+    .option('--markdown', 'print the README table')
+    .action((options: { markdown?: boolean }, command: Command) => {
       const ctx = commandContext(command);
+      if (options.markdown) return ctx.print(targetsMarkdown());
       const rows = [...TARGETS.values()].map((w) => ({
         name: w.name, families: w.families, push: w.device !== undefined, extension: w.http.extension,
         maxEntries: w.maxEntries ?? null, summary: w.summary,
