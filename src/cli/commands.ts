@@ -4,5 +4,8 @@ import { register as registerTargets } from './targets.js';
 import { register as registerConfig } from './config.js';
 import { register as registerExport } from './export.js';
 import { register as registerServe } from './serve.js';
+import { register as registerPush } from './push.js';
+import { register as registerSync } from './sync.js';
+import { register as registerCheck } from './check.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTargets, registerConfig, registerExport, registerServe];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTargets, registerConfig, registerExport, registerServe, registerPush, registerSync, registerCheck];

@@ -1,0 +1,123 @@
+/**
+ * `push`: put the published set on configured devices, changing only the difference.
+ * `--device/--group/--tag/--all` choose the devices, `--dry-run` prints each device's exact
+ * commands and changes nothing, a summary table (or `--json`) ends the run, and the exit code
+ * is 6 when any device failed or was refused. `--watch` keeps syncing every sync.interval and
+ * pushes after each sync that changed the set (and on push.schedule.cron).
+ */
+import type { Command } from 'commander';
+import { ConfigError, ExporterError } from '../errors.js';
+import { resolveDevice, selectDevices } from '../push/devices.js';
+import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
+import { createPushScheduler } from '../push/scheduler.js';
+import { createSyncService, type SyncService } from '../sync/service.js';
+import { commandContext, type CommandContext } from './context.js';
+
+interface PushCommandOptions {
+  device: string[]; group: string[]; tag: string[]; all?: boolean;
+  dryRun?: boolean; allowEmpty?: boolean; force?: boolean; acceptNewHostKey?: boolean;
+  sync: boolean; watch?: boolean; concurrency?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command('push')
+    .description('push the ban set to configured devices (only the difference is sent)')
+    .option('-d, --device <name>', 'a device by name (repeatable)', collect, [])
+    .option('-g, --group <group>', 'devices in this group (repeatable)', collect, [])
+    .option('--tag <tag>', 'devices with this tag (repeatable)', collect, [])
+    .option('--all', 'every configured device')
+    .option('--dry-run', 'print the exact commands per device and change nothing')
+    .option('--allow-empty', 'allow making a device list empty (a placeholder may remain)')
+    .option('--force', 'allow shrinking a device list by more than guards.maxShrink')
+    .option('--accept-new-host-key', 'trust and record an unknown SSH host key (never a changed one)')
+    .option('--no-sync', 'push the last published set without syncing first')
+    .option('--watch', 'keep running: sync every sync.interval, push after each change (and on push.schedule.cron)')
+    .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
+    .action(async (options: PushCommandOptions, command: Command) => {
+      const ctx = commandContext(command);
+      const service = await createSyncService(ctx.loaded, ctx.log);
+      try {
+        if (options.watch) await watch(ctx, service, options);
+        else await pushOnce(ctx, service, options);
+      } finally {
+        await service.close();
+      }
+    });
+}
+
+async function pushOnce(ctx: CommandContext, service: SyncService, options: PushCommandOptions): Promise<void> {
+  const devices = chooseDevices(ctx, options);
+  if (options.sync) {
+    const report = await service.sync();
+    if (!report.ok) ctx.log.warn({ component: 'push' }, `sync failed (${report.error}); pushing the last published set`);
+  }
+  const published = service.current();
+  if (published === undefined) throw new ExporterError('[push] nothing has been published yet: run `sync` first (or drop --no-sync)');
+  const concurrency = options.concurrency === undefined ? ctx.loaded.config.push.concurrency : Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('command line', ['--concurrency: a whole number of at least 1']);
+  const progress = process.stderr.isTTY && !ctx.json;
+  const results = await pushToDevices(devices, published.bans, {
+    log: ctx.log.child({ component: 'push' }), guards: ctx.loaded.config.guards, concurrency,
+    dryRun: options.dryRun, acceptNewHostKey: options.acceptNewHostKey,
+    overrides: { allowEmpty: options.allowEmpty, force: options.force },
+    onResult: progress ? (r, done, total) => process.stderr.write(`\r\x1b[K[${done}/${total}] ${r.device}: ${r.result}`) : undefined,
+  });
+  if (progress) process.stderr.write('\r\x1b[K');
+  report(ctx, results);
+  if (anyFailed(results)) process.exitCode = 6;
+}
+
+function chooseDevices(ctx: CommandContext, options: PushCommandOptions) {
+  const { devices } = ctx.loaded.config.push;
+  if (!options.all && options.device.length + options.group.length + options.tag.length === 0) {
+    throw new ConfigError('command line', ['choose devices with --device, --group, --tag or --all']);
+  }
+  const chosen = selectDevices(devices, { all: options.all, device: options.device, group: options.group, tag: options.tag });
+  if (chosen.length === 0) throw new ConfigError('command line', ['no configured device matches the selection']);
+  return chosen.map((d) => resolveDevice(d, process.env));
+}
+
+export function report(ctx: CommandContext, results: readonly DeviceResult[]): void {
+  if (ctx.json) return ctx.printJson(results);
+  for (const r of results) {
+    if (r.plan !== undefined) ctx.print(`# ${r.device} (${r.driver}): +${r.added} -${r.removed}\n${r.plan.join('\n')}`);
+  }
+  ctx.print(formatSummary(results));
+  for (const r of results) if (r.error !== undefined) ctx.print(r.error);
+}
+
+export function formatSummary(results: readonly DeviceResult[]): string {
+  const header = ['device', 'added', 'removed', 'sent', 'duration', 'result'];
+  const rows = results.map((r) => [r.device, String(r.added), String(r.removed), String(r.sent), `${(r.durationMs / 1000).toFixed(1)}s`, r.result]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  return [header, ...rows].map((row) => row.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd()).join('\n');
+}
+
+async function watch(ctx: CommandContext, service: SyncService, options: PushCommandOptions): Promise<void> {
+  chooseDevices(ctx, { ...options, all: true, device: [], group: [], tag: [] });
+  const scheduler = createPushScheduler(ctx.loaded, ctx.log, { acceptNewHostKey: options.acceptNewHostKey, onResults: (r) => report(ctx, r) });
+  scheduler.start(() => service.current());
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const initial = service.current();
+  if (initial !== undefined) await scheduler.pushNow(initial);
+  while (!stop.signal.aborted) {
+    const result = await service.sync({ signal: stop.signal });
+    const published = service.current();
+    if (result.ok && result.changed && published !== undefined) await scheduler.afterSync(published);
+    await sleep(ctx.loaded.config.sync.interval, stop.signal);
+  }
+  await scheduler.stop();
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}

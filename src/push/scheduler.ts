@@ -1,0 +1,90 @@
+/**
+ * Scheduled pushes for `serve` and `push --watch`: after each sync that changed the published
+ * set (push.schedule.afterSync) and on a cron expression (push.schedule.cron, croner), push the
+ * set to the devices push.schedule.select names. Pushes never overlap: a request that arrives
+ * while one runs is coalesced into one more run with the newest set.
+ */
+import { Cron } from 'croner';
+import type { LoadedConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
+import type { PublishedSet } from '../sync/snapshot.js';
+import { resolveDevice, selectDevices } from './devices.js';
+import { pushToDevices, type DeviceResult, type PushOptions } from './run.js';
+
+export interface PushScheduler {
+  /** Call after every sync that changed the set; pushes unless push.schedule.afterSync is false. */
+  afterSync(published: PublishedSet): Promise<DeviceResult[] | undefined>;
+  /** Pushes `published` to the scheduled devices now (coalesced with a run in progress). */
+  pushNow(published: PublishedSet): Promise<DeviceResult[] | undefined>;
+  /** Starts the cron job, if configured; each tick pushes what `current()` returns. */
+  start(current: () => PublishedSet | undefined): void;
+  /** Stops the cron job, aborts a running push and waits for it. */
+  stop(): Promise<void>;
+  /** Results of the last finished push, for status pages and metrics. */
+  readonly last: DeviceResult[] | undefined;
+}
+
+export interface PushSchedulerOptions {
+  env?: NodeJS.ProcessEnv;
+  acceptNewHostKey?: boolean;
+  onResults?(results: DeviceResult[]): void;
+}
+
+export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: PushSchedulerOptions = {}): PushScheduler {
+  const { push, guards } = loaded.config;
+  const stopping = new AbortController();
+  let cron: Cron | undefined;
+  let running: Promise<DeviceResult[] | undefined> | undefined;
+  let pending: PublishedSet | undefined;
+  let last: DeviceResult[] | undefined;
+
+  async function runOnce(published: PublishedSet): Promise<DeviceResult[] | undefined> {
+    const devices = selectDevices(push.devices, push.schedule.select).map((d) => resolveDevice(d, options.env ?? process.env));
+    if (devices.length === 0) return undefined;
+    const pushOptions: PushOptions = {
+      log: log.child({ component: 'push' }), guards, concurrency: push.concurrency,
+      acceptNewHostKey: options.acceptNewHostKey, signal: stopping.signal,
+    };
+    const results = await pushToDevices(devices, published.bans, pushOptions);
+    const failed = results.filter((r) => r.result === 'failed' || r.result === 'refused').length;
+    log.info({ component: 'push', devices: results.length, failed }, 'scheduled push finished');
+    last = results;
+    options.onResults?.(results);
+    return results;
+  }
+
+  async function drain(published: PublishedSet): Promise<DeviceResult[] | undefined> {
+    let results: DeviceResult[] | undefined;
+    for (let next: PublishedSet | undefined = published; next !== undefined && !stopping.signal.aborted; next = pending) {
+      pending = undefined;
+      try { results = await runOnce(next); } catch (error) {
+        log.error({ component: 'push', error: (error as Error).message }, 'scheduled push could not start');
+      }
+    }
+    return results;
+  }
+
+  function pushNow(published: PublishedSet): Promise<DeviceResult[] | undefined> {
+    if (running !== undefined) { pending = published; return running; }
+    running = drain(published).finally(() => { running = undefined; });
+    return running;
+  }
+
+  return {
+    afterSync: (published) => (push.schedule.afterSync ? pushNow(published) : Promise.resolve(undefined)),
+    pushNow,
+    start(current) {
+      if (push.schedule.cron === undefined || cron !== undefined) return;
+      cron = new Cron(push.schedule.cron, { protect: true }, () => {
+        const published = current();
+        if (published !== undefined) void pushNow(published);
+      });
+    },
+    async stop() {
+      cron?.stop();
+      stopping.abort();
+      await running;
+    },
+    get last() { return last; },
+  };
+}
