@@ -36,6 +36,21 @@ function sameCoverage(a: Iterable<Prefix>, b: Iterable<Prefix>): boolean {
 
 const runs = { numRuns: 300 };
 
+// The same model for IPv6: a /120 window inside 2001:db8::/32, addresses as offsets into it.
+const BASE6 = 0x20010db8n << 96n;
+const prefix6 = fc.integer({ min: 120, max: 128 }).chain((length) =>
+  fc.integer({ min: 0, max: 2 ** (length - 120) - 1 }).map((i): Prefix => ({ family: 6, network: BASE6 + BigInt(i * 2 ** (128 - length)), length })));
+const prefixes6 = fc.array(prefix6, { maxLength: 20 });
+
+function covered6(prefixes: Iterable<Prefix>): number[] {
+  const addresses = new Set<number>();
+  for (const p of prefixes) {
+    const start = Number(p.network as bigint - BASE6);
+    for (let a = start; a < start + 2 ** (128 - p.length); a++) addresses.add(a);
+  }
+  return [...addresses].sort((a, b) => a - b);
+}
+
 describe('banset/properties', () => {
   it('format then parse is the identity for any prefix of either family', () => {
     fc.assert(fc.property(fc.oneof(anyV4, anyV6), fc.boolean(), (p, explicit) => {
@@ -70,6 +85,14 @@ describe('banset/properties', () => {
       const expected = new Set([...covered(bans)].filter((a) => !covered(allowed).has(a)));
       const actual = covered(result);
       expect([...actual].sort()).to.deep.equal([...expected].sort());
+    }), runs);
+  });
+
+  it('IPv6: aggregation and allowlist subtraction are exact', () => {
+    fc.assert(fc.property(prefixes6, prefixes6, (bans, allowed) => {
+      expect(covered6(createBanSet(bans).aggregate().toArray())).to.deep.equal(covered6(bans));
+      const allowedSet = new Set(covered6(allowed));
+      expect(covered6(createBanSet(bans).subtract(allowed).toArray())).to.deep.equal(covered6(bans).filter((a) => !allowedSet.has(a)));
     }), runs);
   });
 
