@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { ConfigError, ExporterError } from '../errors.js';
-import { resolveDevice, selectDevices } from '../push/devices.js';
+import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
 import { createPushScheduler } from '../push/scheduler.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
@@ -38,18 +38,18 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
     .action(async (options: PushCommandOptions, command: Command) => {
       const ctx = commandContext(command);
+      const devices = options.watch ? [] : chooseDevices(ctx, options);
       const service = await createSyncService(ctx.loaded, ctx.log);
       try {
         if (options.watch) await watch(ctx, service, options);
-        else await pushOnce(ctx, service, options);
+        else await pushOnce(ctx, service, options, devices);
       } finally {
         await service.close();
       }
     });
 }
 
-async function pushOnce(ctx: CommandContext, service: SyncService, options: PushCommandOptions): Promise<void> {
-  const devices = chooseDevices(ctx, options);
+async function pushOnce(ctx: CommandContext, service: SyncService, options: PushCommandOptions, devices: PushDevice[]): Promise<void> {
   if (options.sync) {
     const report = await service.sync();
     if (!report.ok) ctx.log.warn({ component: 'push' }, `sync failed (${report.error}); pushing the last published set`);
@@ -70,7 +70,7 @@ async function pushOnce(ctx: CommandContext, service: SyncService, options: Push
   if (anyFailed(results)) process.exitCode = 6;
 }
 
-function chooseDevices(ctx: CommandContext, options: PushCommandOptions) {
+function chooseDevices(ctx: CommandContext, options: PushCommandOptions): PushDevice[] {
   const { devices } = ctx.loaded.config.push;
   if (!options.all && options.device.length + options.group.length + options.tag.length === 0) {
     throw new ConfigError('command line', ['choose devices with --device, --group, --tag or --all']);
