@@ -3,6 +3,8 @@
  * stand-in for the push job's order of events (open, read, diff, plan or apply, close) so each
  * driver is exercised exactly the way src/push/run.ts drives it.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parsePrefix } from '../../../src/banset/address.js';
 import { createBanSet, type BanSet } from '../../../src/banset/banset.js';
 import { diffBanSets } from '../../../src/banset/diff.js';
@@ -53,4 +55,14 @@ export async function pushOnce<S>(
 /** A device entry that logs in to a test OpenSSH server with its client key and pinned host key. */
 export function sshTarget<S>(driver: DeviceDriver<S>, server: { port: number; fingerprint: string; credentials(): DeviceTarget<S>['credentials'] }, settings: unknown = {}): DeviceTarget<S> {
   return deviceTarget(driver, { port: server.port, credentials: server.credentials(), hostKey: { fingerprints: [server.fingerprint] }, settings });
+}
+
+/** Pushes while the test sshd's wrapper sleeps 2 s per command (SLOW_AND_LOGGED), with a 700 ms budget; returns the error. */
+export async function pushToSlowDevice<S>(serverDir: string, driver: DeviceDriver<S>, device: DeviceTarget<S>, wanted: BanSet): Promise<unknown> {
+  writeFileSync(join(serverDir, 'slow'), '');
+  try {
+    return await pushOnce(driver, device, wanted, { context: driverContext(700) }).then(() => undefined, (error: unknown) => error);
+  } finally {
+    rmSync(join(serverDir, 'slow'));
+  }
 }

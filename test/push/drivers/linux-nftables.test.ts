@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceError } from '../../../src/errors.js';
 import { linuxNftablesDriver } from '../../../src/push/drivers/linux-nftables.js';
 import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
-import { bans, driverContext, pushOnce, sshTarget } from './device.js';
+import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
 
 /** The kernel's view, read independently of the driver: element texts as nft prints them. */
 function kernelSet(ns: NetworkNamespace, set: string): string[] {
@@ -93,13 +93,8 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
 
   it('gives up on a slow device when the per-device signal fires', async () => {
     await pushOnce(linuxNftablesDriver, device(), bans('192.0.2.1'));
-    writeFileSync(join(server.dir, 'slow'), '');
-    try {
-      const error = await pushOnce(linuxNftablesDriver, device(), bans('192.0.2.2'), { context: driverContext(700) }).catch((e: unknown) => e);
-      expect((error as DeviceError).message).to.match(/timed out/);
-    } finally {
-      rmSync(join(server.dir, 'slow'));
-    }
+    const error = await pushToSlowDevice(server.dir, linuxNftablesDriver, device(), bans('192.0.2.2'));
+    expect((error as DeviceError).message).to.match(/timed out/);
     expect(kernelSet(ns, 'v4')).to.deep.equal(['192.0.2.1']);
   });
 
