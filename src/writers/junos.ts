@@ -8,7 +8,8 @@
  *    issue the commit confirmed command when you are in configure private mode"; it cannot be
  *    entered while the shared candidate has uncommitted changes.
  *  - `configure exclusive` locks the candidate; "any uncommitted changes are discarded when you
- *    exit", so a dropped session never leaves half a change behind.
+ *    exit", so a dropped session never leaves half a change behind. If another user holds the
+ *    lock, Junos answers `error: configuration database locked by ...`, which aborts the push.
  * Hence the default is `configure exclusive` with `commit confirmed 5` (auto-rollback unless
  * the follow-up `commit` arrives); `private` is offered only with confirmation turned off.
  * The plan runs `commit check` first so a bad candidate is refused before anything is
