@@ -33,7 +33,7 @@ function parseRead(device: string, results: ExecResult[], commands: string[], na
       if (/does not exist/.test(result.stderr)) return; // not created yet
       throw commandFailure(device, commands[i], result);
     }
-    prefixes.push(...parseIpsetSave(device, commands[i], result.stdout, names[i]));
+    for (const prefix of parseIpsetSave(device, commands[i], result.stdout, names[i])) prefixes.push(prefix);
   });
   return createBanSet(prefixes);
 }
