@@ -17,11 +17,11 @@
  *   swap apiban4-tmp apiban4
  */
 import { z } from 'zod';
-import { formatPrefix } from '../src/banset/address.js';
 import type { BanSet } from '../src/banset/banset.js';
 import { TargetLimitError } from '../src/errors.js';
 import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
+import { groupLines } from '../src/writers/line-groups.js';
 
 export const MIN_MAXELEM = 65_536;
 const HASHSIZE = 1024;
@@ -48,25 +48,19 @@ export function computeMaxelem(size: number): number {
   return maxelem;
 }
 
-function familyBlock(bans: BanSet, family: 'v4' | 'v6', name: string, configured: number | null): string[] {
+function familyBlock(bans: BanSet, family: 'v4' | 'v6', name: string, configured: number | null): string {
   const size = bans.counts()[family];
   const maxelem = configured ?? computeMaxelem(size);
   if (size > maxelem) throw new TargetLimitError('ipset', size, maxelem);
   const header = `hash:net family ${family === 'v4' ? 'inet' : 'inet6'} hashsize ${HASHSIZE} maxelem ${maxelem}`;
   const tmp = `${name}${TMP_SUFFIX}`;
-  const lines = [`create ${name} ${header} -exist`, `create ${tmp} ${header} -exist`, `flush ${tmp}`];
-  for (const prefix of bans.prefixes(family)) lines.push(`add ${tmp} ${formatPrefix(prefix)}`);
-  lines.push(`swap ${tmp} ${name}`, `destroy ${tmp}`);
-  return lines;
+  return `create ${name} ${header} -exist\ncreate ${tmp} ${header} -exist\nflush ${tmp}\n`
+    + groupLines(bans.text(family), { open: `add ${tmp} `, separator: '', close: '\n' })
+    + `swap ${tmp} ${name}\ndestroy ${tmp}\n`;
 }
 
 function render(bans: BanSet, o: IpsetOptions): string {
-  const lines = [
-    headerLine(bans),
-    ...familyBlock(bans, 'v4', o.setV4, o.maxelem),
-    ...familyBlock(bans, 'v6', o.setV6, o.maxelem),
-  ];
-  return `${lines.join('\n')}\n`;
+  return `${headerLine(bans)}\n${familyBlock(bans, 'v4', o.setV4, o.maxelem)}${familyBlock(bans, 'v6', o.setV6, o.maxelem)}`;
 }
 
 export default defineTarget({

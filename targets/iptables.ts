@@ -16,10 +16,10 @@
  *   -A APIBAN -s 192.0.2.10/32 -j DROP
  */
 import { z } from 'zod';
-import { formatPrefix } from '../src/banset/address.js';
 import type { BanSet } from '../src/banset/banset.js';
 import { TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
+import { groupLines } from '../src/writers/line-groups.js';
 
 /** Built-in chains and standard targets a user chain must not be named after. */
 const RESERVED_CHAINS = ['INPUT', 'OUTPUT', 'FORWARD', 'PREROUTING', 'POSTROUTING', 'ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'LOG'];
@@ -39,16 +39,14 @@ type IptablesOptions = z.infer<typeof options>;
 function render(bans: BanSet, o: IptablesOptions): string {
   const family = o.family === 'ipv4' ? 'v4' : 'v6';
   const tool = o.family === 'ipv4' ? 'iptables-restore' : 'ip6tables-restore';
-  const lines = [
+  const head = [
     `# APIBAN banned SIP sources (apiban-exporter); entries=${bans.counts()[family]} family=${o.family}`,
     `# Load with: ${tool} --noflush FILE`,
     '*filter',
     `:${o.chain} - [0:0]`,
     `-F ${o.chain}`,
   ];
-  for (const prefix of bans.prefixes(family)) lines.push(`-A ${o.chain} -s ${formatPrefix(prefix, true)} -j ${o.target}`);
-  lines.push('COMMIT');
-  return `${lines.join('\n')}\n`;
+  return `${head.join('\n')}\n${groupLines(bans.text(family, true), { open: `-A ${o.chain} -s `, separator: '', close: ` -j ${o.target}\n` })}COMMIT\n`;
 }
 
 export default defineTarget({

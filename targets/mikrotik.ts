@@ -20,10 +20,10 @@
  *   $apibanAdd6 "2001:db8::1/128"
  */
 import { z } from 'zod';
-import { formatPrefix } from '../src/banset/address.js';
 import type { BanSet } from '../src/banset/banset.js';
 import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
+import { groupLines } from '../src/writers/line-groups.js';
 
 const options = z.strictObject({
   list: z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, 'list must be 1-63 letters, digits, "_", "." or "-"')
@@ -41,17 +41,16 @@ const MENUS: FamilyMenu[] = [
   { suffix: '6', menu: '/ipv6 firewall address-list', family: 'v6', hostSuffix: '/128' },
 ];
 
-function addLines(bans: BanSet, m: FamilyMenu, o: MikrotikOptions): string[] {
+function addLines(bans: BanSet, m: FamilyMenu, o: MikrotikOptions): string {
   const want = `apibanWant${m.suffix}`;
   const add = `apibanAdd${m.suffix}`;
   const timeout = o.timeout === null ? '' : ` timeout=${o.timeout}`;
-  const lines = [
+  const setup = [
     `:global ${want} [:toarray ""]`,
     `:global ${add} do={ :global ${want}; :set ($${want}->$1) true; :do { ${m.menu} add list="${o.list}" address=$1 comment="${o.comment}"${timeout} } on-error={} }`,
   ];
   // IPv6 keys always carry the length, IPv4 hosts never do: the forms RouterOS prints.
-  for (const prefix of bans.prefixes(m.family)) lines.push(`$${add} "${formatPrefix(prefix, m.family === 'v6')}"`);
-  return lines;
+  return `${setup.join('\n')}\n${groupLines(bans.text(m.family, m.family === 'v6'), { open: `$${add} "`, separator: '', close: '"\n' })}`;
 }
 
 function sweepLine(m: FamilyMenu, o: MikrotikOptions): string {
@@ -65,14 +64,9 @@ function sweepLine(m: FamilyMenu, o: MikrotikOptions): string {
 }
 
 function render(bans: BanSet, o: MikrotikOptions): string {
-  const lines = [
-    headerLine(bans),
-    '# RouterOS v7: adds first, removes unwanted entries last; safe to re-run.',
-    ...MENUS.flatMap((m) => addLines(bans, m, o)),
-    ...MENUS.map((m) => sweepLine(m, o)),
-    '/system script environment remove [find where name~"^apiban(Add|Want)[46]\\$"]',
-  ];
-  return `${lines.join('\n')}\n`;
+  const cleanup = [...MENUS.map((m) => sweepLine(m, o)), '/system script environment remove [find where name~"^apiban(Add|Want)[46]\\$"]'];
+  return `${headerLine(bans)}\n# RouterOS v7: adds first, removes unwanted entries last; safe to re-run.\n`
+    + `${MENUS.map((m) => addLines(bans, m, o)).join('')}${cleanup.join('\n')}\n`;
 }
 
 export default defineTarget({

@@ -16,10 +16,10 @@
  *   add element inet apiban v4 { 192.0.2.10, 198.51.100.0/24 }
  */
 import { z } from 'zod';
-import { formatPrefix } from '../src/banset/address.js';
 import type { BanSet } from '../src/banset/banset.js';
 import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
+import { groupLines } from '../src/writers/line-groups.js';
 
 export const ELEMENTS_PER_STATEMENT = 4096;
 
@@ -50,18 +50,9 @@ const options = z.strictObject({
 }).refine((o) => o.setV4 !== o.setV6, { message: 'setV4 and setV6 must differ', path: ['setV6'] });
 type NftOptions = z.infer<typeof options>;
 
-function elementStatements(bans: BanSet, where: string, family: 'v4' | 'v6'): string[] {
-  const statements: string[] = [];
-  let batch: string[] = [];
-  for (const prefix of bans.prefixes(family)) {
-    batch.push(formatPrefix(prefix));
-    if (batch.length === ELEMENTS_PER_STATEMENT) {
-      statements.push(`add element ${where} { ${batch.join(', ')} }`);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) statements.push(`add element ${where} { ${batch.join(', ')} }`);
-  return statements;
+function elementStatements(bans: BanSet, where: string, family: 'v4' | 'v6'): string {
+  const groups = { open: `add element ${where} { `, separator: ', ', close: ' }\n', perGroup: ELEMENTS_PER_STATEMENT };
+  return groupLines(bans.text(family), groups);
 }
 
 function dropRuleLines(o: NftOptions): string[] {
@@ -81,7 +72,7 @@ function dropRuleLines(o: NftOptions): string[] {
 
 function render(bans: BanSet, o: NftOptions): string {
   const table = `${o.tableFamily} ${o.table}`;
-  const lines = [
+  const head = [
     headerLine(bans),
     '# Load with: nft -f FILE (one transaction: all or nothing)',
     `table ${table} {`,
@@ -90,11 +81,9 @@ function render(bans: BanSet, o: NftOptions): string {
     '}',
     `flush set ${table} ${o.setV4}`,
     `flush set ${table} ${o.setV6}`,
-    ...elementStatements(bans, `${table} ${o.setV4}`, 'v4'),
-    ...elementStatements(bans, `${table} ${o.setV6}`, 'v6'),
-    ...(o.dropRule ? dropRuleLines(o) : []),
   ];
-  return `${lines.join('\n')}\n`;
+  const rule = o.dropRule ? `${dropRuleLines(o).join('\n')}\n` : '';
+  return `${head.join('\n')}\n${elementStatements(bans, `${table} ${o.setV4}`, 'v4')}${elementStatements(bans, `${table} ${o.setV6}`, 'v6')}${rule}`;
 }
 
 export default defineTarget({
