@@ -66,6 +66,8 @@ async function acquire(dir: string, lockPath: string, log: Logger): Promise<Stat
   return {
     release: async () => {
       try {
+        // proper-lockfile removes its directory with rmdir, which needs it empty.
+        await rm(join(lockPath, 'owner'), { force: true });
         await release();
       } catch {
         // Already gone (state dir removed, or compromised): nothing left to release.

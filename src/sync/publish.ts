@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parsePrefix, type Prefix } from '../banset/address.js';
+import type { BanSet } from '../banset/banset.js';
 import { applyPolicy, parseEntries, parseListText, type BanPolicy, type Candidates } from '../banset/policy.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
@@ -52,6 +53,11 @@ export function activeEntries(entries: Sightings, now: number, expiryMs: number)
 
 const ACCEPT_ALL: BanPolicy = { allowlist: [], protectSpecialRanges: false, minPrefixLength: { v4: 0, v6: 0 }, aggregate: false };
 
+/** Candidates as a set with no policy applied (allowlists, and `check` looking up who listed an address). */
+export function unfilteredSet(candidates: Candidates): BanSet {
+  return applyPolicy(candidates, ACCEPT_ALL).bans;
+}
+
 /**
  * The allowlist is what keeps the operator's own addresses reachable: an unreadable or invalid
  * allowlist file stops publishing (the last good set stays) instead of being skipped.
@@ -61,7 +67,7 @@ export async function buildPolicy(policy: Config['policy']): Promise<BanPolicy> 
   const problems: string[] = [];
   for (const [i, file] of policy.allowlistFiles.entries()) {
     const entries = await readAllowlistFile(file, `policy.allowlistFiles[${i}]`, problems);
-    if (entries !== undefined) allowlist.push(...applyPolicy(entries, ACCEPT_ALL).bans.prefixes());
+    if (entries !== undefined) for (const prefix of unfilteredSet(entries).prefixes()) allowlist.push(prefix);
   }
   if (problems.length > 0) throw new ConfigError('allowlist', problems);
   return { allowlist, protectSpecialRanges: policy.protectSpecialRanges, minPrefixLength: policy.minPrefixLength, aggregate: policy.aggregate };

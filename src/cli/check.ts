@@ -1,0 +1,63 @@
+/**
+ * `check <ip>`: is an address in the local published set, since when, and who listed it; when a
+ * key is configured, also what APIBAN's own check endpoint says (one request, no waiting on 429).
+ */
+import type { Command } from 'commander';
+import { parsePrefix, isHost } from '../banset/address.js';
+import type { LoadedConfig } from '../config/load.js';
+import { ApibanError } from '../errors.js';
+import type { AddressExplanation } from '../sync/explain.js';
+import { commandContext } from './context.js';
+
+type RemoteAnswer = { listed: boolean; id?: string } | { error: string };
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .argument('<ip>', 'an IPv4/IPv6 address or CIDR')
+    .description('is this address in the local published set (since when, listed by whom) and, with a key, on APIBAN')
+    .option('--no-remote', 'do not ask APIBAN even when a key is configured')
+    .action(async (ip: string, options: { remote: boolean }, command: Command) => {
+      const ctx = commandContext(command);
+      const { explainAddress } = await import('../sync/explain.js');
+      const local = await explainAddress(ctx.loaded, ctx.log, ip);
+      const remote = options.remote ? await askApiban(ctx.loaded, ip) : undefined;
+      if (ctx.json) ctx.printJson({ ...local, apiban: remote });
+      else ctx.print([describeLocal(local), ...(remote ? [describeRemote(remote)] : [])].join('\n'));
+      if (remote && 'error' in remote) process.exitCode = 3;
+    });
+}
+
+async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer | undefined> {
+  const { apiban } = loaded.config;
+  if (apiban.key === undefined || !isHost(parsePrefix(ip))) return undefined;
+  const { createApibanClient } = await import('../apiban/client.js');
+  const client = createApibanClient({
+    key: apiban.key, baseUrl: apiban.baseUrl, version: apiban.version, set: apiban.set, caFile: apiban.caFile,
+    timeoutMs: apiban.timeout, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
+    retry: { attempts: 2, rateLimitWaits: 0 },
+  });
+  try {
+    return await client.check(ip);
+  } catch (error) {
+    if (error instanceof ApibanError) return { error: error.message };
+    throw error;
+  } finally {
+    await client.close();
+  }
+}
+
+function describeLocal(local: AddressExplanation): string {
+  const lines = [local.listed ? `${local.query}: listed (published as ${local.publishedAs})` : `${local.query}: not listed${local.excluded ? `: ${local.excluded}` : ''}`];
+  for (const lister of local.listedBy) {
+    if (lister.source === 'apiban') lines.push(`  APIBAN ${lister.entry}: first seen ${lister.firstSeen}, last seen ${lister.lastSeen}`);
+    else lines.push(`  ${lister.source === 'sample' ? 'bundled sample list' : `local source ${lister.name}`}: ${lister.entry}`);
+  }
+  lines.push(`  published set: ${local.set.size} entries from ${local.set.source === 'sample' ? 'the bundled sample (no APIBAN key)' : 'APIBAN'}, synced ${local.set.syncedAt}`);
+  return lines.join('\n');
+}
+
+function describeRemote(remote: RemoteAnswer): string {
+  if ('error' in remote) return `APIBAN check failed: ${remote.error}`;
+  return remote.listed ? `APIBAN check: listed (ID ${remote.id})` : 'APIBAN check: not listed';
+}

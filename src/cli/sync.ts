@@ -1,0 +1,65 @@
+/**
+ * `sync`: one paced APIBAN download into the state directory (full when due or with --full),
+ * then the publishing guard. Prints a one-line summary or, with --json, the report. Exit codes:
+ * 0 ok, 3 APIBAN, 4 state (locked, unreadable), 5 guard, 2 config (README "Exit codes").
+ */
+import type { Command } from 'commander';
+import type { SyncErrorKind, SyncReport } from '../sync/service.js';
+import { commandContext } from './context.js';
+
+interface SyncCommandOptions { full?: boolean; allowEmpty?: boolean; force?: boolean }
+
+const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state: 4, guard: 5, internal: 70 };
+
+export function register(program: Command): void {
+  program
+    .command('sync')
+    .description('download the APIBAN list into the state directory (paced, resumable); without a key, load the bundled sample')
+    .option('--full', 'download the whole active list again instead of only what is new')
+    .option('--allow-empty', 'accept an empty result instead of refusing it')
+    .option('--force', 'accept a result that shrank more than guards.maxShrink')
+    .addHelpText('after', `
+The state directory (state.dir, APIBAN_STATE_DIR) keeps every address with first/last seen
+times and the cursor, saved after every page: an interrupted sync resumes where it stopped.
+A full download runs every sync.fullResync (7d), with --full, or when there is no state.
+Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5 guard.`)
+    .action(async (options: SyncCommandOptions, command: Command) => {
+      const ctx = commandContext(command);
+      const { createSyncService } = await import('../sync/service.js');
+      const service = await createSyncService(ctx.loaded, ctx.log);
+      let report: SyncReport;
+      try {
+        report = await service.sync({ full: options.full, allowEmpty: options.allowEmpty, force: options.force });
+      } finally {
+        await service.close();
+      }
+      if (ctx.json) ctx.printJson(reportJson(report));
+      else ctx.print(summarize(report));
+      if (!report.ok) process.exitCode = EXIT_CODES[report.errorKind ?? 'internal'];
+    });
+}
+
+/** The report without the set itself (that is what `export` is for). */
+export function reportJson(report: SyncReport): unknown {
+  const { published, ...rest } = report;
+  return {
+    ...rest,
+    published: published && {
+      source: published.source, syncedAt: published.syncedAt.toISOString(), cursor: published.cursor,
+      counts: published.bans.counts(), report: published.report,
+    },
+  };
+}
+
+export function summarize(report: SyncReport): string {
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  if (report.published?.source === 'sample' && report.ok) {
+    return `sync ok: no APIBAN key configured, using the bundled sample list (documentation addresses only): ${report.size} entries published in ${seconds}s`;
+  }
+  const work = `${report.full ? 'full' : 'incremental'}, ${report.pages} page(s) in ${report.requests} request(s), ${report.received} received`
+    + `, ${report.added} added, ${report.expired} expired${report.invalid ? `, ${report.invalid} invalid dropped` : ''}`;
+  const failedSources = (report.sources ?? []).filter((s) => !s.ok).map((s) => s.name);
+  const sources = failedSources.length ? `; source(s) failing, last good copy used: ${failedSources.join(', ')}` : '';
+  if (report.ok) return `sync ok: ${work}; ${report.size} entries published${report.changed ? ' (changed)' : ' (unchanged)'} in ${seconds}s${sources}`;
+  return `sync failed: ${report.error}\n  ${work}; still publishing the last good set of ${report.size} entries`;
+}
