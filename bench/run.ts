@@ -4,10 +4,14 @@
  */
 import { cpus } from 'node:os';
 import { benchBanset } from './banset.js';
+import { benchWriters } from './writers.js';
 import { printTable, type Report } from './report.js';
+
+const REPO_ROOT = process.cwd();
 
 const SECTIONS: Record<string, (report: Report) => Promise<void>> = {
   banset: benchBanset,
+  writers: (report) => benchWriters(report, REPO_ROOT),
 };
 
 const wanted = process.argv.slice(2);

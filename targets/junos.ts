@@ -64,7 +64,9 @@ function render(bans: BanSet, o: JunosOptions): string {
   } else {
     lines.push('policy-options {');
     for (const [list, texts] of members(bans, o)) {
-      lines.push('    replace:', `    prefix-list ${list.name} {`, ...texts.map((t) => `        ${t};`), '    }');
+      lines.push('    replace:', `    prefix-list ${list.name} {`);
+      for (const text of texts) lines.push(`        ${text};`); // no push(...texts): large lists overflow the stack
+      lines.push('    }');
     }
     lines.push('}');
   }

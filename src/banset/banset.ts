@@ -19,6 +19,11 @@ export class BanSet {
 
   private constructor(private readonly v4: Column4, private readonly v6: Column6) {}
 
+  /** @internal */
+  static fromColumns(v4: Column4, v6: Column6): BanSet {
+    return new BanSet(v4, v6);
+  }
+
   /**
    * @internal Builds a set from packed IPv4 keys (network * 64 + length) and IPv6 prefixes,
    * skipping prefixes shorter than the given minimum lengths.
@@ -119,6 +124,21 @@ function sameColumn<N extends number | bigint>(a: Column<N>, b: Column<N>): bool
 export interface CreateBanSetOptions {
   /** Merge adjacent and overlapping prefixes into the minimal CIDR list (default false). */
   aggregate?: boolean;
+}
+
+/**
+ * What a device holds, exactly: sorted and de-duplicated, but a prefix covered by another one is
+ * kept (a device may hold both 10.0.0.0/8 and 10.1.1.1, and a diff against it must see both so
+ * the covered one gets removed). For diffing only: do not aggregate or subtract such a set.
+ */
+export function createExactBanSet(prefixes: Iterable<Prefix>): BanSet {
+  const v4Keys: number[] = [];
+  const v6: Prefix6[] = [];
+  for (const p of prefixes) {
+    if (p.family === 4) v4Keys.push(p.network * 64 + p.length);
+    else v6.push(p);
+  }
+  return BanSet.fromColumns(createColumn4(v4Keys, 0, true), createColumn6(v6, 0, true));
 }
 
 /** Builds a normalized BanSet from prefixes in any order, with duplicates and covered entries removed. */

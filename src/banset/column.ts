@@ -21,14 +21,15 @@ export type Column6 = Column<bigint>;
  * Builds a normalized IPv4 column from packed keys (network * 64 + length). Keys shorter than
  * `minLength` are skipped (the policy's minimum prefix length).
  */
-export function createColumn4(keys: ArrayLike<number>, minLength = 0): Column4 {
+export function createColumn4(keys: ArrayLike<number>, minLength = 0, keepCovered = false): Column4 {
   const { networks, lengths } = radixSort4(keys);
   let kept = 0;
   let lastEnd = -1;
   for (let i = 0; i < networks.length; i++) {
     const network = networks[i];
     const length = lengths[i];
-    if (network <= lastEnd || length < minLength) continue; // equal to or inside the previous prefix
+    const duplicate = kept > 0 && network === networks[kept - 1] && length === lengths[kept - 1];
+    if ((keepCovered ? duplicate : network <= lastEnd) || length < minLength) continue; // equal to or inside the previous prefix
     networks[kept] = network;
     lengths[kept++] = length;
     lastEnd = network + 2 ** (32 - length) - 1;
@@ -67,13 +68,14 @@ function radixSort4(keys: ArrayLike<number>): { networks: Uint32Array; lengths: 
   return { networks, lengths };
 }
 
-export function createColumn6(prefixes: readonly { network: bigint; length: number }[], minLength = 0): Column6 {
+export function createColumn6(prefixes: readonly { network: bigint; length: number }[], minLength = 0, keepCovered = false): Column6 {
   const sorted = prefixes.filter((p) => p.length >= minLength).sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length));
   const networks: bigint[] = [];
   const lengths: number[] = [];
   let lastEnd = -1n;
   for (const { network, length } of sorted) {
-    if (network <= lastEnd) continue;
+    const duplicate = networks.length > 0 && network === networks[networks.length - 1] && length === lengths[lengths.length - 1];
+    if (keepCovered ? duplicate : network <= lastEnd) continue;
     networks.push(network);
     lengths.push(length);
     lastEnd = V6_OPS.blockEnd(network, length);

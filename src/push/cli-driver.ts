@@ -7,7 +7,7 @@
  * and a DeviceChangeError lists the lines the device had already accepted. The settings of a
  * device entry are the writer's own options (group / list names, placeholders, commit mode).
  */
-import { createBanSet, type BanSet } from '../banset/banset.js';
+import { createExactBanSet, type BanSet } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';
 import { DeviceChangeError, DeviceError, truncate } from '../errors.js';
 import type { DeviceDialect, DevicePlan, TargetWriter } from '../writers/contract.js';
@@ -60,7 +60,7 @@ class CliDeviceSession<O> implements DeviceSession {
 
   async read(): Promise<BanSet> {
     const output = await this.runChecked(this.dialect.show(this.device.settings));
-    return createBanSet(this.dialect.parse(output, this.device.settings));
+    return createExactBanSet(this.dialect.parse(output, this.device.settings));
   }
 
   plan(diff: BanDiff, wanted: BanSet): string[] {

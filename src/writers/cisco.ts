@@ -79,7 +79,9 @@ export function renderCiscoGroups(bans: BanSet, groups: CiscoGroup[], o: CiscoOp
   const placeholders = parsePlaceholders(o);
   for (const group of groups) {
     const prefixes = bans.prefixes(group.family === 4 ? 'v4' : 'v6');
-    lines.push(...renderCiscoGroup(group, prefixes, placeholders[group.family], o.description), ...separator);
+    // A loop, not push(...block): spreading a large block overflows the call stack.
+    for (const line of renderCiscoGroup(group, prefixes, placeholders[group.family], o.description)) lines.push(line);
+    lines.push(...separator);
   }
   return lines;
 }

@@ -63,3 +63,14 @@ describe('banset/policy', () => {
     expect(text(bans)).to.deep.equal(['10.1.2.3']);
   });
 });
+
+describe('banset/createExactBanSet', () => {
+  it('keeps covered entries a device holds so a diff removes them', async () => {
+    const { createExactBanSet } = await import('../../src/banset/banset.js');
+    const device = createExactBanSet(['10.0.0.0/8', '10.1.1.1', '10.1.1.1', '2001:db8::/32', '2001:db8::1'].map(parsePrefix));
+    expect(text(device)).to.deep.equal(['10.0.0.0/8', '10.1.1.1', '2001:db8::/32', '2001:db8::1']);
+    const diff = diffBanSets(device, set('10.0.0.0/8', '2001:db8::/32'));
+    expect(diff.removed.map((p) => formatPrefix(p))).to.deep.equal(['10.1.1.1', '2001:db8::1']);
+    expect(diff.added).to.deep.equal([]);
+  });
+});

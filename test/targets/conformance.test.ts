@@ -98,6 +98,14 @@ describe('targets/conformance', () => {
         for (const fragment of HOSTILE_FRAGMENTS) expect(body).not.to.include(fragment);
       });
 
+      it('renders a large set (150k entries: beyond any spread-argument limit)', function () {
+        this.timeout(60_000);
+        const count = Math.min(150_000, writer.maxEntries ?? Infinity);
+        const big = createBanSet(Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })));
+        const body = renderOutput(writer, big, options());
+        expect(body).to.be.a("string").and.not.equal("");
+      });
+
       if (writer.maxEntries !== undefined && writer.maxEntries < 2_000_000) {
         it(`refuses more than ${writer.maxEntries} entries instead of cutting the list`, () => {
           const count = writer.maxEntries! + 1;

@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { formatPrefix, type Prefix } from '../../banset/address.js';
-import { BanSet, createBanSet } from '../../banset/banset.js';
+import { BanSet, createExactBanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
 import { DeviceError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -83,7 +83,7 @@ class IptablesApiSession implements DeviceSession {
     } finally {
       if (this.held !== undefined && sent > 0) this.saveLedger([...this.held.keys()]);
     }
-    verifyHolds(this.device.name, 'final comparison', createBanSet(this.held.values()), wanted);
+    verifyHolds(this.device.name, 'final comparison', createExactBanSet(this.held.values()), wanted);
     return { sent };
   }
 

@@ -4,7 +4,7 @@
  * read-back check after an apply.
  */
 import { formatPrefix, isHost, tryParsePrefix, type Prefix } from '../../banset/address.js';
-import { createBanSet, type BanSet } from '../../banset/banset.js';
+import { createExactBanSet, type BanSet } from '../../banset/banset.js';
 import { diffBanSets } from '../../banset/diff.js';
 import { DeviceError } from '../../errors.js';
 
@@ -18,7 +18,7 @@ export function parseListed(device: string, command: string, entries: Iterable<s
     }
     prefixes.push(parsed);
   }
-  return createBanSet(prefixes);
+  return createExactBanSet(prefixes);
 }
 
 /** Throws a DeviceError naming what is missing and what is extra when the device does not hold `wanted`. */
