@@ -32,10 +32,9 @@ export function renderLines(
   family: FamilyFilter = 'both',
   explicitLength = false,
 ): string {
-  const lines = bans.format(family, explicitLength);
-  if (bans.size === 0 && options.placeholder !== null) lines.push(options.placeholder);
-  if (options.header) lines.unshift(headerLine(bans));
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  const header = options.header ? `${headerLine(bans)}\n` : '';
+  const placeholder = bans.size === 0 && options.placeholder !== null ? `${options.placeholder}\n` : '';
+  return header + bans.text(family, explicitLength) + placeholder;
 }
 
 export const TEXT_PLAIN = 'text/plain; charset=utf-8';
