@@ -1,0 +1,188 @@
+/**
+ * End to end: the real CLI runs `serve` as a child process against the fake APIBAN, and the test
+ * polls it like firewalls do.
+ */
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { stringify } from 'yaml';
+import { parsePrefix } from '../../src/banset/address.js';
+import { createBanSet, type BanSet } from '../../src/banset/banset.js';
+import { renderOutput } from '../../src/writers/render.js';
+import { TARGETS } from '../../targets/index.js';
+import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
+import { CLI } from '../helpers/paths.js';
+import { basicAuth, fetchRaw } from '../serve/support.js';
+
+const KEY = 'e2e-key-5d1c7a2b9e';
+/** Every registered target that works with default options (some need e.g. a URL of their own). */
+const servable = [...TARGETS].filter(([, writer]) => writer.options.safeParse({}).success).map(([name]) => name);
+const PASSWORD = 'fw-password-31b7';
+const BEARER = 'bearer-token-8c2e4f';
+const PATH_TOKEN = 'path-token-a9f3d7';
+
+function documentationAddresses(count: number, offset = 0): string[] {
+  const nets = ['192.0.2', '198.51.100', '203.0.113'];
+  return Array.from({ length: count }, (_, i) => `${nets[(i + offset) % 3]}.${Math.floor((i + offset) / 3) % 256}`);
+}
+
+interface ServeProcess { child: ChildProcess; port: number; stderr: () => string; exited: Promise<number | null> }
+
+async function startServe(configFile: string): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, '-c', configFile, '--log-format', 'json', 'serve', '--listen', '127.0.0.1:0', '--min-interval', '150ms'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_KEY: KEY, FW_PASSWORD: PASSWORD, FW_BEARER: BEARER },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 10_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      const line = stderr.split('\n').find((l) => l.includes('"listening"'));
+      if (line !== undefined) { clearTimeout(timer); resolve(JSON.parse(line).port as number); }
+    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
+  });
+  return { child, port, stderr: () => stderr, exited };
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('cli: serve (child process against the fake APIBAN)', function () {
+  this.timeout(30_000);
+  let fake: FakeApiban;
+  let serve: ServeProcess;
+  let base: string;
+  let addresses: string[];
+  const credentials: Record<string, { path?: string; headers?: Record<string, string> }> = {
+    pfsense: { path: `/t/${PATH_TOKEN}` },
+    opnsense: { headers: { authorization: `Bearer ${BEARER}` } },
+  };
+  const get = (name: string, path: string, headers: Record<string, string> = {}, method = 'GET') => {
+    const auth = credentials[name] ?? { headers: { authorization: basicAuth('fw', PASSWORD) } };
+    return fetchRaw(`${base}${auth.path ?? ''}${path}`, { method, headers: { ...auth.headers, ...headers } });
+  };
+
+  before(async () => {
+    addresses = [...documentationAddresses(600), '2001:db8::1', '2001:db8::5'];
+    fake = await startFakeApiban({ key: KEY, addresses });
+    fake.fail('404');
+    const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-e2e-'));
+    writeFileSync(join(dir, 'path-token'), `${PATH_TOKEN}\n`);
+    const config = {
+      apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
+      state: { dir: join(dir, 'state') },
+      sync: { interval: '200ms' },
+      outputs: servable.map((target) => ({ name: target, target })),
+      serve: {
+        retryAfter: '3s',
+        access: { basic: { username: 'fw', password: '${FW_PASSWORD}' } },
+        outputAccess: {
+          plain: {},
+          pfsense: { pathToken: { tokenFile: join(dir, 'path-token') } },
+          opnsense: { bearer: { token: '${FW_BEARER}' } },
+        },
+      },
+    };
+    writeFileSync(join(dir, 'config.yaml'), stringify(config));
+    serve = await startServe(join(dir, 'config.yaml'));
+    base = `http://127.0.0.1:${serve.port}`;
+  });
+
+  after(async () => {
+    if (serve?.child.exitCode === null) serve.child.kill('SIGKILL');
+    await fake.close();
+  });
+
+  it('answers 503 with Retry-After before the first successful sync', async () => {
+    await waitFor(async () => fake.requests.length > 0, 'the first sync');
+    const res = await get('plain', '/plain.txt');
+    expect(res.status).to.equal(503);
+    expect(res.headers['retry-after']).to.equal('3');
+    expect((await fetchRaw(`${base}/healthz`)).status).to.equal(503);
+    fake.heal();
+    await waitFor(async () => (await fetchRaw(`${base}/healthz`)).status === 200, '/healthz 200');
+  });
+
+  it('serves every configured output with the writer\'s bytes for the synced set', async () => {
+    const bans: BanSet = createBanSet(addresses.map(parsePrefix));
+    const health = JSON.parse((await fetchRaw(`${base}/healthz`)).body.toString());
+    expect(health.set.size).to.equal(bans.size);
+    expect(servable).to.include.members(['plain', 'pfsense', 'opnsense']);
+    for (const name of servable) {
+      const writer = TARGETS.get(name)!;
+      const res = await get(name, `/${name}${writer.http.extension}`);
+      expect(res.status, name).to.equal(200);
+      expect(res.body.toString('utf8'), name).to.equal(renderOutput(writer, bans, writer.options.parse({})));
+      expect(res.headers.etag, name).to.equal(`"${createHash('sha256').update(res.body).digest('base64url')}"`);
+    }
+  });
+
+  it('revalidates with 304, answers HEAD, and gzips only on request', async () => {
+    const first = await get('pfsense', '/pfsense.txt');
+    expect((await get('pfsense', '/pfsense.txt', { 'if-none-match': first.headers.etag as string })).status).to.equal(304);
+    expect((await get('pfsense', '/pfsense.txt', { 'if-modified-since': first.headers['last-modified'] as string })).status).to.equal(304);
+    const head = await get('pfsense', '/pfsense.txt', {}, 'HEAD');
+    expect([head.status, head.body.length, head.headers.etag]).to.deep.equal([200, 0, first.headers.etag]);
+    const zipped = await get('pfsense', '/pfsense.txt', { 'accept-encoding': 'gzip' });
+    expect(zipped.headers['content-encoding']).to.equal('gzip');
+    expect(gunzipSync(zipped.body).equals(first.body)).to.equal(true);
+    expect(first.headers['content-encoding']).to.equal(undefined);
+  });
+
+  it('refuses missing and wrong credentials without saying which part was wrong', async () => {
+    const missing = await fetchRaw(`${base}/paloalto-edl.txt`);
+    expect(missing.status).to.equal(401);
+    expect(missing.headers['www-authenticate']).to.match(/^Basic realm=/);
+    const wrongUser = await fetchRaw(`${base}/paloalto-edl.txt`, { headers: { authorization: basicAuth('nobody', PASSWORD) } });
+    const wrongPassword = await fetchRaw(`${base}/paloalto-edl.txt`, { headers: { authorization: basicAuth('fw', 'guess') } });
+    expect([wrongUser.status, wrongPassword.status]).to.deep.equal([403, 403]);
+    expect(wrongUser.body.equals(wrongPassword.body)).to.equal(true);
+    expect((await fetchRaw(`${base}/opnsense.txt`, { headers: { authorization: 'Bearer nope' } })).status).to.equal(403);
+    expect((await fetchRaw(`${base}/opnsense.txt`)).headers['www-authenticate']).to.match(/^Bearer/);
+    expect((await fetchRaw(`${base}/t/wrong-token/pfsense.txt`)).status).to.equal(403);
+    expect((await fetchRaw(`${base}/pfsense.txt`)).status).to.equal(404);
+    expect((await fetchRaw(`${base}/plain.txt`)).status).to.equal(200);
+  });
+
+  it('publishes a new ETag after APIBAN lists new addresses', async () => {
+    const before = await get('plain', '/plain.txt');
+    fake.add(['203.0.113.250', '2001:db8::77']);
+    await waitFor(async () => (await get('plain', '/plain.txt')).headers.etag !== before.headers.etag, 'a new ETag');
+    const after = await get('plain', '/plain.txt');
+    expect(after.body.toString()).to.contain('203.0.113.250\n').and.contain('2001:db8::77\n');
+  });
+
+  it('keeps serving the last good set when APIBAN starts failing, and says so on /healthz', async () => {
+    const before = await get('plain', '/plain.txt');
+    fake.fail('404');
+    await waitFor(async () => JSON.parse((await fetchRaw(`${base}/healthz`)).body.toString()).lastSync.ok === false, 'a failed sync');
+    const after = await get('plain', '/plain.txt');
+    expect(after.status).to.equal(200);
+    expect(after.body.equals(before.body)).to.equal(true);
+    const health = JSON.parse((await fetchRaw(`${base}/healthz`)).body.toString());
+    expect(health.lastSync.error).to.contain('404');
+    const metrics = (await fetchRaw(`${base}/metrics`)).body.toString();
+    expect(metrics).to.match(/apiban_exporter_syncs_total\{result="error"\} [1-9]/);
+    expect(metrics).to.match(/apiban_exporter_apiban_requests_total\{outcome="page"\} [1-9]/);
+    fake.heal();
+  });
+
+  it('exits 0 on SIGTERM and never logs a secret', async () => {
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).to.equal(0);
+    for (const secret of [KEY, PASSWORD, BEARER, PATH_TOKEN]) expect(serve.stderr()).to.not.contain(secret);
+    expect(serve.stderr()).to.contain('"stopped"');
+  });
+});
