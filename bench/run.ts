@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { benchBanset } from './banset.js';
 import { benchWriters } from './writers.js';
+import { benchPush } from './push.js';
 import { printTable, type Report } from './report.js';
 
 const REPO_ROOT = process.cwd();
@@ -12,6 +13,7 @@ const REPO_ROOT = process.cwd();
 const SECTIONS: Record<string, (report: Report) => Promise<void>> = {
   banset: benchBanset,
   writers: (report) => benchWriters(report, REPO_ROOT),
+  push: benchPush,
 };
 
 const wanted = process.argv.slice(2);
