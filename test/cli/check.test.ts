@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
+import { tempDir } from '../sync/support.js';
+
+describe('cli check', function () {
+  this.timeout(60_000);
+  let fake: FakeApiban;
+  let dir: ReturnType<typeof tempDir>;
+  let configFile: string;
+  const env = () => ({ APIBAN_KEY: fake.key, APIBAN_STATE_DIR: join(dir.path, 'state') });
+  const check = (...args: string[]) => runCli(['-c', configFile, 'check', ...args], { env: env() });
+
+  before(async () => {
+    dir = tempDir();
+    fake = await startFakeApiban({ addresses: ['198.51.100.7', '203.0.113.9', '10.0.0.1', '192.0.2.44'] });
+    const manual = join(dir.path, 'manual.txt');
+    writeFileSync(manual, '203.0.113.128/25\n');
+    configFile = join(dir.path, 'config.json');
+    writeFileSync(configFile, JSON.stringify({
+      apiban: { baseUrl: fake.url, budget: { requests: 50, window: '1s' } },
+      sources: [{ name: 'manual', file: manual }],
+      policy: { allowlist: ['192.0.2.44'] },
+    }));
+    const synced = await runCli(['-c', configFile, 'sync'], { env: env() });
+    expect(synced.code, synced.stderr).to.equal(0);
+  });
+  after(async () => {
+    await fake.close();
+    dir.remove();
+  });
+
+  it('shows an APIBAN address with its first and last sighting, and what APIBAN says', async () => {
+    const result = await check('198.51.100.7');
+    expect(result.code, result.stderr).to.equal(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).to.equal('198.51.100.7: listed (published as 198.51.100.7)');
+    expect(lines[1]).to.match(/^ {2}APIBAN 198\.51\.100\.7: first seen \d{4}-.*Z, last seen \d{4}-.*Z$/);
+    expect(lines.at(-1)).to.match(/^APIBAN check: listed \(ID \d+\)$/);
+  });
+
+  it('names the local source and the covering network', async () => {
+    const result = await runCli(['-c', configFile, '--json', 'check', '203.0.113.200', '--no-remote'], { env: env() });
+    const answer = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(answer).to.deep.include({ query: '203.0.113.200', listed: true, publishedAs: '203.0.113.128/25' });
+    expect(answer.listedBy).to.deep.equal([{ source: 'local', name: 'manual', entry: '203.0.113.128/25' }]);
+    expect(answer.apiban).to.equal(undefined);
+  });
+
+  it('explains why a listed address is not published', async () => {
+    expect((await check('10.0.0.1', '--no-remote')).stdout).to.match(/^10\.0\.0\.1: not listed: protected range \(10\.0\.0\.0\/8\)/);
+    expect((await check('192.0.2.44', '--no-remote')).stdout).to.match(/^192\.0\.2\.44: not listed: allowlisted \(192\.0\.2\.44\)/);
+  });
+
+  it('reports an address nobody lists, locally and on APIBAN', async () => {
+    const result = await check('198.51.100.99');
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.match(/^198\.51\.100\.99: not listed\n/);
+    expect(result.stdout).to.include('APIBAN check: not listed');
+    expect(fake.requests.filter((r) => r.operation === 'check').map((r) => r.authorization)).to.include(`Bearer ${fake.key}`);
+  });
+
+  it('refuses something that is not an address', async () => {
+    const result = await check('192.0.2.1; reload');
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/^\[address\] /);
+  });
+
+  it('works with no key and no state from the bundled sample', async () => {
+    const empty = tempDir();
+    try {
+      const result = await runCli(['check', '192.0.2.10'], { env: { APIBAN_STATE_DIR: empty.path } });
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout).to.include('192.0.2.10: listed');
+      expect(result.stdout).to.include('bundled sample list: 192.0.2.10');
+    } finally {
+      empty.remove();
+    }
+  });
+});

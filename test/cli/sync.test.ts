@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
+import { manyAddresses, tempDir } from '../sync/support.js';
+
+describe('cli sync', function () {
+  this.timeout(60_000);
+  let fake: FakeApiban;
+  let dir: ReturnType<typeof tempDir>;
+  let configFile: string;
+  const env = (key: string | undefined = fake.key) => ({ ...(key ? { APIBAN_KEY: key } : {}), APIBAN_STATE_DIR: join(dir.path, 'state') });
+
+  beforeEach(async () => {
+    dir = tempDir();
+    fake = await startFakeApiban({ addresses: manyAddresses(1000) });
+    configFile = join(dir.path, 'config.yaml');
+    writeFileSync(configFile, `apiban:\n  baseUrl: ${fake.url}\n  budget: { requests: 50, window: 1s }\n`);
+  });
+  afterEach(async () => {
+    await fake.close();
+    dir.remove();
+  });
+
+  it('documents its options in --help', async () => {
+    const result = await runCli(['sync', '--help']);
+    expect(result.code).to.equal(0);
+    for (const option of ['--full', '--allow-empty', '--force', 'Exit codes']) expect(result.stdout).to.include(option);
+  });
+
+  it('says it uses the bundled sample when no key is configured', async () => {
+    const result = await runCli(['-c', configFile, '--json', 'sync'], { env: env('') });
+    expect(result.code, result.stderr).to.equal(0);
+    const report = JSON.parse(result.stdout) as { ok: boolean; requests: number; published: { source: string; counts: { total: number } } };
+    expect(report).to.include({ ok: true, requests: 0 });
+    expect(report.published.source).to.equal('sample');
+    expect(result.stderr).to.include('bundled sample list');
+    const plain = await runCli(['-c', configFile, 'sync'], { env: env('') });
+    expect(plain.stdout).to.match(/^sync ok: no APIBAN key configured, using the bundled sample list/);
+    expect(fake.requests).to.have.length(0);
+  });
+
+  it('downloads in full first, then incrementally, with a one-line summary', async () => {
+    const first = await runCli(['-c', configFile, 'sync'], { env: env() });
+    expect(first.code, first.stderr).to.equal(0);
+    expect(first.stdout.trim()).to.match(/^sync ok: full, 4 page\(s\) in 5 request\(s\), 1000 received, 1000 added, 0 expired; 1000 entries published \(changed\) in [\d.]+s$/);
+    fake.add(['192.0.2.200']);
+    const second = await runCli(['-c', configFile, '--json', 'sync'], { env: env() });
+    expect(second.code, second.stderr).to.equal(0);
+    expect(JSON.parse(second.stdout)).to.include({ ok: true, full: false, pages: 1, added: 1, size: 1001, changed: true });
+    const full = await runCli(['-c', configFile, 'sync', '--full'], { env: env() });
+    expect(full.stdout).to.match(/^sync ok: full, 5 page/);
+  });
+
+  it('exits 3 on a rejected key without printing it', async () => {
+    const wrong = 'wrong-key-abcdef0123456789';
+    const result = await runCli(['-c', configFile, 'sync'], { env: env(wrong) });
+    expect(result.code).to.equal(3);
+    expect(result.stdout).to.include('sync failed: [apiban] 403 unauthorized: check APIBAN_KEY');
+    expect(result.stdout + result.stderr).not.to.include(wrong);
+  });
+
+  it('exits 5 when the guard refuses a shrunken set, and publishes it with --force', async () => {
+    expect((await runCli(['-c', configFile, 'sync'], { env: env() })).code).to.equal(0);
+    fake.remove(manyAddresses(900));
+    const refused = await runCli(['-c', configFile, 'sync', '--full'], { env: env() });
+    expect(refused.code).to.equal(5);
+    expect(refused.stdout).to.include('still publishing the last good set of 1000 entries');
+    const forced = await runCli(['-c', configFile, '--json', 'sync', '--force'], { env: env() });
+    expect(forced.code, forced.stderr).to.equal(0);
+    expect(JSON.parse(forced.stdout)).to.include({ ok: true, size: 100 });
+  });
+
+  it('exits 5 for an empty list unless --allow-empty', async () => {
+    fake.remove(manyAddresses(1000));
+    expect((await runCli(['-c', configFile, 'sync'], { env: env() })).code).to.equal(5);
+    const allowed = await runCli(['-c', configFile, 'sync', '--allow-empty'], { env: env() });
+    expect(allowed.code, allowed.stdout).to.equal(0);
+  });
+});
