@@ -9,7 +9,7 @@ import { commandContext } from './context.js';
 
 interface SyncCommandOptions { full?: boolean; allowEmpty?: boolean; force?: boolean }
 
-const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state: 4, guard: 5, internal: 70 };
+const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state: 4, guard: 5, aborted: 130, internal: 70 };
 
 export function register(program: Command): void {
   program

@@ -35,7 +35,7 @@ export interface SyncReport {
   published?: PublishedSet;
 }
 
-export type SyncErrorKind = 'apiban' | 'guard' | 'state' | 'config' | 'internal';
+export type SyncErrorKind = 'apiban' | 'guard' | 'state' | 'config' | 'aborted' | 'internal';
 
 export interface SyncOptions { full?: boolean; allowEmpty?: boolean; force?: boolean; signal?: AbortSignal }
 
@@ -85,14 +85,14 @@ export async function createSyncService(
       await store.save(state);
       return { ...summarize(outcome.stats), ok: true, size: current.bans.size, durationMs: clock.now() - started, changed, sources: outcome.sources, published: current };
     } catch (error) {
-      return failed(error, started);
+      return failed(syncOptions.signal?.aborted ? 'aborted' : errorKind(error), error, started);
     }
   }
 
-  async function failed(error: unknown, started: number): Promise<SyncReport> {
-    const kind = errorKind(error);
-    const message = kind === 'internal' ? `[sync] internal error: ${(error as Error).message}` : (error as Error).message.split('\n').join('; ');
-    if (kind === 'internal') log.error({ component: 'sync', err: (error as Error).stack }, message);
+  async function failed(kind: SyncErrorKind, error: unknown, started: number): Promise<SyncReport> {
+    const message = describeFailure(kind, error);
+    if (kind === 'aborted') log.info({ component: 'sync' }, message);
+    else if (kind === 'internal') log.error({ component: 'sync', err: (error as Error).stack }, message);
     else log.error({ component: 'sync' }, message);
     state.lastSync = { at: clock.now(), ok: false, error: message };
     await store.save(state).catch(() => undefined);
@@ -115,6 +115,12 @@ export async function createSyncService(
 function summarize(stats: RunStats | undefined) {
   const { full = false, requests = 0, pages = 0, received = 0, invalid = 0, added = 0, expired = 0 } = stats ?? {};
   return { full, requests, pages, received, invalid, added, expired };
+}
+
+function describeFailure(kind: SyncErrorKind, error: unknown): string {
+  if (kind === 'aborted') return '[sync] aborted; the next sync resumes from the saved cursor';
+  if (kind === 'internal') return `[sync] internal error: ${(error as Error).message}`;
+  return (error as Error).message.split('\n').join('; ');
 }
 
 function errorKind(error: unknown): SyncErrorKind {

@@ -147,6 +147,19 @@ describe('sync/service end to end against the fake APIBAN', function () {
     expect(forced).to.include({ ok: true, size: 1000 });
   });
 
+  it('stops on abort, keeps the pages it saved, and resumes on the next call', async () => {
+    service = await createSyncService(config(), silentLogger);
+    const controller = new AbortController();
+    fake.onRequest = () => { if (fake.pages().length === 5) controller.abort(); };
+    const aborted = await service.sync({ signal: controller.signal });
+    expect(aborted).to.include({ ok: false, errorKind: 'aborted', pages: 4 });
+    fake.onRequest = undefined;
+    const before = fake.requests.length;
+    const resumed = await service.sync();
+    expect(resumed).to.include({ ok: true, full: true, pages: 20, size: 6000 });
+    expect(fake.requests[before].cursor).to.equal(fake.requests[before - 1].cursor);
+  });
+
   it('shares one run between concurrent calls', async () => {
     service = await createSyncService(config(), silentLogger);
     const [a, b] = await Promise.all([service.sync(), service.sync()]);
