@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkAccess, resolveAccess, type AccessRequest } from '../../src/serve/access.js';
+import { basicAuth } from './support.js';
+
+const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({ remoteAddress: '127.0.0.1', authorization: undefined, pathToken: undefined, ...overrides });
+
+describe('serve: access rules', () => {
+  it('lets everyone in when nothing is configured', () => {
+    expect(checkAccess(resolveAccess({}, 'test'), request())).to.deep.equal({ ok: true });
+  });
+
+  it('checks the allowlist with the strict parser, IPv4-mapped clients included', () => {
+    const rule = resolveAccess({ allow: ['192.0.2.0/24', '2001:db8::/32'] }, 'test');
+    expect(checkAccess(rule, request({ remoteAddress: '192.0.2.9' })).ok).to.equal(true);
+    expect(checkAccess(rule, request({ remoteAddress: '::ffff:192.0.2.9' })).ok).to.equal(true);
+    expect(checkAccess(rule, request({ remoteAddress: '2001:db8::1' })).ok).to.equal(true);
+    expect(checkAccess(rule, request({ remoteAddress: '198.51.100.1' }))).to.deep.equal({ ok: false, status: 403 });
+    expect(checkAccess(rule, request({ remoteAddress: undefined }))).to.deep.equal({ ok: false, status: 403 });
+  });
+
+  it('asks for Basic credentials (401) and refuses wrong ones (403) whichever half is wrong', () => {
+    const rule = resolveAccess({ basic: { username: 'fw', password: 'pw-1' } }, 'test');
+    const missing = checkAccess(rule, request());
+    expect(missing).to.include({ ok: false, status: 401 });
+    expect((missing as { challenge: string }).challenge).to.match(/^Basic realm="apiban-exporter"/);
+    expect(checkAccess(rule, request({ authorization: basicAuth('fw', 'pw-1') })).ok).to.equal(true);
+    expect(checkAccess(rule, request({ authorization: basicAuth('fw', 'pw-2') }))).to.deep.equal({ ok: false, status: 403 });
+    expect(checkAccess(rule, request({ authorization: basicAuth('fx', 'pw-1') }))).to.deep.equal({ ok: false, status: 403 });
+    expect(checkAccess(rule, request({ authorization: 'Basic not-base64-without-colon' }))).to.deep.equal({ ok: false, status: 403 });
+  });
+
+  it('accepts any one configured method: Bearer, path token or Basic', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-access-'));
+    writeFileSync(join(dir, 'token'), 'from-file-token\n');
+    const rule = resolveAccess({ bearer: { token: 'bearer-1' }, pathToken: { tokenFile: join(dir, 'token') } }, 'test');
+    expect(checkAccess(rule, request({ authorization: 'Bearer bearer-1' })).ok).to.equal(true);
+    expect(checkAccess(rule, request({ pathToken: 'from-file-token' })).ok, 'trailing newline of the file dropped').to.equal(true);
+    expect(checkAccess(rule, request({ pathToken: 'bearer-1' }))).to.deep.equal({ ok: false, status: 403 });
+    expect(checkAccess(rule, request({ authorization: 'Bearer from-file-token' }))).to.deep.equal({ ok: false, status: 403 });
+    expect(checkAccess(rule, request()).ok).to.equal(false);
+  });
+
+  it('hides a path-token-only output (404) from clients without the token', () => {
+    const rule = resolveAccess({ pathToken: { token: 'secret-path' } }, 'test');
+    expect(checkAccess(rule, request())).to.deep.equal({ ok: false, status: 404 });
+    expect(checkAccess(rule, request({ pathToken: 'guess' }))).to.deep.equal({ ok: false, status: 403 });
+  });
+
+  it('needs both the allowlist and a credential when both are set', () => {
+    const rule = resolveAccess({ allow: ['127.0.0.0/8'], bearer: { token: 't-1' } }, 'test');
+    expect(checkAccess(rule, request({ authorization: 'Bearer t-1' })).ok).to.equal(true);
+    expect(checkAccess(rule, request({ remoteAddress: '192.0.2.1', authorization: 'Bearer t-1' })).ok).to.equal(false);
+  });
+
+  it('names the setting, never the content, when a secret file cannot be read', () => {
+    expect(() => resolveAccess({ bearer: { tokenFile: '/nonexistent/token' } }, 'serve.access')).to.throw(/serve\.access\.bearer\.tokenFile: cannot read/);
+  });
+});

@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import { connect } from 'node:net';
+import { request as httpsRequest } from 'node:https';
+import { ConfigError } from '../../src/errors.js';
+import { silentLogger } from '../../src/log.js';
+import { ServeDaemon } from '../../src/serve/daemon.js';
+import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../../src/serve/scheduler.js';
+import { resolveSite } from '../../src/serve/site.js';
+import { selfSignedCertificate } from '../helpers/tls.js';
+import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon, testConfig } from './support.js';
+
+const SET = bansOf('192.0.2.1', '198.51.100.0/24');
+
+/** Resolves with how long the server took to close a socket that sent `bytes` and then nothing. */
+function timeUntilClosed(port: number, bytes: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    socket.on('data', () => undefined);
+    socket.on('close', () => resolve(Date.now() - started));
+    socket.on('error', reject);
+    setTimeout(() => { socket.destroy(); reject(new Error('socket still open')); }, 4000).unref();
+  });
+}
+
+describe('serve: daemon operations', () => {
+  it('clamps the sync interval so the APIBAN budget is never exceeded', () => {
+    expect(effectiveInterval(testConfig({ sync: { interval: '5s' } }).config)).to.equal(MIN_SYNC_INTERVAL_MS);
+    expect(effectiveInterval(testConfig({ sync: { interval: '10m' } }).config)).to.equal(600_000);
+    const tight = testConfig({ sync: { interval: '1s' }, apiban: { budget: { requests: 2, window: '10m' } } }).config;
+    expect(effectiveInterval(tight)).to.equal(600_000);
+    expect(effectiveInterval(testConfig({ sync: { interval: '100ms' }, apiban: { budget: { requests: 1000, window: '1s' } } }).config, 50)).to.equal(100);
+  });
+
+  it('runs one sync at a time: a trigger while one runs shares it', async () => {
+    const runner = new ScriptedRunner(SET);
+    const { daemon } = await startTestDaemon(runner);
+    try {
+      await daemon.syncNow();
+      const before = runner.syncs;
+      await Promise.all([daemon.syncNow(), daemon.syncNow(), daemon.syncNow()]);
+      expect(runner.syncs - before).to.equal(1);
+    } finally {
+      await daemon.shutdown();
+    }
+    expect(runner.closed, 'shutdown closes the sync service').to.equal(true);
+  });
+
+  it('reloads the configuration, and keeps the running one when the new one is invalid', async () => {
+    let next = testConfig({ outputs: [{ name: 'edl', target: 'plain' }] });
+    const runner = new ScriptedRunner(SET);
+    const daemon = await ServeDaemon.start({
+      loaded: testConfig(), log: silentLogger, createRunner: async () => runner, listen: '127.0.0.1:0', processMetrics: false,
+      reloadConfig: () => next,
+    });
+    const base = `http://127.0.0.1:${daemon.address.port}`;
+    try {
+      await daemon.syncNow();
+      expect((await fetchRaw(`${base}/edl.txt`)).status).to.equal(404);
+      expect(await daemon.reload()).to.equal(true);
+      expect((await fetchRaw(`${base}/edl.txt`)).status).to.equal(200);
+      expect((await fetchRaw(`${base}/plain.txt`)).status).to.equal(404);
+      next = testConfig({ outputs: [{ name: 'a', target: 'plain', path: '/same.txt' }, { name: 'b', target: 'pfsense', path: '/same.txt' }] });
+      expect(await daemon.reload()).to.equal(false);
+      expect((await fetchRaw(`${base}/edl.txt`)).status).to.equal(200);
+    } finally {
+      await daemon.shutdown();
+    }
+  });
+
+  it('rejects outputs that collide or shadow the server\'s own paths', () => {
+    expect(() => resolveSite(testConfig({ outputs: [{ name: 'h', target: 'plain', path: '/healthz' }] }))).to.throw(ConfigError, /reserved/);
+    expect(() => resolveSite(testConfig({ serve: { outputAccess: { nosuch: {} } } }))).to.throw(ConfigError, /no output has this name/);
+    expect(() => resolveSite(testConfig({ serve: { mirror: { enabled: true } } }))).to.throw(ConfigError, /without tokens/);
+  });
+
+  it('closes sockets of clients that send no or half a request', async function () {
+    this.timeout(10_000);
+    const { daemon } = await startTestDaemon(new ScriptedRunner(SET), { serve: { timeouts: { headers: '300ms', request: '600ms', keepAlive: '200ms' } } });
+    try {
+      const port = daemon.address.port;
+      expect(await timeUntilClosed(port, ''), 'silent client').to.be.below(2500);
+      expect(await timeUntilClosed(port, 'GET /plain.txt HTTP/1.1\r\nHost: x\r\n'), 'headers never finished').to.be.below(2500);
+      expect(await timeUntilClosed(port, 'GET /plain.txt HTTP/1.1\r\nHost: x\r\n\r\n'), 'keep-alive idle').to.be.below(2500);
+    } finally {
+      await daemon.shutdown();
+    }
+  });
+
+  it('serves HTTPS when a certificate and key are configured', async () => {
+    const certificate = selfSignedCertificate();
+    const { daemon } = await startTestDaemon(new ScriptedRunner(SET), {
+      serve: { tls: { certFile: certificate.certFile, keyFile: `${certificate.dir}/key.pem` } },
+    });
+    try {
+      await daemon.syncNow();
+      const body = await new Promise<string>((resolve, reject) => {
+        httpsRequest(`https://127.0.0.1:${daemon.address.port}/plain.txt`, { ca: certificate.cert }, (res) => {
+          let text = '';
+          res.on('data', (chunk) => { text += chunk; });
+          res.on('end', () => resolve(text));
+        }).on('error', reject).end();
+      });
+      expect(body).to.contain('198.51.100.0/24');
+    } finally {
+      await daemon.shutdown();
+    }
+  });
+});
