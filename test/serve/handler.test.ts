@@ -192,6 +192,24 @@ describe('serve: before the first successful sync', () => {
   });
 });
 
+describe('serve: writer sidecars', () => {
+  it('serves the FMC feed\'s .md5 next to it, for the same variant', async () => {
+    const runner = new ScriptedRunner(SET);
+    const { daemon, base } = await startTestDaemon(runner, { outputs: [{ name: 'fmc', target: 'cisco-fmc' }] });
+    try {
+      await daemon.syncNow();
+      for (const query of ['', '?ipv4only']) {
+        const feed = await fetchRaw(`${base}/fmc.txt${query}`);
+        const md5 = await fetchRaw(`${base}/fmc.txt.md5${query}`);
+        expect(md5.status).to.equal(200);
+        expect(md5.body.toString()).to.equal(`${createHash('md5').update(feed.body).digest('hex')}\n`);
+      }
+    } finally {
+      await daemon.shutdown();
+    }
+  });
+});
+
 describe('serve: parseQuery', () => {
   it('reads the three options and ignores unknown keys', () => {
     expect(parseQuery('')).to.deep.equal({ families: 'both' });
