@@ -46,11 +46,15 @@ function readPem(path: string, field: string): Buffer {
   }
 }
 
+/** Binds; an address in use or not local is a configuration problem (exit 2), not a crash. */
 export function listen(server: Server, address: ListenAddress): Promise<ListenAddress> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) => {
+      reject(new ConfigError('serve.listen', [`cannot listen on ${address.host}:${address.port}: ${error.code ?? error.message}`]));
+    };
+    server.once('error', fail);
     server.listen(address.port, address.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       const bound = server.address() as AddressInfo;
       resolve({ host: bound.address, port: bound.port });
     });

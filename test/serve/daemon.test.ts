@@ -120,3 +120,19 @@ describe('serve: contrib sample configuration', () => {
     expect(site.routes.has('/fmc.txt.md5')).to.equal(true);
   });
 });
+
+describe('serve: listen errors', () => {
+  it('reports an address in use as a configuration problem', async () => {
+    const { daemon } = await startTestDaemon(new ScriptedRunner(SET));
+    const runner = new ScriptedRunner(SET);
+    try {
+      await startTestDaemon(runner, { serve: { listen: `127.0.0.1:${daemon.address.port}` } }).then(() => expect.fail('bound twice'), (error: Error) => {
+        expect(error).to.be.instanceOf(ConfigError);
+        expect(error.message).to.contain('EADDRINUSE');
+      });
+      expect(runner.closed, 'the sync service is closed again').to.equal(true);
+    } finally {
+      await daemon.shutdown();
+    }
+  });
+});

@@ -58,7 +58,7 @@ export async function startTestDaemon(runner: SyncRunner, raw: Record<string, un
     loaded: testConfig(raw),
     log: silentLogger,
     createRunner: async () => runner,
-    listen: '127.0.0.1:0',
+    listen: (raw.serve as { listen?: string } | undefined)?.listen ?? '127.0.0.1:0',
     processMetrics: false,
   });
   return { daemon, base: `http://127.0.0.1:${daemon.address.port}` };
