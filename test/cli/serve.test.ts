@@ -65,6 +65,8 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
   let serve: ServeProcess;
   let base: string;
   let addresses: string[];
+  let configFile: string;
+  let config: Record<string, any>;
   const credentials: Record<string, { path?: string; headers?: Record<string, string> }> = {
     pfsense: { path: `/t/${PATH_TOKEN}` },
     opnsense: { headers: { authorization: `Bearer ${BEARER}` } },
@@ -80,7 +82,7 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     fake.fail('404');
     const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-e2e-'));
     writeFileSync(join(dir, 'path-token'), `${PATH_TOKEN}\n`);
-    const config = {
+    config = {
       apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
       state: { dir: join(dir, 'state') },
       sync: { interval: '200ms' },
@@ -95,8 +97,9 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
         },
       },
     };
-    writeFileSync(join(dir, 'config.yaml'), stringify(config));
-    serve = await startServe(join(dir, 'config.yaml'));
+    configFile = join(dir, 'config.yaml');
+    writeFileSync(configFile, stringify(config));
+    serve = await startServe(configFile);
     base = `http://127.0.0.1:${serve.port}`;
   });
 
@@ -177,6 +180,16 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     expect(metrics).to.match(/apiban_exporter_syncs_total\{result="error"\} [1-9]/);
     expect(metrics).to.match(/apiban_exporter_apiban_requests_total\{outcome="page"\} [1-9]/);
     fake.heal();
+  });
+
+  it('reloads the configuration on SIGHUP and keeps it when the new file is invalid', async () => {
+    writeFileSync(configFile, stringify({ ...config, outputs: [...config.outputs, { name: 'extra', target: 'plain', path: '/extra.txt' }] }));
+    serve.child.kill('SIGHUP');
+    await waitFor(async () => (await get('extra', '/extra.txt')).status === 200, '/extra.txt after SIGHUP');
+    writeFileSync(configFile, 'serve: { listen: [not, a, string] }\n');
+    serve.child.kill('SIGHUP');
+    await waitFor(async () => serve.stderr().includes('reload failed'), 'the reload failure in the log');
+    expect((await get('extra', '/extra.txt')).status).to.equal(200);
   });
 
   it('exits 0 on SIGTERM and never logs a secret', async () => {
