@@ -30,7 +30,7 @@ export function buildHealth(set: ServedSet | undefined, lastSync: SyncOutcome | 
     status,
     lastSync: lastSync === undefined ? null : { ...lastSync, at: lastSync.at.toISOString() },
     set: set === undefined ? null : {
-      ...set.bans.counts(), size: set.bans.size, source: set.source,
+      size: set.bans.size, v4: set.bans.counts().v4, v6: set.bans.counts().v6, source: set.source,
       syncedAt: set.syncedAt.toISOString(), ageSeconds: Math.round((ageMs as number) / 1000),
     },
     cursorAgeSeconds: cursorAge(set?.cursor, now),
