@@ -23,6 +23,8 @@ export function register(program: Command): void {
       const configPath = command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG;
       // Loaded on use, so the other commands start without the sync engine's module graph.
       const { createSyncService } = await import('../sync/service.js');
+      const pushes = ctx.loaded.config.push.devices.length === 0 ? undefined
+        : (await import('../push/scheduler.js')).createPushScheduler(ctx.loaded, ctx.log);
       const daemon = await ServeDaemon.start({
         loaded: ctx.loaded,
         log: ctx.log.child({ component: 'serve' }),
@@ -30,8 +32,11 @@ export function register(program: Command): void {
         reloadConfig: () => loadConfig(configPath),
         listen: options.listen,
         minIntervalMs: options.minInterval === undefined ? undefined : minInterval(options.minInterval),
+        onSetChanged: pushes === undefined ? undefined : (set) => void pushes.afterSync(set),
       });
+      pushes?.start(() => daemon.state.view.snapshot?.set);
       await waitForSignals(daemon);
+      await pushes?.stop();
     });
 }
 

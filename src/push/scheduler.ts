@@ -7,9 +7,12 @@
 import { Cron } from 'croner';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
-import type { PublishedSet } from '../sync/snapshot.js';
+import type { PublishedSet as SyncedSet } from '../sync/snapshot.js';
 import { resolveDevice, selectDevices } from './devices.js';
 import { pushToDevices, type DeviceResult, type PushOptions } from './run.js';
+
+/** Only the bans matter to a push; serve hands over its own view of the published set. */
+type PublishedSet = Pick<SyncedSet, 'bans'>;
 
 export interface PushScheduler {
   /** Call after every sync that changed the set; pushes unless push.schedule.afterSync is false. */

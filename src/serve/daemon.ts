@@ -10,6 +10,7 @@ import { createRequestHandler } from './handler.js';
 import { closeListener, createListener, listen, parseListen, type ListenAddress } from './listener.js';
 import { ServeMetrics, type ApibanOutcome } from './metrics.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS, SyncScheduler, type SyncRunner } from './scheduler.js';
+import type { ServedSet } from './snapshot.js';
 import { resolveSite } from './site.js';
 import { ServeState } from './state.js';
 
@@ -27,6 +28,8 @@ export interface DaemonOptions {
   /** Lower bound of the sync interval; only tests go below MIN_SYNC_INTERVAL_MS. */
   minIntervalMs?: number;
   processMetrics?: boolean;
+  /** Called after each sync that changed the set; `serve` runs the scheduled pushes from here. */
+  onSetChanged?: (set: ServedSet) => void;
 }
 
 /** Sections the running sync service was built from; changing them needs a restart. */
@@ -59,7 +62,7 @@ export class ServeDaemon {
     }
     const holder: { daemon?: ServeDaemon } = {};
     const interval = () => effectiveInterval(holder.daemon?.loaded.config ?? loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
-    const scheduler = new SyncScheduler(runner, state, metrics, log, interval);
+    const scheduler = new SyncScheduler(runner, state, metrics, log, interval, options.onSetChanged);
     const daemon = new ServeDaemon(address, state, metrics, loaded, server, runner, scheduler, options);
     holder.daemon = daemon;
     const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';

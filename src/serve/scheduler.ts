@@ -56,6 +56,8 @@ export class SyncScheduler {
     private readonly log: Logger,
     /** Read before each wait, so a reload changes the interval from the next run on. */
     private readonly interval: () => number,
+    /** Called after each sync that succeeded and changed the set (scheduled pushes hang here). */
+    private readonly onChanged?: (set: ServedSet) => void,
   ) {}
 
   /** Publishes the set loaded from state (if any), then starts the loop with an immediate sync. */
@@ -100,7 +102,10 @@ export class SyncScheduler {
     if (result.ok) this.log.info(fields, 'sync done');
     else this.log.error({ ...fields, error: result.error }, 'sync failed; serving the last good set');
     const set = result.published ?? this.runner.current();
-    if (set !== undefined && result.ok) await this.publish(set);
+    if (set !== undefined && result.ok) {
+      await this.publish(set);
+      if (result.changed) this.onChanged?.(set);
+    }
   }
 
   private async publish(set: ServedSet): Promise<void> {

@@ -3,7 +3,6 @@
  * polls it like firewalls do.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,7 @@ import { createBanSet, type BanSet } from '../../src/banset/banset.js';
 import { renderOutput } from '../../src/writers/render.js';
 import { TARGETS } from '../../targets/index.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
-import { CLI } from '../helpers/paths.js';
+import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { basicAuth, fetchRaw } from '../serve/support.js';
 
 const KEY = 'e2e-key-5d1c7a2b9e';
@@ -28,35 +27,6 @@ const PATH_TOKEN = 'path-token-a9f3d7';
 function documentationAddresses(count: number, offset = 0): string[] {
   const nets = ['192.0.2', '198.51.100', '203.0.113'];
   return Array.from({ length: count }, (_, i) => `${nets[(i + offset) % 3]}.${Math.floor((i + offset) / 3) % 256}`);
-}
-
-interface ServeProcess { child: ChildProcess; port: number; stderr: () => string; exited: Promise<number | null> }
-
-async function startServe(configFile: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, '-c', configFile, '--log-format', 'json', 'serve', '--listen', '127.0.0.1:0', '--min-interval', '150ms'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_KEY: KEY, FW_PASSWORD: PASSWORD, FW_BEARER: BEARER },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 10_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-      const line = stderr.split('\n').find((l) => l.includes('"listening"'));
-      if (line !== undefined) { clearTimeout(timer); resolve(JSON.parse(line).port as number); }
-    });
-    void exited.then((code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
-  });
-  return { child, port, stderr: () => stderr, exited };
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('cli: serve (child process against the fake APIBAN)', function () {
@@ -99,7 +69,7 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     };
     configFile = join(dir, 'config.yaml');
     writeFileSync(configFile, stringify(config));
-    serve = await startServe(configFile);
+    serve = await startServe(configFile, { FAKE_KEY: KEY, FW_PASSWORD: PASSWORD, FW_BEARER: BEARER });
     base = `http://127.0.0.1:${serve.port}`;
   });
 

@@ -1,0 +1,58 @@
+/**
+ * serve runs the scheduled pushes: after a sync that changed the set, the configured device gets
+ * the difference, with no push command run by hand.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
+import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
+import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
+
+const KEY = 'serve-push-key-7c41';
+
+describe('cli: serve runs scheduled pushes after a changing sync', function () {
+  this.timeout(40_000);
+  let fake: FakeApiban;
+  let sim: IosSimulator;
+  let serve: ServeProcess | undefined;
+
+  before(async () => {
+    fake = await startFakeApiban({ key: KEY, addresses: ['192.0.2.10', '198.51.100.20', '203.0.113.30'] });
+    sim = await startCiscoIos({ auth: { username: 'ops', password: 'sim-pw-9931' } });
+  });
+  after(async () => {
+    serve?.child.kill('SIGTERM');
+    await serve?.exited;
+    await sim.device.close();
+    await fake.close();
+  });
+
+  it('pushes the first set and then each change to the device', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-push-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, stringify({
+      apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
+      state: { dir: join(dir, 'state') },
+      sync: { interval: '300ms' },
+      guards: { maxShrink: 1 },
+      push: {
+        devices: [{
+          name: 'edge1', driver: 'cisco-ios', host: sim.device.host, port: sim.device.port,
+          credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
+        }],
+      },
+    }));
+    serve = await startServe(config, { FAKE_KEY: KEY, ROUTER_PW: 'sim-pw-9931' });
+    const held = () => sim.model.entries('APIBAN-V4').sort();
+    await waitFor(async () => held().length === 3, 'the first push', 20_000);
+    expect(held()).to.deep.equal(['192.0.2.10/32', '198.51.100.20/32', '203.0.113.30/32']);
+
+    fake.add(['203.0.113.99']);
+    await waitFor(async () => held().includes('203.0.113.99/32'), 'the change pushed after the next sync', 20_000);
+    expect(serve.stderr()).to.include('scheduled push finished');
+    expect(serve.stderr()).not.to.include('sim-pw-9931');
+  });
+});
