@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { benchBanset } from './banset.js';
 import { benchWriters } from './writers.js';
 import { benchPush } from './push.js';
+import { benchServe } from './serve.js';
 import { printTable, type Report } from './report.js';
 
 const REPO_ROOT = process.cwd();
@@ -13,6 +14,7 @@ const REPO_ROOT = process.cwd();
 const SECTIONS: Record<string, (report: Report) => Promise<void>> = {
   banset: benchBanset,
   writers: (report) => benchWriters(report, REPO_ROOT),
+  serve: benchServe,
   push: benchPush,
 };
 
