@@ -39,7 +39,7 @@ export default defineTarget<CiscoAsaOptions>({
   families: 'both',
   aggregateByDefault: true,
   http: { contentType: TEXT_PLAIN, extension: '.txt' },
-  render: (bans, o) => `${renderCiscoGroups(bans, groups(o), o, []).join('\n')}\n`,
+  render: (bans, o) => renderCiscoGroups(bans, groups(o), o, ''),
   // Lists every network group; the parser keeps the two managed ones.
   device: ciscoDialect<CiscoAsaOptions>('cisco-asa', ['terminal pager 0'], () => 'show running-config object-group network', groups),
 });

@@ -63,9 +63,8 @@ export default defineTarget<CiscoIosOptions>({
   aggregateByDefault: true,
   http: { contentType: TEXT_PLAIN, extension: '.txt' },
   render(bans, o) {
-    const lines = renderCiscoGroups(bans, groups(o), o, ['!']);
-    if (o.acl !== null) lines.push(...aclLines(o, o.acl));
-    return `${lines.join('\n')}\n`;
+    const acl = o.acl === null ? '' : `${aclLines(o, o.acl).join('\n')}\n`;
+    return renderCiscoGroups(bans, groups(o), o, '!\n') + acl;
   },
   // `section` prints each matching top-level block with its indented members.
   device: ciscoDialect<CiscoIosOptions>('cisco-ios', ['terminal length 0'],

@@ -21,7 +21,6 @@ import type { BanSet } from '../src/banset/banset.js';
 import { TargetLimitError } from '../src/errors.js';
 import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
-import { groupLines } from '../src/writers/line-groups.js';
 
 export const MIN_MAXELEM = 65_536;
 const HASHSIZE = 1024;
@@ -55,7 +54,7 @@ function familyBlock(bans: BanSet, family: 'v4' | 'v6', name: string, configured
   const header = `hash:net family ${family === 'v4' ? 'inet' : 'inet6'} hashsize ${HASHSIZE} maxelem ${maxelem}`;
   const tmp = `${name}${TMP_SUFFIX}`;
   return `create ${name} ${header} -exist\ncreate ${tmp} ${header} -exist\nflush ${tmp}\n`
-    + groupLines(bans.text(family), { open: `add ${tmp} `, separator: '', close: '\n' })
+    + bans.text(family, { linePrefix: `add ${tmp} ` })
     + `swap ${tmp} ${name}\ndestroy ${tmp}\n`;
 }
 

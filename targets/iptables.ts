@@ -19,7 +19,6 @@ import { z } from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
-import { groupLines } from '../src/writers/line-groups.js';
 
 /** Built-in chains and standard targets a user chain must not be named after. */
 const RESERVED_CHAINS = ['INPUT', 'OUTPUT', 'FORWARD', 'PREROUTING', 'POSTROUTING', 'ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'LOG'];
@@ -46,7 +45,7 @@ function render(bans: BanSet, o: IptablesOptions): string {
     `:${o.chain} - [0:0]`,
     `-F ${o.chain}`,
   ];
-  return `${head.join('\n')}\n${groupLines(bans.text(family, true), { open: `-A ${o.chain} -s `, separator: '', close: ` -j ${o.target}\n` })}COMMIT\n`;
+  return `${head.join('\n')}\n${bans.text(family, { explicitLength: true, linePrefix: `-A ${o.chain} -s `, lineSuffix: ` -j ${o.target}` })}COMMIT\n`;
 }
 
 export default defineTarget({

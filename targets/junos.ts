@@ -17,8 +17,8 @@
  * Device dialect: see src/writers/junos.ts (exclusive candidate, diff only, commit confirmed).
  */
 import { z } from 'zod';
-import { formatPrefix, parsePrefix, type Prefix } from '../src/banset/address.js';
-import type { BanSet } from '../src/banset/banset.js';
+import { parsePrefix } from '../src/banset/address.js';
+import { createBanSet, type BanSet, type TextStyle } from '../src/banset/banset.js';
 import { headerLine, headerOption, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
 import { placeholderHost } from '../src/writers/device-output.js';
@@ -45,32 +45,26 @@ function lists(o: JunosOptions): JunosList[] {
   return [{ family: 4, name: o.listName }, { family: 6, name: o.listNameV6 }];
 }
 
-/** Each list's members, the placeholder standing in for an empty family. */
-function members(bans: BanSet, o: JunosOptions): [JunosList, string[]][] {
-  return lists(o).map((list) => {
-    const prefixes: Prefix[] = bans.toArray(list.family === 4 ? 'v4' : 'v6');
-    if (prefixes.length === 0) prefixes.push(parsePrefix(list.family === 4 ? o.placeholderV4 : o.placeholderV6));
-    return [list, prefixes.map((p) => formatPrefix(p, true))];
-  });
+/** A list's members, one per line in `style`; the placeholder stands in for an empty family. */
+function memberText(bans: BanSet, list: JunosList, o: JunosOptions, style: TextStyle): string {
+  const family = list.family === 4 ? 'v4' : 'v6';
+  const members = bans.counts()[family] > 0 ? bans : createBanSet([parsePrefix(list.family === 4 ? o.placeholderV4 : o.placeholderV6)]);
+  return members.text(family, { ...style, explicitLength: true });
 }
 
 function render(bans: BanSet, o: JunosOptions): string {
-  const lines = o.header ? [headerLine(bans)] : [];
+  let text = o.header ? `${headerLine(bans)}\n` : '';
   if (o.format === 'set') {
-    for (const [list, texts] of members(bans, o)) {
-      lines.push(`delete policy-options prefix-list ${list.name}`);
-      for (const text of texts) lines.push(`set policy-options prefix-list ${list.name} ${text}`);
+    for (const list of lists(o)) {
+      text += `delete policy-options prefix-list ${list.name}\n${memberText(bans, list, o, { linePrefix: `set policy-options prefix-list ${list.name} ` })}`;
     }
-  } else {
-    lines.push('policy-options {');
-    for (const [list, texts] of members(bans, o)) {
-      lines.push('    replace:', `    prefix-list ${list.name} {`);
-      for (const text of texts) lines.push(`        ${text};`); // no push(...texts): large lists overflow the stack
-      lines.push('    }');
-    }
-    lines.push('}');
+    return text;
   }
-  return `${lines.join('\n')}\n`;
+  text += 'policy-options {\n';
+  for (const list of lists(o)) {
+    text += `    replace:\n    prefix-list ${list.name} {\n${memberText(bans, list, o, { linePrefix: '        ', lineSuffix: ';' })}    }\n`;
+  }
+  return `${text}}\n`;
 }
 
 export default defineTarget<JunosOptions>({

@@ -23,7 +23,6 @@ import { z } from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
-import { groupLines } from '../src/writers/line-groups.js';
 
 const options = z.strictObject({
   list: z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, 'list must be 1-63 letters, digits, "_", "." or "-"')
@@ -50,7 +49,7 @@ function addLines(bans: BanSet, m: FamilyMenu, o: MikrotikOptions): string {
     `:global ${add} do={ :global ${want}; :set ($${want}->$1) true; :do { ${m.menu} add list="${o.list}" address=$1 comment="${o.comment}"${timeout} } on-error={} }`,
   ];
   // IPv6 keys always carry the length, IPv4 hosts never do: the forms RouterOS prints.
-  return `${setup.join('\n')}\n${groupLines(bans.text(m.family, m.family === 'v6'), { open: `$${add} "`, separator: '', close: '"\n' })}`;
+  return `${setup.join('\n')}\n${bans.text(m.family, { explicitLength: m.family === 'v6', linePrefix: `$${add} "`, lineSuffix: '"' })}`;
 }
 
 function sweepLine(m: FamilyMenu, o: MikrotikOptions): string {

@@ -7,8 +7,10 @@ import type { Prefix, Prefix6 } from './address.js';
 import { prefixRange4, prefixRange6 } from './address.js';
 import {
   aggregateColumn, createColumn4, createColumn6, findCovering, formatColumn, formatColumnText, subtractColumn,
-  type Column, type Column4, type Column6,
+  type Column, type Column4, type Column6, type TextStyle,
 } from './column.js';
+
+export type { TextStyle } from './column.js';
 
 export type FamilyFilter = 'v4' | 'v6' | 'both';
 
@@ -64,10 +66,15 @@ export class BanSet {
     return lines;
   }
 
-  /** The same as format(), joined: one entry per line, each ending in a newline. */
-  text(families: FamilyFilter = 'both', explicitLength = false): string {
-    return (families !== 'v6' ? formatColumnText(this.v4, explicitLength) : '')
-      + (families !== 'v4' ? formatColumnText(this.v6, explicitLength) : '');
+  /**
+   * Every entry on its own LF-terminated line, in canonical order: the fast path for writers.
+   * `style` adds a line prefix/suffix, Cisco's `host` word and netmasks, or explicit host lengths;
+   * `true` is short for `{ explicitLength: true }`.
+   */
+  text(families: FamilyFilter = 'both', style: TextStyle | boolean = {}): string {
+    const resolved = typeof style === 'boolean' ? { explicitLength: style } : style;
+    return (families !== 'v6' ? formatColumnText(this.v4, resolved) : '')
+      + (families !== 'v4' ? formatColumnText(this.v6, resolved) : '');
   }
 
   only(families: FamilyFilter): BanSet {

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { formatAddress, formatNetmask, formatPrefix, isHost, tryParsePrefix, type Family, type Prefix } from '../banset/address.js';
-import type { BanSet } from '../banset/banset.js';
+import { createBanSet, type BanSet, type TextStyle } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';
 import { DeviceError } from '../errors.js';
 import { headerLine, headerOption } from './common.js';
@@ -63,27 +63,24 @@ export function ciscoMember(prefix: Prefix): string {
   return prefix.family === 4 ? `${formatAddress(prefix)} ${formatNetmask(prefix.length)}` : formatPrefix(prefix);
 }
 
-/** The full group block; an empty group gets the placeholder so an ACL can reference it. */
-function renderCiscoGroup(group: CiscoGroup, prefixes: Iterable<Prefix>, placeholder: Prefix, description: boolean): string[] {
-  const lines = [group.header];
-  if (description) lines.push(` description ${DESCRIPTION_TEXT}`);
-  const before = lines.length;
-  for (const prefix of prefixes) lines.push(` ${group.memberPrefix}${ciscoMember(prefix)}`);
-  if (lines.length === before) lines.push(` ${group.memberPrefix}${ciscoMember(placeholder)}`);
-  return lines;
+/** The same member syntax as ciscoMember, for BanSet.text()'s byte-level path. */
+function ciscoStyle(group: CiscoGroup): TextStyle {
+  return { linePrefix: ` ${group.memberPrefix}`, hostWord: 'host ', netmask: group.family === 4 };
 }
 
-/** Optional `!` header, then each group block; `separator` follows each block (IOS writes `!`). */
-export function renderCiscoGroups(bans: BanSet, groups: CiscoGroup[], o: CiscoOptions, separator: string[]): string[] {
-  const lines = o.header ? [headerLine(bans, '!')] : [];
+/** The full group block; an empty group gets the placeholder so an ACL can reference it. */
+function renderCiscoGroup(group: CiscoGroup, bans: BanSet, placeholder: Prefix, description: boolean): string {
+  const family = group.family === 4 ? 'v4' : 'v6';
+  const members = bans.counts()[family] > 0 ? bans : createBanSet([placeholder]);
+  return `${group.header}\n${description ? ` description ${DESCRIPTION_TEXT}\n` : ''}${members.text(family, ciscoStyle(group))}`;
+}
+
+/** Optional `!` header, then each group block followed by `separator` (IOS writes `!\n`). */
+export function renderCiscoGroups(bans: BanSet, groups: CiscoGroup[], o: CiscoOptions, separator: string): string {
+  let text = o.header ? `${headerLine(bans, '!')}\n` : '';
   const placeholders = parsePlaceholders(o);
-  for (const group of groups) {
-    const prefixes = bans.prefixes(group.family === 4 ? 'v4' : 'v6');
-    // A loop, not push(...block): spreading a large block overflows the call stack.
-    for (const line of renderCiscoGroup(group, prefixes, placeholders[group.family], o.description)) lines.push(line);
-    lines.push(...separator);
-  }
-  return lines;
+  for (const group of groups) text += renderCiscoGroup(group, bans, placeholders[group.family], o.description) + separator;
+  return text;
 }
 
 /** The device dialect of a Cisco target; only paging and the `show` command differ. */
