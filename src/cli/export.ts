@@ -9,7 +9,7 @@ import { formatIssues } from '../config/load.js';
 import type { OutputConfig } from '../config/schema.js';
 import { writeFileAtomic } from '../sync/atomic-file.js';
 import { computePublishedSet } from '../sync/compute.js';
-import { renderOutput } from '../writers/render.js';
+import { shapeBans } from '../writers/render.js';
 import { TARGETS, TARGET_NAMES } from '../../targets/index.js';
 import { commandContext, type CommandContext } from './context.js';
 
@@ -36,8 +36,9 @@ export function register(program: Command): void {
       const output = chooseOutput(ctx, options);
       const writer = TARGETS.get(output.target)!;
       const published = await computePublishedSet(ctx.loaded, ctx.log, { allowEmpty: options.allowEmpty, force: options.force });
-      const body = renderOutput(writer, published.bans, output.options, { families: output.families, aggregate: output.aggregate });
-      const summary = { target: writer.name, entries: published.bans.size, source: published.source, out: options.out ?? 'stdout' };
+      const shaped = shapeBans(writer, published.bans, { families: output.families, aggregate: output.aggregate });
+      const body = writer.render(shaped, output.options);
+      const summary = { target: writer.name, entries: shaped.size, source: published.source, out: options.out ?? 'stdout' };
       if (options.out === undefined) {
         process.stdout.write(body);
       } else {

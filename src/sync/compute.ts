@@ -33,6 +33,8 @@ export async function computeAssembledSet(
   const state = await readStateFile(loaded.stateDir);
   const base = await chooseBase(loaded, log, state, now);
   const assembled = await assembleSet({ config: loaded.config, stateDir: loaded.stateDir, log, now }, base);
+  // The set is rebuilt now, but its data is as old as the last successful sync.
+  if (base.kind === 'apiban' && state?.lastSync?.ok) assembled.published.syncedAt = new Date(state.lastSync.at);
   if (!options.unguarded) {
     checkPublishable('export', state?.publishedSize, assembled.published.bans.size, loaded.config.guards, options);
   }
