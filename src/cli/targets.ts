@@ -6,8 +6,9 @@ import { commandContext } from './context.js';
 /** The README's targets table is exactly this output (a test fails when they drift). */
 export function targetsMarkdown(): string {
   const rows = [...TARGETS.values()].map((w) =>
-    `| \`${w.name}\` | ${w.summary} | ${w.families} | \`${w.http.extension}\` | ${w.maxEntries ?? '-'} | ${w.device ? 'SSH CLI' : '-'} |`);
-  return ['| target | what it writes | families | extension | max entries | push dialect |', '|---|---|---|---|---|---|', ...rows].join('\n');
+    `| \`${w.name}\` | ${w.summary} | ${w.families} | \`${w.http.extension}\` | ${w.aggregateByDefault ? 'yes' : 'no'} | ${w.maxEntries ?? '-'} | ${w.device ? 'SSH CLI' : '-'} |`);
+  const head = '| target | what it writes | families | extension | aggregates by default | max entries | push dialect |';
+  return [head, '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 export function register(program: Command): void {
