@@ -118,6 +118,8 @@ describe('serve: contrib sample configuration', () => {
     const site = resolveSite(loaded);
     expect(site.outputs.map((o) => o.path)).to.include.members(['/pfsense.txt', '/fmc.txt', '/srx.txt']);
     expect(site.routes.has('/fmc.txt.md5')).to.equal(true);
+    const { APIBAN_KEY: _key, ...withoutKey } = env;
+    expect(loadConfig(join(REPO_ROOT, 'contrib', 'apiban-exporter.sample.yaml'), withoutKey).config.apiban.key).to.equal(undefined);
   });
 });
 
