@@ -32,8 +32,8 @@ export interface DaemonOptions {
   onSetChanged?: (set: ServedSet) => void;
 }
 
-/** Sections the running sync service was built from; changing them needs a restart. */
-const RESTART_SECTIONS = ['apiban', 'state', 'sources', 'policy', 'guards'] as const;
+/** Sections the running sync service was built from; a reload that changes them replaces it. */
+const SYNC_SECTIONS = ['apiban', 'state', 'sources', 'policy', 'guards', 'sync'] as const;
 
 export class ServeDaemon {
   private constructor(
@@ -42,8 +42,8 @@ export class ServeDaemon {
     readonly metrics: ServeMetrics,
     private loaded: LoadedConfig,
     private readonly server: Server,
-    private readonly runner: SyncRunner,
-    private readonly scheduler: SyncScheduler,
+    private runner: SyncRunner,
+    private scheduler: SyncScheduler,
     private readonly options: DaemonOptions,
   ) {}
 
@@ -61,14 +61,21 @@ export class ServeDaemon {
       throw error;
     }
     const holder: { daemon?: ServeDaemon } = {};
-    const interval = () => effectiveInterval(holder.daemon?.loaded.config ?? loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
-    const scheduler = new SyncScheduler(runner, state, metrics, log, interval, options.onSetChanged);
+    const scheduler = ServeDaemon.scheduleSyncs(runner, state, metrics, options, () => holder.daemon?.loaded ?? loaded);
     const daemon = new ServeDaemon(address, state, metrics, loaded, server, runner, scheduler, options);
     holder.daemon = daemon;
     const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';
-    log.info({ host: address.host, port: address.port, url: `${scheme}://${formatHost(address.host)}:${address.port}/`, intervalMs: interval(), outputs: state.view.site.outputs.map((o) => o.path) }, 'listening');
+    const intervalMs = effectiveInterval(loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
+    log.info({ host: address.host, port: address.port, url: `${scheme}://${formatHost(address.host)}:${address.port}/`, intervalMs, outputs: state.view.site.outputs.map((o) => o.path) }, 'listening');
     await scheduler.start();
     return daemon;
+  }
+
+  private static scheduleSyncs(
+    runner: SyncRunner, state: ServeState, metrics: ServeMetrics, options: DaemonOptions, loaded: () => LoadedConfig,
+  ): SyncScheduler {
+    const interval = () => effectiveInterval(loaded().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
+    return new SyncScheduler(runner, state, metrics, options.log, interval, options.onSetChanged);
   }
 
   /** Runs one sync now (tests, and a future admin trigger); waits for a running one instead. */
@@ -76,23 +83,51 @@ export class ServeDaemon {
     return this.scheduler.runNow();
   }
 
-  /** Re-reads and applies the configuration; on any error the running one stays and false is returned. */
+  /**
+   * Re-reads and applies the configuration; on any error the running one stays and false is
+   * returned. Outputs and access rules swap in place; a change to what the set is built from
+   * (apiban, state, sources, policy, guards) replaces the sync service and syncs at once, so an
+   * address added to the allowlist is unblocked by `systemctl reload`, not by the next restart.
+   */
   async reload(): Promise<boolean> {
     const { log } = this.options;
+    let next: LoadedConfig;
     try {
-      const next = (this.options.reloadConfig ?? (() => this.loaded))();
+      next = (this.options.reloadConfig ?? (() => this.loaded))();
       const site = resolveSite(next);
       await this.state.reconfigure(site);
-      const stale: string[] = RESTART_SECTIONS.filter((section) => !isDeepStrictEqual(next.config[section], this.loaded.config[section]));
-      if (!isDeepStrictEqual(next.config.serve.listen, this.loaded.config.serve.listen) || !isDeepStrictEqual(next.config.serve.tls, this.loaded.config.serve.tls)) stale.push('serve.listen/tls');
-      if (stale.length > 0) log.warn({ sections: stale }, 'these changes take effect after a restart');
-      this.loaded = next;
       log.info({ source: next.source, outputs: site.outputs.map((o) => o.path) }, 'configuration reloaded');
-      return true;
     } catch (error) {
       log.error({ err: (error as Error).message }, 'reload failed; keeping the running configuration');
       return false;
     }
+    const previous = this.loaded;
+    this.loaded = next;
+    if (!isDeepStrictEqual(next.config.serve.listen, previous.config.serve.listen) || !isDeepStrictEqual(next.config.serve.tls, previous.config.serve.tls)) {
+      log.warn({ sections: ['serve.listen/tls'] }, 'these changes take effect after a restart');
+    }
+    const changed: string[] = SYNC_SECTIONS.filter((section) => !isDeepStrictEqual(next.config[section], previous.config[section]));
+    if (next.stateDir !== previous.stateDir && !changed.includes('state')) changed.push('state');
+    return changed.length === 0 || this.replaceSyncService(next, previous, changed);
+  }
+
+  /** Stops the loop, closes the sync service (its state lock), and starts both again from `next`. */
+  private async replaceSyncService(next: LoadedConfig, previous: LoadedConfig, sections: string[]): Promise<boolean> {
+    const { log } = this.options;
+    await this.scheduler.stop();
+    await this.runner.close();
+    const hooks = { onApibanRequest: (outcome: ApibanOutcome) => this.metrics.recordApibanRequest(outcome) };
+    try {
+      this.runner = await this.options.createRunner(next, log, hooks);
+      log.info({ sections }, 'sync settings changed: sync service restarted');
+    } catch (error) {
+      log.error({ err: (error as Error).message, sections }, 'sync service could not start with the new settings; keeping the previous ones');
+      this.loaded = previous;
+      this.runner = await this.options.createRunner(previous, log, hooks);
+    }
+    this.scheduler = ServeDaemon.scheduleSyncs(this.runner, this.state, this.metrics, this.options, () => this.loaded);
+    await this.scheduler.start();
+    return this.loaded === next;
   }
 
   /** Stops accepting, lets in-flight responses finish, stops the loop and closes the sync service. */
