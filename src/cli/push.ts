@@ -6,7 +6,9 @@
  * pushes after each sync that changed the set (and on push.schedule.cron).
  */
 import type { Command } from 'commander';
-import { ConfigError, ExporterError } from '../errors.js';
+import type { BanSet } from '../banset/banset.js';
+import { ConfigError, ExporterError, StateError } from '../errors.js';
+import { computePublishedSet } from '../sync/compute.js';
 import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
 import { createPushScheduler } from '../push/scheduler.js';
@@ -38,28 +40,51 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
     .action(async (options: PushCommandOptions, command: Command) => {
       const ctx = commandContext(command);
-      const devices = options.watch ? [] : chooseDevices(ctx, options);
+      if (!options.watch) return pushOnce(ctx, options, chooseDevices(ctx, options));
       const service = await createSyncService(ctx.loaded, ctx.log);
       try {
-        if (options.watch) await watch(ctx, service, options);
-        else await pushOnce(ctx, service, options, devices);
+        await watch(ctx, service, options);
       } finally {
         await service.close();
       }
     });
 }
 
-async function pushOnce(ctx: CommandContext, service: SyncService, options: PushCommandOptions, devices: PushDevice[]): Promise<void> {
+/**
+ * The set to push: synced first unless --no-sync. When the state directory is locked (serve or
+ * another sync holds it) or --no-sync is given, the published set is read without the lock, as
+ * `export` does: a one-off push must work next to a running serve.
+ */
+async function wantedSet(ctx: CommandContext, options: PushCommandOptions): Promise<BanSet> {
   if (options.sync) {
-    const report = await service.sync();
-    if (!report.ok) ctx.log.warn({ component: 'push' }, `sync failed (${report.error}); pushing the last published set`);
+    let service: SyncService | undefined;
+    try {
+      service = await createSyncService(ctx.loaded, ctx.log);
+    } catch (error) {
+      if (!(error instanceof StateError)) throw error;
+      ctx.log.warn({ component: 'push' }, `${error.message}; pushing its published set without syncing`);
+    }
+    if (service !== undefined) {
+      try {
+        const report = await service.sync();
+        if (!report.ok) ctx.log.warn({ component: 'push' }, `sync failed (${report.error}); pushing the last published set`);
+        const published = service.current();
+        if (published === undefined) throw new ExporterError('[push] nothing has been published yet: fix the sync error above first');
+        return published.bans;
+      } finally {
+        await service.close();
+      }
+    }
   }
-  const published = service.current();
-  if (published === undefined) throw new ExporterError('[push] nothing has been published yet: run `sync` first (or drop --no-sync)');
+  return (await computePublishedSet(ctx.loaded, ctx.log, { unguarded: true })).bans;
+}
+
+async function pushOnce(ctx: CommandContext, options: PushCommandOptions, devices: PushDevice[]): Promise<void> {
+  const wanted = await wantedSet(ctx, options);
   const concurrency = options.concurrency === undefined ? ctx.loaded.config.push.concurrency : Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('command line', ['--concurrency: a whole number of at least 1']);
   const progress = process.stderr.isTTY && !ctx.json;
-  const results = await pushToDevices(devices, published.bans, {
+  const results = await pushToDevices(devices, wanted, {
     log: ctx.log.child({ component: 'push' }), guards: ctx.loaded.config.guards, concurrency,
     dryRun: options.dryRun, acceptNewHostKey: options.acceptNewHostKey,
     overrides: { allowEmpty: options.allowEmpty, force: options.force },

@@ -62,6 +62,22 @@ describe('cli push', function () {
     }
   });
 
+  it('pushes next to a running serve: a locked state directory is read without syncing', async () => {
+    const { createSyncService } = await import('../../src/sync/service.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { silentLogger } = await import('../../src/log.js');
+    const holder = await createSyncService(loadConfig(config, env()), silentLogger);
+    try {
+      const result = await runCli(['-c', config, '--json', 'push', '--all'], { env: env() });
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stderr).to.contain('is locked by').and.contain('pushing its published set without syncing');
+      expect((JSON.parse(result.stdout) as DeviceResult[])[0].result).to.equal('changed');
+      expect(sim.model.entries('APIBAN-V4').length).to.be.greaterThan(0);
+    } finally {
+      await holder.close();
+    }
+  });
+
   it('refuses to run without a device selection', async () => {
     const result = await runCli(['-c', config, 'push'], { env: env() });
     expect(result.code).to.equal(2);
