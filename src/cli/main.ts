@@ -3,13 +3,24 @@
  * The command line. Each command lives in its own file and registers itself here; exit codes
  * come from the error classes (README "Exit codes").
  */
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ExporterError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 
+/** dist/src/cli/main.js -> the package's package.json, three levels up. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('apiban-exporter')
     .description('Put the APIBAN blocklist of SIP attackers on your firewalls')
+    .version(packageVersion(), '-V, --version')
     .option('-c, --config <file>', 'configuration file (YAML or JSON); default: built-in defaults + APIBAN_* variables')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']))

@@ -57,5 +57,6 @@ describe('cli/config and cli/targets', () => {
     expect(JSON.parse(result.stdout).map((t: { name: string }) => t.name)).to.deep.equal([...TARGET_NAMES]);
     const text = await runCli(['targets']);
     for (const name of TARGET_NAMES) expect(text.stdout).to.match(new RegExp(`^${name} `, 'm'));
+    expect((await runCli(['--version'])).stdout.trim()).to.match(/^\d+\.\d+\.\d+$/);
   });
 });
