@@ -66,9 +66,4 @@ export function removeTempFiles(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Skips the running test with a reason printed where the reader sees it. */
-export function skipWhen(context: Mocha.Context, reason: string | undefined): void {
-  if (reason === undefined) return;
-  console.log(`      (skipped: ${reason})`);
-  context.skip();
-}
+export { skipWhen } from './skip.js';

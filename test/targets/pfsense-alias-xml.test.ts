@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { create } from 'xmlbuilder2';
 import pfsenseAliasXml from '../../targets/pfsense-alias-xml.js';
-import { hostileBans, MIXED, optionProblems, render, set } from '../helpers/writer-check.js';
+import { hostileBans, MIXED, optionProblems, render, set, skipWhen } from '../helpers/writer-check.js';
 
 const URL_OPTION = { url: 'https://exporter.example.net/f/3b9c1e/pfsense.txt' };
 
@@ -32,10 +32,7 @@ describe('targets/pfsense-alias-xml', () => {
     const url = 'https://user:p%40ss@exporter.example.net/f/x/pfsense.txt?a=1&b=2';
     const body = render(pfsenseAliasXml, set(...MIXED), { url, name: 'SIP_Attackers', updatefreq: 2, descr: 'SIP & co' });
     const parsed = expatFields(body);
-    if (parsed === undefined) {
-      console.log('      (skipped: python3 is not installed)');
-      this.skip();
-    }
+    skipWhen(this, parsed === undefined ? 'python3 is not installed' : undefined);
     expect(parsed!.status, parsed!.stderr).to.equal(0);
     expect(JSON.parse(parsed!.stdout)).to.deep.equal({
       root: 'pfsense', aliases: 1,

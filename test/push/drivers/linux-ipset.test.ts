@@ -6,6 +6,7 @@ import { linuxIpsetDriver } from '../../../src/push/drivers/linux-ipset.js';
 import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
 import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /** Members as the kernel lists them, read independently of the driver. */
 function kernelMembers(ns: NetworkNamespace, set: string): string[] {
@@ -22,7 +23,7 @@ describe('push driver linux-ipset (real OpenSSH + ipset in a network namespace)'
 
   before(async function () {
     const missing = openSshUnavailable() ?? netnsUnavailable(['ipset']);
-    if (missing) { console.log(`      (skipped: ${missing})`); this.skip(); }
+    skipWhen(this, missing);
     ns = NetworkNamespace.create('ipset');
     server = await new OpenSshServer({ wrapperPrelude: SLOW_AND_LOGGED, runner: `ip netns exec ${ns.name} /bin/sh -c` }).start();
     tempDir = join(server.dir, 'upload');

@@ -6,6 +6,7 @@ import { linuxNftablesDriver } from '../../../src/push/drivers/linux-nftables.js
 import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
 import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /** The kernel's view, read independently of the driver: element texts as nft prints them. */
 function kernelSet(ns: NetworkNamespace, set: string): string[] {
@@ -24,7 +25,7 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
 
   before(async function () {
     const missing = openSshUnavailable() ?? netnsUnavailable(['nft']);
-    if (missing) { console.log(`      (skipped: ${missing})`); this.skip(); }
+    skipWhen(this, missing);
     ns = NetworkNamespace.create('nft');
     server = new OpenSshServer({
       wrapperPrelude: SLOW_AND_LOGGED,

@@ -11,6 +11,7 @@ import { DeviceError } from '../../../src/errors.js';
 import { pfDriver } from '../../../src/push/drivers/pf.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
 import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const FAKE_PFCTL = `#!/bin/sh
 state="$(dirname "$0")/../pf"; mkdir -p "$state"
@@ -43,7 +44,7 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
 
   before(async function () {
     const missing = openSshUnavailable();
-    if (missing) { console.log(`      (skipped: ${missing})`); this.skip(); }
+    skipWhen(this, missing);
     server = await new OpenSshServer({ wrapperPrelude: SLOW_AND_LOGGED }).start();
     writeFileSync(join(server.dir, 'bin', 'pfctl'), FAKE_PFCTL, { mode: 0o755 });
     writeFileSync(join(server.dir, 'bin', 'rc.update_urltables'), FAKE_URLTABLES, { mode: 0o755 });
