@@ -66,6 +66,12 @@ export const outputSchema = z.strictObject({
     for (const issue of options.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
     return z.NEVER;
   }
+  // A stable path ends in the writer's extension: the SRX only polls URLs ending in .txt, and
+  // the extension tells every other consumer (and the operator) what the file holds.
+  if (output.path !== undefined && !output.path.endsWith(writer.http.extension)) {
+    ctx.addIssue({ code: 'custom', path: ['path'], message: `must end in ${writer.http.extension} (the ${writer.name} extension)` });
+    return z.NEVER;
+  }
   return { ...output, options: options.data as unknown, path: output.path ?? `/${output.name}${writer.http.extension}` };
 });
 

@@ -15,13 +15,14 @@ describe('cli/config and cli/targets', () => {
       'apiban: { version: v3, baseUrl: "ftp://x" }',
       'sync: { interval: soon }',
       'policy: { allowlist: ["192.0.2.1", "10.0.0.0/33"], minPrefixLength: { v4: 40 } }',
-      'outputs: [ { name: fw, target: cisco }, { name: ok, target: plain, options: { header: "yes" } } ]',
+      'outputs: [ { name: fw, target: cisco }, { name: ok, target: plain, options: { header: "yes" } }, { name: srx, target: junos-srx-feed, path: /srx } ]',
       'typo: 1',
     ].join('\n'));
     const result = await runCli(['config', 'check', '-c', file]);
     expect(result.code).to.equal(2);
     for (const line of ['apiban.version:', 'apiban.baseUrl:', 'sync.interval: "soon" is not a duration', 'policy.allowlist[1]: "10.0.0.0/33" is not a strict',
-      'policy.minPrefixLength.v4:', 'outputs[0].target: unknown target "cisco"; supported: ', 'outputs[1].options.header:', 'typo: unknown field']) {
+      'policy.minPrefixLength.v4:', 'outputs[0].target: unknown target "cisco"; supported: ', 'outputs[1].options.header:',
+      'outputs[2].path: must end in .txt (the junos-srx-feed extension)', 'typo: unknown field']) {
       expect(result.stderr).to.include(line);
     }
   });

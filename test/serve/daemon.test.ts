@@ -72,7 +72,7 @@ describe('serve: daemon operations', () => {
   });
 
   it('rejects outputs that collide or shadow the server\'s own paths', () => {
-    expect(() => resolveSite(testConfig({ outputs: [{ name: 'h', target: 'plain', path: '/healthz' }] }))).to.throw(ConfigError, /reserved/);
+    expect(() => resolveSite(testConfig({ outputs: [{ name: 'h', target: 'plain', path: '/api/list.txt' }] }))).to.throw(ConfigError, /reserved/);
     expect(() => resolveSite(testConfig({ serve: { outputAccess: { nosuch: {} } } }))).to.throw(ConfigError, /no output has this name/);
     expect(() => resolveSite(testConfig({ serve: { mirror: { enabled: true } } }))).to.throw(ConfigError, /without tokens/);
   });
