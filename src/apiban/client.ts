@@ -5,6 +5,7 @@
  * the v1 URL path, so every message that leaves this module goes through `redactSecrets`.
  */
 import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { Pool } from 'undici';
 import { ApibanError, ApibanMalformedError, ApibanRateLimitError, ApibanUnauthorizedError } from '../errors.js';
 import { redactSecrets, silentLogger, type Logger } from '../log.js';
@@ -200,10 +201,11 @@ type Settled =
   | { final: false; rateLimited: true; report: ApibanOutcome }
   | { final: false; rateLimited: false; error: ApibanError; report: ApibanOutcome };
 
-function readCa(caFile: string | undefined): Buffer | undefined {
+/** The system's CAs plus the configured one: a mirror's private CA must not untrust apiban.org. */
+function readCa(caFile: string | undefined): (string | Buffer)[] | undefined {
   if (caFile === undefined) return undefined;
   try {
-    return readFileSync(caFile);
+    return [...rootCertificates, readFileSync(caFile)];
   } catch (error) {
     throw new ApibanError(`cannot read apiban.caFile ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -18,7 +18,7 @@ const apibanSchema = z.strictObject({
   baseUrl: z.url({ protocol: /^https?$/ }).default('https://apiban.org').describe('origin; the client appends /api/...'),
   version: z.enum(['v2', 'v1']).default('v2'),
   set: z.enum(['sip', 'http', 'all']).default('sip'),
-  caFile: z.string().optional().describe('extra CA certificate (PEM) for a private mirror; verification is never off'),
+  caFile: z.string().optional().describe('extra CA certificate (PEM), trusted besides the system CAs; verification is never off'),
   timeout: duration('30s'),
   budget: z.strictObject({
     requests: z.number().int().positive().default(11),
