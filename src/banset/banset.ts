@@ -6,7 +6,7 @@
 import type { Prefix, Prefix6 } from './address.js';
 import { prefixRange4, prefixRange6 } from './address.js';
 import {
-  aggregateColumn, createColumn4, createColumn6, findCovering, formatColumn, formatColumnText, subtractColumn,
+  aggregateColumn, createColumn4, createColumn6, findCovering, formatColumnText, subtractColumn,
   type Column, type Column4, type Column6, type TextStyle,
 } from './column.js';
 
@@ -56,14 +56,6 @@ export class BanSet {
 
   toArray(families: FamilyFilter = 'both'): Prefix[] {
     return [...this.prefixes(families)];
-  }
-
-  /** Canonical text of every prefix in order (the fast path for list writers). */
-  format(families: FamilyFilter = 'both', explicitLength = false): string[] {
-    const lines: string[] = [];
-    if (families !== 'v6') formatColumn(this.v4, explicitLength, lines);
-    if (families !== 'v4') formatColumn(this.v6, explicitLength, lines);
-    return lines;
   }
 
   /**

@@ -5,7 +5,7 @@
  * million-entry hot path: they avoid per-entry allocation and return the input when nothing changes.
  */
 import { mergeRanges, rangeToPrefixes, V4_OPS, V6_OPS, type Range, type RangeOps } from './range.js';
-import { formatIPv4, formatIPv6, formatNetmask } from './address.js';
+import { formatIPv6, formatNetmask } from './address.js';
 import { growableUint32, growableUint8 } from './growable.js';
 
 export interface Column<N extends number | bigint> {
@@ -159,16 +159,6 @@ export function findCovering<N extends number | bigint>(column: Column<N>, start
   return column.ops.blockEnd(column.networks[high], column.lengths[high]) >= end ? high : -1;
 }
 
-/** Canonical text of every prefix; hosts bare unless `explicitLength`. */
-export function formatColumn(column: Column4 | Column6, explicitLength: boolean, into: string[]): void {
-  const { networks, lengths, ops } = column;
-  const format = (ops === V4_OPS ? formatIPv4 : formatIPv6) as (n: number | bigint) => string;
-  for (let i = 0; i < networks.length; i++) {
-    const text = format(networks[i]);
-    into.push(!explicitLength && lengths[i] === ops.bits ? text : `${text}/${lengths[i]}`);
-  }
-}
-
 /**
  * How formatColumnText writes each entry: `linePrefix` + entry + `lineSuffix` + LF, where a host
  * is `hostWord` + address when a host word is given (Cisco's `host 192.0.2.1`), an IPv4 network
@@ -198,25 +188,22 @@ function writeBytes(out: Buffer, at: number, bytes: Buffer): number {
   return at;
 }
 
-/** One entry as text in `style` (the string path, for IPv6 and for single entries). */
-export function styleEntry(text: string, length: number, bits: number, style: TextStyle, mask?: string): string {
-  const host = length === bits;
-  let entry: string;
-  if (host && style.hostWord !== undefined) entry = `${style.hostWord}${text}`;
-  else if (!host && style.netmask && mask !== undefined) entry = `${text} ${mask}`;
-  else entry = host && !style.explicitLength ? text : `${text}/${length}`;
+/** One IPv6 entry in `style` (netmasks are IPv4 only: IPv6 networks keep prefix notation). */
+function styleEntry6(text: string, length: number, style: TextStyle): string {
+  let entry = length === 128 && !style.explicitLength ? text : `${text}/${length}`;
+  if (length === 128 && style.hostWord !== undefined) entry = `${style.hostWord}${text}`;
   return `${style.linePrefix ?? ''}${entry}${style.lineSuffix ?? ''}`;
 }
 
 /**
- * The same entries as formatColumn, one per line in `style`, written straight into bytes for
- * IPv4: a million entries become one buffer instead of a million small strings and a join.
+ * Every entry, one per line in `style`, written straight into bytes for IPv4: a million entries
+ * become one buffer instead of a million small strings and a join.
  */
 export function formatColumnText(column: Column4 | Column6, style: TextStyle = {}): string {
   if (column.ops !== V4_OPS) {
     const { networks, lengths } = column as Column6;
     let text = '';
-    for (let i = 0; i < networks.length; i++) text += `${styleEntry(formatIPv6(networks[i]), lengths[i], 128, style)}\n`;
+    for (let i = 0; i < networks.length; i++) text += `${styleEntry6(formatIPv6(networks[i]), lengths[i], style)}\n`;
     return text;
   }
   const { networks, lengths } = column as Column4;
