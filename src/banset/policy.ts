@@ -73,13 +73,3 @@ export function applyPolicy(candidates: Candidates, policy: BanPolicy): { bans: 
   };
 }
 
-/** One line for logs: what was dropped and why. */
-export function describeReport(report: PolicyReport): string {
-  const parts = [`${report.published} published from ${report.candidates} candidates`];
-  if (report.invalid) parts.push(`${report.invalid} invalid (e.g. ${report.invalidSamples.slice(0, 3).map((s) => `${JSON.stringify(s.entry.slice(0, 40))} from ${s.source}: ${s.reason}`).join('; ')})`);
-  if (report.tooWide) parts.push(`${report.tooWide} wider than the minimum prefix length`);
-  if (report.protectedHits) parts.push(`${report.protectedHits} in protected ranges`);
-  if (report.allowlistHits) parts.push(`${report.allowlistHits} touching the allowlist`);
-  return parts.join(', ');
-}
-

@@ -33,7 +33,6 @@ export interface AccessRequest {
 
 export type AccessDecision = { ok: true } | { ok: false; status: 401 | 403 | 404; challenge?: string };
 
-export const OPEN_ACCESS: AccessRule = {};
 const REALM = 'apiban-exporter';
 
 export function digest(value: string | Buffer): Buffer {

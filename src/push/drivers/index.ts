@@ -20,7 +20,3 @@ export const DRIVERS: ReadonlyMap<string, AnyDeviceDriver> = new Map(
 );
 
 export const DRIVER_NAMES: readonly string[] = [...DRIVERS.keys()];
-
-export function getDriver(name: string): AnyDeviceDriver | undefined {
-  return DRIVERS.get(name);
-}
