@@ -3,8 +3,11 @@
  * SIGINT (graceful: in-flight responses finish, the sync service closes its state), reloads the
  * configuration on SIGHUP (an invalid file is logged and the running configuration kept).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { Option, type Command } from 'commander';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { Logger } from '../log.js';
+import type { PushableSet, PushScheduler } from '../push/scheduler.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../errors.js';
 import { ServeDaemon } from '../serve/daemon.js';
@@ -23,8 +26,8 @@ export function register(program: Command): void {
       const configPath = command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG;
       // Loaded on use, so the other commands start without the sync engine's module graph.
       const { createSyncService } = await import('../sync/service.js');
-      const pushes = ctx.loaded.config.push.devices.length === 0 ? undefined
-        : (await import('../push/scheduler.js')).createPushScheduler(ctx.loaded, ctx.log);
+      const holder: { daemon?: ServeDaemon } = {};
+      const pushes = new ScheduledPushes(ctx.log, () => holder.daemon?.state.view.snapshot?.set);
       const daemon = await ServeDaemon.start({
         loaded: ctx.loaded,
         log: ctx.log.child({ component: 'serve' }),
@@ -32,12 +35,44 @@ export function register(program: Command): void {
         reloadConfig: () => loadConfig(configPath),
         listen: options.listen,
         minIntervalMs: options.minInterval === undefined ? undefined : minInterval(options.minInterval),
-        onSetChanged: pushes === undefined ? undefined : (set) => void pushes.afterSync(set),
+        onSetChanged: (set) => pushes.afterSync(set),
       });
-      pushes?.start(() => daemon.state.view.snapshot?.set);
-      await waitForSignals(daemon);
-      await pushes?.stop();
+      holder.daemon = daemon;
+      await pushes.apply(ctx.loaded);
+      await waitForSignals(daemon, pushes);
+      await pushes.stop();
     });
+}
+
+/**
+ * The scheduled pushes of `serve` (push.schedule: after each changing sync, and on a cron): built
+ * when devices are configured, and rebuilt when a reload changes the push or guard settings.
+ */
+class ScheduledPushes {
+  private scheduler?: PushScheduler;
+  private settings?: unknown;
+
+  constructor(private readonly log: Logger, private readonly current: () => PushableSet | undefined) {}
+
+  async apply(loaded: LoadedConfig): Promise<void> {
+    const settings = { push: loaded.config.push, guards: loaded.config.guards };
+    if (isDeepStrictEqual(settings, this.settings)) return;
+    await this.stop();
+    this.settings = settings;
+    if (loaded.config.push.devices.length === 0) return;
+    const { createPushScheduler } = await import('../push/scheduler.js');
+    this.scheduler = createPushScheduler(loaded, this.log);
+    this.scheduler.start(this.current);
+  }
+
+  afterSync(set: PushableSet): void {
+    void this.scheduler?.afterSync(set);
+  }
+
+  async stop(): Promise<void> {
+    await this.scheduler?.stop();
+    this.scheduler = undefined;
+  }
 }
 
 function minInterval(text: string): number {
@@ -46,10 +81,10 @@ function minInterval(text: string): number {
   return ms;
 }
 
-/** Resolves after a clean shutdown; SIGHUP reloads in between. */
-function waitForSignals(daemon: ServeDaemon): Promise<void> {
+/** Resolves after a clean shutdown; SIGHUP reloads in between (scheduled pushes included). */
+function waitForSignals(daemon: ServeDaemon, pushes: ScheduledPushes): Promise<void> {
   return new Promise((resolve) => {
-    const onHangup = () => { void daemon.reload(); };
+    const onHangup = () => { void daemon.reload().then((ok) => (ok ? pushes.apply(daemon.config) : undefined)); };
     const onStop = () => {
       process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onHangup);
       void daemon.shutdown().then(resolve);

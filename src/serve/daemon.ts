@@ -78,6 +78,11 @@ export class ServeDaemon {
     return new SyncScheduler(runner, state, metrics, options.log, interval, options.onSetChanged);
   }
 
+  /** The configuration in force (the last one a reload accepted). */
+  get config(): LoadedConfig {
+    return this.loaded;
+  }
+
   /** Runs one sync now (tests, and a future admin trigger); waits for a running one instead. */
   syncNow(): Promise<void> {
     return this.scheduler.runNow();

@@ -55,4 +55,31 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
     expect(serve.stderr()).to.include('scheduled push finished');
     expect(serve.stderr()).not.to.include('sim-pw-9931');
   });
+
+  it('picks up a device added by a reload (SIGHUP)', async () => {
+    const other = await startCiscoIos({ auth: { username: 'ops', password: 'sim-pw-9931' } });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-push-reload-'));
+      const config = join(dir, 'config.yaml');
+      const base = {
+        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
+        state: { dir: join(dir, 'state') }, sync: { interval: '300ms' }, guards: { maxShrink: 1 },
+      };
+      writeFileSync(config, stringify(base));
+      serve?.child.kill('SIGTERM');
+      await serve?.exited;
+      serve = await startServe(config, { FAKE_KEY: KEY, ROUTER_PW: 'sim-pw-9931' });
+      await waitFor(async () => serve!.stderr().includes('sync done'), 'the first sync');
+      writeFileSync(config, stringify({ ...base, push: { devices: [{
+        name: 'edge2', driver: 'cisco-ios', host: other.device.host, port: other.device.port,
+        credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: other.device.fingerprint },
+      }] } }));
+      serve.child.kill('SIGHUP');
+      await waitFor(async () => serve!.stderr().includes('configuration reloaded'), 'the reload');
+      fake.add(['203.0.113.111']);
+      await waitFor(async () => other.model.entries('APIBAN-V4').includes('203.0.113.111/32'), 'a push to the new device', 20_000);
+    } finally {
+      await other.device.close();
+    }
+  });
 });
