@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { ApibanError, ApibanMalformedError, ApibanRateLimitError, ApibanUnauthorizedError } from '../errors.js';
 import { redactSecrets, silentLogger, type Logger } from '../log.js';
 import { systemClock, type Clock } from './clock.js';
@@ -58,7 +58,8 @@ export function createApibanClient(options: ApibanClientOptions): ApibanClient {
 
 class HttpApibanClient implements ApibanClient {
   requests = 0;
-  private readonly pool: Pool;
+  private pool?: Pool;
+  private readonly ca?: (string | Buffer)[];
   private readonly pacer: Pacer;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -67,8 +68,14 @@ class HttpApibanClient implements ApibanClient {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger;
     this.pacer = new Pacer(options.budget, this.clock, options.history);
-    const origin = new URL(options.baseUrl).origin;
-    this.pool = new Pool(origin, { connections: 1, connect: { ca: readCa(options.caFile), timeout: options.timeoutMs } });
+    this.ca = readCa(options.caFile);
+  }
+
+  /** undici is loaded on the first request: commands that never reach APIBAN start without it. */
+  private async connection(): Promise<Pool> {
+    const { Pool } = await import('undici');
+    this.pool ??= new Pool(new URL(this.options.baseUrl).origin, { connections: 1, connect: { ca: this.ca, timeout: this.options.timeoutMs } });
+    return this.pool;
   }
 
   async fetchPage(cursor: string, signal?: AbortSignal): Promise<PageResult> {
@@ -89,7 +96,7 @@ class HttpApibanClient implements ApibanClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool?.close();
   }
 
   /** One logical call: paced attempts until an answer that is not worth retrying. */
@@ -151,7 +158,7 @@ class HttpApibanClient implements ApibanClient {
   private async attempt(operation: ApibanOperation, argument: string, signal?: AbortSignal) {
     this.requests++;
     try {
-      const response = await fetchCapped(this.pool, { ...this.buildRequest(operation, argument), signal });
+      const response = await fetchCapped(await this.connection(), { ...this.buildRequest(operation, argument), signal });
       const answer = classifyResponse(operation, response.status, response.text);
       return { answer, retryAfterMs: answer.kind === 'rate-limited' ? parseRetryAfter(response.headers['retry-after'], this.clock.now()) : undefined };
     } catch (error) {

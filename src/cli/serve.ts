@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { PushableSet, PushScheduler } from '../push/scheduler.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../errors.js';
-import { ServeDaemon } from '../serve/daemon.js';
+import type { ServeDaemon } from '../serve/daemon.js';
 import { commandContext, type GlobalOptions } from './context.js';
 
 interface ServeOptions { listen?: string; minInterval?: string }
@@ -26,6 +26,7 @@ export function register(program: Command): void {
       const configPath = command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG;
       // Loaded on use, so the other commands start without the sync engine's module graph.
       const { createSyncService } = await import('../sync/service.js');
+      const { ServeDaemon } = await import('../serve/daemon.js');
       const holder: { daemon?: ServeDaemon } = {};
       const pushes = new ScheduledPushes(ctx.log, () => holder.daemon?.state.view.snapshot?.set);
       const daemon = await ServeDaemon.start({

@@ -7,7 +7,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2, { type Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { DeviceError, HostKeyError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { DeviceTarget, DriverContext } from './driver.js';
@@ -24,6 +24,8 @@ export function defaultKnownHostsFile(): string {
 
 /** Opens an authenticated connection; throws HostKeyError or DeviceError (never with a secret). */
 export async function connectSsh(target: SshTarget, context: DriverContext): Promise<SshConnection> {
+  // Loaded on first use: commands that never open SSH start without it.
+  const { default: ssh2 } = await import('ssh2');
   const client = new ssh2.Client();
   const port = target.port ?? 22;
   const check = { refusal: undefined as HostKeyError | undefined };

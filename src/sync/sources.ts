@@ -4,7 +4,6 @@
  * last good content and is reported by name, so one broken URL never empties the list.
  */
 import { readFile } from 'node:fs/promises';
-import { Pool } from 'undici';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { fetchCapped } from '../apiban/fetch-capped.js';
@@ -58,6 +57,7 @@ async function loadSource(source: SourceConfig, options: SourceReadOptions): Pro
 
 async function fetchSource(url: string, options: SourceReadOptions): Promise<string> {
   const target = new URL(url);
+  const { Pool } = await import('undici'); // loaded on use: most setups have no URL source
   const pool = new Pool(target.origin, { connections: 1 });
   try {
     const response = await fetchCapped(pool, {

@@ -6,7 +6,7 @@
  * Authorization header).
  */
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { DeviceError, truncate } from '../../errors.js';
 import { redactSecrets } from '../../log.js';
 
@@ -27,11 +27,11 @@ export interface HttpReply {
 }
 
 export class HttpDevice {
-  private readonly agent: Agent;
+  private agent?: Agent;
+  private readonly ca?: Buffer;
 
   constructor(private readonly options: HttpDeviceOptions) {
-    const ca = options.caFile === undefined ? undefined : readCaFile(options.device, options.caFile);
-    this.agent = new Agent({ connect: ca === undefined ? {} : { ca }, keepAliveTimeout: 10_000 });
+    this.ca = options.caFile === undefined ? undefined : readCaFile(options.device, options.caFile);
   }
 
   /** Sends one request; any status outside 2xx is a DeviceError naming the call. */
@@ -59,7 +59,7 @@ export class HttpDevice {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 
   private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpReply> {
@@ -67,6 +67,9 @@ export class HttpDevice {
     if (this.options.authorization !== undefined) headers.authorization = this.options.authorization;
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
+      // undici is loaded on first use, so commands that never call a device API start without it.
+      const { Agent, request } = await import('undici');
+      this.agent ??= new Agent({ connect: this.ca === undefined ? {} : { ca: this.ca }, keepAliveTimeout: 10_000 });
       const response = await request(`${this.options.baseUrl}${path}`, {
         method,
         headers,
