@@ -1,28 +1,15 @@
 import { expect } from 'chai';
-import { classifyResponse } from '../../src/apiban/response.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { classifyResponse, type ApibanOperation } from '../../src/apiban/response.js';
+import { fixture } from '../helpers/paths.js';
 
 describe('apiban/response classifyResponse', () => {
-  it('reads a page of bans with its cursor', () => {
-    expect(classifyResponse('get', 200, '{"ipaddress":["192.0.2.1","198.51.100.7"],"ID":"1698425647"}'))
-      .to.deep.equal({ kind: 'page', entries: ['192.0.2.1', '198.51.100.7'], next: '1698425647' });
-  });
-
-  it('treats 400 with ID none as caught up, whether ipaddress is an array or a string', () => {
-    expect(classifyResponse('get', 400, '{"ipaddress":["no new bans"],"ID":"none"}')).to.deep.equal({ kind: 'caught-up' });
-    expect(classifyResponse('get', 400, '{"ipaddress":"no new bans","ID":"none"}')).to.deep.equal({ kind: 'caught-up' });
-  });
-
-  it('reads check answers: listed and not listed', () => {
-    expect(classifyResponse('check', 200, '{"ipaddress":["192.0.2.1"],"ID":"987654321"}')).to.deep.equal({ kind: 'listed', id: '987654321' });
-    expect(classifyResponse('check', 400, '{"ipaddress":["not blocked"],"ID":"none"}')).to.deep.equal({ kind: 'not-listed' });
-  });
-
-  it('classifies 403, 429, 404 and 5xx by status whatever the body', () => {
-    expect(classifyResponse('get', 403, '{"ipaddress":"none","ID":"unauthorized"}')).to.deep.equal({ kind: 'unauthorized' });
-    expect(classifyResponse('get', 429, '{"ipaddress":"rate limit exceeded","ID":"unauthorized"}')).to.deep.equal({ kind: 'rate-limited' });
-    expect(classifyResponse('get', 404, '')).to.deep.equal({ kind: 'not-found' });
-    expect(classifyResponse('get', 502, '<html>')).to.deep.equal({ kind: 'server-error', status: 502 });
-  });
+  for (const file of readdirSync(fixture('apiban')).filter((f) => f.endsWith('.json'))) {
+    it(`reads the recorded answer fixtures/apiban/${file}`, () => {
+      const recorded = JSON.parse(readFileSync(fixture('apiban', file), 'utf8')) as { operation: ApibanOperation; status: number; body: string; expected: unknown };
+      expect(classifyResponse(recorded.operation, recorded.status, recorded.body)).to.deep.equal(recorded.expected);
+    });
+  }
 
   it('calls bodies that are not JSON objects of the right shape malformed', () => {
     for (const body of ['{"ipaddress":["192.0.2.1",', '[]', 'null', '{"addresses":[]}', '{"ipaddress":["192.0.2.1"]}', '{"ipaddress":"192.0.2.1","ID":"5"}']) {
