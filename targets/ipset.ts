@@ -47,19 +47,27 @@ export function computeMaxelem(size: number): number {
   return maxelem;
 }
 
-function familyBlock(bans: BanSet, family: 'v4' | 'v6', name: string, configured: number | null): string {
+/** The statements that fill one family's temporary set, and those that then put it live. */
+function familyBlock(bans: BanSet, family: 'v4' | 'v6', name: string, configured: number | null): { fill: string; swap: string } {
   const size = bans.counts()[family];
   const maxelem = configured ?? computeMaxelem(size);
   if (size > maxelem) throw new TargetLimitError('ipset', size, maxelem);
   const header = `hash:net family ${family === 'v4' ? 'inet' : 'inet6'} hashsize ${HASHSIZE} maxelem ${maxelem}`;
   const tmp = `${name}${TMP_SUFFIX}`;
-  return `create ${name} ${header} -exist\ncreate ${tmp} ${header} -exist\nflush ${tmp}\n`
-    + bans.text(family, { linePrefix: `add ${tmp} ` })
-    + `swap ${tmp} ${name}\ndestroy ${tmp}\n`;
+  return {
+    fill: `create ${name} ${header} -exist\ncreate ${tmp} ${header} -exist\nflush ${tmp}\n${bans.text(family, { linePrefix: `add ${tmp} ` })}`,
+    swap: `swap ${tmp} ${name}\ndestroy ${tmp}\n`,
+  };
 }
 
+/**
+ * Both families are filled before either is swapped: ipset restore stops at the first failing
+ * line, so a rejected IPv6 line (or a maxelem step) leaves both live sets as they were.
+ */
 function render(bans: BanSet, o: IpsetOptions): string {
-  return `${headerLine(bans)}\n${familyBlock(bans, 'v4', o.setV4, o.maxelem)}${familyBlock(bans, 'v6', o.setV6, o.maxelem)}`;
+  const v4 = familyBlock(bans, 'v4', o.setV4, o.maxelem);
+  const v6 = familyBlock(bans, 'v6', o.setV6, o.maxelem);
+  return `${headerLine(bans)}\n${v4.fill}${v6.fill}${v4.swap}${v6.swap}`;
 }
 
 export default defineTarget({
