@@ -5,7 +5,8 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { DRIVERS, DRIVER_NAMES } from '../push/drivers/index.js';
+import { DRIVERS } from '../push/drivers/index.js';
+import { resolveRegistryEntry } from './registry-entry.js';
 import { duration } from './duration.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -54,18 +55,11 @@ const deviceSchema = z.strictObject({
   settings: z.record(z.string(), z.unknown()).default({}).describe("the driver's settings (for CLI drivers: the target's options)"),
   families: z.enum(['v4', 'v6', 'both']).optional(),
 }).transform((device, ctx) => {
-  const driver = DRIVERS.get(device.driver);
-  if (driver === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['driver'], message: `unknown driver ${JSON.stringify(device.driver)}; supported: ${DRIVER_NAMES.join(', ')}` });
-    return z.NEVER;
-  }
-  const settings = driver.settings.safeParse(device.settings);
-  if (!settings.success) {
-    for (const issue of settings.error.issues) ctx.addIssue({ ...issue, path: ['settings', ...issue.path] } as never);
-    return z.NEVER;
-  }
+  const resolved = resolveRegistryEntry(ctx, DRIVERS, { field: 'driver', kind: 'driver', name: device.driver },
+    (driver) => driver.settings, { field: 'settings', value: device.settings });
+  if (resolved === undefined) return z.NEVER;
   const { fingerprint: one, fingerprints, knownHosts } = device.hostKey;
-  return { ...device, settings: settings.data as unknown, hostKey: { fingerprints: one === undefined ? fingerprints : [one, ...fingerprints], knownHosts } };
+  return { ...device, settings: resolved.value as unknown, hostKey: { fingerprints: one === undefined ? fingerprints : [one, ...fingerprints], knownHosts } };
 });
 
 const cron = z.string().refine((text) => {

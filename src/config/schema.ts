@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { tryParsePrefix } from '../banset/address.js';
-import { TARGETS, TARGET_NAMES } from '../../targets/index.js';
+import { TARGETS } from '../../targets/index.js';
+import { resolveRegistryEntry } from './registry-entry.js';
 import { duration } from './duration.js';
 import { serveSchema } from './serve-schema.js';
 import { pushSchema } from './push-schema.js';
@@ -56,23 +57,17 @@ export const outputSchema = z.strictObject({
   families: z.enum(['v4', 'v6', 'both']).optional(),
   aggregate: z.boolean().optional(),
 }).transform((output, ctx) => {
-  const writer = TARGETS.get(output.target);
-  if (writer === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['target'], message: `unknown target ${JSON.stringify(output.target)}; supported: ${TARGET_NAMES.join(', ')}` });
-    return z.NEVER;
-  }
-  const options = writer.options.safeParse(output.options);
-  if (!options.success) {
-    for (const issue of options.error.issues) ctx.addIssue({ ...issue, path: ['options', ...issue.path] } as never);
-    return z.NEVER;
-  }
+  const resolved = resolveRegistryEntry(ctx, TARGETS, { field: 'target', kind: 'target', name: output.target },
+    (writer) => writer.options, { field: 'options', value: output.options });
+  if (resolved === undefined) return z.NEVER;
+  const { entry: writer, value: options } = resolved;
   // A stable path ends in the writer's extension: the SRX only polls URLs ending in .txt, and
   // the extension tells every other consumer (and the operator) what the file holds.
   if (output.path !== undefined && !output.path.endsWith(writer.http.extension)) {
     ctx.addIssue({ code: 'custom', path: ['path'], message: `must end in ${writer.http.extension} (the ${writer.name} extension)` });
     return z.NEVER;
   }
-  return { ...output, options: options.data as unknown, path: output.path ?? `/${output.name}${writer.http.extension}` };
+  return { ...output, options: options as unknown, path: output.path ?? `/${output.name}${writer.http.extension}` };
 });
 
 export const configSchema = z.strictObject({

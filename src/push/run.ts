@@ -46,12 +46,23 @@ export interface PushOptions {
 
 export async function pushToDevices(devices: readonly PushDevice[], wanted: BanSet, options: PushOptions): Promise<DeviceResult[]> {
   const results: DeviceResult[] = new Array(devices.length);
+  // Devices of one driver and family choice want the same shaped set: aggregate it once, not per device.
+  const shaped = new Map<string, BanSet>();
+  const shapeOnce = (device: PushDevice): BanSet | Error => {
+    const key = `${device.driver.name}/${device.config.families ?? 'both'}`;
+    try {
+      if (!shaped.has(key)) shaped.set(key, shapeForDevice(device.driver, device.config.families, wanted));
+      return shaped.get(key)!;
+    } catch (error) {
+      return error as Error;
+    }
+  };
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < devices.length) {
       const index = next++;
-      results[index] = await pushToDevice(devices[index], wanted, options);
+      results[index] = await pushToDevice(devices[index], shapeOnce(devices[index]), options);
       options.onResult?.(results[index], ++done, devices.length);
     }
   };
@@ -66,7 +77,8 @@ export function shapeForDevice(driver: AnyDeviceDriver, families: 'v4' | 'v6' | 
   return narrowed === undefined ? BanSet.EMPTY : wanted.only(narrowed);
 }
 
-export async function pushToDevice(device: PushDevice, wanted: BanSet, options: PushOptions): Promise<DeviceResult> {
+/** `target` is the wanted set already shaped for this device, or the error shaping raised (over the device limit). */
+export async function pushToDevice(device: PushDevice, target: BanSet | Error, options: PushOptions): Promise<DeviceResult> {
   const started = performance.now();
   const base = { device: device.target.name, driver: device.driver.name, added: 0, removed: 0, sent: 0 };
   const timeout = AbortSignal.timeout(device.target.timeoutMs);
@@ -74,7 +86,8 @@ export async function pushToDevice(device: PushDevice, wanted: BanSet, options: 
   const log = options.log.child({ device: device.target.name });
   const progress = { ...base } as Omit<DeviceResult, 'durationMs' | 'result'>;
   try {
-    const outcome = await untilAborted(signal, device.target.name, runDevice(device, wanted, options, signal, log, progress));
+    if (target instanceof Error) throw target;
+    const outcome = await untilAborted(signal, device.target.name, runDevice(device, target, options, signal, log, progress));
     return { ...progress, ...outcome, durationMs: elapsed(started) };
   } catch (error) {
     const result: DeviceOutcome = error instanceof PublishRefusedError ? 'refused' : 'failed';
@@ -86,10 +99,9 @@ export async function pushToDevice(device: PushDevice, wanted: BanSet, options: 
 }
 
 async function runDevice(
-  device: PushDevice, wanted: BanSet, options: PushOptions, signal: AbortSignal, log: Logger,
+  device: PushDevice, target: BanSet, options: PushOptions, signal: AbortSignal, log: Logger,
   progress: Omit<DeviceResult, 'durationMs' | 'result'>,
 ): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent'>> {
-  const target = shapeForDevice(device.driver, device.config.families, wanted);
   const session: DeviceSession = await device.driver.open(device.target, { log, signal, acceptNewHostKey: options.acceptNewHostKey ?? false });
   try {
     const current = await session.read();

@@ -19,4 +19,3 @@ export const DRIVERS: ReadonlyMap<string, AnyDeviceDriver> = new Map(
   [...cliDrivers, opnsenseApi, iptablesApi, linuxNftables, linuxIpset, pf].map((driver) => [driver.name, driver]),
 );
 
-export const DRIVER_NAMES: readonly string[] = [...DRIVERS.keys()];
