@@ -4,6 +4,8 @@
  * key is additionally scrubbed from any string through `redactSecrets`.
  */
 import { pino, type Logger } from 'pino';
+import { ConfigError } from './errors.js';
+import { isLogLevel } from './log-levels.js';
 
 export type { Logger };
 export type LogFormat = 'json' | 'pretty';
@@ -11,12 +13,14 @@ export type LogFormat = 'json' | 'pretty';
 const SECRET_KEYS = ['key', 'apiKey', 'password', 'secret', 'token', 'authorization', 'passphrase', 'privateKey'];
 
 export function createLogger(options: { format?: LogFormat; level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  const level = options.level ?? 'info';
+  if (!isLogLevel(level)) throw new ConfigError('--log-level', [`${JSON.stringify(level)} is not a log level (trace, debug, info, warn, error, fatal, silent)`]);
   const destination = options.destination ?? process.stderr;
   const redact = { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' };
   if (options.format === 'pretty') {
-    return pino({ level: options.level ?? 'info', redact, base: undefined }, prettyStream(destination));
+    return pino({ level, redact, base: undefined }, prettyStream(destination));
   }
-  return pino({ level: options.level ?? 'info', redact, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination as never);
+  return pino({ level, redact, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination as never);
 }
 
 /** A tiny line formatter: pino-pretty would add a dependency tree for one format string. */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ExporterError } from '../errors.js';
+import { LOG_LEVELS } from '../log-levels.js';
 import { COMMANDS } from './commands.js';
 
 /** dist/src/cli/main.js -> the package's package.json, three levels up. */
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'configuration file (YAML or JSON); default: built-in defaults + APIBAN_* variables')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']))
-    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .addOption(new Option('--log-level <level>', 'log threshold').choices(LOG_LEVELS).default('info'))
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
