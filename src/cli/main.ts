@@ -32,6 +32,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * `apiban-exporter export | head -3`: the reader closes the pipe and the next write fails with
+ * EPIPE. A shell tool ends quietly then, as it would on SIGPIPE (which Node ignores), with exit 0:
+ * nothing is wrong, nobody wants the rest. A closed stderr must not stop the command either.
+ */
+export function endQuietlyWhenReaderGoesAway(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
@@ -49,4 +64,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+endQuietlyWhenReaderGoesAway();
 process.exitCode = await main(process.argv);
