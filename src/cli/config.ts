@@ -30,25 +30,28 @@ export function register(program: Command): void {
 
 /**
  * What `serve` and `push` resolve when they start, run through the very same functions: the
- * site (access-rule secret files, mirror tokens), the TLS certificate and key, and every device's
- * credentials (variables set, files readable). Everything else was checked by loadConfig.
+ * site (access-rule secret files, mirror tokens), the TLS certificate and key, every device's
+ * credentials (variables set, files readable) and the allowlist files each sync reads.
+ * Everything else was checked by loadConfig.
  */
 export async function checkStartup(loaded: LoadedConfig, env: Env): Promise<void> {
-  const [{ resolveSite }, { loadTls }, { resolveDevice }] = await Promise.all([
-    import('../serve/site.js'), import('../serve/listener.js'), import('../push/devices.js'),
+  const [{ resolveSite }, { loadTls }, { resolveDevice }, { buildPolicy }] = await Promise.all([
+    import('../serve/site.js'), import('../serve/listener.js'), import('../push/devices.js'), import('../sync/publish.js'),
   ]);
   const problems: string[] = [];
-  const collect = (prefix: string, resolve: () => unknown) => {
+  const collect = async (prefix: string, resolve: () => unknown) => {
     try {
-      resolve();
+      await resolve();
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(...error.problems.map((line) => `${prefix}${line}`));
     }
   };
-  collect('', () => resolveSite(loaded));
+  await collect('', () => resolveSite(loaded));
   const { tls } = loaded.config.serve;
-  if (tls !== undefined) collect('', () => loadTls(tls));
-  loaded.config.push.devices.forEach((device, i) => collect(`push.devices[${i}].`, () => resolveDevice(device, env)));
+  if (tls !== undefined) await collect('', () => loadTls(tls));
+  for (const [i, device] of loaded.config.push.devices.entries()) await collect(`push.devices[${i}].`, () => resolveDevice(device, env));
+  // Every sync builds the policy; an unreadable or invalid allowlist file stops publishing.
+  await collect('', () => buildPolicy(loaded.config.policy));
   if (problems.length > 0) throw new ConfigError(loaded.source, problems);
 }

@@ -122,6 +122,14 @@ describe('cli config check: one validation path', function () {
       `serve.tls: ${notPem} and ${join(tls.dir, 'key.pem')} do not load as a certificate and its key`);
   });
 
+  it('refuses an allowlist file that a sync could not read or parse', async () => {
+    const missing = join(dir.path, 'allow-missing.txt');
+    const bad = configFile('192.0.2.0/24\nnot-a-network\n', 'allow-bad.txt');
+    const result = await check({ policy: { allowlistFiles: [missing, bad] } });
+    expectRefused(result, 'policy.allowlistFiles[0]: ');
+    expect(result.stderr).to.include('policy.allowlistFiles[1]: "not-a-network"');
+  });
+
   it('refuses a device credential that push could not read, with the line push prints', async () => {
     const file = configFile({ push: { devices: [{ name: 'fw', driver: 'linux-nftables', host: '127.0.0.1', credentials: { username: 'u', passwordEnv: 'FW_PASSWORD' } }] } });
     const line = 'credentials.passwordEnv: environment variable FW_PASSWORD is not set';
