@@ -109,3 +109,25 @@ export class DeviceChangeError extends DeviceError {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
+
+/**
+ * Raised when a file cannot be written (`export --out`, state files): names the file and the
+ * operating system's reason. `code` is the errno name (ENOSPC, EROFS, EACCES...).
+ */
+export class FileWriteError extends ExporterError {
+  override readonly exitCode = 4;
+  readonly code?: string;
+  constructor(readonly path: string, cause: unknown) {
+    super(`[file] cannot write ${path}: ${describeSystemError(cause, path)}`, { cause });
+    this.code = (cause as NodeJS.ErrnoException).code;
+  }
+}
+
+/** `read-only file system (EROFS)`; the failing call is named when it was not on `path` itself or its temp file. */
+function describeSystemError(cause: unknown, path: string): string {
+  const error = cause as NodeJS.ErrnoException;
+  if (error.code === undefined) return String(error.message ?? cause);
+  const reason = error.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+( '.*')?$/, '');
+  const where = error.syscall !== undefined && error.path !== undefined && !error.path.startsWith(path) ? `, ${error.syscall} ${error.path}` : '';
+  return `${reason} (${error.code}${where})`;
+}

@@ -1,22 +1,92 @@
 /**
  * Structured logging (pino). One line per event; `--log-format pretty` prints the same fields as
- * `time level component: message key=value`. Secrets are redacted by key name and the APIBAN
- * key is additionally scrubbed from any string through `redactSecrets`.
+ * `time level component: message key=value`. Secrets are redacted by key name (the shared list in
+ * src/config/secret-keys.ts) and the APIBAN key is additionally scrubbed from any string through
+ * `redactSecrets`. Every field appears once per line, and strings that come from outside (a feed
+ * entry that is not an address) are cut short, so one bad input cannot make a 100 kB log line.
  */
 import { pino, type Logger } from 'pino';
+import { SECRET_KEYS } from './config/secret-keys.js';
+import { ConfigError } from './errors.js';
+import { isLogLevel } from './log-levels.js';
 
 export type { Logger };
 export type LogFormat = 'json' | 'pretty';
 
-const SECRET_KEYS = ['key', 'apiKey', 'password', 'secret', 'token', 'authorization', 'passphrase', 'privateKey'];
-
 export function createLogger(options: { format?: LogFormat; level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  const level = options.level ?? 'info';
+  if (!isLogLevel(level)) throw new ConfigError('--log-level', [`${JSON.stringify(level)} is not a log level (trace, debug, info, warn, error, fatal, silent)`]);
   const destination = options.destination ?? process.stderr;
-  const redact = { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' };
-  if (options.format === 'pretty') {
-    return pino({ level: options.level ?? 'info', redact, base: undefined }, prettyStream(destination));
+  const common = {
+    level,
+    base: undefined,
+    redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' },
+    onChild: keepLastBinding,
+    hooks: { logMethod: logFieldsOnce },
+    formatters: { log: shortenLongStrings },
+  };
+  if (options.format === 'pretty') return pino(common, prettyStream(destination));
+  return pino({ ...common, timestamp: pino.stdTimeFunctions.isoTime }, destination as never);
+}
+
+const { chindingsSym } = pino.symbols;
+type Bindings = Record<string, unknown>;
+type WithChindings = Logger & { [chindingsSym]: string };
+
+/** pino's bindings are a pre-serialized `,"k":v` string; rebuilt from an object, each key once. */
+function serializeBindings(bindings: Bindings): string {
+  return Object.entries(bindings).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join('');
+}
+
+/**
+ * pino appends a child's bindings to its parent's, so `log.child({component: 'serve'})
+ * .child({component: 'sync'})` wrote `"component":"serve","component":"sync"`. A child's value
+ * replaces its parent's instead (bindings() parses the string, the last value winning).
+ */
+function keepLastBinding(child: Logger): void {
+  (child as WithChindings)[chindingsSym] = serializeBindings(child.bindings());
+}
+
+/**
+ * A field given to one call (`log.warn({component: 'apiban'}, ...)`) overrides the logger's
+ * binding of the same name for that line, instead of both being written.
+ */
+function logFieldsOnce(this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void): void {
+  const fields = args[0];
+  const self = this as WithChindings;
+  const saved = self[chindingsSym];
+  if (saved === '' || fields === null || typeof fields !== 'object' || fields instanceof Error) return void method.apply(this, args);
+  const bindings = this.bindings();
+  const shared = Object.keys(fields).filter((key) => key in bindings);
+  if (shared.length === 0) return void method.apply(this, args);
+  for (const key of shared) delete bindings[key];
+  self[chindingsSym] = serializeBindings(bindings);
+  try {
+    method.apply(this, args);
+  } finally {
+    self[chindingsSym] = saved;
   }
-  return pino({ level: options.level ?? 'info', redact, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination as never);
+}
+
+/** A field named `entry` holds rejected input (a feed line); longer ones keep this many characters. */
+const ENTRY_KEEP = 80;
+/** Any other string longer than this is cut to it: a log line stays a line. */
+const FIELD_MAX = 2000;
+
+export function shortenForLog(text: string, keep: number): string {
+  return text.length <= keep ? text : `${text.slice(0, keep)}… (${text.length} characters)`;
+}
+
+function shortenLongStrings(fields: Record<string, unknown>): Record<string, unknown> {
+  return shortenValue(fields, FIELD_MAX, 0) as Record<string, unknown>;
+}
+
+function shortenValue(value: unknown, keep: number, depth: number): unknown {
+  if (typeof value === 'string') return shortenForLog(value, keep);
+  if (depth > 4 || value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((item) => shortenValue(item, keep, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shortenValue(v, k === 'entry' ? ENTRY_KEEP : FIELD_MAX, depth + 1)]));
 }
 
 /** A tiny line formatter: pino-pretty would add a dependency tree for one format string. */

@@ -1,16 +1,19 @@
 /** `config check` and `config print`: validate and show the effective configuration, secrets redacted. */
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import type { Env, LoadedConfig } from '../config/load.js';
 import { redactConfig } from '../config/redact.js';
+import { ConfigError } from '../errors.js';
 import { commandContext } from './context.js';
 
 export function register(program: Command): void {
   const config = program.command('config').description('check or print the configuration');
   config
     .command('check')
-    .description('validate the configuration; prints "path: problem" lines and exits 2 when invalid')
-    .action((_options, command: Command) => {
+    .description('validate the configuration as serve and push would at start (secret and TLS files, credential variables); prints "path: problem" lines and exits 2 when invalid')
+    .action(async (_options, command: Command) => {
       const ctx = commandContext(command);
+      await checkStartup(ctx.loaded, process.env);
       if (ctx.json) return ctx.printJson({ ok: true, source: ctx.loaded.source });
       ctx.print(`${ctx.loaded.source}: ok (${ctx.loaded.config.outputs.length} outputs, ${ctx.loaded.config.push.devices.length} devices)`);
     });
@@ -23,4 +26,32 @@ export function register(program: Command): void {
       if (ctx.json) return ctx.printJson(redacted);
       ctx.print(stringify(redacted));
     });
+}
+
+/**
+ * What `serve` and `push` resolve when they start, run through the very same functions: the
+ * site (access-rule secret files, mirror tokens), the TLS certificate and key, every device's
+ * credentials (variables set, files readable) and the allowlist files each sync reads.
+ * Everything else was checked by loadConfig.
+ */
+export async function checkStartup(loaded: LoadedConfig, env: Env): Promise<void> {
+  const [{ resolveSite }, { loadTls }, { resolveDevice }, { buildPolicy }] = await Promise.all([
+    import('../serve/site.js'), import('../serve/listener.js'), import('../push/devices.js'), import('../sync/publish.js'),
+  ]);
+  const problems: string[] = [];
+  const collect = async (prefix: string, resolve: () => unknown) => {
+    try {
+      await resolve();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((line) => `${prefix}${line}`));
+    }
+  };
+  await collect('', () => resolveSite(loaded));
+  const { tls } = loaded.config.serve;
+  if (tls !== undefined) await collect('', () => loadTls(tls));
+  for (const [i, device] of loaded.config.push.devices.entries()) await collect(`push.devices[${i}].`, () => resolveDevice(device, env));
+  // Every sync builds the policy; an unreadable or invalid allowlist file stops publishing.
+  await collect('', () => buildPolicy(loaded.config.policy));
+  if (problems.length > 0) throw new ConfigError(loaded.source, problems);
 }

@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { ConfigError } from '../errors.js';
 import { formatIssues } from '../config/load.js';
 import type { OutputConfig } from '../config/schema.js';
-import { writeFileAtomic } from '../sync/atomic-file.js';
+import { writeFilesAtomic } from '../sync/atomic-file.js';
 import { computePublishedSet } from '../sync/compute.js';
 import { shapeBans } from '../writers/render.js';
 import { TARGETS, TARGET_NAMES } from '../../targets/index.js';
@@ -42,10 +42,8 @@ export function register(program: Command): void {
       if (options.out === undefined) {
         process.stdout.write(body);
       } else {
-        await writeFileAtomic(options.out, body, 0o644);
-        for (const [suffix, content] of Object.entries(writer.sidecars?.(body, output.options) ?? {})) {
-          await writeFileAtomic(`${options.out}${suffix}`, content, 0o644);
-        }
+        const sidecars = Object.entries(writer.sidecars?.(body, output.options) ?? {});
+        await writeFilesAtomic([{ path: options.out, data: body }, ...sidecars.map(([suffix, data]) => ({ path: `${options.out}${suffix}`, data }))], 0o644);
         if (ctx.json) ctx.printJson(summary);
       }
       ctx.log.info({ component: 'export', ...summary }, `exported ${summary.entries} entries for ${writer.name}${published.source === 'sample' ? ' from the bundled sample list' : ''}`);

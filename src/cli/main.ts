@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ExporterError } from '../errors.js';
+import { LOG_LEVELS } from '../log-levels.js';
 import { COMMANDS } from './commands.js';
 
 /** dist/src/cli/main.js -> the package's package.json, three levels up. */
@@ -24,11 +25,26 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'configuration file (YAML or JSON); default: built-in defaults + APIBAN_* variables')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']))
-    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .addOption(new Option('--log-level <level>', 'log threshold').choices(LOG_LEVELS).default('info'))
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
+}
+
+/**
+ * `apiban-exporter export | head -3`: the reader closes the pipe and the next write fails with
+ * EPIPE. A shell tool ends quietly then, as it would on SIGPIPE (which Node ignores), with exit 0:
+ * nothing is wrong, nobody wants the rest. A closed stderr must not stop the command either.
+ */
+export function endQuietlyWhenReaderGoesAway(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -48,4 +64,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+endQuietlyWhenReaderGoesAway();
 process.exitCode = await main(process.argv);

@@ -23,6 +23,7 @@ export interface LoadedConfig {
 export function loadConfig(path: string | undefined, env: Env = process.env): LoadedConfig {
   const source = path ?? 'defaults';
   const raw = path === undefined ? {} : readConfigFile(path);
+  if (!isMapping(raw)) throw new ConfigError(source, [`(root): the configuration must be a mapping of sections (apiban:, outputs:, ...), not ${describeKind(raw)}`]);
   const problems: string[] = [];
   const expanded = expandEnv(raw, env, [], problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
@@ -50,8 +51,25 @@ function readConfigFile(path: string): unknown {
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Replaces `${NAME}` in every string; `$${` escapes a literal `${`. */
-export function expandEnv(value: unknown, env: Env, path: (string | number)[], problems: string[]): unknown {
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The kind only: a file holding one bare string might hold just a secret. */
+function describeKind(value: unknown): string {
+  return Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+}
+
+/**
+ * Replaces `${NAME}` in every string; `$${` escapes a literal `${`. `ancestors` are the
+ * containers being walked: a YAML alias inside its own anchor (`a: &a [*a]`) makes a cycle,
+ * reported at its path instead of recursing forever.
+ */
+export function expandEnv(value: unknown, env: Env, path: (string | number)[], problems: string[], ancestors = new Set<object>()): unknown {
+  if (value !== null && typeof value === 'object' && ancestors.has(value)) {
+    problems.push(`${formatPath(path)}: refers to itself (a YAML alias inside its own anchor)`);
+    return undefined;
+  }
   if (typeof value === 'string') {
     return value.split('$${').map((part) => part.replace(ENV_REF, (_, name: string) => {
       const found = env[name];
@@ -59,11 +77,10 @@ export function expandEnv(value: unknown, env: Env, path: (string | number)[], p
       return found ?? '';
     })).join('${');
   }
-  if (Array.isArray(value)) return value.map((item, i) => expandEnv(item, env, [...path, i], problems));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems)]));
-  }
-  return value;
+  if (value === null || typeof value !== 'object') return value;
+  const inside = new Set(ancestors).add(value);
+  if (Array.isArray(value)) return value.map((item, i) => expandEnv(item, env, [...path, i], problems, inside));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems, inside)]));
 }
 
 function applyEnvOverrides(raw: unknown, env: Env): unknown {

@@ -51,7 +51,7 @@ const deviceSchema = z.strictObject({
   groups: z.array(name('group')).default([]),
   credentials: credentialsSchema.prefault({}),
   hostKey: hostKeySchema.prefault({}),
-  timeout: duration('60s').describe('the whole job on this device: connect, read, change, close'),
+  timeout: duration('60s', { timer: true }).describe('the whole job on this device: connect, read, change, close'),
   settings: z.record(z.string(), z.unknown()).default({}).describe("the driver's settings (for CLI drivers: the target's options)"),
   families: z.enum(['v4', 'v6', 'both']).optional(),
 }).transform((device, ctx) => {

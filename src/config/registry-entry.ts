@@ -18,10 +18,24 @@ export function resolveRegistryEntry<E, V>(
     ctx.addIssue({ code: 'custom', path: [reference.field], message: `unknown ${reference.kind} ${JSON.stringify(reference.name)}; supported: ${supported}` });
     return undefined;
   }
-  const parsed = schemaOf(entry).safeParse(nested.value);
+  const parsed = safeParseNested(schemaOf(entry), nested.value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [nested.field, ...issue.path] } as never);
+    for (const issue of parsed.issues) ctx.addIssue({ ...issue, path: [nested.field, ...issue.path] } as never);
     return undefined;
   }
   return { entry, value: parsed.data };
+}
+
+/**
+ * safeParse, and also a ZodError thrown out of a transform inside the entry's schema (a schema
+ * that calls another's `.parse()`): still a problem with the options, never a crash.
+ */
+function safeParseNested<V>(schema: ZodType<V>, value: unknown): { success: true; data: V } | { success: false; issues: z.core.$ZodIssue[] } {
+  try {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? { success: true, data: parsed.data } : { success: false, issues: parsed.error.issues };
+  } catch (error) {
+    if (!(error instanceof z.ZodError)) throw error;
+    return { success: false, issues: error.issues };
+  }
 }

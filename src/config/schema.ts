@@ -9,6 +9,7 @@ import { resolveRegistryEntry } from './registry-entry.js';
 import { duration } from './duration.js';
 import { serveSchema } from './serve-schema.js';
 import { pushSchema } from './push-schema.js';
+import { crossCheck } from './cross-checks.js';
 
 export const cidr = z.string().refine((v) => typeof tryParsePrefix(v) !== 'string', {
   error: (issue) => `${JSON.stringify(issue.input)} is not a strict IPv4/IPv6 address or CIDR`,
@@ -20,10 +21,10 @@ const apibanSchema = z.strictObject({
   version: z.enum(['v2', 'v1']).default('v2'),
   set: z.enum(['sip', 'http', 'all']).default('sip'),
   caFile: z.string().optional().describe('extra CA certificate (PEM), trusted besides the system CAs; verification is never off'),
-  timeout: duration('30s'),
+  timeout: duration('30s', { timer: true }),
   budget: z.strictObject({
     requests: z.number().int().positive().default(11),
-    window: duration('120s'),
+    window: duration('120s', { timer: true }),
   }).prefault({}).describe('APIBAN allows 11 requests per 2 minutes per key'),
 });
 
@@ -74,7 +75,7 @@ export const configSchema = z.strictObject({
   apiban: apibanSchema.prefault({}),
   state: z.strictObject({ dir: z.string().optional().describe('default: $XDG_STATE_HOME/apiban-exporter, else ./state') }).prefault({}),
   sync: z.strictObject({
-    interval: duration('5m').describe('serve / push --watch: time between incremental syncs'),
+    interval: duration('5m', { timer: true }).describe('serve / push --watch: time between incremental syncs'),
     expiry: duration('7d').describe('an address expires this long after APIBAN last listed it'),
     fullResync: duration('7d').describe('a full download replaces the set at least this often'),
   }).prefault({}),
@@ -84,7 +85,7 @@ export const configSchema = z.strictObject({
   outputs: z.array(outputSchema).default([]),
   serve: serveSchema.prefault({}),
   push: pushSchema.prefault({}),
-});
+}).superRefine(crossCheck);
 
 export type Config = z.infer<typeof configSchema>;
 export type OutputConfig = Config['outputs'][number];

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { tryParsePrefix } from '../banset/address.js';
 import { duration } from './duration.js';
+import { parseListenAddress } from './listen-address.js';
 
 const strictCidr = z.string().refine((v) => typeof tryParsePrefix(v) !== 'string', {
   error: (issue) => `${JSON.stringify(issue.input)} is not a strict IPv4/IPv6 address or CIDR`,
@@ -27,11 +28,14 @@ export const accessSchema = z.strictObject({
 const tokenList = z.array(z.string().min(8, 'a mirror token needs at least 8 characters'));
 
 export const serveSchema = z.strictObject({
-  listen: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[^:\s]+):\d{1,5}$/, 'HOST:PORT ([v6]:PORT for IPv6)').default('127.0.0.1:8080'),
+  listen: z.string().default('127.0.0.1:8080').superRefine((text, ctx) => {
+    const parsed = parseListenAddress(text);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  }),
   tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional()
     .describe('serve HTTPS with these PEM files; plain HTTP without'),
   maxAge: duration('2h').describe('/healthz answers 503 when the served set is older than this'),
-  retryAfter: duration('30s').describe('Retry-After sent with 503 before the first successful sync'),
+  retryAfter: duration('30s', { timer: true }).describe('Retry-After sent with 503 before the first successful sync'),
   access: accessSchema.prefault({}).describe('default access rule of every output'),
   outputAccess: z.record(z.string(), accessSchema).default({}).describe('per output name; replaces the default rule'),
   adminAccess: accessSchema.prefault({}).describe('access rule of /healthz and /metrics'),
@@ -41,10 +45,10 @@ export const serveSchema = z.strictObject({
     tokensFile: z.string().optional().describe('one token per line'),
   }).prefault({}).describe('APIBAN-compatible API answered from the local set'),
   timeouts: z.strictObject({
-    headers: duration('10s').describe('a client must send its request headers within this'),
-    request: duration('30s').describe('a whole request must arrive within this'),
-    keepAlive: duration('5s').describe('an idle keep-alive socket is closed after this'),
-    shutdown: duration('10s').describe('on SIGTERM, in-flight responses get this long to finish'),
+    headers: duration('10s', { timer: true }).describe('a client must send its request headers within this'),
+    request: duration('30s', { timer: true }).describe('a whole request must arrive within this'),
+    keepAlive: duration('5s', { timer: true }).describe('an idle keep-alive socket is closed after this'),
+    shutdown: duration('10s', { timer: true }).describe('on SIGTERM, in-flight responses get this long to finish'),
   }).prefault({}),
   maxRequestsPerSocket: z.number().int().nonnegative().default(1000).describe('0 = unlimited'),
 });

@@ -49,7 +49,7 @@ export function readSecretFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new ConfigError(path, [`${what}: cannot read the secret file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    throw new ConfigError(path, [`${what}: cannot read the secret file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
 }
 

@@ -8,17 +8,22 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { ServeConfig } from '../config/serve-schema.js';
 import { ConfigError } from '../errors.js';
 import type { RequestHandler } from './handler.js';
 
-export interface ListenAddress { host: string; port: number }
+export type { ListenAddress };
 
+/**
+ * `--listen`: the one place a listen address is not already checked, since `serve.listen` is
+ * validated with the configuration (src/config/serve-schema.ts) by the same parser.
+ */
 export function parseListen(text: string): ListenAddress {
-  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/.exec(text);
-  const port = match === null ? NaN : Number(match[3]);
-  if (match === null || port > 65535) throw new ConfigError('--listen', [`${JSON.stringify(text)} is not HOST:PORT (use [v6]:PORT for IPv6)`]);
-  return { host: match[1] ?? match[2], port };
+  const parsed = parseListenAddress(text);
+  if (typeof parsed === 'string') throw new ConfigError('--listen', [parsed]);
+  return parsed;
 }
 
 export function createListener(config: ServeConfig, handler: RequestHandler): Server {
@@ -32,17 +37,38 @@ export function createListener(config: ServeConfig, handler: RequestHandler): Se
   };
   const server = config.tls === undefined
     ? createHttpServer(options, handler)
-    : createHttpsServer({ ...options, cert: readPem(config.tls.certFile, 'certFile'), key: readPem(config.tls.keyFile, 'keyFile') }, handler);
+    : createHttpsServer({ ...options, ...loadTls(config.tls) }, handler);
   server.keepAliveTimeout = timeouts.keepAlive;
   server.maxRequestsPerSocket = config.maxRequestsPerSocket;
   return server;
 }
 
-function readPem(path: string, field: string): Buffer {
+/**
+ * Reads the certificate and key and checks that TLS accepts them together (PEM syntax, key
+ * matching the certificate), so a bad file is a configuration problem naming the field, not a
+ * crash inside the HTTPS server. `config check` calls this too.
+ */
+export function loadTls(tls: NonNullable<ServeConfig['tls']>): { cert: Buffer; key: Buffer } {
+  const problems: string[] = [];
+  const cert = readPem(tls.certFile, 'certFile', problems);
+  const key = readPem(tls.keyFile, 'keyFile', problems);
+  if (cert !== undefined && key !== undefined) {
+    try {
+      createSecureContext({ cert, key });
+    } catch (error) {
+      problems.push(`serve.tls: ${tls.certFile} and ${tls.keyFile} do not load as a certificate and its key (${(error as Error).message})`);
+    }
+  }
+  if (problems.length > 0 || cert === undefined || key === undefined) throw new ConfigError('serve.tls', problems);
+  return { cert, key };
+}
+
+function readPem(path: string, field: string, problems: string[]): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new ConfigError(path, [`serve.tls.${field}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    problems.push(`serve.tls.${field}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
   }
 }
 

@@ -4,11 +4,10 @@
  * rule. With no `outputs:` configured, the three URL-table bodies most users want are served.
  */
 import type { FamilyFilter } from '../banset/banset.js';
-import { BanSet } from '../banset/banset.js';
 import type { Config } from '../config/schema.js';
+import { DEFAULT_OUTPUT_TARGETS, defaultOutput, sidecarSuffixes } from '../config/served-paths.js';
 import { ConfigError } from '../errors.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
-import { renderOutput } from '../writers/render.js';
 import { getTarget } from '../../targets/index.js';
 import { resolveAccess, type AccessRule } from './access.js';
 
@@ -24,11 +23,13 @@ export interface ServedOutput {
   readonly access: AccessRule;
 }
 
-export const DEFAULT_OUTPUT_TARGETS = ['plain', 'pfsense', 'opnsense'] as const;
+export { DEFAULT_OUTPUT_TARGETS };
 
-/** Paths the server answers itself; an output may not shadow them. */
-const RESERVED = [/^\/healthz$/, /^\/metrics$/, /^\/api(\/|$)/, /^\/t(\/|$)/];
-
+/**
+ * Clashing paths, duplicate names and `outputAccess` entries for unknown outputs are refused by
+ * the configuration schema (src/config/cross-checks.ts), so every command sees them; what is left
+ * here needs the files on disk: the access rules' secret files, all reported at once.
+ */
 export function resolveOutputs(config: Config, source: string): ServedOutput[] {
   const configured = config.outputs.length > 0 ? config.outputs : DEFAULT_OUTPUT_TARGETS.map(defaultOutput);
   const problems: string[] = [];
@@ -40,37 +41,20 @@ export function resolveOutputs(config: Config, source: string): ServedOutput[] {
       name: output.name, writer, options: output.options, path: output.path,
       families: output.families, aggregate: output.aggregate,
       sidecarSuffixes: sidecarSuffixes(writer, output.options),
-      access: resolveAccess(accessConfig, where),
+      access: collectProblems(problems, () => resolveAccess(accessConfig, where)) ?? {},
     };
   });
-  problems.push(...findConflicts(outputs));
-  for (const name of Object.keys(config.serve.outputAccess)) {
-    if (!outputs.some((o) => o.name === name)) problems.push(`serve.outputAccess.${name}: no output has this name`);
-  }
-  if (problems.length > 0) throw new ConfigError(source, problems);
+  if (problems.length > 0) throw new ConfigError(source, [...new Set(problems)]);
   return outputs;
 }
 
-function defaultOutput(target: string): Config['outputs'][number] {
-  const writer = getTarget(target) as AnyTargetWriter;
-  return { name: target, target, options: writer.options.parse({}), path: `/${target}${writer.http.extension}` };
-}
-
-function sidecarSuffixes(writer: AnyTargetWriter, options: unknown): string[] {
-  if (writer.sidecars === undefined) return [];
-  return Object.keys(writer.sidecars(renderOutput(writer, BanSet.EMPTY, options), options));
-}
-
-function findConflicts(outputs: readonly ServedOutput[]): string[] {
-  const problems: string[] = [];
-  const seen = new Map<string, string>();
-  for (const output of outputs) {
-    for (const path of [output.path, ...output.sidecarSuffixes.map((s) => output.path + s)]) {
-      if (RESERVED.some((pattern) => pattern.test(path))) problems.push(`outputs.${output.name}.path: ${path} is reserved by the server`);
-      const other = seen.get(path);
-      if (other !== undefined) problems.push(`outputs.${output.name}.path: ${path} is already served by output ${other}`);
-      seen.set(path, output.name);
-    }
+/** Runs `resolve`; a ConfigError's lines go to `problems` (so all are reported) and undefined is returned. */
+export function collectProblems<T>(problems: string[], resolve: () => T): T | undefined {
+  try {
+    return resolve();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
   }
-  return problems;
 }

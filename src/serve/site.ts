@@ -5,7 +5,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { digest, readSecretFile, resolveAccess, type AccessRule } from './access.js';
-import { resolveOutputs, type ServedOutput } from './outputs.js';
+import { collectProblems, resolveOutputs, type ServedOutput } from './outputs.js';
 
 export interface Route {
   readonly output: ServedOutput;
@@ -23,9 +23,14 @@ export interface Site {
   readonly maxAgeMs: number;
 }
 
+/** Every problem at once (unreadable secret files, an empty tokensFile), as `path: problem` lines. */
 export function resolveSite(loaded: LoadedConfig): Site {
   const serve = loaded.config.serve;
-  const outputs = resolveOutputs(loaded.config, loaded.source);
+  const problems: string[] = [];
+  const outputs = collectProblems(problems, () => resolveOutputs(loaded.config, loaded.source)) ?? [];
+  const admin = collectProblems(problems, () => resolveAccess(serve.adminAccess, 'serve.adminAccess'));
+  const tokens = serve.mirror.enabled ? collectProblems(problems, () => mirrorTokens(serve.mirror, loaded.source)) : undefined;
+  if (problems.length > 0 || admin === undefined) throw new ConfigError(loaded.source, problems);
   const routes = new Map<string, Route>();
   for (const output of outputs) {
     routes.set(output.path, { output });
@@ -34,8 +39,8 @@ export function resolveSite(loaded: LoadedConfig): Site {
   return {
     outputs,
     routes,
-    admin: resolveAccess(serve.adminAccess, 'serve.adminAccess'),
-    mirrorTokens: serve.mirror.enabled ? mirrorTokens(serve.mirror, loaded.source) : undefined,
+    admin,
+    mirrorTokens: tokens,
     retryAfterSeconds: Math.max(1, Math.round(serve.retryAfter / 1000)),
     maxAgeMs: serve.maxAge,
   };
@@ -45,6 +50,6 @@ function mirrorTokens(mirror: LoadedConfig['config']['serve']['mirror'], source:
   const fromFile = mirror.tokensFile === undefined ? [] : readSecretFile(mirror.tokensFile, 'serve.mirror.tokensFile')
     .split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
   const tokens = [...mirror.tokens, ...fromFile];
-  if (tokens.length === 0) throw new ConfigError(source, ['serve.mirror: enabled without tokens (set tokens or tokensFile)']);
+  if (tokens.length === 0) throw new ConfigError(source, [`serve.mirror.tokensFile: ${mirror.tokensFile} holds no token (the mirror is enabled)`]);
   return tokens.map((token) => digest(token));
 }

@@ -1,44 +1,85 @@
 /**
- * Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it over
- * the target, fsync the directory. A kill -9 at any point leaves either the old or the new file,
- * never a mix; leftovers are only temp files, which `removeTempFiles` clears on start.
+ * Crash-safe file replacement, the one way this program replaces a file: write a temp file in
+ * the same directory, fsync it, rename it over the target, fsync the directory. A kill -9 at any
+ * point leaves either the old or the new file, never a mix; leftovers are only temp files, which
+ * `removeTempFiles` clears on start. A failure (full or read-only filesystem, no permission, a
+ * parent that is a file) removes the temp file and is a FileWriteError naming the file.
  */
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { FileWriteError } from '../errors.js';
 
 let sequence = 0;
 const TEMP_MARK = '.tmp-';
 
+export interface FileContent { path: string; data: string }
+
 /** `mode` defaults to owner-only (state); exported lists pass 0o644 so a web server can read them. */
 export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `${basename(path)}${TEMP_MARK}${process.pid}-${++sequence}`);
-  const file = await open(temp, 'w', mode);
+  await writeFilesAtomic([{ path, data }], mode);
+}
+
+/**
+ * Several files that belong together (a list and its `.md5`): every temp file is written and
+ * synced before the first rename, so a full disk or a write error replaces none of them.
+ */
+export async function writeFilesAtomic(files: readonly FileContent[], mode = 0o600): Promise<void> {
+  const staged: { temp: string; path: string }[] = [];
   try {
-    await file.writeFile(data, 'utf8');
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  try {
-    await rename(temp, path);
+    for (const { path, data } of files) {
+      const temp = tempName(path);
+      staged.push({ temp, path });
+      await writeTemp(temp, path, data, mode);
+    }
   } catch (error) {
-    await rm(temp, { force: true });
+    await removeAll(staged.map((s) => s.temp));
     throw error;
   }
-  await syncDirectory(dir);
+  for (const [i, { temp, path }] of staged.entries()) {
+    try {
+      await rename(temp, path);
+    } catch (error) {
+      await removeAll(staged.slice(i).map((s) => s.temp));
+      throw new FileWriteError(path, error);
+    }
+  }
+  for (const dir of new Set(files.map((f) => dirname(f.path)))) await syncDirectory(dir);
+}
+
+function tempName(path: string): string {
+  return join(dirname(path), `${basename(path)}${TEMP_MARK}${process.pid}-${++sequence}`);
+}
+
+async function writeTemp(temp: string, path: string, data: string, mode: number): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const file = await open(temp, 'w', mode);
+    try {
+      await file.writeFile(data, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw new FileWriteError(path, error);
+  }
+}
+
+async function removeAll(temps: readonly string[]): Promise<void> {
+  await Promise.all(temps.map((temp) => rm(temp, { force: true }).catch(() => undefined)));
 }
 
 async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  let handle;
   try {
+    handle = await open(dir, 'r');
     await handle.sync();
   } catch (error) {
     // Some filesystems refuse fsync on a directory; the rename itself is still atomic there.
-    if ((error as NodeJS.ErrnoException).code !== 'EINVAL' && (error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR') throw new FileWriteError(dir, error);
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 

@@ -53,6 +53,30 @@ describe('cli/config and cli/targets', () => {
     expect(printed.state.dir).to.equal('/tmp/s');
   });
 
+  it('redacts URL user info and secret-looking query values wherever a URL appears', async () => {
+    const file = join(dir, 'urls.yaml');
+    writeFileSync(file, [
+      'apiban: { baseUrl: "https://feeduser:hunter2-pass@apiban.example/" }',
+      'sources:',
+      '  - { name: a, url: "https://lists.example/a.txt?token=tok-SECRET-1&format=plain" }',
+      '  - { name: b, url: "https://TOKEN-ONLY-USER@lists.example/b.txt?Access_Token=tok-SECRET-2&API-KEY=tok-SECRET-3&sig=tok-SECRET-4" }',
+      '  - { name: c, url: "https://lists.example/c.txt?page=2" }',
+      'serve: { mirror: { enabled: true, tokens: [mirror-token-SECRET] }, access: { bearer: { tokenFile: /etc/feed-token } } }',
+    ].join('\n'));
+    const result = await runCli(['config', 'print', '--json', '-c', file]);
+    expect(result.code, result.stderr).to.equal(0);
+    for (const secret of ['hunter2-pass', 'tok-SECRET', 'TOKEN-ONLY-USER', 'mirror-token-SECRET']) expect(result.stdout).not.to.include(secret);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.apiban.baseUrl).to.equal('https://feeduser:***@apiban.example/');
+    expect(printed.sources.map((s: { url: string }) => s.url)).to.deep.equal([
+      'https://lists.example/a.txt?token=***&format=plain',
+      'https://***@lists.example/b.txt?Access_Token=***&API-KEY=***&sig=***',
+      'https://lists.example/c.txt?page=2',
+    ]);
+    expect(printed.serve.mirror.tokens).to.deep.equal(['[redacted]']);
+    expect(printed.serve.access.bearer).to.deep.equal({ tokenFile: '/etc/feed-token' });
+  });
+
   it('lists every registered target', async () => {
     const result = await runCli(['targets', '--json']);
     expect(JSON.parse(result.stdout).map((t: { name: string }) => t.name)).to.deep.equal([...TARGET_NAMES]);

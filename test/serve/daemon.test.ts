@@ -2,13 +2,14 @@ import { expect } from 'chai';
 import { connect } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
+import { formatIssues, loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../../src/serve/scheduler.js';
 import { resolveSite } from '../../src/serve/site.js';
+import { configSchema } from '../../src/config/schema.js';
 import { selfSignedCertificate } from '../helpers/tls.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon, testConfig } from './support.js';
 
@@ -63,7 +64,7 @@ describe('serve: daemon operations', () => {
       expect(await daemon.reload()).to.equal(true);
       expect((await fetchRaw(`${base}/edl.txt`)).status).to.equal(200);
       expect((await fetchRaw(`${base}/plain.txt`)).status).to.equal(404);
-      next = testConfig({ outputs: [{ name: 'a', target: 'plain', path: '/same.txt' }, { name: 'b', target: 'pfsense', path: '/same.txt' }] });
+      next = testConfig({ outputs: [{ name: 'a', target: 'plain' }], serve: { access: { bearer: { tokenFile: '/nonexistent/token' } } } });
       expect(await daemon.reload()).to.equal(false);
       expect((await fetchRaw(`${base}/edl.txt`)).status).to.equal(200);
     } finally {
@@ -71,10 +72,16 @@ describe('serve: daemon operations', () => {
     }
   });
 
-  it('rejects outputs that collide or shadow the server\'s own paths', () => {
-    expect(() => resolveSite(testConfig({ outputs: [{ name: 'h', target: 'plain', path: '/api/list.txt' }] }))).to.throw(ConfigError, /reserved/);
-    expect(() => resolveSite(testConfig({ serve: { outputAccess: { nosuch: {} } } }))).to.throw(ConfigError, /no output has this name/);
-    expect(() => resolveSite(testConfig({ serve: { mirror: { enabled: true } } }))).to.throw(ConfigError, /without tokens/);
+  it('rejects outputs that collide or shadow the server\'s own paths (in the schema, so every command does)', () => {
+    const problems = (raw: Record<string, unknown>) => {
+      const parsed = configSchema.safeParse(raw);
+      return parsed.success ? [] : formatIssues(parsed.error.issues);
+    };
+    expect(problems({ outputs: [{ name: 'h', target: 'plain', path: '/api/list.txt' }] })).to.deep.equal(['outputs[0].path: /api/list.txt is reserved by the server']);
+    expect(problems({ serve: { outputAccess: { nosuch: {} } } })).to.deep.equal(['serve.outputAccess.nosuch: no output has this name (outputs: plain, pfsense, opnsense)']);
+    expect(problems({ serve: { mirror: { enabled: true } } })).to.deep.equal(['serve.mirror: enabled without tokens (set tokens or tokensFile)']);
+    expect(() => resolveSite(testConfig({ serve: { adminAccess: { bearer: { tokenFile: '/nonexistent/t' } } } })))
+      .to.throw(ConfigError, 'serve.adminAccess.bearer.tokenFile: cannot read the secret file /nonexistent/t (ENOENT)');
   });
 
   it('closes sockets of clients that send no or half a request', async function () {

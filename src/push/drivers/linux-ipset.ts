@@ -22,8 +22,9 @@ import { commandFailure, openShellSession, shellSettings, type ShellDialect } fr
 const settings = z.strictObject({
   ...shellSettings,
   /** The ipset writer's options (setV4, setV6, maxelem). */
-  ipset: z.unknown().default({}),
-}).transform((s) => ({ ...s, ipset: ipsetWriter.options.parse(s.ipset) }));
+  // Nested as a field (not parsed in a transform), so a bad option is a config problem at its path.
+  ipset: ipsetWriter.options.prefault({}),
+});
 export type LinuxIpsetSettings = z.infer<typeof settings>;
 
 function parseRead(device: string, results: ExecResult[], commands: string[], names: string[]): BanSet {

@@ -26,8 +26,9 @@ import { commandFailure, openShellSession, shellSettings, type ShellDialect } fr
 const settings = z.strictObject({
   ...shellSettings,
   /** The nftables writer's options (table, tableFamily, setV4, setV6, dropRule, chain). */
-  nftables: z.unknown().default({}),
-}).transform((s) => ({ ...s, nftables: nftablesWriter.options.parse(s.nftables) }));
+  // Nested as a field (not parsed in a transform), so a bad option is a config problem at its path.
+  nftables: nftablesWriter.options.prefault({}),
+});
 export type LinuxNftablesSettings = z.infer<typeof settings>;
 type NftOptions = LinuxNftablesSettings['nftables'];
 
