@@ -27,7 +27,7 @@ export interface ServedOutput {
 export const DEFAULT_OUTPUT_TARGETS = ['plain', 'pfsense', 'opnsense'] as const;
 
 /** Paths the server answers itself; an output may not shadow them. */
-const RESERVED = [/^\/healthz$/, /^\/metrics$/, /^\/api(\/|$)/, /^\/t(\/|$)/];
+const RESERVED = [/^\/healthz$/, /^\/metrics$/, /^\/status\.json$/, /^\/api(\/|$)/, /^\/t(\/|$)/];
 
 export function resolveOutputs(config: Config, source: string): ServedOutput[] {
   const configured = config.outputs.length > 0 ? config.outputs : DEFAULT_OUTPUT_TARGETS.map(defaultOutput);
