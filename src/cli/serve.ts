@@ -30,7 +30,7 @@ export function register(program: Command): void {
       const { ServeDaemon } = await import('../serve/daemon.js');
       const holder: { daemon?: ServeDaemon } = {};
       const pushes = new ScheduledPushes(ctx.log, () => holder.daemon?.state.view.snapshot?.set, (results) => {
-        if (holder.daemon !== undefined) holder.daemon.status.facts.pushes = { at: Date.now(), results };
+        holder.daemon?.status.recordPush(results);
       });
       const daemon = await ServeDaemon.start({
         loaded: ctx.loaded,

@@ -60,7 +60,7 @@ export class ServeDaemon {
       config: () => current().config, stateDir: () => current().stateDir, tls: () => loaded.config.serve.tls !== undefined,
       listenOrigin: () => `${loaded.config.serve.tls === undefined ? 'http' : 'https'}://${formatHost(holder.address?.host ?? '127.0.0.1')}:${holder.address?.port ?? 0}`,
       intervalMs: () => effectiveInterval(current().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS),
-    });
+    }, metrics.registry);
     const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
     const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress;

@@ -65,6 +65,20 @@ function outputsSection(m: StatusModel): string {
   return `<h2>Outputs</h2>${items.join('')}`;
 }
 
+/** "not reported", never 0, for a device whose rule counts nothing we can read. */
+function blockedCell(blocked: StatusModel['devices'][number]['blocked']): string {
+  if (blocked === null) return '<td class="muted blocked">not reported</td>';
+  const parts = (['v4', 'v6'] as const).filter((f) => blocked[f] !== undefined).map((f) => `${f} ${blocked[f]?.packets} (${blocked[f]?.bytes} B)`);
+  return `<td class="num blocked">${e(parts.join(', '))}</td>`;
+}
+
+function blockedChart(m: StatusModel): string {
+  if (m.blocked.length === 0) return '<p class="muted">Blocked traffic: no device reports it (it needs a counting drop rule, e.g. linux-nftables with dropRule).</p>';
+  const to = Date.parse(m.generatedAt);
+  const points: ChartPoint[] = m.blocked.map((p) => ({ at: Date.parse(p.at), value: p.packets }));
+  return `<h3>Blocked packets, whole fleet</h3>${lineChart('Blocked packets, whole fleet', points, Math.min(points[0].at, to - DAY_MS), to)}`;
+}
+
 function devicesSection(m: StatusModel): string {
   if (m.devices.length === 0) return '<h2>Push fleet</h2><p class="muted">No devices configured (push.devices).</p>';
   const rows = m.devices.map((d) => {
@@ -72,8 +86,8 @@ function devicesSection(m: StatusModel): string {
     const push = p === null ? '<td colspan="4" class="muted">not pushed yet</td>'
       : `<td>${e(p.at)}</td><td class="${p.result === 'failed' || p.result === 'refused' ? 'bad' : 'ok'}">${e(p.result)}${p.error ? `: ${e(p.error)}` : ''}</td>`
         + `<td class="num">+${p.added} -${p.removed}</td><td class="num">${p.sent}</td>`;
-    return `<tr data-device="${e(d.name)}"><td>${e(d.name)}</td><td>${e(d.driver)}</td>${push}</tr>`;
+    return `<tr data-device="${e(d.name)}"><td>${e(d.name)}</td><td>${e(d.driver)}</td>${push}${blockedCell(d.blocked)}</tr>`;
   });
-  return '<h2>Push fleet</h2><table><tr><th>Device</th><th>Driver</th><th>Last push</th><th>Result</th><th>Added/removed</th><th>Sent</th></tr>'
-    + `${rows.join('')}</table>`;
+  return '<h2>Push fleet</h2><table><tr><th>Device</th><th>Driver</th><th>Last push</th><th>Result</th><th>Added/removed</th><th>Sent</th><th>Blocked packets (bytes)</th></tr>'
+    + `${rows.join('')}</table>${blockedChart(m)}`;
 }

@@ -11,6 +11,7 @@ import type { HistoryEvent } from '../sync/history-event.js';
 import type { SyncOutcome } from './health.js';
 import type { ServedOutput } from './outputs.js';
 import type { ServedSet } from './snapshot.js';
+import type { BlockedTraffic } from './status-blocked.js';
 import { firewallSettings, type FirewallSetting } from './status-firewall.js';
 
 export interface StatusModel {
@@ -22,8 +23,13 @@ export interface StatusModel {
   guard: { allowEmpty: boolean; maxShrink: number; refusing: boolean; message?: string };
   history: Array<{ at: string; kind: string; ok: boolean; size: number; added: number; removed: number }>;
   outputs: Array<{ name: string; target: string; url: string; protected: boolean; firewall?: FirewallSetting }>;
-  devices: Array<{ name: string; driver: string; host: string; lastPush: LastPush | null }>;
+  devices: Array<{ name: string; driver: string; host: string; lastPush: LastPush | null; blocked: DeviceBlocked | null }>;
+  /** The fleet's blocked traffic after each push, where any device reports it. */
+  blocked: Array<{ at: string; packets: number; bytes: number }>;
 }
+
+/** Totals since this daemon started, per family; null in `devices` means "not reported". */
+export type DeviceBlocked = Partial<Record<'v4' | 'v6', { packets: number; bytes: number }>>;
 
 export interface LastPush { at: string; result: string; added: number; removed: number; sent: number; error?: string }
 
@@ -38,6 +44,7 @@ export interface StatusInputs {
   outputs: readonly ServedOutput[];
   history: readonly HistoryEvent[];
   pushes?: { at: number; results: readonly DeviceResult[] };
+  blocked?: BlockedTraffic;
 }
 
 export function buildStatusModel(input: StatusInputs): StatusModel {
@@ -55,8 +62,16 @@ export function buildStatusModel(input: StatusInputs): StatusModel {
     devices: config.push.devices.map((device) => ({
       name: device.name, driver: device.driver, host: device.host,
       lastPush: lastPush(input.pushes, device.name),
+      blocked: deviceBlocked(input.blocked, device.name),
     })),
+    blocked: (input.blocked?.series ?? []).map((p) => ({ at: new Date(p.at).toISOString(), packets: p.packets, bytes: p.bytes })),
   };
+}
+
+function deviceBlocked(blocked: BlockedTraffic | undefined, device: string): DeviceBlocked | null {
+  const totals = blocked?.totals.of(device);
+  if (totals === undefined) return null;
+  return Object.fromEntries(totals.map((t) => [t.family, { packets: t.packets, bytes: t.bytes }]));
 }
 
 function iso(ms: number | undefined): string | null {

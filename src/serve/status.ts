@@ -9,7 +9,9 @@ import type { Config } from '../config/schema.js';
 import type { DeviceResult } from '../push/run.js';
 import type { HistoryEvent } from '../sync/history-event.js';
 import { eventsSince, parseHistory, readHistoryText } from '../sync/history-read.js';
+import type { Registry } from 'prom-client';
 import { checkAccess } from './access.js';
+import { BlockedTraffic } from './status-blocked.js';
 import { sendBody, sendStatus } from './respond.js';
 import { CHART_DAYS, renderStatusHtml } from './status-html.js';
 import { buildStatusModel, type StatusInputs } from './status-model.js';
@@ -40,7 +42,18 @@ export class StatusPage {
   private rendered?: Rendered;
   private history: { after?: unknown; events: HistoryEvent[] } = { events: [] };
 
-  constructor(private readonly state: ServeState, private readonly sources: StatusSources, private readonly now: () => number = Date.now) {}
+  readonly blocked: BlockedTraffic;
+
+  constructor(private readonly state: ServeState, private readonly sources: StatusSources, registry?: Registry, private readonly now: () => number = Date.now) {
+    this.blocked = new BlockedTraffic(registry);
+  }
+
+  /** A finished push (serve's scheduled pushes): the fleet table, the blocked counters and their series. */
+  recordPush(results: readonly DeviceResult[]): void {
+    const at = this.now();
+    this.blocked.record(at, results);
+    this.facts.pushes = { at, results };
+  }
 
   async render(origin: string): Promise<Rendered> {
     const { state, facts } = this;
@@ -50,7 +63,7 @@ export class StatusPage {
     const events = await this.historyEvents();
     const inputs: StatusInputs = {
       now: this.now(), origin, latestSet: state.latestSet, lastSync: state.lastSync, config: this.sources.config(),
-      outputs: state.view.site.outputs, history: events, ...facts,
+      outputs: state.view.site.outputs, history: events, ...facts, blocked: this.blocked,
       nextSyncAt: state.lastSync === undefined ? undefined : state.lastSync.at.getTime() + state.lastSync.durationMs + this.sources.intervalMs(),
     };
     const model = buildStatusModel(inputs);

@@ -113,6 +113,9 @@ describe('serve: the status page in headless chromium', function () {
     const deviceRow = await page.textContent('tr[data-device="edge1"]');
     expect(deviceRow, deviceRow ?? '').to.include('cisco-ios').and.include('changed').and.include('+4 -0');
     expect(model.devices[0].lastPush).to.include({ result: 'changed', added: 4, removed: 0 });
+    // The IOS simulator's driver reads no counters: "not reported", never 0.
+    expect(deviceRow).to.include('not reported');
+    expect(model.devices[0].blocked).to.equal(null);
     expect(await page.locator('svg.chart').count()).to.equal(2);
     const urls = await page.locator('code.url').allTextContents();
     expect(urls).to.include(`${base()}/t/<token>/pfsense.txt`).and.include(`${base()}/fortigate.txt`);
