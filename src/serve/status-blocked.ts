@@ -32,7 +32,7 @@ export class BlockedTraffic {
       reported = true;
       for (const increase of this.totals.record(result.device, result.blocked)) {
         this.packets?.labels(result.device, increase.family).inc(increase.packets);
-        this.bytes?.labels(result.device, increase.family).inc(increase.bytes);
+        if (increase.bytes !== undefined) this.bytes?.labels(result.device, increase.family).inc(increase.bytes);
       }
     }
     if (!reported) return;
@@ -43,5 +43,5 @@ export class BlockedTraffic {
 }
 
 function sum(totals: readonly BlockedTotal[], field: 'packets' | 'bytes'): number {
-  return totals.reduce((n, t) => n + t[field], 0);
+  return totals.reduce((n, t) => n + (t[field] ?? 0), 0);
 }

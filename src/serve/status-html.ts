@@ -68,7 +68,7 @@ function outputsSection(m: StatusModel): string {
 /** "not reported", never 0, for a device whose rule counts nothing we can read. */
 function blockedCell(blocked: StatusModel['devices'][number]['blocked']): string {
   if (blocked === null) return '<td class="muted blocked">not reported</td>';
-  const parts = (['v4', 'v6'] as const).filter((f) => blocked[f] !== undefined).map((f) => `${f} ${blocked[f]?.packets} (${blocked[f]?.bytes} B)`);
+  const parts = (['v4', 'v6'] as const).filter((f) => blocked[f] !== undefined).map((f) => `${f} ${blocked[f]?.packets}${blocked[f]?.bytes === undefined ? '' : ` (${blocked[f]?.bytes} B)`}`);
   return `<td class="num blocked">${e(parts.join(', '))}</td>`;
 }
 

@@ -29,7 +29,7 @@ export interface StatusModel {
 }
 
 /** Totals since this daemon started, per family; null in `devices` means "not reported". */
-export type DeviceBlocked = Partial<Record<'v4' | 'v6', { packets: number; bytes: number }>>;
+export type DeviceBlocked = Partial<Record<'v4' | 'v6', { packets: number; bytes?: number }>>;
 
 export interface LastPush { at: string; result: string; added: number; removed: number; sent: number; error?: string }
 
@@ -71,7 +71,7 @@ export function buildStatusModel(input: StatusInputs): StatusModel {
 function deviceBlocked(blocked: BlockedTraffic | undefined, device: string): DeviceBlocked | null {
   const totals = blocked?.totals.of(device);
   if (totals === undefined) return null;
-  return Object.fromEntries(totals.map((t) => [t.family, { packets: t.packets, bytes: t.bytes }]));
+  return Object.fromEntries(totals.map((t) => [t.family, t.bytes === undefined ? { packets: t.packets } : { packets: t.packets, bytes: t.bytes }]));
 }
 
 function iso(ms: number | undefined): string | null {

@@ -7,29 +7,30 @@
  */
 import { FAMILIES, type BlockedCounters, type FamilyCounter } from './blocked.js';
 
-export interface BlockedTotal { device: string; family: 'v4' | 'v6'; packets: number; bytes: number }
+export interface BlockedTotal { device: string; family: 'v4' | 'v6'; packets: number; bytes?: number }
+export interface BlockedIncrease { family: 'v4' | 'v6'; packets: number; bytes?: number }
 
 export class BlockedTotals {
   private readonly last = new Map<string, FamilyCounter>();
   private readonly totals = new Map<string, BlockedTotal>();
 
   /** Adds one reading; returns the increase per family (what a Prometheus counter is incremented by). */
-  record(device: string, reading: BlockedCounters | undefined): Array<{ family: 'v4' | 'v6'; packets: number; bytes: number }> {
-    const increases: Array<{ family: 'v4' | 'v6'; packets: number; bytes: number }> = [];
+  record(device: string, reading: BlockedCounters | undefined): BlockedIncrease[] {
+    const increases: BlockedIncrease[] = [];
     for (const family of FAMILIES) {
       const now = reading?.[family];
       if (now === undefined) continue;
       const key = `${device}\u0000${family}`;
       const before = this.last.get(key);
-      const reset = before === undefined || now.packets < before.packets || now.bytes < before.bytes;
+      const reset = before === undefined || now.packets < before.packets || (now.bytes ?? 0) < (before.bytes ?? 0);
       const packets = reset ? now.packets : now.packets - before.packets;
-      const bytes = reset ? now.bytes : now.bytes - before.bytes;
+      const bytes = now.bytes === undefined ? undefined : reset ? now.bytes : now.bytes - (before.bytes ?? 0);
       this.last.set(key, now);
-      const total = this.totals.get(key) ?? { device, family, packets: 0, bytes: 0 };
+      const total: BlockedTotal = this.totals.get(key) ?? { device, family, packets: 0 };
       total.packets += packets;
-      total.bytes += bytes;
+      if (bytes !== undefined) total.bytes = (total.bytes ?? 0) + bytes;
       this.totals.set(key, total);
-      increases.push({ family, packets, bytes });
+      increases.push(bytes === undefined ? { family, packets } : { family, packets, bytes });
     }
     return increases;
   }
