@@ -55,14 +55,23 @@ function elementStatements(bans: BanSet, where: string, family: 'v4' | 'v6'): st
   return groupLines(bans.text(family), groups);
 }
 
+/** The named counter the drop rule of a set counts into (read back by src/push/counters/nftables.ts). */
+export function dropCounterName(set: string): string {
+  return `${set}_dropped`;
+}
+
 function dropRuleLines(o: NftOptions): string[] {
   const where = `${o.tableFamily} ${o.table} ${o.chain}`;
   const matches = [
-    ...(o.tableFamily === 'ip6' ? [] : [`ip saddr @${o.setV4}`]),
-    ...(o.tableFamily === 'ip' ? [] : [`ip6 saddr @${o.setV6}`]),
+    ...(o.tableFamily === 'ip6' ? [] : [`ip saddr @${o.setV4} counter name ${dropCounterName(o.setV4)}`]),
+    ...(o.tableFamily === 'ip' ? [] : [`ip6 saddr @${o.setV6} counter name ${dropCounterName(o.setV6)}`]),
   ];
+  // Named counters (nft(8) "STATEFUL OBJECTS"), not anonymous ones: `flush chain` on every push
+  // would zero a rule's own counter, a named one lives in the table and keeps counting.
   return [
     `table ${o.tableFamily} ${o.table} {`,
+    `  counter ${dropCounterName(o.setV4)} { }`,
+    `  counter ${dropCounterName(o.setV6)} { }`,
     `  chain ${o.chain} { type filter hook input priority filter - 10; policy accept; }`,
     '}',
     `flush chain ${where}`,

@@ -7,6 +7,7 @@ import { parsePrefix, isHost } from '../banset/address.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ApibanError } from '../errors.js';
 import type { AddressExplanation } from '../sync/explain.js';
+import type { AddressHistoryEntry } from '../sync/history-query.js';
 import { commandContext } from './context.js';
 
 type RemoteAnswer = { listed: boolean; id?: string } | { error: string };
@@ -21,11 +22,20 @@ export function register(program: Command): void {
       const ctx = commandContext(command);
       const { explainAddress } = await import('../sync/explain.js');
       const local = await explainAddress(ctx.loaded, ctx.log, ip);
+      const history = await addressHistoryOf(ctx.loaded.stateDir, ip);
       const remote = options.remote ? await askApiban(ctx.loaded, ip) : undefined;
-      if (ctx.json) ctx.printJson({ ...local, apiban: remote });
-      else ctx.print([describeLocal(local), ...(remote ? [describeRemote(remote)] : [])].join('\n'));
+      if (ctx.json) ctx.printJson({ ...local, history: history.entries, apiban: remote });
+      else ctx.print([describeLocal(local), ...history.lines, ...(remote ? [describeRemote(remote)] : [])].join('\n'));
       if (remote && 'error' in remote) process.exitCode = 3;
     });
+}
+
+/** The address's changes in the sync history, and their text lines (loaded on use, like the sync engine). */
+async function addressHistoryOf(stateDir: string, ip: string): Promise<{ entries: AddressHistoryEntry[]; lines: string[] }> {
+  const { addressHistory, describeAddressChange, loadHistory } = await import('../sync/history-query.js');
+  const entries = addressHistory(await loadHistory(stateDir), parsePrefix(ip));
+  if (entries.length === 0) return { entries, lines: ['  history: no change recorded (kept for sync.history)'] };
+  return { entries, lines: ['  history:', ...entries.map((entry) => `    ${describeAddressChange(entry)}`)] };
 }
 
 async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer | undefined> {

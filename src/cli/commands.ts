@@ -7,5 +7,6 @@ import { register as registerServe } from './serve.js';
 import { register as registerPush } from './push.js';
 import { register as registerSync } from './sync.js';
 import { register as registerCheck } from './check.js';
+import { register as registerHistory } from './history.js';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTargets, registerConfig, registerExport, registerServe, registerPush, registerSync, registerCheck];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerTargets, registerConfig, registerExport, registerServe, registerPush, registerSync, registerCheck, registerHistory];

@@ -8,6 +8,7 @@ import { Option, type Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
 import type { PushableSet, PushScheduler } from '../push/scheduler.js';
+import type { DeviceResult } from '../push/run.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../errors.js';
 import type { ServeDaemon } from '../serve/daemon.js';
@@ -28,7 +29,9 @@ export function register(program: Command): void {
       const { createSyncService } = await import('../sync/service.js');
       const { ServeDaemon } = await import('../serve/daemon.js');
       const holder: { daemon?: ServeDaemon } = {};
-      const pushes = new ScheduledPushes(ctx.log, () => holder.daemon?.state.view.snapshot?.set);
+      const pushes = new ScheduledPushes(ctx.log, () => holder.daemon?.state.view.snapshot?.set, (results) => {
+        holder.daemon?.status.recordPush(results);
+      });
       const daemon = await ServeDaemon.start({
         loaded: ctx.loaded,
         log: ctx.log.child({ component: 'serve' }),
@@ -53,7 +56,10 @@ class ScheduledPushes {
   private scheduler?: PushScheduler;
   private settings?: unknown;
 
-  constructor(private readonly log: Logger, private readonly current: () => PushableSet | undefined) {}
+  constructor(
+    private readonly log: Logger, private readonly current: () => PushableSet | undefined,
+    private readonly onResults?: (results: DeviceResult[]) => void,
+  ) {}
 
   async apply(loaded: LoadedConfig): Promise<void> {
     const settings = { push: loaded.config.push, guards: loaded.config.guards };
@@ -62,7 +68,7 @@ class ScheduledPushes {
     this.settings = settings;
     if (loaded.config.push.devices.length === 0) return;
     const { createPushScheduler } = await import('../push/scheduler.js');
-    this.scheduler = createPushScheduler(loaded, this.log);
+    this.scheduler = createPushScheduler(loaded, this.log, { onResults: this.onResults });
     this.scheduler.start(this.current);
   }
 

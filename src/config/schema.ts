@@ -78,6 +78,7 @@ export const configSchema = z.strictObject({
     interval: duration('5m', { timer: true }).describe('serve / push --watch: time between incremental syncs'),
     expiry: duration('7d').describe('an address expires this long after APIBAN last listed it'),
     fullResync: duration('7d').describe('a full download replaces the set at least this often'),
+    history: duration('30d').describe('how long the sync history (history.jsonl in the state directory) is kept'),
   }).prefault({}),
   sources: z.array(sourceSchema).default([]).describe('local lists merged into the bans'),
   policy: policySchema.prefault({}),

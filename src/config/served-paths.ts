@@ -12,7 +12,7 @@ import { getTarget } from '../../targets/index.js';
 export const DEFAULT_OUTPUT_TARGETS = ['plain', 'pfsense', 'opnsense'] as const;
 
 /** Paths the server answers itself; an output may not shadow them. */
-const RESERVED = [/^\/healthz$/, /^\/metrics$/, /^\/api(\/|$)/, /^\/t(\/|$)/];
+const RESERVED = [/^\/healthz$/, /^\/metrics$/, /^\/status\.json$/, /^\/api(\/|$)/, /^\/t(\/|$)/];
 
 export interface PathedOutput { name: string; target: string; options: unknown; path: string }
 export interface ConfigProblem { path: (string | number)[]; message: string }

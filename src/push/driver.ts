@@ -9,6 +9,7 @@ import type { BanSet } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';
 import type { Logger } from '../log.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
+import type { BlockedCounters } from './counters/blocked.js';
 
 export interface DriverContext {
   log: Logger;
@@ -29,6 +30,8 @@ export interface DeviceSession {
    * Returns the number of configuration commands (or API calls) actually sent.
    */
   apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number }>;
+  /** Optional: what the ban rule counted (src/push/counters); undefined when the device reports nothing. */
+  readCounters?(): Promise<BlockedCounters | undefined>;
   close(): Promise<void>;
 }
 

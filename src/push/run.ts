@@ -12,6 +12,7 @@ import { DeviceChangeError, DeviceError, ExporterError, PublishRefusedError } fr
 import type { Logger } from '../log.js';
 import { intersectFamilies, shapeBans } from '../writers/render.js';
 import type { AnyDeviceDriver, DeviceSession } from './driver.js';
+import type { BlockedCounters } from './counters/blocked.js';
 import type { PushDevice } from './devices.js';
 
 export type DeviceOutcome = 'unchanged' | 'changed' | 'planned' | 'refused' | 'failed';
@@ -30,6 +31,8 @@ export interface DeviceResult {
   plan?: string[];
   /** After a failed change: the lines the device had accepted. */
   applied?: readonly string[];
+  /** What the ban rule counted (src/push/counters); absent when the device reports nothing. */
+  blocked?: BlockedCounters;
 }
 
 export interface PushOptions {
@@ -101,7 +104,7 @@ export async function pushToDevice(device: PushDevice, target: BanSet | Error, o
 async function runDevice(
   device: PushDevice, target: BanSet, options: PushOptions, signal: AbortSignal, log: Logger,
   progress: Omit<DeviceResult, 'durationMs' | 'result'>,
-): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent'>> {
+): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent' | 'blocked'>> {
   const session: DeviceSession = await device.driver.open(device.target, { log, signal, acceptNewHostKey: options.acceptNewHostKey ?? false });
   try {
     const current = await session.read();
@@ -110,16 +113,22 @@ async function runDevice(
     progress.removed = diff.removed.length;
     if (isEmptyDiff(diff)) {
       log.info({ entries: current.size }, 'device already holds the set');
-      return { result: 'unchanged', sent: 0 };
+      return { result: 'unchanged', sent: 0, ...(await readBlocked(session)) };
     }
     checkPublishable(device.target.name, current.size, target.size, options.guards, options.overrides);
     if (options.dryRun) return { result: 'planned', plan: session.plan(diff, target), sent: 0 };
     const { sent } = await session.apply(diff, target);
     log.info({ added: diff.added.length, removed: diff.removed.length, sent }, 'device updated');
-    return { result: 'changed', sent };
+    return { result: 'changed', sent, ...(await readBlocked(session)) };
   } finally {
     await session.close().catch((error: Error) => log.debug({ error: error.message }, 'close failed'));
   }
+}
+
+/** The ban rule's counters, when the driver reads them; absent means "not reported". */
+async function readBlocked(session: DeviceSession): Promise<{ blocked?: BlockedCounters }> {
+  const blocked = await session.readCounters?.();
+  return blocked === undefined ? {} : { blocked };
 }
 
 /** A driver that ignores the signal still cannot hold the job past the device's timeout. */

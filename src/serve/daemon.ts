@@ -13,6 +13,7 @@ import { effectiveInterval, MIN_SYNC_INTERVAL_MS, SyncScheduler, type SyncRunner
 import type { ServedSet } from './snapshot.js';
 import { resolveSite } from './site.js';
 import { ServeState } from './state.js';
+import { StatusPage } from './status.js';
 
 export interface SyncHooksLike { onApibanRequest?(outcome: ApibanOutcome): void }
 
@@ -40,6 +41,8 @@ export class ServeDaemon {
     readonly address: ListenAddress,
     readonly state: ServeState,
     readonly metrics: ServeMetrics,
+    /** The status page (GET /, /status.json); `serve` records push results on it. */
+    readonly status: StatusPage,
     private loaded: LoadedConfig,
     private readonly server: Server,
     private runner: SyncRunner,
@@ -51,8 +54,15 @@ export class ServeDaemon {
     const { loaded, log } = options;
     const metrics = new ServeMetrics({ processMetrics: options.processMetrics });
     const state = new ServeState(resolveSite(loaded), log);
-    const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log));
-    const runner = await options.createRunner(loaded, log, { onApibanRequest: (outcome) => metrics.recordApibanRequest(outcome) });
+    const holder: { daemon?: ServeDaemon; address?: ListenAddress } = {};
+    const current = () => holder.daemon?.loaded ?? loaded;
+    const status = new StatusPage(state, {
+      config: () => current().config, stateDir: () => current().stateDir, tls: () => loaded.config.serve.tls !== undefined,
+      listenOrigin: () => `${loaded.config.serve.tls === undefined ? 'http' : 'https'}://${formatHost(holder.address?.host ?? '127.0.0.1')}:${holder.address?.port ?? 0}`,
+      intervalMs: () => effectiveInterval(current().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS),
+    }, metrics.registry);
+    const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
+    const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress;
     try {
       address = await listen(server, parseListen(options.listen ?? loaded.config.serve.listen));
@@ -60,9 +70,9 @@ export class ServeDaemon {
       await runner.close();
       throw error;
     }
-    const holder: { daemon?: ServeDaemon } = {};
-    const scheduler = ServeDaemon.scheduleSyncs(runner, state, metrics, options, () => holder.daemon?.loaded ?? loaded);
-    const daemon = new ServeDaemon(address, state, metrics, loaded, server, runner, scheduler, options);
+    holder.address = address;
+    const scheduler = ServeDaemon.scheduleSyncs(runner, state, metrics, options, current);
+    const daemon = new ServeDaemon(address, state, metrics, status, loaded, server, runner, scheduler, options);
     holder.daemon = daemon;
     const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';
     const intervalMs = effectiveInterval(loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
@@ -121,7 +131,7 @@ export class ServeDaemon {
     const { log } = this.options;
     await this.scheduler.stop();
     await this.runner.close();
-    const hooks = { onApibanRequest: (outcome: ApibanOutcome) => this.metrics.recordApibanRequest(outcome) };
+    const hooks = apibanHook(this.metrics, this.status);
     try {
       this.runner = await this.options.createRunner(next, log, hooks);
       log.info({ sections }, 'sync settings changed: sync service restarted');
@@ -143,6 +153,16 @@ export class ServeDaemon {
     await this.runner.close();
     this.options.log.info('stopped');
   }
+}
+
+/** Each APIBAN answer goes to the metrics and, with its time, to the status page. */
+function apibanHook(metrics: ServeMetrics, status: StatusPage): SyncHooksLike {
+  return {
+    onApibanRequest: (outcome: ApibanOutcome) => {
+      metrics.recordApibanRequest(outcome);
+      status.facts.lastApiban = { at: Date.now(), outcome };
+    },
+  };
 }
 
 function formatHost(host: string): string {

@@ -15,12 +15,13 @@ import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
 import type { Route } from './site.js';
 import type { VariantQuery, Variant } from './snapshot.js';
 import type { ServeState, ServeView } from './state.js';
+import type { StatusPage } from './status.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createRequestHandler(state: ServeState, metrics: ServeMetrics, log: Logger): RequestHandler {
+export function createRequestHandler(state: ServeState, metrics: ServeMetrics, log: Logger, status?: StatusPage): RequestHandler {
   return (req, res) => {
-    handle(req, res, state, metrics).catch((error: Error) => {
+    handle(req, res, state, metrics, status).catch((error: Error) => {
       log.error({ err: error.message }, 'request failed');
       if (!res.headersSent) sendStatus(req, res, 500);
       else res.destroy();
@@ -42,12 +43,15 @@ function splitUrl(url: string): Target | undefined {
   return { path, pathToken, query };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics, status?: StatusPage): Promise<void> {
   const view = state.view;
   const target = splitUrl(req.url ?? '/');
   const route = target === undefined ? undefined : view.site.routes.get(target.path);
   if (route !== undefined) return serveOutput(req, res, view, route, target as Target, metrics);
   if (target?.path === '/healthz' || target?.path === '/metrics') return serveAdmin(req, res, state, target, metrics);
+  if (status !== undefined && (target?.path === '/' || target?.path === '/status.json')) {
+    return metrics.recordRequest('_status', await status.serve(req, res, target.path, target.pathToken), 0);
+  }
   if (target?.path.startsWith('/api/') && target.pathToken === undefined && view.site.mirrorTokens !== undefined) {
     const code = await handleMirror(req, res, target.path, view, view.site.retryAfterSeconds);
     return metrics.recordRequest('_mirror', code, 0);

@@ -5,6 +5,7 @@
  * one-line error, and the last good set stays published.
  */
 import type { LoadedConfig } from '../config/load.js';
+import { BanSet } from '../banset/banset.js';
 import { checkPublishable } from '../banset/guard.js';
 import { ApibanError, ConfigError, PublishRefusedError, StateError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -12,6 +13,7 @@ import { systemClock, type Clock } from '../apiban/clock.js';
 import { runSync, type RunStats, type SyncRunContext } from './run.js';
 import type { PublishedSet } from './snapshot.js';
 import { StateStore } from './store.js';
+import { SyncHistory } from './history.js';
 import type { SyncState } from './state.js';
 import type { SourceStatus } from './sources.js';
 
@@ -69,6 +71,7 @@ export async function createSyncService(
     await store.close();
     throw error;
   }
+  const history = await SyncHistory.open(loaded.stateDir, { retentionMs: loaded.config.sync.history }, log, current?.bans, clock.now());
   const context: SyncRunContext = { loaded, log, hooks, clock, store, retryDelayMs: options.retryDelayMs, state: () => state };
   let running: Promise<SyncReport> | undefined;
 
@@ -78,6 +81,8 @@ export async function createSyncService(
       const outcome = await runSync(context, syncOptions);
       checkPublishable('sync', state.publishedSize, outcome.published.bans.size, loaded.config.guards, syncOptions);
       const changed = current === undefined || !current.bans.equals(outcome.published.bans) || current.source !== outcome.published.source;
+      // Written ahead of the publication: history-read.ts drops the event if the publication never happens.
+      await history.recordSuccess(current?.bans ?? BanSet.EMPTY, outcome.published.bans, syncKind(outcome), (p) => state.entries.has(p), clock.now());
       if (changed || current?.cursor !== outcome.published.cursor) await store.savePublished(outcome.published);
       current = outcome.published;
       state.publishedSize = current.bans.size;
@@ -95,6 +100,7 @@ export async function createSyncService(
     else if (kind === 'internal') log.error({ component: 'sync', err: (error as Error).stack }, message);
     else log.error({ component: 'sync' }, message);
     state.lastSync = { at: clock.now(), ok: false, error: message };
+    if (kind !== 'aborted') await history.recordFailure(current?.bans ?? BanSet.EMPTY, context.lastStats?.full ? 'full' : 'incremental', message, clock.now());
     await store.save(state).catch(() => undefined);
     return {
       ...summarize(context.lastStats), ok: false, size: current?.bans.size ?? 0, durationMs: clock.now() - started,
@@ -110,6 +116,10 @@ export async function createSyncService(
     current: () => current,
     close: () => store.close(),
   };
+}
+
+function syncKind(outcome: { published: PublishedSet; stats: RunStats }): 'sample' | 'full' | 'incremental' {
+  return outcome.published.source === 'sample' ? 'sample' : outcome.stats.full ? 'full' : 'incremental';
 }
 
 function summarize(stats: RunStats | undefined) {

@@ -12,12 +12,13 @@ const LINES = [
   /^# [ -~]*$/,
   new RegExp(`^table (inet|ip|ip6) ${NAME} \\{$`),
   new RegExp(`^  set ${NAME} \\{ type ipv[46]_addr; flags interval; auto-merge; \\}$`),
+  new RegExp(`^  counter ${NAME} \\{ \\}$`),
   new RegExp(`^  chain ${NAME} \\{ type filter hook input priority filter - 10; policy accept; \\}$`),
   /^\}$/,
   new RegExp(`^flush (set|chain) (inet|ip|ip6) ${NAME} ${NAME}$`),
   new RegExp(`^add element (inet|ip|ip6) ${NAME} ${NAME} \\{ ${PREFIX4}(, ${PREFIX4})* \\}$`),
   new RegExp(`^add element (inet|ip|ip6) ${NAME} ${NAME} \\{ ${PREFIX6}(, ${PREFIX6})* \\}$`),
-  new RegExp(`^add rule (inet|ip|ip6) ${NAME} ${NAME} ip6? saddr @${NAME} drop$`),
+  new RegExp(`^add rule (inet|ip|ip6) ${NAME} ${NAME} ip6? saddr @${NAME} counter name ${NAME} drop$`),
 ];
 
 const nftMissing = () => (spawnSync('sh', ['-c', 'command -v nft']).status === 0 ? undefined : 'nft is not installed');
@@ -56,9 +57,9 @@ describe('targets/nftables', () => {
 
   it('adds the optional drop chain, matching only the families the table sees', () => {
     const inet = render(nftables, set(...MIXED), { dropRule: true });
-    expect(inet).to.include('add rule inet apiban input ip saddr @v4 drop\nadd rule inet apiban input ip6 saddr @v6 drop\n');
+    expect(inet).to.include('add rule inet apiban input ip saddr @v4 counter name v4_dropped drop\nadd rule inet apiban input ip6 saddr @v6 counter name v6_dropped drop\n');
     const ip = render(nftables, set(...MIXED), { dropRule: true, tableFamily: 'ip', table: 'fw', chain: 'apiban_in' });
-    expect(ip).to.include('flush chain ip fw apiban_in\nadd rule ip fw apiban_in ip saddr @v4 drop\n');
+    expect(ip).to.include('flush chain ip fw apiban_in\nadd rule ip fw apiban_in ip saddr @v4 counter name v4_dropped drop\n');
     expect(ip).not.to.include('ip6 saddr');
     expectEveryLine(ip, LINES);
   });

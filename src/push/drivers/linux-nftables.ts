@@ -18,7 +18,8 @@ import { BanSet, createBanSet } from '../../banset/banset.js';
 import { rangeToPrefixes, V4_OPS, V6_OPS } from '../../banset/range.js';
 import { DeviceError } from '../../errors.js';
 import { renderOutput } from '../../writers/render.js';
-import nftablesWriter from '../../../targets/nftables.js';
+import nftablesWriter, { dropCounterName } from '../../../targets/nftables.js';
+import { parseNftDropCounters } from '../counters/nftables.js';
 import type { DeviceDriver } from '../driver.js';
 import type { ExecResult } from '../ssh.js';
 import { commandFailure, openShellSession, shellSettings, type ShellDialect } from './shell.js';
@@ -87,6 +88,7 @@ export const linuxNftablesDriver: DeviceDriver<LinuxNftablesSettings> = {
       renderFile: (wanted) => renderOutput(nftablesWriter, wanted, o),
       fileSuffix: '.nft',
       applyCommand: (file) => `nft -f ${file}`,
+      parseCounters: (results) => (o.dropRule && results[0]?.code === 0 ? parseNftDropCounters(results[0].stdout, { v4: dropCounterName(o.setV4), v6: dropCounterName(o.setV6) }) : undefined),
     };
     return openShellSession(device, context, dialect);
   },

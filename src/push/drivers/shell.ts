@@ -14,6 +14,7 @@ import { DeviceError } from '../../errors.js';
 import type { DeviceSession, DeviceTarget, DriverContext } from '../driver.js';
 import { connectSsh, type ExecResult, type SshConnection } from '../ssh.js';
 import { verifyHolds } from './verify.js';
+import type { BlockedCounters } from '../counters/blocked.js';
 
 /** Settings every shell driver takes. */
 export const shellSettings = {
@@ -36,10 +37,13 @@ export interface ShellDialect {
   fileSuffix: string;
   /** The one command that applies the file (or the refresh), without sudo. */
   applyCommand(file: string): string;
+  /** Optional: the ban rule's counters, from the latest read's results. */
+  parseCounters?(results: ExecResult[]): BlockedCounters | undefined;
 }
 
 export class ShellSession implements DeviceSession {
   private held: BanSet | undefined;
+  private lastRead: ExecResult[] = [];
   private readonly tempFile: string;
 
   constructor(
@@ -56,7 +60,12 @@ export class ShellSession implements DeviceSession {
     const results: ExecResult[] = [];
     for (const command of commands) results.push(await this.connection.exec(command));
     this.held = this.dialect.parseRead(results, commands);
+    this.lastRead = results;
     return this.held;
+  }
+
+  async readCounters(): Promise<BlockedCounters | undefined> {
+    return this.dialect.parseCounters?.(this.lastRead);
   }
 
   plan(diff: BanDiff, wanted: BanSet): string[] {

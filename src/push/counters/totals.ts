@@ -1,0 +1,47 @@
+/**
+ * Running totals of blocked traffic per device and family, kept the way Prometheus treats a
+ * counter: a reading below the previous one means the device restarted or reloaded the rule
+ * (the counter began again at zero), so the new reading is added whole; otherwise only the
+ * growth is added. Totals therefore never go backwards. The first reading of a device counts
+ * in full: what its rule stopped before this process started was still stopped by the list.
+ */
+import { FAMILIES, type BlockedCounters, type FamilyCounter } from './blocked.js';
+
+export interface BlockedTotal { device: string; family: 'v4' | 'v6'; packets: number; bytes?: number }
+export interface BlockedIncrease { family: 'v4' | 'v6'; packets: number; bytes?: number }
+
+export class BlockedTotals {
+  private readonly last = new Map<string, FamilyCounter>();
+  private readonly totals = new Map<string, BlockedTotal>();
+
+  /** Adds one reading; returns the increase per family (what a Prometheus counter is incremented by). */
+  record(device: string, reading: BlockedCounters | undefined): BlockedIncrease[] {
+    const increases: BlockedIncrease[] = [];
+    for (const family of FAMILIES) {
+      const now = reading?.[family];
+      if (now === undefined) continue;
+      const key = `${device}\u0000${family}`;
+      const before = this.last.get(key);
+      const reset = before === undefined || now.packets < before.packets || (now.bytes ?? 0) < (before.bytes ?? 0);
+      const packets = reset ? now.packets : now.packets - before.packets;
+      const bytes = now.bytes === undefined ? undefined : reset ? now.bytes : now.bytes - (before.bytes ?? 0);
+      this.last.set(key, now);
+      const total: BlockedTotal = this.totals.get(key) ?? { device, family, packets: 0 };
+      total.packets += packets;
+      if (bytes !== undefined) total.bytes = (total.bytes ?? 0) + bytes;
+      this.totals.set(key, total);
+      increases.push(bytes === undefined ? { family, packets } : { family, packets, bytes });
+    }
+    return increases;
+  }
+
+  /** The totals of one device, or undefined when it never reported. */
+  of(device: string): BlockedTotal[] | undefined {
+    const found = [...this.totals.values()].filter((t) => t.device === device);
+    return found.length === 0 ? undefined : found;
+  }
+
+  all(): BlockedTotal[] {
+    return [...this.totals.values()];
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * `GET /` (HTML) and `GET /status.json`, guarded by serve.adminAccess like /healthz and /metrics.
+ * Both are rendered once per change of what they show (a sync, a push, a reload, an APIBAN
+ * answer), not per request: the inputs are compared by identity, and the bytes are reused while
+ * they are the same. The sync history is re-read only when a sync has finished.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config/schema.js';
+import type { DeviceResult } from '../push/run.js';
+import type { HistoryEvent } from '../sync/history-event.js';
+import { eventsSince, parseHistory, readHistoryText } from '../sync/history-read.js';
+import type { Registry } from 'prom-client';
+import { checkAccess } from './access.js';
+import { BlockedTraffic } from './status-blocked.js';
+import { sendBody, sendStatus } from './respond.js';
+import { CHART_DAYS, renderStatusHtml } from './status-html.js';
+import { buildStatusModel, type StatusInputs } from './status-model.js';
+import type { ServeState } from './state.js';
+
+export const STATUS_PATHS = ['/', '/status.json'] as const;
+
+/** What the daemon knows besides ServeState. */
+export interface StatusSources {
+  config(): Config;
+  stateDir(): string;
+  tls(): boolean;
+  listenOrigin(): string;
+  /** The sync loop's interval: the next sync is due that long after the last one ended. */
+  intervalMs(): number;
+}
+
+/** Facts the daemon records for the page as they happen. */
+export interface StatusFacts {
+  lastApiban?: { at: number; outcome: string };
+  pushes?: { at: number; results: readonly DeviceResult[] };
+}
+
+interface Rendered { key: readonly unknown[]; origin: string; html: string; json: string }
+
+export class StatusPage {
+  readonly facts: StatusFacts = {};
+  private rendered?: Rendered;
+  private history: { after?: unknown; events: HistoryEvent[] } = { events: [] };
+
+  readonly blocked: BlockedTraffic;
+
+  constructor(private readonly state: ServeState, private readonly sources: StatusSources, registry?: Registry, private readonly now: () => number = Date.now) {
+    this.blocked = new BlockedTraffic(registry);
+  }
+
+  /** A finished push (serve's scheduled pushes): the fleet table, the blocked counters and their series. */
+  recordPush(results: readonly DeviceResult[]): void {
+    const at = this.now();
+    this.blocked.record(at, results);
+    this.facts.pushes = { at, results };
+  }
+
+  async render(origin: string): Promise<Rendered> {
+    const { state, facts } = this;
+    const key = [state.view, state.latestSet, state.lastSync, facts.lastApiban, facts.pushes, this.sources.config()];
+    const cached = this.rendered;
+    if (cached !== undefined && cached.origin === origin && key.every((part, i) => part === cached.key[i])) return cached;
+    const events = await this.historyEvents();
+    const inputs: StatusInputs = {
+      now: this.now(), origin, latestSet: state.latestSet, lastSync: state.lastSync, config: this.sources.config(),
+      outputs: state.view.site.outputs, history: events, ...facts, blocked: this.blocked,
+      nextSyncAt: state.lastSync === undefined ? undefined : state.lastSync.at.getTime() + state.lastSync.durationMs + this.sources.intervalMs(),
+    };
+    const model = buildStatusModel(inputs);
+    this.rendered = { key, origin, html: renderStatusHtml(model), json: `${JSON.stringify(model, null, 2)}\n` };
+    return this.rendered;
+  }
+
+  /** Answers a request for `/` or `/status.json`; returns the status code sent. */
+  async serve(req: IncomingMessage, res: ServerResponse, path: string, pathToken: string | undefined): Promise<number> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendStatus(req, res, 405, { allow: 'GET, HEAD' });
+      return 405;
+    }
+    const decision = checkAccess(this.state.view.site.admin, { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization, pathToken });
+    if (!decision.ok) {
+      sendStatus(req, res, decision.status, decision.challenge === undefined ? {} : { 'www-authenticate': decision.challenge });
+      return decision.status;
+    }
+    const rendered = await this.render(this.origin(req));
+    const json = path === '/status.json';
+    sendBody(req, res, 200, json ? rendered.json : rendered.html, {
+      'content-type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8', 'cache-control': 'no-store',
+      // Nothing on the page loads from elsewhere; the policy makes that a promise the browser keeps.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'",
+    });
+    return 200;
+  }
+
+  /** The origin firewalls use to reach this server: the Host the viewer used, when it is a plain host[:port]. */
+  private origin(req: IncomingMessage): string {
+    const host = req.headers.host;
+    const scheme = this.sources.tls() ? 'https' : 'http';
+    return host !== undefined && /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/.test(host) ? `${scheme}://${host}` : this.sources.listenOrigin();
+  }
+
+  private async historyEvents(): Promise<HistoryEvent[]> {
+    if (this.history.after !== this.state.lastSync || this.history.after === undefined) {
+      const since = this.now() - CHART_DAYS * 86_400_000;
+      try {
+        this.history = { after: this.state.lastSync, events: eventsSince(parseHistory(await readHistoryText(this.sources.stateDir())), since) };
+      } catch {
+        this.history = { after: this.state.lastSync, events: [] }; // an unreadable history must not take the page down
+      }
+    }
+    return this.history.events;
+  }
+}
