@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { BanSet } from '../banset/banset.js';
 import { checkPublishable, type GuardOverrides } from '../banset/guard.js';
-import { applyPolicy, parseListText, type PolicyReport } from '../banset/policy.js';
+import { parseListBytes } from '../banset/candidates.js';
+import { applyPolicy, type PolicyReport } from '../banset/policy.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -17,7 +18,7 @@ const EXAMPLE_CHARS = 60;
 
 export async function readInputSet(input: string, loaded: LoadedConfig, log: Logger, guard: GuardOverrides): Promise<{ bans: BanSet; report: PolicyReport }> {
   const name = input === '-' ? 'stdin' : input;
-  const candidates = parseListText(await readInput(input), name);
+  const candidates = parseListBytes(await readInput(input), name);
   const { bans, report } = applyPolicy(candidates, await buildPolicy(loaded.config.policy));
   if (report.invalid > 0) {
     const examples = report.invalidSamples.slice(0, EXAMPLES).map((bad) => ({ entry: bad.entry.slice(0, EXAMPLE_CHARS), reason: bad.reason }));
@@ -27,12 +28,13 @@ export async function readInputSet(input: string, loaded: LoadedConfig, log: Log
   return { bans, report };
 }
 
-async function readInput(input: string): Promise<string> {
+/** The bytes as they are: the parser decodes only the lines that are not IPv4. */
+async function readInput(input: string): Promise<Buffer> {
   try {
-    if (input !== '-') return await readFile(input, 'utf8');
+    if (input !== '-') return await readFile(input);
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   } catch (error) {
     throw new ConfigError('command line', [`--input: cannot read ${input} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
   }
