@@ -4,7 +4,7 @@
  */
 import { formatIPv4, formatIPv6 } from '../src/banset/address.js';
 
-export function* generateAddresses(count: number, seed = 42): Generator<string> {
+export function* generateAddresses(count: number, seed = 42, v6Percent = 2): Generator<string> {
   let state = seed >>> 0;
   const next = () => {
     state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
@@ -12,12 +12,12 @@ export function* generateAddresses(count: number, seed = 42): Generator<string> 
   };
   for (let i = 0; i < count; i++) {
     const roll = next() % 100;
-    if (roll < 2) {
+    if (roll < v6Percent) {
       yield formatIPv6(0x2001_0db8n << 96n | BigInt(next() % 65536) << 64n | BigInt(next()));
     } else {
       // 1,024 busy /16s outside the protected ranges; neighbours cluster within a /24.
       const cluster = 0x2d000000 + (next() % 1024) * 65536 + (next() % 256) * 256;
-      yield formatIPv4(cluster + (roll < 40 ? next() % 16 : next() % 256));
+      yield formatIPv4(cluster + (roll < 38 + v6Percent ? next() % 16 : next() % 256));
     }
   }
 }

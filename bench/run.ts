@@ -3,6 +3,7 @@
  * issues next to the numbers. `npm run bench -- banset` runs one section.
  */
 import { cpus } from 'node:os';
+import { benchAnchors } from './anchors.js';
 import { benchBanset } from './banset.js';
 import { benchWriters } from './writers.js';
 import { benchPush } from './push.js';
@@ -12,6 +13,7 @@ import { printTable, type Report } from './report.js';
 const REPO_ROOT = process.cwd();
 
 const SECTIONS: Record<string, (report: Report) => Promise<void>> = {
+  anchors: benchAnchors,
   banset: benchBanset,
   writers: (report) => benchWriters(report, REPO_ROOT),
   serve: benchServe,

@@ -3,6 +3,7 @@
  * `targets` command, the HTTP routes and the README table all derive from it.
  * Adding a target = one file in targets/ + one line here + golden fixtures.
  */
+import type { FamilyFilter } from '../src/banset/banset.js';
 import type { AnyTargetWriter } from '../src/writers/contract.js';
 import plain from './plain.js';
 import pfsense from './pfsense.js';
@@ -31,4 +32,14 @@ export const TARGET_NAMES: readonly string[] = [...TARGETS.keys()];
 
 export function getTarget(name: string): AnyTargetWriter | undefined {
   return TARGETS.get(name);
+}
+
+/**
+ * The families one rendering holds. Most writers put every family they support in one file;
+ * iptables writes one family per file (its `family` option), so a count of what was written
+ * must leave the other one out.
+ */
+export function writtenFamilies(writer: AnyTargetWriter, options: unknown): FamilyFilter {
+  if (writer.name === 'iptables') return (options as { family: 'ipv4' | 'ipv6' }).family === 'ipv6' ? 'v6' : 'v4';
+  return writer.families;
 }

@@ -62,19 +62,36 @@ export function parseIPv4(text: string): number {
   return key < 0 ? -1 : (key - 32) / 64;
 }
 
+/** The longest strict IPv4 CIDR, `255.255.255.255/32`. */
+const IPV4_MAX_CHARS = 18;
+const SCRATCH = new Uint8Array(IPV4_MAX_CHARS);
+
 /**
- * The hot path for list files: parses `text[start, end)` as a strict IPv4 address or CIDR
+ * parseIPv4Bytes for a string: copies at most 18 characters into a scratch buffer (anything
+ * outside ASCII becomes 0, which no rule accepts), so there is one parser for text and bytes.
+ */
+export function parseIPv4Range(text: string, start: number, end: number, allowLength = true): number {
+  if (end - start > IPV4_MAX_CHARS) return -1;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    SCRATCH[i - start] = c < 128 ? c : 0;
+  }
+  return parseIPv4Bytes(SCRATCH, 0, end - start, allowLength);
+}
+
+/**
+ * The hot path for list files: parses `bytes[start, end)` as a strict IPv4 address or CIDR
  * without allocating, and returns it packed as network * 64 + length, or -1 when it is anything
  * else (IPv6, junk, host bits set: the caller then takes the slow path for the exact reason).
  */
-export function parseIPv4Range(text: string, start: number, end: number, allowLength = true): number {
+export function parseIPv4Bytes(bytes: Uint8Array, start: number, end: number, allowLength = true): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
   let i = start;
   for (; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = bytes[i];
     if (c >= 48 && c <= 57) {
       if (digits === 1 && octet === 0) return -1; // leading zero: some parsers read octal
       octet = octet * 10 + (c - 48);
@@ -91,10 +108,10 @@ export function parseIPv4Range(text: string, start: number, end: number, allowLe
   if (dots !== 3 || digits === 0) return -1;
   value = value * 256 + octet;
   if (i === end) return value * 64 + 32;
-  if (!allowLength || text.charCodeAt(i) !== 47 /* / */ || i + 1 === end) return -1;
+  if (!allowLength || bytes[i] !== 47 /* / */ || i + 1 === end) return -1;
   let length = 0;
   for (let j = i + 1; j < end; j++) {
-    const c = text.charCodeAt(j);
+    const c = bytes[j];
     if (c < 48 || c > 57 || (j > i + 1 && length === 0) || j > i + 2) return -1;
     length = length * 10 + (c - 48);
   }

@@ -3,7 +3,7 @@
  * policy. IPv4 is packed as one number per prefix (network * 64 + length) so a million entries
  * are one array of doubles that sorts natively, not a million objects.
  */
-import { parseIPv4Range, tryParsePrefix, type Prefix, type Prefix6 } from './address.js';
+import { parseIPv4Bytes, tryParsePrefix, type Prefix, type Prefix6 } from './address.js';
 import { growableFloat64 } from './growable.js';
 
 export interface RejectedEntry { entry: string; reason: string; source: string }
@@ -54,24 +54,34 @@ export function parseEntries(entries: Iterable<string>, source: string, into = n
 /**
  * Parses a list file: one entry per line; blank lines and lines starting with `#` or `;` are
  * skipped, and a comment after whitespace is allowed (`192.0.2.1 # seen on pbx1`). The entry
- * itself is still strict. IPv4 is parsed straight from the text, without a substring per line.
+ * itself is still strict.
  */
 export function parseListText(text: string, source: string, into = new Candidates()): Candidates {
+  return parseListBytes(Buffer.from(text, 'utf8'), source, into);
+}
+
+/**
+ * parseListText over the file's bytes, in one pass: IPv4 is parsed in place, without a string
+ * per line; only the other lines (IPv6, junk) are decoded, each on its own.
+ */
+export function parseListBytes(bytes: Uint8Array, source: string, into = new Candidates()): Candidates {
+  const decode = (from: number, to: number) => Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8');
   let lineStart = 0;
-  while (lineStart < text.length) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = text.length;
+  while (lineStart < bytes.length) {
+    // A plain loop: indexOf is a native call per line, which costs more than the scan itself.
+    let lineEnd = lineStart;
+    while (lineEnd < bytes.length && bytes[lineEnd] !== 10) lineEnd++;
     let start = lineStart;
-    while (start < lineEnd && isBlank(text.charCodeAt(start))) start++;
+    while (start < lineEnd && isBlank(bytes[start])) start++;
     let end = start;
-    while (end < lineEnd && !isBlank(text.charCodeAt(end))) end++;
-    const first = text.charCodeAt(start);
-    if (start < end && first !== 35 /* # */ && first !== 59 /* ; */ && isCommentOrEnd(text, end, lineEnd)) {
-      const key = parseIPv4Range(text, start, end);
+    while (end < lineEnd && !isBlank(bytes[end])) end++;
+    const first = bytes[start];
+    if (start < end && first !== 35 /* # */ && first !== 59 /* ; */ && isCommentOrEnd(bytes, end, lineEnd)) {
+      const key = parseIPv4Bytes(bytes, start, end);
       if (key >= 0) into.addPacked4(key);
-      else parseEntries([text.slice(start, end)], source, into);
+      else parseEntries([decode(start, end)], source, into);
     } else if (start < end && first !== 35 && first !== 59) {
-      into.reject(text.slice(start, lineEnd).trim(), 'trailing text after the address', source);
+      into.reject(decode(start, lineEnd).trim(), 'trailing text after the address', source);
     }
     lineStart = lineEnd + 1;
   }
@@ -82,8 +92,8 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13;
 }
 
-function isCommentOrEnd(text: string, end: number, lineEnd: number): boolean {
+function isCommentOrEnd(bytes: Uint8Array, end: number, lineEnd: number): boolean {
   let i = end;
-  while (i < lineEnd && isBlank(text.charCodeAt(i))) i++;
-  return i === lineEnd || text.charCodeAt(i) === 35 || text.charCodeAt(i) === 59;
+  while (i < lineEnd && isBlank(bytes[i])) i++;
+  return i === lineEnd || bytes[i] === 35 || bytes[i] === 59;
 }

@@ -1,20 +1,21 @@
 /**
- * `export`: render the published set for one target, to stdout or atomically to a file (plus the
- * writer's sidecars, e.g. FMC's `.md5`). Guarded like every publication: an empty or suddenly
- * shrunk set is refused unless --allow-empty / --force.
+ * `export`: render the published set (or, with --input, a list the user gives) for one target,
+ * to stdout or atomically to a file (plus the writer's sidecars, e.g. FMC's `.md5`). Guarded
+ * like every publication: an empty or suddenly shrunk set is refused unless --allow-empty /
+ * --force. The summary counts what the file holds, per family.
  */
 import { Command, Option } from 'commander';
 import { ConfigError } from '../errors.js';
 import { formatIssues } from '../config/load.js';
 import type { OutputConfig } from '../config/schema.js';
+import type { BanSet } from '../banset/banset.js';
 import { writeFilesAtomic } from '../sync/atomic-file.js';
-import { computePublishedSet } from '../sync/compute.js';
 import { shapeBans } from '../writers/render.js';
-import { TARGETS, TARGET_NAMES } from '../../targets/index.js';
+import { TARGETS, TARGET_NAMES, writtenFamilies } from '../../targets/index.js';
 import { commandContext, type CommandContext } from './context.js';
 
 interface ExportOptions {
-  target?: string; output?: string; out?: string; option: string[];
+  target?: string; output?: string; out?: string; input?: string; option: string[];
   families?: 'v4' | 'v6' | 'both'; aggregate?: boolean; allowEmpty?: boolean; force?: boolean;
 }
 
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .addOption(new Option('-t, --target <name>', 'target writer').choices(TARGET_NAMES))
     .option('--output <name>', 'use a configured output (target, options, families, aggregate) by name')
     .option('--out <file>', 'write to this file atomically (and its sidecars next to it) instead of stdout')
+    .option('--input <file>', 'render this list (one entry per line; - for stdin) instead of the synced set')
     .option('-o, --option <key=value>', 'writer option (repeatable; values are JSON or plain strings)', collect, [])
     .addOption(new Option('--families <families>', 'limit to one address family').choices(['v4', 'v6', 'both']))
     .option('--aggregate', 'merge into the minimal CIDR list')
@@ -35,10 +37,11 @@ export function register(program: Command): void {
       const ctx = commandContext(command);
       const output = chooseOutput(ctx, options);
       const writer = TARGETS.get(output.target)!;
-      const published = await computePublishedSet(ctx.loaded, ctx.log, { allowEmpty: options.allowEmpty, force: options.force });
+      const published = await chooseSet(ctx, options);
       const shaped = shapeBans(writer, published.bans, { families: output.families, aggregate: output.aggregate });
       const body = writer.render(shaped, output.options);
-      const summary = { target: writer.name, entries: shaped.size, source: published.source, out: options.out ?? 'stdout' };
+      const { v4, v6 } = shaped.only(writtenFamilies(writer, output.options)).counts();
+      const summary = { target: writer.name, entries: v4 + v6, v4, v6, source: published.source, out: options.out ?? 'stdout' };
       if (options.out === undefined) {
         process.stdout.write(body);
       } else {
@@ -46,8 +49,20 @@ export function register(program: Command): void {
         await writeFilesAtomic([{ path: options.out, data: body }, ...sidecars.map(([suffix, data]) => ({ path: `${options.out}${suffix}`, data }))], 0o644);
         if (ctx.json) ctx.printJson(summary);
       }
-      ctx.log.info({ component: 'export', ...summary }, `exported ${summary.entries} entries for ${writer.name}${published.source === 'sample' ? ' from the bundled sample list' : ''}`);
+      const from = published.source === 'sample' ? ' from the bundled sample list' : published.source === 'input' ? ` from ${options.input === '-' ? 'stdin' : options.input}` : '';
+      ctx.log.info({ component: 'export', ...summary }, `exported ${summary.entries} entries (v4 ${v4}, v6 ${v6}) for ${writer.name}${from}`);
     });
+}
+
+/** The synced set (or the sample) is loaded only without --input: a given list needs no state. */
+async function chooseSet(ctx: CommandContext, options: ExportOptions): Promise<{ bans: BanSet; source: string }> {
+  const guard = { allowEmpty: options.allowEmpty, force: options.force };
+  if (options.input !== undefined) {
+    const { readInputSet } = await import('./export-input.js');
+    return { ...(await readInputSet(options.input, ctx.loaded, ctx.log, guard)), source: 'input' };
+  }
+  const { computePublishedSet } = await import('../sync/compute.js');
+  return computePublishedSet(ctx.loaded, ctx.log, guard);
 }
 
 function chooseOutput(ctx: CommandContext, options: ExportOptions): Pick<OutputConfig, 'target' | 'options' | 'families' | 'aggregate'> {

@@ -20,12 +20,18 @@ import type { StatusPage } from './status.js';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function createRequestHandler(state: ServeState, metrics: ServeMetrics, log: Logger, status?: StatusPage): RequestHandler {
+  const fail = (req: IncomingMessage, res: ServerResponse, error: Error) => {
+    log.error({ err: error.message }, 'request failed');
+    if (!res.headersSent) sendStatus(req, res, 500);
+    else res.destroy();
+  };
+  // A list request whose variant is built is answered synchronously: no promise per request.
   return (req, res) => {
-    handle(req, res, state, metrics, status).catch((error: Error) => {
-      log.error({ err: error.message }, 'request failed');
-      if (!res.headersSent) sendStatus(req, res, 500);
-      else res.destroy();
-    });
+    try {
+      handle(req, res, state, metrics, status)?.catch((error: Error) => fail(req, res, error));
+    } catch (error) {
+      fail(req, res, error as Error);
+    }
   };
 }
 
@@ -43,18 +49,17 @@ function splitUrl(url: string): Target | undefined {
   return { path, pathToken, query };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics, status?: StatusPage): Promise<void> {
+function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics, status?: StatusPage): Promise<void> | void {
   const view = state.view;
   const target = splitUrl(req.url ?? '/');
   const route = target === undefined ? undefined : view.site.routes.get(target.path);
   if (route !== undefined) return serveOutput(req, res, view, route, target as Target, metrics);
   if (target?.path === '/healthz' || target?.path === '/metrics') return serveAdmin(req, res, state, target, metrics);
   if (status !== undefined && (target?.path === '/' || target?.path === '/status.json')) {
-    return metrics.recordRequest('_status', await status.serve(req, res, target.path, target.pathToken), 0);
+    return status.serve(req, res, target.path, target.pathToken).then((code) => metrics.recordRequest('_status', code, 0));
   }
   if (target?.path.startsWith('/api/') && target.pathToken === undefined && view.site.mirrorTokens !== undefined) {
-    const code = await handleMirror(req, res, target.path, view, view.site.retryAfterSeconds);
-    return metrics.recordRequest('_mirror', code, 0);
+    return handleMirror(req, res, target.path, view, view.site.retryAfterSeconds).then((code) => metrics.recordRequest('_mirror', code, 0));
   }
   sendStatus(req, res, 404);
   metrics.recordRequest('_unknown', 404, 0);
@@ -72,7 +77,7 @@ function admit(req: IncomingMessage, res: ServerResponse, rule: AccessRule, targ
   return false;
 }
 
-async function serveOutput(req: IncomingMessage, res: ServerResponse, view: ServeView, route: Route, target: Target, metrics: ServeMetrics): Promise<void> {
+function serveOutput(req: IncomingMessage, res: ServerResponse, view: ServeView, route: Route, target: Target, metrics: ServeMetrics): Promise<void> | void {
   const name = route.output.name;
   if (!admit(req, res, route.output.access, target)) return metrics.recordRequest(name, res.statusCode, 0);
   if (view.snapshot === undefined) {
@@ -85,7 +90,12 @@ async function serveOutput(req: IncomingMessage, res: ServerResponse, view: Serv
     return metrics.recordRequest(name, 400, 0);
   }
   const pending = view.snapshot.variant(route.output, query);
-  const variant: Variant = pending instanceof Promise ? await pending : pending;
+  if (pending instanceof Promise) return pending.then((variant) => sendVariant(req, res, route, variant, metrics));
+  sendVariant(req, res, route, pending, metrics);
+}
+
+function sendVariant(req: IncomingMessage, res: ServerResponse, route: Route, variant: Variant, metrics: ServeMetrics): void {
+  const name = route.output.name;
   const resource = route.sidecar === undefined ? variant.main : variant.sidecars.get(route.sidecar);
   if (resource === undefined) {
     sendStatus(req, res, 404);
@@ -95,9 +105,11 @@ async function serveOutput(req: IncomingMessage, res: ServerResponse, view: Serv
   metrics.recordRequest(name, res.statusCode, bytes);
 }
 
+const NO_QUERY: VariantQuery = Object.freeze({ families: 'both' });
+
 /** `?ipv4only`, `?ipv6only`, `?aggregate` (`aggregate=0`/`false` turns it off); other keys are ignored. */
 export function parseQuery(query: string): VariantQuery | undefined {
-  if (query === '') return { families: 'both' };
+  if (query === '') return NO_QUERY;
   let families: FamilyFilter = 'both';
   let aggregate: boolean | undefined;
   let v4 = false;

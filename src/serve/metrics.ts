@@ -24,8 +24,9 @@ export class ServeMetrics {
   private readonly bytes = new Counter({
     name: 'apiban_exporter_http_response_bytes_total', help: 'body bytes sent by output', labelNames: ['output'], registers: [this.registry],
   });
-  /** Bound children, so the request path does not hash label sets. */
-  private readonly requestChildren = new Map<string, { inc(value?: number): void }>();
+  /** Bound children per output, then per code: a request costs two map reads and an increment. */
+  private readonly requestChildren = new Map<string, Map<number, { inc(value?: number): void }>>();
+  private readonly byteChildren = new Map<string, { inc(value?: number): void }>();
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'apiban_exporter_' });
@@ -48,14 +49,16 @@ export class ServeMetrics {
   }
 
   recordRequest(output: string, code: number, bodyBytes: number): void {
-    const key = `${output}\u0000${code}`;
-    let child = this.requestChildren.get(key);
-    if (child === undefined) {
-      child = this.requests.labels(output, String(code));
-      this.requestChildren.set(key, child);
-    }
+    let codes = this.requestChildren.get(output);
+    if (codes === undefined) this.requestChildren.set(output, (codes = new Map()));
+    let child = codes.get(code);
+    if (child === undefined) codes.set(code, (child = this.requests.labels(output, String(code))));
     child.inc();
-    if (bodyBytes > 0) this.bytes.labels(output).inc(bodyBytes);
+    if (bodyBytes > 0) {
+      let bytes = this.byteChildren.get(output);
+      if (bytes === undefined) this.byteChildren.set(output, (bytes = this.bytes.labels(output)));
+      bytes.inc(bodyBytes);
+    }
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -10,30 +10,42 @@ import type { Resource } from './content.js';
 /** Sent with every list: clients must revalidate each poll, which costs one 304 when unchanged. */
 const CACHE_CONTROL = 'no-cache';
 
+/** writeHead's flat [name, value, ...] form: node writes it as it is, without walking an object. */
+type HeaderList = (string | number)[];
+
+interface PreparedHeaders { ok: HeaderList; okGzip: HeaderList; notModified: HeaderList; notModifiedGzip: HeaderList }
+
+/** Per resource, built on its first request: a request then allocates no header object. */
+const prepared = new WeakMap<Resource, PreparedHeaders>();
+
+function prepareHeaders(resource: Resource): PreparedHeaders {
+  const validators = (etag: string): HeaderList => ['cache-control', CACHE_CONTROL, 'etag', etag, 'last-modified', resource.lastModified, 'vary', 'Accept-Encoding'];
+  const body = (bytes: Buffer): HeaderList => ['content-type', resource.contentType, 'content-length', bytes.length, 'x-content-type-options', 'nosniff'];
+  const headers = {
+    ok: [...validators(resource.etag), ...body(resource.identity)],
+    okGzip: [...validators(resource.gzipEtag), ...body(resource.gzip), 'content-encoding', 'gzip'],
+    notModified: validators(resource.etag),
+    notModifiedGzip: validators(resource.gzipEtag),
+  };
+  prepared.set(resource, headers);
+  return headers;
+}
+
 /** Sends a resource (200, or 304 when the client's validators match); returns body bytes sent. */
 export function sendResource(req: IncomingMessage, res: ServerResponse, resource: Resource): number {
   const gzip = acceptsGzip(req.headers['accept-encoding']);
-  const headers: OutgoingHttpHeaders = {
-    'cache-control': CACHE_CONTROL,
-    etag: gzip ? resource.gzipEtag : resource.etag,
-    'last-modified': resource.lastModified,
-    vary: 'Accept-Encoding',
-  };
+  const headers = prepared.get(resource) ?? prepareHeaders(resource);
   if (isNotModified(req.headers, resource)) {
-    res.writeHead(304, headers);
+    res.writeHead(304, gzip ? headers.notModifiedGzip : headers.notModified);
     res.end();
     return 0;
   }
-  const body = gzip ? resource.gzip : resource.identity;
-  headers['content-type'] = resource.contentType;
-  headers['content-length'] = body.length;
-  headers['x-content-type-options'] = 'nosniff';
-  if (gzip) headers['content-encoding'] = 'gzip';
-  res.writeHead(200, headers);
+  res.writeHead(200, gzip ? headers.okGzip : headers.ok);
   if (req.method === 'HEAD') {
     res.end();
     return 0;
   }
+  const body = gzip ? resource.gzip : resource.identity;
   res.end(body);
   return body.length;
 }

@@ -59,4 +59,38 @@ describe('cli/export', () => {
     expect(allowed.code, allowed.stderr).to.equal(0);
     expect(allowed.stdout).to.match(/entries=0/);
   });
+
+  it('renders a given list (file or stdin) through the policy, without state or the sample, and drops invalid lines', async () => {
+    const list = join(dir, 'mylist.txt');
+    const lines = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '10.0.0.1', 'not-an-ip', `${'x'.repeat(200)}`, '2001:db8::1', '# comment'];
+    writeFileSync(list, `${lines.join('\n')}\n`);
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, 'policy:\n  allowlist: ["198.51.100.3"]\n');
+    const fromFile = await runCli(['-c', config, '--log-format', 'json', 'export', '-t', 'cisco-asa', '--aggregate', '--input', list], { env: env() });
+    expect(fromFile.code, fromFile.stderr).to.equal(0);
+    const expected = applyPolicy(parseListText('198.51.100.1\n198.51.100.2\n2001:db8::1\n', 'x'), { ...DEFAULT_POLICY, aggregate: true }).bans;
+    expect(fromFile.stdout).to.equal(renderOutput(TARGETS.get('cisco-asa')!, expected, TARGETS.get('cisco-asa')!.options.parse({})));
+    expect(fromFile.stderr).not.to.match(/sample/);
+    const warning = fromFile.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.level === 40);
+    expect(warning).to.include({ invalid: 2, input: list });
+    expect(warning.examples.map((e: { entry: string }) => e.entry)).to.deep.equal(['not-an-ip', 'x'.repeat(60)]);
+    const fromStdin = await runCli(['-c', config, 'export', '-t', 'cisco-asa', '--aggregate', '--input', '-'], { env: env(), input: readFileSync(list, 'utf8') });
+    expect(fromStdin.code, fromStdin.stderr).to.equal(0);
+    expect(fromStdin.stdout).to.equal(fromFile.stdout);
+    const missing = await runCli(['export', '-t', 'plain', '--input', join(dir, 'nope.txt')], { env: env() });
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include('--input: cannot read');
+    const empty = await runCli(['export', '-t', 'plain', '--input', '-'], { env: env(), input: '# nothing\n' });
+    expect(empty.code).to.equal(5);
+  });
+
+  it('counts what the file holds, per family (iptables writes one family per file)', async () => {
+    const result = await runCli(['--log-format', 'json', 'export', '-t', 'iptables', '--input', '-', '--json', '--out', join(dir, 'v4.rules')], {
+      env: env(), input: '198.51.100.1\n198.51.100.9\n2001:db8::1\n2001:db8::2\n2001:db8::3\n',
+    });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.include({ entries: 2, v4: 2, v6: 0 });
+    expect(result.stderr).to.include('exported 2 entries (v4 2, v6 0) for iptables');
+    expect(readFileSync(join(dir, 'v4.rules'), 'utf8').match(/^-A /gm)).to.have.length(2);
+  });
 });

@@ -56,6 +56,22 @@ describe('serve: routes and caching', () => {
     expect((await fetchRaw(`${base}/pfsense.txt`, { headers: { 'if-modified-since': earlier } })).status).to.equal(200);
   });
 
+  it('sends the same header set on every 200 and 304, per representation (headers prepared once per resource)', async () => {
+    const names = (headers: Record<string, unknown>) => Object.keys(headers).filter((h) => !['date', 'connection', 'keep-alive'].includes(h)).sort();
+    for (let round = 0; round < 2; round++) {
+      const identity = await fetchRaw(`${base}/plain.txt`);
+      expect(names(identity.headers)).to.deep.equal(['cache-control', 'content-length', 'content-type', 'etag', 'last-modified', 'vary', 'x-content-type-options']);
+      expect(identity.headers).to.include({ 'cache-control': 'no-cache', vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff' });
+      const gzip = await fetchRaw(`${base}/plain.txt`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(gzip.headers).to.include({ 'content-encoding': 'gzip', etag: (identity.headers.etag as string).replace(/"$/, '-gzip"') });
+      expect(gzip.headers['content-length']).to.equal(String(gzip.body.length));
+      const notModified = await fetchRaw(`${base}/plain.txt`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': identity.headers.etag as string } });
+      expect(notModified.status).to.equal(304);
+      expect(names(notModified.headers)).to.deep.equal(['cache-control', 'etag', 'last-modified', 'vary']);
+      expect(notModified.headers.etag).to.equal(gzip.headers.etag);
+    }
+  });
+
   it('answers HEAD with the headers of GET and no body', async () => {
     const get = await fetchRaw(`${base}/plain.txt`);
     const head = await fetchRaw(`${base}/plain.txt`, { method: 'HEAD' });

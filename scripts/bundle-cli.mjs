@@ -1,0 +1,24 @@
+/**
+ * Bundles the CLI entry after tsc: `node dist/src/cli/main.js` (the package's bin) becomes one
+ * small entry plus one chunk per command under dist/src/cli/bundle/, so a command parses a few
+ * files instead of resolving hundreds of modules (zod alone is ~90). Everything else in dist/
+ * (what the tests import) stays tsc's output. Packages with native parts or worker files of
+ * their own (ssh2, pino, undici) are left to node's resolver.
+ */
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['dist/src/cli/main.js'],
+  outdir: 'dist/src/cli',
+  allowOverwrite: true,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'bundle/[name]-[hash]',
+  external: ['ssh2', 'cpu-features', 'pino', 'undici'],
+  // Bundled CommonJS packages (yaml, commander...) call require() for node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

@@ -1,0 +1,30 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { formatIPv4 } from '../../src/banset/address.js';
+import { parseListBytes, parseListText } from '../../src/banset/candidates.js';
+import { createBanSet } from '../../src/banset/banset.js';
+import { parsePrefix } from '../../src/banset/address.js';
+import { unfilteredSet } from '../../src/sync/publish.js';
+
+describe('banset/candidates', () => {
+  it('parses bytes exactly as text, rejecting look-alike characters outside ASCII', () => {
+    const text = '192.0.2.1\n# c\n ; c\n198.51.100.0/24 # note\n2001:db8::1\n1\u0131.0.0.1\n\u0661.2.3.4\n192.0.2.7 junk\n\u00a0\r\n';
+    const fromBytes = parseListBytes(Buffer.from(text, 'utf8'), 's');
+    const fromText = parseListText(text, 's');
+    expect(fromBytes.invalidSamples).to.deep.equal(fromText.invalidSamples);
+    expect(fromBytes.invalidSamples.map((r) => r.entry)).to.deep.equal(['1\u0131.0.0.1', '\u0661.2.3.4', '192.0.2.7 junk', '\u00a0']);
+    expect([...fromBytes.v4Keys]).to.deep.equal([...fromText.v4Keys]);
+    expect(unfilteredSet(fromBytes).toArray().map((p) => p.network)).to.have.length(3);
+  });
+
+  it('builds the same set from sorted and shuffled lists (the sorted input skips the sort)', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 8, max: 32 })), { maxLength: 300 }), (raw) => {
+      const lines = raw.map(([address, length]) => `${formatIPv4(address - (address % 2 ** (32 - length)))}/${length}`);
+      const sorted = [...lines].sort((a, b) => parsePrefix(a).network as number - (parsePrefix(b).network as number) || parsePrefix(a).length - parsePrefix(b).length);
+      const expected = createBanSet(lines.map((l) => parsePrefix(l))).toArray();
+      expect(unfilteredSet(parseListText(lines.join('\n'), 's')).toArray()).to.deep.equal(expected);
+      expect(unfilteredSet(parseListText(sorted.join('\n'), 's')).toArray()).to.deep.equal(expected);
+      expect(unfilteredSet(parseListText(lines.join('\n'), 's')).aggregate().toArray()).to.deep.equal(createBanSet(lines.map((l) => parsePrefix(l))).aggregate().toArray());
+    }));
+  });
+});
