@@ -11,15 +11,9 @@
  *   192.0.2.10
  *   198.51.100.0/24
  */
-import { defineTarget } from '../src/writers/contract.js';
-import { lineListOptions, renderLines, TEXT_PLAIN } from '../src/writers/common.js';
+import { definePlainListTarget } from '../src/writers/plain-list.js';
 
-export default defineTarget({
+export default definePlainListTarget({
   name: 'opnsense',
   summary: 'OPNsense URL Table (IPs) alias body',
-  options: lineListOptions,
-  families: 'both',
-  aggregateByDefault: false,
-  http: { contentType: TEXT_PLAIN, extension: '.txt' },
-  render: (bans, options) => renderLines(bans, options),
 });

@@ -13,15 +13,9 @@
  *   192.0.2.10
  *   2001:db8::1
  */
-import { defineTarget } from '../src/writers/contract.js';
-import { lineListOptions, renderLines, TEXT_PLAIN } from '../src/writers/common.js';
+import { definePlainListTarget } from '../src/writers/plain-list.js';
 
-export default defineTarget({
+export default definePlainListTarget({
   name: 'pfsense',
   summary: 'pfSense URL Table (IPs) alias body',
-  options: lineListOptions,
-  families: 'both',
-  aggregateByDefault: false,
-  http: { contentType: TEXT_PLAIN, extension: '.txt' },
-  render: (bans, options) => renderLines(bans, options),
 });
