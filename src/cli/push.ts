@@ -14,11 +14,12 @@ import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
 import { createPushScheduler } from '../push/scheduler.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
 import { commandContext, type CommandContext } from './context.js';
+import { driversMarkdown } from './drivers-markdown.js';
 
 interface PushCommandOptions {
   device: string[]; group: string[]; tag: string[]; all?: boolean;
   dryRun?: boolean; allowEmpty?: boolean; force?: boolean; acceptNewHostKey?: boolean;
-  sync: boolean; watch?: boolean; concurrency?: string;
+  sync: boolean; watch?: boolean; concurrency?: string; driversMarkdown?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -38,8 +39,10 @@ export function register(program: Command): void {
     .option('--no-sync', 'push the last published set without syncing first')
     .option('--watch', 'keep running: sync every sync.interval, push after each change (and on push.schedule.cron)')
     .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
+    .option('--drivers-markdown', 'print the drivers table of docs/push-drivers.md and exit')
     .action(async (options: PushCommandOptions, command: Command) => {
       const ctx = commandContext(command);
+      if (options.driversMarkdown) return ctx.print(driversMarkdown());
       if (!options.watch) return pushOnce(ctx, options, chooseDevices(ctx, options));
       const service = await createSyncService(ctx.loaded, ctx.log);
       try {
