@@ -16,7 +16,8 @@ function settingNames(schema: unknown): string[] {
 export function driversMarkdown(): string {
   const rows = [...DRIVERS.values()].map((d) => {
     const settings = settingNames(d.settings).map((name) => `\`${name}\``).join(', ') || '-';
-    return `| \`${d.name}\` | ${d.summary.replace(/\|/g, '\\|')} | ${d.families} | ${d.writer ? `\`${d.writer.name}\`` : '-'} | ${settings} |`;
+    const writer = d.writer ? `\`${d.writer.name}\`` : '-';
+    return `| \`${d.name}\` | ${d.summary.replace(/\|/g, '\\|')} | ${d.families} | ${writer} | ${settings} |`;
   });
   const head = '| driver | what it does | families | set shaped like target | settings |';
   return [head, '|---|---|---|---|---|', ...rows].join('\n');

@@ -70,7 +70,10 @@ export function edgeBans(): BanSet {
   return set(...EDGE_PREFIXES);
 }
 
-const ADDRESS_TOKEN = /(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}(?: \d{1,3}(?:\.\d{1,3}){3})?|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:\/\d{1,3})?(?![\w.:])/g;
+const IPV4_TOKEN = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
+const IPV6_TOKEN = '[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}';
+/** An IPv4 address (with a Cisco mask after a space, maybe) or an IPv6 one, and maybe a length. */
+const ADDRESS_TOKEN = new RegExp(String.raw`(?<![\w.:])(?:${IPV4_TOKEN}(?: ${IPV4_TOKEN})?|${IPV6_TOKEN})(?:/\d{1,3})?(?![\w.:])`, 'g');
 
 /**
  * Every address-like token of a rendered body as the prefix it stands for, in order. Cisco's
@@ -87,7 +90,7 @@ export function addressTokens(body: string): (Prefix | string)[] {
     const prefix = tryParsePrefix(text);
     if (typeof prefix === 'string') return `${token}: ${prefix}`;
     const canonical = [formatPrefix(prefix), formatPrefix(prefix, true)];
-    return canonical.includes(text) || (length !== undefined && canonical.includes(`${address}/${length}`)) ? prefix : `${token}: not canonical (${canonical[0]})`;
+    return canonical.includes(text) ? prefix : `${token}: not canonical (${canonical[0]})`;
   });
 }
 
