@@ -18,10 +18,9 @@ import type { ServeState, ServeView } from './state.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** `now` is the clock /healthz judges staleness by (injected by tests). */
-export function createRequestHandler(state: ServeState, metrics: ServeMetrics, log: Logger, now: () => number = Date.now): RequestHandler {
+export function createRequestHandler(state: ServeState, metrics: ServeMetrics, log: Logger): RequestHandler {
   return (req, res) => {
-    handle(req, res, state, metrics, now).catch((error: Error) => {
+    handle(req, res, state, metrics).catch((error: Error) => {
       log.error({ err: error.message }, 'request failed');
       if (!res.headersSent) sendStatus(req, res, 500);
       else res.destroy();
@@ -43,12 +42,12 @@ function splitUrl(url: string): Target | undefined {
   return { path, pathToken, query };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics, now: () => number): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics): Promise<void> {
   const view = state.view;
   const target = splitUrl(req.url ?? '/');
   const route = target === undefined ? undefined : view.site.routes.get(target.path);
   if (route !== undefined) return serveOutput(req, res, view, route, target as Target, metrics);
-  if (target?.path === '/healthz' || target?.path === '/metrics') return serveAdmin(req, res, state, target, metrics, now);
+  if (target?.path === '/healthz' || target?.path === '/metrics') return serveAdmin(req, res, state, target, metrics);
   if (target?.path.startsWith('/api/') && target.pathToken === undefined && view.site.mirrorTokens !== undefined) {
     const code = await handleMirror(req, res, target.path, view, view.site.retryAfterSeconds);
     return metrics.recordRequest('_mirror', code, 0);
@@ -111,11 +110,11 @@ export function parseQuery(query: string): VariantQuery | undefined {
   return { families, aggregate };
 }
 
-async function serveAdmin(req: IncomingMessage, res: ServerResponse, state: ServeState, target: Target, metrics: ServeMetrics, now: () => number): Promise<void> {
+async function serveAdmin(req: IncomingMessage, res: ServerResponse, state: ServeState, target: Target, metrics: ServeMetrics): Promise<void> {
   const label = target.path === '/healthz' ? '_healthz' : '_metrics';
   if (!admit(req, res, state.view.site.admin, target)) return metrics.recordRequest(label, res.statusCode, 0);
   if (label === '_healthz') {
-    const { status, report } = buildHealth(state.latestSet, state.lastSync, state.view.site.maxAgeMs, now());
+    const { status, report } = buildHealth(state.latestSet, state.lastSync, state.view.site.maxAgeMs, state.now());
     return metrics.recordRequest(label, status, sendJson(req, res, status, report));
   }
   const { contentType, body } = await metrics.render();

@@ -182,12 +182,12 @@ describe('serve: before the first successful sync', () => {
     }
   });
 
-  it('reports stale data on /healthz with 503 once it is older than serve.maxAge, by the handler\'s clock', async () => {
+  it('reports stale data on /healthz with 503 once it is older than serve.maxAge, by the daemon\'s clock', async () => {
     const syncedAt = Date.parse('2026-03-01T12:00:00Z');
     let now = syncedAt;
     const state = new ServeState(resolveSite(testConfig({ serve: { maxAge: '10m' } })), silentLogger, () => now);
     await state.publish(servedSet(SET, new Date(syncedAt)));
-    const server = createServer(createRequestHandler(state, new ServeMetrics(), silentLogger, () => now));
+    const server = createServer(createRequestHandler(state, new ServeMetrics(), silentLogger));
     const base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
     try {
       now = syncedAt + 10 * 60_000;
