@@ -18,8 +18,9 @@ import { driversMarkdown } from './drivers-markdown.js';
 
 interface PushCommandOptions {
   device: string[]; group: string[]; tag: string[]; all?: boolean;
+  driversMarkdown?: boolean;
   dryRun?: boolean; allowEmpty?: boolean; force?: boolean; acceptNewHostKey?: boolean;
-  sync: boolean; watch?: boolean; concurrency?: string; driversMarkdown?: boolean;
+  sync: boolean; watch?: boolean; concurrency?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .option('-g, --group <group>', 'devices in this group (repeatable)', collect, [])
     .option('--tag <tag>', 'devices with this tag (repeatable)', collect, [])
     .option('--all', 'every configured device')
+    .option('--drivers-markdown', 'print the drivers table of docs/push-drivers.md and exit')
     .option('--dry-run', 'print the exact commands per device and change nothing')
     .option('--allow-empty', 'allow making a device list empty (a placeholder may remain)')
     .option('--force', 'allow shrinking a device list by more than guards.maxShrink')
@@ -39,7 +41,6 @@ export function register(program: Command): void {
     .option('--no-sync', 'push the last published set without syncing first')
     .option('--watch', 'keep running: sync every sync.interval, push after each change (and on push.schedule.cron)')
     .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
-    .option('--drivers-markdown', 'print the drivers table of docs/push-drivers.md and exit')
     .action(async (options: PushCommandOptions, command: Command) => {
       const ctx = commandContext(command);
       if (options.driversMarkdown) return ctx.print(driversMarkdown());
