@@ -1,8 +1,9 @@
 /**
  * opnsense: body for an OPNsense "URL Table (IPs)" alias.
  *
- * OPNsense's UriParser (opnsense/core src/opnsense/scripts/filter/lib/alias/uri.py, read via
- * shared/TARGETS.md §3.2-3.3) takes the first token split on whitespace , ; | #, accepts CIDRs
+ * OPNsense's UriParser (opnsense/core src/opnsense/scripts/filter/lib/alias/uri.py; OPNsense
+ * manual "Aliases", https://docs.opnsense.org/manual/aliases.html) takes the first token split on
+ * whitespace , ; | #, accepts CIDRs
  * and ranges, and queues anything else for DNS. Only status 200 is used; on error the alias keeps
  * its previous content. An empty body flushes the table, hence the optional placeholder.
  *
@@ -10,15 +11,9 @@
  *   192.0.2.10
  *   198.51.100.0/24
  */
-import { defineTarget } from '../src/writers/contract.js';
-import { lineListOptions, renderLines, TEXT_PLAIN } from '../src/writers/common.js';
+import { definePlainListTarget } from '../src/writers/plain-list.js';
 
-export default defineTarget({
+export default definePlainListTarget({
   name: 'opnsense',
   summary: 'OPNsense URL Table (IPs) alias body',
-  options: lineListOptions,
-  families: 'both',
-  aggregateByDefault: false,
-  http: { contentType: TEXT_PLAIN, extension: '.txt' },
-  render: (bans, options) => renderLines(bans, options),
 });

@@ -1,20 +1,14 @@
 /**
  * plain: one canonical address or CIDR per line, the common denominator that Palo Alto EDLs,
- * FortiGate threat feeds, Check Point and generic scripts read (shared/TARGETS.md §1, §9).
+ * FortiGate threat feeds, Check Point and generic scripts read (PAN-OS "External Dynamic List", FortiOS "Threat feeds").
  *
  *   # APIBAN banned SIP sources (apiban-exporter); entries=3 v4=2 v6=1
  *   192.0.2.10
  *   198.51.100.0/24
  */
-import { defineTarget } from '../src/writers/contract.js';
-import { lineListOptions, renderLines, TEXT_PLAIN } from '../src/writers/common.js';
+import { definePlainListTarget } from '../src/writers/plain-list.js';
 
-export default defineTarget({
+export default definePlainListTarget({
   name: 'plain',
   summary: 'one address or CIDR per line (EDL, threat feeds, scripts)',
-  options: lineListOptions,
-  families: 'both',
-  aggregateByDefault: false,
-  http: { contentType: TEXT_PLAIN, extension: '.txt' },
-  render: (bans, options) => renderLines(bans, options),
 });

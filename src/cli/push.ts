@@ -14,9 +14,11 @@ import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
 import { createPushScheduler } from '../push/scheduler.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
 import { commandContext, type CommandContext } from './context.js';
+import { driversMarkdown } from './drivers-markdown.js';
 
 interface PushCommandOptions {
   device: string[]; group: string[]; tag: string[]; all?: boolean;
+  driversMarkdown?: boolean;
   dryRun?: boolean; allowEmpty?: boolean; force?: boolean; acceptNewHostKey?: boolean;
   sync: boolean; watch?: boolean; concurrency?: string;
 }
@@ -31,6 +33,7 @@ export function register(program: Command): void {
     .option('-g, --group <group>', 'devices in this group (repeatable)', collect, [])
     .option('--tag <tag>', 'devices with this tag (repeatable)', collect, [])
     .option('--all', 'every configured device')
+    .option('--drivers-markdown', 'print the drivers table of docs/push-drivers.md and exit')
     .option('--dry-run', 'print the exact commands per device and change nothing')
     .option('--allow-empty', 'allow making a device list empty (a placeholder may remain)')
     .option('--force', 'allow shrinking a device list by more than guards.maxShrink')
@@ -40,6 +43,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
     .action(async (options: PushCommandOptions, command: Command) => {
       const ctx = commandContext(command);
+      if (options.driversMarkdown) return ctx.print(driversMarkdown());
       if (!options.watch) return pushOnce(ctx, options, chooseDevices(ctx, options));
       const service = await createSyncService(ctx.loaded, ctx.log);
       try {

@@ -31,7 +31,7 @@ export class CliSession {
   constructor(
     private readonly stream: ClientChannel,
     readonly device: string,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
     private readonly options: CliSessionOptions,
     private readonly log: Logger,
   ) {
@@ -47,11 +47,6 @@ export class CliSession {
     this.log.trace({ device: this.device, command }, 'send');
     const text = await this.exchange(`${command}\n`, this.options.prompt, timeoutMs, command);
     return stripEchoAndPrompt(text, command);
-  }
-
-  /** Sends raw text (e.g. a Ctrl-D) and waits for the prompt. */
-  async sendRaw(text: string, timeoutMs = this.options.commandTimeoutMs): Promise<string> {
-    return stripEchoAndPrompt(await this.exchange(text, this.options.prompt, timeoutMs, 'raw input'), '');
   }
 
   /** Reads up to the next prompt (the login banner and first prompt). */

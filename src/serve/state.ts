@@ -26,7 +26,7 @@ export class ServeState {
   private readonly history = new ContentHistory();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(site: Site, private readonly log: Logger, private readonly now: () => number = Date.now) {
+  constructor(site: Site, private readonly log: Logger, readonly now: () => number = Date.now) {
     this.view = { site };
   }
 

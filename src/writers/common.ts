@@ -41,4 +41,3 @@ export const TEXT_PLAIN = 'text/plain; charset=utf-8';
 
 /** Options of every one-entry-per-line target. */
 export const lineListOptions = z.strictObject({ header: headerOption, placeholder: placeholderOption });
-export type LineListOptions = z.infer<typeof lineListOptions>;

@@ -29,7 +29,33 @@ export class JunosModel {
   commits = 0;
   rollbacks = 0;
   pendingConfirm: NodeJS.Timeout | undefined;
+  private pendingRollback: (() => void) | undefined;
   constructor(readonly minuteMs = 60_000) {}
+
+  /**
+   * Lets the `commit confirmed` window run out now instead of waiting for it: rolls back if a
+   * confirmed commit is still unconfirmed. Returns whether one was.
+   */
+  expireConfirmedCommit(): boolean {
+    const rollback = this.pendingRollback;
+    this.clearPendingConfirm();
+    rollback?.();
+    return rollback !== undefined;
+  }
+
+  /** @internal */
+  armRollback(rollback: () => void, afterMs: number): void {
+    this.clearPendingConfirm();
+    this.pendingRollback = rollback;
+    this.pendingConfirm = setTimeout(() => this.expireConfirmedCommit(), afterMs);
+    this.pendingConfirm.unref();
+  }
+
+  clearPendingConfirm(): void {
+    clearTimeout(this.pendingConfirm);
+    this.pendingConfirm = undefined;
+    this.pendingRollback = undefined;
+  }
 
   entries(list: string): string[] {
     return [...(this.active.get(list) ?? [])].sort();
@@ -132,11 +158,9 @@ export class JunosCli implements CliHandler {
     const previous = this.model.active;
     this.model.active = copy(this.candidate as Lists);
     this.model.commits += 1;
-    clearTimeout(this.model.pendingConfirm);
-    this.model.pendingConfirm = undefined;
+    this.model.clearPendingConfirm();
     if (confirmMinutes === undefined) return 'commit complete\n';
-    this.model.pendingConfirm = setTimeout(() => { this.model.active = previous; this.model.rollbacks += 1; }, confirmMinutes * this.model.minuteMs);
-    this.model.pendingConfirm.unref();
+    this.model.armRollback(() => { this.model.active = previous; this.model.rollbacks += 1; }, confirmMinutes * this.model.minuteMs);
     return `commit confirmed will be automatically rolled back in ${confirmMinutes} minutes unless confirmed\ncommit complete\n\n# commit confirmed will be rolled back in ${confirmMinutes} minutes\n`;
   }
 

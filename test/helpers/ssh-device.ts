@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import ssh2, { type Connection, type ServerChannel } from 'ssh2';
 import { fingerprintOf } from '../../src/push/known-hosts.js';
+import { generateEd25519KeyPair } from './ssh-keys.js';
 
 export interface CliReply {
   /** Output, ending with the next prompt (no newline after it). */
@@ -59,10 +60,8 @@ export interface SimulatedDevice {
   close(): Promise<void>;
 }
 
-export function generateKeyPair(): { privateKey: string; publicKey: string } {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519');
-  return { privateKey: pair.private, publicKey: pair.public };
-}
+/** A valid throwaway ed25519 pair every time (ssh2's own generator is not: see ssh-keys.ts). */
+export const generateKeyPair = generateEd25519KeyPair;
 
 export async function startSshDevice(createHandler: () => CliHandler, options: SimulatorOptions): Promise<SimulatedDevice> {
   const hostKey = generateKeyPair();

@@ -2,11 +2,13 @@
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { create } from 'xmlbuilder2';
 import { join } from 'node:path';
-import { parsePrefix } from '../../src/banset/address.js';
+import { formatPrefix, parsePrefix, tryParsePrefix, type Prefix } from '../../src/banset/address.js';
 import { createBanSet, type BanSet } from '../../src/banset/banset.js';
 import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../../src/banset/policy.js';
 import type { AnyTargetWriter } from '../../src/writers/contract.js';
+import { maskLength } from '../../src/writers/cisco.js';
 import { renderOutput, type OutputShape } from '../../src/writers/render.js';
 
 export const set = (...entries: string[]): BanSet => createBanSet(entries.map(parsePrefix));
@@ -18,7 +20,11 @@ export function manyHosts(count: number): BanSet {
   return createBanSet(Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0a000000 + i * 2, length: 32 })));
 }
 
-/** The one valid address among strings a hostile feed might send, after the safety policy. */
+/**
+ * The one valid address among strings a hostile feed might send, after the safety policy. This
+ * checks the parser and policy in front of a writer; a writer never sees the hostile text, so
+ * the writer-level checks are edgeBans(), addressTokens() and hostileOptionValues().
+ */
 export function hostileBans(): BanSet {
   const hostile = ['192.0.2.1\nreload', '$(reboot)', '"; drop', '192.0.2.5/24', '2001:db8::1%eth0', '`id`', '203.0.113.9'];
   return applyPolicy(parseEntries(hostile, 'hostile'), DEFAULT_POLICY).bans;
@@ -48,6 +54,87 @@ export function expectEveryLine(body: string, patterns: RegExp[]): void {
   for (const line of body.slice(0, -1).split('\n')) {
     expect(patterns.some((pattern) => pattern.test(line)), `unexpected line ${JSON.stringify(line)}`).to.equal(true);
   }
+}
+
+/**
+ * Prefixes at the edges of each family that the safety policy would never let through (this
+ * network, broadcast, loopback, a /1, link-local, all-ones, zero runs a formatter must compress
+ * correctly), built straight into a BanSet: what a writer does with any prefix shows here.
+ */
+export const EDGE_PREFIXES = [
+  '0.0.0.0/8', '10.0.0.1', '127.0.0.1', '128.0.0.0/2', '255.255.255.255',
+  '::1', '100::/8', '2001:db8::1:0:0:1', '2001:db8:0:1::/127', 'fe80::1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+];
+
+export function edgeBans(): BanSet {
+  return set(...EDGE_PREFIXES);
+}
+
+const IPV4_TOKEN = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
+const IPV6_TOKEN = '[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}';
+/** An IPv4 address (with a Cisco mask after a space, maybe) or an IPv6 one, and maybe a length. */
+const ADDRESS_TOKEN = new RegExp(String.raw`(?<![\w.:])(?:${IPV4_TOKEN}(?: ${IPV4_TOKEN})?|${IPV6_TOKEN})(?:/\d{1,3})?(?![\w.:])`, 'g');
+
+/**
+ * Every address-like token of a rendered body as the prefix it stands for, in order. Cisco's
+ * `A MASK` pairs count as one prefix; `/32` and `/128` may be written out. A token that is not
+ * the canonical text of its prefix (upper case, leading zeros, uncompressed zeros, host bits,
+ * a mask that is not contiguous) comes back as an error string instead.
+ */
+export function addressTokens(body: string): (Prefix | string)[] {
+  return [...body.matchAll(ADDRESS_TOKEN)].map(([token]) => {
+    const [address, mask] = token.split(' ');
+    const length = mask === undefined ? undefined : maskLength(mask.split('/')[0]);
+    if (length !== undefined && (length < 0 || mask.includes('/'))) return `${token}: not address and contiguous mask`;
+    const text = length === undefined ? address : `${address}/${length}`;
+    const prefix = tryParsePrefix(text);
+    if (typeof prefix === 'string') return `${token}: ${prefix}`;
+    const canonical = [formatPrefix(prefix), formatPrefix(prefix, true)];
+    return canonical.includes(text) ? prefix : `${token}: not canonical (${canonical[0]})`;
+  });
+}
+
+/** Option values that would break out of a name, a quoted string or a line if written raw. */
+export const HOSTILE_OPTION_VALUES = ['X\nreload', 'X\r\nwrite erase', 'X"; reboot', "X' $(reboot)", 'X</name><script>', 'X\u0000'];
+
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringLeaves);
+  return [];
+}
+
+/**
+ * Asserts a hostile option value stayed data: in JSON and XML it must come back, whole, as one
+ * string of the parsed document (escaped, not breaking out); in line formats, which have no
+ * escaping, it must not be there at all.
+ */
+export function expectContained(writer: AnyTargetWriter, body: string, value: string, label: string): void {
+  const type = writer.http.contentType;
+  if (!type.includes('json') && !type.includes('xml')) return void expect(body, `${label} written raw`).not.to.include(value);
+  const document = type.includes('json') ? JSON.parse(body) as unknown : create(body).end({ format: 'object' });
+  expect(stringLeaves(document), `${label} did not survive as one string`).to.include(value);
+}
+
+type ZodNode = { _zod: { def: { type: string; innerType?: ZodNode; in?: ZodNode; shape?: Record<string, ZodNode> } } };
+
+/** Paths to every string-valued option field (through defaults, optionals and nested objects). */
+export function stringOptionPaths(schema: unknown, path: string[] = []): string[][] {
+  const def = (schema as ZodNode)._zod.def;
+  if (def.type === 'string') return [path];
+  if (def.innerType !== undefined) return stringOptionPaths(def.innerType, path);
+  if (def.type === 'pipe' && def.in !== undefined) return stringOptionPaths(def.in, path);
+  if (def.type === 'object' && def.shape !== undefined) {
+    return Object.entries(def.shape).flatMap(([key, child]) => stringOptionPaths(child, [...path, key]));
+  }
+  return [];
+}
+
+/** A copy of `options` with the value at `path` replaced (objects created on the way). */
+export function withOption(options: object, path: string[], value: unknown): object {
+  const [head, ...rest] = path;
+  const current = options as Record<string, unknown>;
+  const child = (current[head] ?? {}) as object;
+  return { ...current, [head]: rest.length === 0 ? value : withOption(child, rest, value) };
 }
 
 const tempDirs: string[] = [];

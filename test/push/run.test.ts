@@ -127,12 +127,12 @@ describe('push job with the CLI driver', () => {
     const wanted = bans('192.0.2.1', '203.0.113.0/24', '2001:db8::1');
 
     it('commits the difference in one candidate with commit confirmed, then confirms', async () => {
-      const sim = await junos({}, new JunosModel(50));
+      const sim = await junos();
       const result = await pushOne(device(sim.device, 'junos'), wanted);
       expect(result, result.error).to.include({ result: 'changed', added: 1, removed: 1 });
       expect(sim.model.entries('APIBAN')).to.deep.equal(['192.0.2.1/32', '203.0.113.0/24']);
       expect(sim.model.commits).to.equal(2);
-      await new Promise((r) => setTimeout(r, 5 * 50 + 50));
+      expect(sim.model.expireConfirmedCommit(), 'a rollback was still armed: the commit was never confirmed').to.equal(false);
       expect(sim.model.rollbacks).to.equal(0);
       expect(sim.model.entries('APIBAN')).to.deep.equal(['192.0.2.1/32', '203.0.113.0/24']);
     });
@@ -154,12 +154,13 @@ describe('push job with the CLI driver', () => {
     });
 
     it('rolls back by itself when the connection drops before the confirming commit', async () => {
-      const sim = await junos({ dropOn: /^commit$/ }, new JunosModel(40));
+      const sim = await junos({ dropOn: /^commit$/ });
       const result = await pushOne(device(sim.device, 'junos', { settings: { commitConfirmedMinutes: 1 } }), wanted);
       expect(result.result).to.equal('failed');
       expect(result.error).to.contain('closed');
       expect(sim.model.commits, 'the confirmed commit was activated').to.equal(1);
-      await new Promise((r) => setTimeout(r, 120));
+      expect(sim.model.entries('APIBAN'), 'active until the window runs out').to.deep.equal(['192.0.2.1/32', '203.0.113.0/24']);
+      expect(sim.model.expireConfirmedCommit(), 'the device armed its own rollback').to.equal(true);
       expect(sim.model.rollbacks).to.equal(1);
       expect(sim.model.entries('APIBAN')).to.deep.equal(['192.0.2.1/32', '192.0.2.2/32']);
     });

@@ -1,12 +1,18 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { BanSet } from '../../src/banset/banset.js';
 import type { ServeDaemon } from '../../src/serve/daemon.js';
-import { parseQuery } from '../../src/serve/handler.js';
+import { silentLogger } from '../../src/log.js';
+import { createRequestHandler, parseQuery } from '../../src/serve/handler.js';
+import { ServeMetrics } from '../../src/serve/metrics.js';
+import { resolveSite } from '../../src/serve/site.js';
+import { ServeState } from '../../src/serve/state.js';
 import { renderOutput } from '../../src/writers/render.js';
 import { getTarget } from '../../targets/index.js';
-import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js';
+import { closeServer, listenOnLoopback } from '../helpers/listen.js';
+import { bansOf, fetchRaw, ScriptedRunner, servedSet, startTestDaemon, testConfig } from './support.js';
 
 const SET = bansOf('192.0.2.10', '198.51.100.0/24', '192.0.2.11', '2001:db8::1', '203.0.113.7');
 
@@ -192,18 +198,25 @@ describe('serve: before the first successful sync', () => {
     }
   });
 
-  it('reports stale data on /healthz with 503 once it is older than serve.maxAge', async () => {
-    const runner = new ScriptedRunner(SET);
-    const { daemon, base } = await startTestDaemon(runner, { serve: { maxAge: '1ms' } });
+  it('reports stale data on /healthz with 503 once it is older than serve.maxAge, by the daemon\'s clock', async () => {
+    const syncedAt = Date.parse('2026-03-01T12:00:00Z');
+    let now = syncedAt;
+    const state = new ServeState(resolveSite(testConfig({ serve: { maxAge: '10m' } })), silentLogger, () => now);
+    await state.publish(servedSet(SET, new Date(syncedAt)));
+    const server = createServer(createRequestHandler(state, new ServeMetrics(), silentLogger));
+    const base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
     try {
-      await daemon.syncNow();
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      now = syncedAt + 10 * 60_000;
+      const fresh = await fetchRaw(`${base}/healthz`);
+      expect(fresh.status, 'exactly maxAge old is still fresh').to.equal(200);
+      expect(JSON.parse(fresh.body.toString()).set.ageSeconds).to.equal(600);
+      now += 1;
       const health = await fetchRaw(`${base}/healthz`);
       expect(health.status).to.equal(503);
       expect(JSON.parse(health.body.toString()).status).to.equal('stale');
-      expect((await fetchRaw(`${base}/plain.txt`)).status).to.equal(200);
+      expect((await fetchRaw(`${base}/plain.txt`)).status, 'stale data is still served').to.equal(200);
     } finally {
-      await daemon.shutdown();
+      await closeServer(server);
     }
   });
 });

@@ -1,0 +1,107 @@
+/**
+ * No import cycle between the files of src/ and targets/: a cycle makes load order matter (an
+ * import that is still undefined while its module initialises) and means two files are really
+ * one concept. Static imports and re-exports count, type-only ones included (they tie the
+ * designs together even when erased); `await import('...')` is lazy loading and is listed apart.
+ */
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+const STATIC = /^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?'(\.{1,2}\/[^']+)'/gm;
+const DYNAMIC = /\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/g;
+
+export type ImportGraph = Map<string, { static: Set<string>; dynamic: Set<string> }>;
+
+/** Files of src/ and targets/ (relative to the repository) and the local files each imports. */
+export function importGraph(root = REPO_ROOT): ImportGraph {
+  const files = ['src', 'targets'].flatMap((dir) => readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
+    .map((entry) => relative(root, join(entry.parentPath, entry.name))));
+  const graph: ImportGraph = new Map();
+  for (const file of files) {
+    const text = readFileSync(join(root, file), 'utf8');
+    const target = (spec: string) => relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, '.ts');
+    graph.set(file, {
+      static: new Set([...text.matchAll(STATIC)].map((m) => target(m[1]))),
+      dynamic: new Set([...text.matchAll(DYNAMIC)].map((m) => target(m[1]))),
+    });
+  }
+  return graph;
+}
+
+/** Strongly connected groups of more than one file (Tarjan), each with one cycle through it. */
+export function findCycles(graph: ImportGraph): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const groups: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node) as number);
+    stack.push(node);
+    for (const next of graph.get(node)?.static ?? []) {
+      if (!graph.has(next)) continue;
+      if (!index.has(next)) { visit(next); low.set(node, Math.min(low.get(node) as number, low.get(next) as number)); }
+      else if (stack.includes(next)) low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const group: string[] = [];
+    for (let member = stack.pop(); ; member = stack.pop()) { group.push(member as string); if (member === node) break; }
+    if (group.length > 1) groups.push(group.sort());
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
+  return groups.map((group) => shortestCycle(graph, group));
+}
+
+/** The shortest cycle from the group's first file back to itself, staying inside the group. */
+function shortestCycle(graph: ImportGraph, group: string[]): string[] {
+  const start = group[0];
+  const previous = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift() as string;
+    for (const next of graph.get(node)?.static ?? []) {
+      if (!group.includes(next)) continue;
+      if (next === start) {
+        const path = [node];
+        while (path[0] !== start) path.unshift(previous.get(path[0]) as string);
+        return [...path, start];
+      }
+      if (!previous.has(next)) { previous.set(next, node); queue.push(next); }
+    }
+  }
+  return group;
+}
+
+describe('architecture: import cycles', () => {
+  it('finds a cycle it is shown (the checker itself)', () => {
+    const graph: ImportGraph = new Map([
+      ['a.ts', { static: new Set(['b.ts']), dynamic: new Set<string>() }],
+      ['b.ts', { static: new Set(['c.ts']), dynamic: new Set<string>() }],
+      ['c.ts', { static: new Set(['a.ts']), dynamic: new Set<string>() }],
+      ['d.ts', { static: new Set(['a.ts']), dynamic: new Set(['d.ts']) }],
+    ]);
+    expect(findCycles(graph)).to.deep.equal([['a.ts', 'b.ts', 'c.ts', 'a.ts']]);
+  });
+
+  it('reads every file of src/ and targets/', () => {
+    const graph = importGraph();
+    expect(graph.get('targets/index.ts')?.static.size).to.be.greaterThan(10);
+    for (const [file, { static: imports }] of graph) {
+      for (const imported of imports) expect(graph.has(imported), `${file} imports ${imported}, which is not there`).to.equal(true);
+    }
+  });
+
+  // PENDING until the cycle found when this test was added is gone, then drop `.skip`:
+  //   src/sync/run.ts -> src/sync/service.ts -> src/sync/run.ts
+  //   (run.ts takes SyncHooks/SyncOptions types from service.ts, service.ts calls runSync).
+  // Folder level, not checked here: src/config <-> src/push (push-schema.ts -> push/drivers/index.ts;
+  // push/devices.ts, push/scheduler.ts -> config) and src/config <-> targets (schema.ts ->
+  // targets/index.ts; targets/opnsense-alias-json.ts -> config/duration.ts).
+  it.skip('has no cycle between files of src/ and targets/', () => {
+    const cycles = findCycles(importGraph()).map((cycle) => cycle.join(' -> '));
+    expect(cycles, `import cycles:\n${cycles.join('\n')}`).to.deep.equal([]);
+  });
+});
