@@ -1,6 +1,6 @@
 /**
  * iptables-api: the small REST daemon APIBAN users run next to Kamailio (palner/iptables-api,
- * go/iptables-api.go and README.md, read through the code corpus). It manages the chain
+ * go/iptables-api.go and README.md, https://github.com/palner/iptables-api). It manages the chain
  * APIBANLOCAL (iptables and ip6tables) with `GET /addip/<ip>`, `GET /removeip/<ip>` and
  * `GET /flushchain`, default port 8082, no authentication, answering `{"success":...}` or a 4xx/5xx
  * with `{"error":...}`. It parses with Go's net.ParseIP, so it takes single addresses only, never
