@@ -115,6 +115,8 @@ export function report(ctx: CommandContext, results: readonly DeviceResult[]): v
     if (r.plan !== undefined) ctx.print(`# ${r.device} (${r.driver}): +${r.added} -${r.removed}\n${r.plan.join('\n')}`);
   }
   ctx.print(formatSummary(results));
+  // Drivers that cannot list the device say how they proved the result (iptables-api).
+  for (const r of results) if (r.verified !== undefined && r.verified !== 'read back') ctx.print(`${r.device}: verified: ${r.verified}`);
   for (const r of results) if (r.error !== undefined) ctx.print(r.error);
 }
 

@@ -26,10 +26,22 @@ export interface DeviceSession {
   /**
    * Makes the device hold `wanted`. Throws DeviceError on the first rejected command, after
    * undoing what can be undone (Junos discards the candidate; Cisco reports the lines applied).
-   * Returns the number of configuration commands (or API calls) actually sent.
+   * Returns the number of configuration commands (or API calls, or entries uploaded) actually
+   * sent, and how the result was checked against the device when that is not a plain read-back.
    */
-  apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number }>;
+  apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number; verified?: string; bytes?: number }>;
+  /**
+   * For devices whose `read` is not the device's own answer (iptables-api reads a ledger): proves
+   * on the device that it holds `wanted` when the diff came out empty, repairing what is missing.
+   */
+  confirm?(wanted: BanSet): Promise<Verification>;
   close(): Promise<void>;
+}
+
+/** What a confirm found: calls that changed the device (0 = it held the set) and how it checked. */
+export interface Verification {
+  sent: number;
+  verified: string;
 }
 
 export interface DeviceDriver<S = unknown> {
@@ -57,6 +69,8 @@ export interface DeviceTarget<S> {
   credentials: DeviceCredentials;
   hostKey: { fingerprints: string[]; knownHostsFile?: string };
   timeoutMs: number;
+  /** The device entry's `families:` (undefined = what the driver takes). */
+  families?: 'v4' | 'v6' | 'both';
 }
 
 /** Resolved secrets (already read from env or files); never logged. */
