@@ -21,6 +21,11 @@ export interface DriverContext {
 export interface DeviceSession {
   /** The prefixes the managed list(s) hold now. */
   read(): Promise<BanSet>;
+  /**
+   * The form the device stores `wanted` in (nftables merges adjacent entries); the job diffs and
+   * guards in this form. Without it the wanted set is compared as it is.
+   */
+  comparable?(wanted: BanSet): BanSet;
   /** The exact commands or API calls `apply` would send for this diff, for --dry-run and logs. */
   plan(diff: BanDiff, wanted: BanSet): string[];
   /**

@@ -109,11 +109,14 @@ async function runDevice(
   const session: DeviceSession = await device.driver.open(device.target, { log, signal, acceptNewHostKey: options.acceptNewHostKey ?? false });
   try {
     const current = await session.read();
-    const diff = diffBanSets(current, target);
+    // Compared in the form the device stores, so an unchanged device diffs empty and the guard
+    // weighs like against like (nftables: merged intervals on both sides).
+    const stored = session.comparable?.(target) ?? target;
+    const diff = diffBanSets(current, stored);
     progress.added = diff.added.length;
     progress.removed = diff.removed.length;
     if (isEmptyDiff(diff)) return await confirmUnchanged(session, target, options, log, current.size);
-    checkPublishable(device.target.name, current.size, target.size, options.guards, options.overrides);
+    checkPublishable(device.target.name, current.size, stored.size, options.guards, options.overrides);
     if (options.dryRun) return { result: 'planned', plan: session.plan(diff, target), sent: 0 };
     const { sent, bytes, verified } = await session.apply(diff, target);
     log.info({ added: diff.added.length, removed: diff.removed.length, sent, bytes }, 'device updated');

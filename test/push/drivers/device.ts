@@ -42,7 +42,7 @@ export async function pushOnce<S>(
   const session = await driver.open(device, options.context ?? driverContext());
   try {
     const before = await session.read();
-    const diff = diffBanSets(before, wanted);
+    const diff = diffBanSets(before, session.comparable?.(wanted) ?? wanted);
     const plan = session.plan(diff, wanted);
     if (options.dryRun) return { before, plan, sent: 0 };
     if (diff.added.length === 0 && diff.removed.length === 0) {
