@@ -8,7 +8,7 @@
  * and these characters: .!@#$%^&()-_{}" and "You cannot remove an object or make an object empty
  * if it is used in a command". We allow the safe subset letters, digits, "_", "-", ".".
  * IPv4 and IPv6 could share a group on ASA 9.x, but a mixed group cannot be used for NAT, so
- * they are kept apart (ASA firewall configuration guide, "Objects for Access Control", IPv6 guidelines).
+ * they are kept apart (shared/TARGETS.md §4.2).
  *
  *   object-group network APIBAN-V4
  *    network-object host 192.0.2.10

@@ -7,7 +7,7 @@
  * "the checksum must be stored in a simple text file with only the checksum. Comments are not
  * supported." So the sidecar is the lower-case hex digest and a newline, served at `<feed>.md5`.
  * A feed with no recognisable address is ignored and the old data kept, hence the optional
- * placeholder for an empty list (FMC configuration guide, "Security Intelligence Lists and Feeds").
+ * placeholder for an empty list (shared/TARGETS.md §4.4).
  *
  *   # APIBAN banned SIP sources (apiban-exporter); entries=3 v4=2 v6=1
  *   192.0.2.10

@@ -4,8 +4,8 @@
  * `X:X::/len`), two separate groups as IOS requires. Syntax from the IOS-XE OGACL API wrappers
  * (CiscoTestAutomation/genielibs sdk/apis/iosxe/ogacl/configure.py) and cisco.com "Object Groups
  * for ACLs" (sec-zbf-ogacl); group names per the IOS-XE data model (netascode.cisco.com,
- * `^[A-Za-z0-9-_]{1,63}$`; we also allow "." and require a leading letter). The
- * empty-group rule is cisco.com's too (sec-zbf-ogacl, "Restrictions for Object Groups for ACLs").
+ * `^[A-Za-z0-9-_]{1,63}$`; we also allow "." and require a leading letter). Summary in
+ * shared/TARGETS.md §4.1 and §4.3.
  *
  * Both groups are always written, an empty one holding a placeholder host (192.0.2.255 and
  * 2001:db8::ffff, documentation space, by default): IOS refuses an empty group an ACL uses.

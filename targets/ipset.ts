@@ -3,7 +3,7 @@
  *
  * `swap` exchanges two sets' contents and headers in the kernel at once, so iptables rules that
  * match the live set never see it half filled (ipset(8) SWAP; crowdsec cs-firewall-bouncer
- * pkg/ipsetcmd/ipset.go; ipset(8) SET TYPES, hash:net). `hash:net` stores CIDRs; IPv6 needs its
+ * pkg/ipsetcmd/ipset.go, read via shared/TARGETS.md §6). `hash:net` stores CIDRs; IPv6 needs its
  * own `family inet6` set. `create ... -exist` is only a no-op when the existing set has exactly
  * the same header (ipset 7.17, tested): hashsize is therefore fixed and maxelem moves in coarse
  * steps (the next power of two at or above twice the set size, at least 65536). When a step is

@@ -7,7 +7,7 @@
  * entered as 0"), which BanSet guarantees. The same page warns the system "creates individual
  * rules" per member, so this is for small lists: the SRX dynamic-address feed (junos-srx-feed)
  * scales further. maxEntries is 1024, the conservative per-address-set figure of older releases
- * [from memory; newer releases document more, 16,384 on some platforms, not verified here].
+ * [recall; newer ones document more, shared/TARGETS.md §5.2 quotes 16,384 unverified].
  *
  *   delete security address-book global address-set APIBAN
  *   set security address-book global address APIBAN-1 192.0.2.10/32

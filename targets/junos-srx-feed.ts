@@ -3,7 +3,7 @@
  * with the length always written (/32, /128), as cs-blocklist-mirror's Juniper formatter does
  * (pkg/formatters/formatters.go), and served under a URL ending in `.txt`: "Using the blocklist
  * on a Juniper SRX requires that the published URL ends in .txt" (crowdsec-docs
- * bouncers/blocklist-mirror.mdx, Juniper section). Whether the SRX
+ * bouncers/blocklist-mirror.mdx, Juniper section; shared/TARGETS.md §5.3). Whether the SRX
  * parser skips `#` lines is not documented, so no header is written unless asked for.
  *
  *   192.0.2.10/32

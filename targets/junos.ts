@@ -5,7 +5,7 @@
  * option, the equivalent `delete` + `set` lines for `load set`. Forms from bgp/bgpq4 printer.c
  * (bgpq4_print_juniper_prefixlist) and Juniper/py-junos-eznc utils/config.py (replace is the
  * default load action and honours `replace:`); "Junos prefix-lists hold exact prefixes only",
- * so lengths are always written, /32 and /128 included (Junos routing policy guide, "Defining Prefix Lists").
+ * so lengths are always written, /32 and /128 included (shared/TARGETS.md §5.1).
  *
  * An empty prefix-list referenced by a filter term is not reliably committable, so an empty
  * family gets a placeholder prefix (documentation space) instead of an empty `replace:` list.

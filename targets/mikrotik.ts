@@ -3,7 +3,7 @@
  * `/ipv6 firewall address-list` to the wanted set without an exposure window.
  *
  * Remove-all-then-add leaves the router unprotected while it re-adds thousands of entries
- * (GitHub multiduplikator/mikrotik_blocklist issues #2, #12). This script adds every
+ * (multiduplikator/mikrotik_blocklist #2, #12, via shared/TARGETS.md §6). This script adds every
  * wanted address first (re-adding one that exists raises "already have such entry", swallowed by
  * `:do {} on-error={}`), remembers it as a key of a global array, and only then removes members
  * that are not keys: a ban that stays is never missing. Removal is on the last lines, so a

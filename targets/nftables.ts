@@ -3,8 +3,8 @@
  *
  * nft applies a whole file as one netlink batch: either every statement commits or none does, so
  * `flush set` followed by `add element` never leaves an empty set in the packet path. Prefixes
- * need `flags interval` (nft(8) SETS; nftables commits 0db3c10, 511aa78 to the man page;
- * nftables wiki "Sets"), and `auto-merge` folds adjacent prefixes the way the kernel stores them.
+ * need `flags interval` (nft(8) SETS; nftables commits 0db3c10, 511aa78 read via
+ * shared/TARGETS.md §6), and `auto-merge` folds adjacent prefixes the way the kernel stores them.
  * The table block only declares what must exist (declaring an existing set is a no-op), so the
  * file works on the first run and on every later one. Elements go in statements of
  * ELEMENTS_PER_STATEMENT: nft 1.0.6 takes 100k in one statement (tested with `nft -c -f`), but

@@ -5,7 +5,7 @@
  * importAction() (opnsense/core .../controllers/OPNsense/Firewall/Api/AliasController.php) takes
  * `{"data":{"aliases":{"alias":{"<key>":{...}}}}}`, upserts each entry by `name`, validates every
  * alias and saves only when all pass; the key only labels validation messages, so it is the name.
- * Fields from Alias.xml (opnsense/core models/OPNsense/Firewall/Alias.xml): `updatefreq` is fractional days (the GUI
+ * Fields from Alias.xml (shared/TARGETS.md §3.1, §3.5): `updatefreq` is fractional days (the GUI
  * splits it into days and hours; update_tables.py checks every minute), `authtype` Basic sends
  * username/password, Bearer sends `password` as the token. Auth fields are always written, empty
  * when unused, so an upsert clears old credentials. The body then holds the feed secret: treat the

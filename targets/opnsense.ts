@@ -1,9 +1,8 @@
 /**
  * opnsense: body for an OPNsense "URL Table (IPs)" alias.
  *
- * OPNsense's UriParser (opnsense/core src/opnsense/scripts/filter/lib/alias/uri.py; OPNsense
- * manual "Aliases", https://docs.opnsense.org/manual/aliases.html) takes the first token split on
- * whitespace , ; | #, accepts CIDRs
+ * OPNsense's UriParser (opnsense/core src/opnsense/scripts/filter/lib/alias/uri.py, read via
+ * shared/TARGETS.md §3.2-3.3) takes the first token split on whitespace , ; | #, accepts CIDRs
  * and ranges, and queues anything else for DNS. Only status 200 is used; on error the alias keeps
  * its previous content. An empty body flushes the table, hence the optional placeholder.
  *

@@ -5,7 +5,7 @@
  *
  * WARNING: restoring the Aliases area REPLACES ALL ALIASES. restore_config_section() calls
  * config_set_path('aliases', ...) on the uploaded section (pfsense/pfsense
- * src/etc/inc/pfsense-utils.inc, restore_config_section()), so every alias missing from the
+ * src/etc/inc/pfsense-utils.inc, read via shared/TARGETS.md §2.6), so every alias missing from the
  * file is deleted and rules that use them break. Merge the <alias> element into a full export of
  * your aliases, or create the alias by hand (Firewall > Aliases > URLs) with the same values.
  * Fields as saveAlias() writes them (alias-utils.inc; pfsensible/core module_utils/alias.py):

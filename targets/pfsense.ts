@@ -1,9 +1,8 @@
 /**
  * pfsense: body for a pfSense "URL Table (IPs)" alias (type `urltable`).
  *
- * pfSense's parse_aliases_file() (pfsense/pfsense src/etc/inc/pfsense-utils.inc; pfSense docs
- * "Alias Types", https://docs.netgate.com/pfsense/en/latest/firewall/aliases-types.html) trims
- * each line, keeps full-line `#` comments, cuts at the first `#`
+ * pfSense's parse_aliases_file() (pfsense/pfsense src/etc/inc/pfsense-utils.inc, read via
+ * shared/TARGETS.md §2.3) trims each line, keeps full-line `#` comments, cuts at the first `#`
  * or space and keeps the token only if is_ipaddr()/is_subnet(); anything else that looks like a
  * name is resolved through DNS at fetch time. So: bare canonical IPs and CIDRs, LF, no ranges,
  * no inline comments. An empty file is merely touched and the stale table kept, so the empty

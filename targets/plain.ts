@@ -1,6 +1,6 @@
 /**
  * plain: one canonical address or CIDR per line, the common denominator that Palo Alto EDLs,
- * FortiGate threat feeds, Check Point and generic scripts read (PAN-OS "External Dynamic List", FortiOS "Threat feeds").
+ * FortiGate threat feeds, Check Point and generic scripts read (shared/TARGETS.md §1, §9).
  *
  *   # APIBAN banned SIP sources (apiban-exporter); entries=3 v4=2 v6=1
  *   192.0.2.10

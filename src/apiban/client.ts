@@ -1,5 +1,5 @@
 /**
- * The APIBAN client (https://apiban.org/doc.html): v2 `POST /api/get|check` with a Bearer key by default,
+ * The APIBAN client (shared/APIBAN.md): v2 `POST /api/get|check` with a Bearer key by default,
  * v1 `GET /api/<KEY>/banned|check/...` on request. One undici Pool per client, paced under the
  * key's budget, 429 waited out, 5xx and network failures retried with back-off. The key is in
  * the v1 URL path, so every message that leaves this module goes through `redactSecrets`.

@@ -1,5 +1,5 @@
 /**
- * Classifies an APIBAN answer by status and body together (APIBAN API documentation, https://apiban.org/doc.html).
+ * Classifies an APIBAN answer by status and body together (shared/APIBAN.md, "Responses").
  * The body is always meant to be `{"ipaddress": ..., "ID": "..."}`, but `ipaddress` is an array
  * on success and sometimes a bare string on errors, and a 400 with `ID: "none"` means "caught
  * up" (or "not blocked" for a check), not failure. Pure: no I/O, no logging.

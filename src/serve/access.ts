@@ -1,7 +1,7 @@
 /**
  * Access control for served paths: an optional address allowlist, then any one of Basic, Bearer
  * or a secret path token. cs-blocklist-mirror compares credentials with `==` and parses a token
- * it never checks (crowdsecurity/cs-blocklist-mirror on GitHub); here every secret is kept only as a SHA-256 digest
+ * it never checks (shared/TARGETS.md §7.1); here every secret is kept only as a SHA-256 digest
  * and compared with timingSafeEqual on equal-length digests, so neither the length nor the
  * first differing byte of a guess leaks through timing.
  *

@@ -2,7 +2,7 @@
  * Conditional requests and content coding for pre-built resources (RFC 9110 §13, §12.5.3).
  * Firewalls poll every few minutes; a 304 costs a few hundred bytes instead of the whole list.
  * gzip is sent only when the client asks: pfSense's curl call sets no CURLOPT_ENCODING and would
- * store compressed bytes as the table (pfsense/pfsense src/etc/inc/pfsense-utils.inc, download_file()).
+ * store compressed bytes as the table (shared/TARGETS.md §1.5).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Resource } from './content.js';

@@ -39,7 +39,7 @@ export function buildHealth(set: ServedSet | undefined, lastSync: SyncOutcome | 
   return { status: status === 'ok' ? 200 : 503, report };
 }
 
-/** APIBAN cursors are Unix timestamps in seconds (APIBAN API documentation, https://apiban.org/doc.html). */
+/** APIBAN cursors are Unix timestamps in seconds (shared/APIBAN.md "Paging and the cursor"). */
 function cursorAge(cursor: string | undefined, now: number): number | null {
   if (cursor === undefined || !/^\d{9,11}$/.test(cursor)) return null;
   return Math.max(0, Math.round(now / 1000 - Number(cursor)));

@@ -1,7 +1,7 @@
 /**
  * The cursor behind the APIBAN-compatible mirror. APIBAN hands out bans oldest first, 250 per
  * page, and each answer's `ID` (a Unix timestamp string) is the cursor for the next call; `100`
- * means "from the beginning" and "nothing newer" is 400 with `ID: "none"` (https://apiban.org/doc.html).
+ * means "from the beginning" and "nothing newer" is 400 with `ID: "none"` (shared/APIBAN.md).
  *
  * The local set carries no per-address times, so the mirror numbers entries itself: each entry
  * gets an increasing integer when it first appears in the served set and keeps it while it stays.

@@ -1,7 +1,7 @@
 /**
  * The APIBAN-compatible mirror (off by default): the Kamailio and OpenSIPS routes, the official
  * clients and scripts that speak APIBAN can poll this relay instead of each spending the key's
- * 11-requests-per-2-minutes budget. Envelopes and status codes are APIBAN's (apiban.org/doc.html):
+ * 11-requests-per-2-minutes budget. Envelopes and status codes are APIBAN's (shared/APIBAN.md):
  *
  *   GET  /api/<token>/banned[/<ID>]    GET  /api/<token>/check/<ip>
  *   POST /api/get   {"set","id"}       POST /api/check {"set","ipaddress"}   (Authorization: Bearer)

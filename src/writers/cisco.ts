@@ -6,7 +6,7 @@
  * IOS has no transactions: every line takes effect as it is typed, and IOS refuses to empty a
  * group an ACL uses ("You cannot remove an object group or make an object group empty if it is
  * used in an ACL", cisco.com sec-zbf-ogacl, IOS-XE 16). So plans add before they remove and keep
- * a placeholder host in a group whose wanted list is empty (same cisco.com page).
+ * a placeholder host in a group whose wanted list is empty (shared/TARGETS.md §4.3).
  */
 import { z } from 'zod';
 import { formatAddress, formatNetmask, formatPrefix, isHost, tryParsePrefix, type Family, type Prefix } from '../banset/address.js';

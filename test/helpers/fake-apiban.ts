@@ -1,5 +1,5 @@
 /**
- * A fake APIBAN server on 127.0.0.1 (port 0) that answers as https://apiban.org/doc.html describes,
+ * A fake APIBAN server on 127.0.0.1 (port 0) that answers exactly as shared/APIBAN.md describes,
  * for the sync, serve, push and bench tests. Both generations:
  *   v2  POST /api/get   {"set","id"}        POST /api/check {"set","ipaddress"}   Bearer key
  *   v1  GET  /api/KEY/banned[/ID]           GET  /api/KEY/check/IP

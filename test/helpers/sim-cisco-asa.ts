@@ -1,7 +1,7 @@
 /**
  * A Cisco ASA: `asa> ` / `asa# ` / `asa(config)# ` / `asa(config-network)# `, `<--- More --->`
  * until `terminal pager 0`, `object-group network` with `network-object host A`,
- * `network-object A MASK` and IPv6 `network-object X/len` (ansible-collections cisco.asa
+ * `network-object A MASK` and IPv6 `network-object X/len` (shared/TARGETS.md §4.2: cisco.asa
  * asa_ogs tests, Netspoc IPv6 output). ASA errors start with `ERROR: `.
  */
 import { formatAddress, formatNetmask, isHost, parsePrefix } from '../../src/banset/address.js';

@@ -2,7 +2,7 @@
  * A Cisco IOS / IOS-XE router: `Router>` / `Router#` / `Router(config)#` /
  * `Router(config-network-group)#`, `--More--` until `terminal length 0`, object groups
  * `object-group network` (`host A`, `A MASK`) and `object-group v6-network` (`host X`, `X/len`)
- * as in cisco.com "Object Groups for ACLs" (and genielibs iosxe/ogacl). IOS prints IPv6 in upper case.
+ * as in shared/TARGETS.md §4.1 (genielibs iosxe/ogacl). IOS prints IPv6 in upper case.
  */
 import { formatAddress, formatNetmask, isHost, parsePrefix } from '../../src/banset/address.js';
 import { CiscoCli, CiscoModel, maskLength, strictPrefix, type CiscoFlavor, type CiscoSimOptions } from './sim-cisco.js';

@@ -1,7 +1,7 @@
 /**
  * opnsense-api: keeps an OPNsense "External (advanced)" alias holding the set, over the REST API.
  *
- * Sources (opnsense/core on GitHub; API reference https://docs.opnsense.org/development/api/core/firewall.html):
+ * Sources (opnsense/core, read through shared/TARGETS.md §3.5 and the code corpus):
  * - AliasUtilController.php: `list/{alias}` reads the live pf table, paged through the POST
  *   fields `current`/`rowCount` (a GET only ever sees the first 9999 rows), answering
  *   `{total, rowCount, current, rows: [{ip, ...}]}`; `add/{alias}` and `delete/{alias}` take one

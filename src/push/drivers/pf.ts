@@ -1,5 +1,5 @@
 /**
- * pf: a pf table on pfSense or OPNsense over SSH (pfctl(8), -T replace and -T show; cs-firewall-bouncer
+ * pf: a pf table on pfSense or OPNsense over SSH (shared/TARGETS.md §2.7; cs-firewall-bouncer
  * pkg/pf/pf_context.go loads tables from files the same way).
  *
  * mode `replace` (default): upload the plain list (the pfsense writer: one address or CIDR per
