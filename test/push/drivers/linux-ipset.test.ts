@@ -5,7 +5,7 @@ import { DeviceError } from '../../../src/errors.js';
 import { linuxIpsetDriver } from '../../../src/push/drivers/linux-ipset.js';
 import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
-import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { bans, driverContext, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
 import { skipWhen } from '../../helpers/skip.js';
 
 /** Members as the kernel lists them, read independently of the driver. */
@@ -59,11 +59,12 @@ describe('push driver linux-ipset (real OpenSSH + ipset in a network namespace)'
   it('sends only add/del lines for a 10-entry change to a large set, in one ipset restore', async function () {
     this.timeout(60_000);
     const large = Array.from({ length: 20_000 }, (_, i) => `198.18.${i >> 8}.${i & 0xff}`);
-    const first = await pushOnce(linuxIpsetDriver, device(), bans(...large));
+    // a large set takes nft/ipset seconds to list on a loaded machine: a generous device timeout
+    const first = await pushOnce(linuxIpsetDriver, device(), bans(...large), { context: driverContext(50_000) });
     expect(first.bytes).to.be.greaterThan(300_000);
     writeFileSync(join(server.dir, 'commands.log'), '');
     const wanted = [...large.slice(5), '203.0.113.1', '203.0.113.2', '203.0.113.3', '2001:db8::1', '2001:db8::2'];
-    const outcome = await pushOnce(linuxIpsetDriver, device(), bans(...wanted));
+    const outcome = await pushOnce(linuxIpsetDriver, device(), bans(...wanted), { context: driverContext(50_000) });
     expect(outcome.sent).to.equal(10);
     expect(outcome.bytes).to.be.within(100, 600);
     expect(commandsRun().filter((c) => c.includes('restore'))).to.have.length(1).and.match(/^ipset -exist restore -file /);

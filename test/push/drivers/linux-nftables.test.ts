@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/log.js';
 import { pushToDevice } from '../../../src/push/run.js';
 import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
-import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { bans, driverContext, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
 import { skipWhen } from '../../helpers/skip.js';
 
 /** The kernel's view, read independently of the driver: element texts as nft prints them. */
@@ -72,11 +72,12 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
   it('sends only delete/add element statements for a 10-entry change to a large set, in one nft -f transaction', async function () {
     this.timeout(60_000);
     const large = Array.from({ length: 20_000 }, (_, i) => `198.18.${i >> 7}.${(i & 0x7f) * 2}`); // never adjacent: no merging
-    const first = await pushOnce(linuxNftablesDriver, device(), bans(...large));
+    // a large set takes nft/ipset seconds to list on a loaded machine: a generous device timeout
+    const first = await pushOnce(linuxNftablesDriver, device(), bans(...large), { context: driverContext(50_000) });
     expect(first.bytes).to.be.greaterThan(200_000);
     writeFileSync(join(server.dir, 'commands.log'), '');
     const wanted = [...large.slice(5), '203.0.113.1', '203.0.113.3', '203.0.113.5', '2001:db8::1', '2001:db8::3'];
-    const outcome = await pushOnce(linuxNftablesDriver, device(), bans(...wanted));
+    const outcome = await pushOnce(linuxNftablesDriver, device(), bans(...wanted), { context: driverContext(50_000) });
     expect(outcome.sent).to.equal(10);
     expect(outcome.bytes).to.be.within(100, 700);
     expect(commandsRun().filter((c) => c.startsWith('nft -f'))).to.have.length(1);
