@@ -23,7 +23,6 @@ import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
 
 export const MIN_MAXELEM = 65_536;
-const HASHSIZE = 1024;
 const TMP_SUFFIX = '-tmp';
 
 /** ipset names hold 31 characters; the temporary set adds TMP_SUFFIX. */
@@ -39,7 +38,8 @@ const options = z.strictObject({
   maxelem: z.number().int().min(1).max(2 ** 31).nullable().default(null)
     .describe(`fixed maxelem for both sets; null computes it (next power of two >= 2 x size, min ${MIN_MAXELEM})`),
 }).refine((o) => o.setV4 !== o.setV6, { message: 'setV4 and setV6 must differ', path: ['setV6'] });
-type IpsetOptions = z.infer<typeof options>;
+export type IpsetOptions = z.infer<typeof options>;
+export const IPSET_HASHSIZE = 1024;
 
 export function computeMaxelem(size: number): number {
   let maxelem = MIN_MAXELEM;
@@ -52,12 +52,23 @@ function familyBlock(bans: BanSet, family: 'v4' | 'v6', name: string, configured
   const size = bans.counts()[family];
   const maxelem = configured ?? computeMaxelem(size);
   if (size > maxelem) throw new TargetLimitError('ipset', size, maxelem);
-  const header = `hash:net family ${family === 'v4' ? 'inet' : 'inet6'} hashsize ${HASHSIZE} maxelem ${maxelem}`;
+  const header = `hash:net family ${family === 'v4' ? 'inet' : 'inet6'} hashsize ${IPSET_HASHSIZE} maxelem ${maxelem}`;
   const tmp = `${name}${TMP_SUFFIX}`;
   return {
     fill: `create ${name} ${header} -exist\ncreate ${tmp} ${header} -exist\nflush ${tmp}\n${bans.text(family, { linePrefix: `add ${tmp} ` })}`,
     swap: `swap ${tmp} ${name}\ndestroy ${tmp}\n`,
   };
+}
+
+/**
+ * Only the difference, for `ipset -exist restore` on live sets this writer created: `add` lines
+ * first, then `del` (ipset restore is not one transaction, so a batch cut short has blocked more,
+ * never less); -exist makes an add of a present entry and a del of an absent one no-ops.
+ */
+export function renderIpsetDelta(add: BanSet, remove: BanSet, o: IpsetOptions): string {
+  return `# apiban-exporter difference: ${add.size} added, ${remove.size} deleted\n`
+    + add.text('v4', { linePrefix: `add ${o.setV4} ` }) + add.text('v6', { linePrefix: `add ${o.setV6} ` })
+    + remove.text('v4', { linePrefix: `del ${o.setV4} ` }) + remove.text('v6', { linePrefix: `del ${o.setV6} ` });
 }
 
 /**

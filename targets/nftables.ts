@@ -48,7 +48,7 @@ const options = z.strictObject({
     .describe('also manage an input-hook chain (priority filter - 10) whose only rules drop sources in the sets'),
   chain: identifier('chain name used by dropRule', 'input'),
 }).refine((o) => o.setV4 !== o.setV6, { message: 'setV4 and setV6 must differ', path: ['setV6'] });
-type NftOptions = z.infer<typeof options>;
+export type NftOptions = z.infer<typeof options>;
 
 function elementStatements(bans: BanSet, where: string, family: 'v4' | 'v6'): string {
   const groups = { open: `add element ${where} { `, separator: ', ', close: ' }\n', perGroup: ELEMENTS_PER_STATEMENT };
@@ -58,6 +58,12 @@ function elementStatements(bans: BanSet, where: string, family: 'v4' | 'v6'): st
 /** The named counter the drop rule of a set counts into (read back by src/push/counters/nftables.ts). */
 export function dropCounterName(set: string): string {
   return `${set}_dropped`;
+}
+
+/** `delete element` statements for elements given as the kernel lists them (address, prefix or a-b range). */
+function deleteStatements(elements: readonly string[], where: string): string {
+  const lines = elements.length === 0 ? '' : `${elements.join('\n')}\n`;
+  return groupLines(lines, { open: `delete element ${where} { `, separator: ', ', close: ' }\n', perGroup: ELEMENTS_PER_STATEMENT });
 }
 
 function dropRuleLines(o: NftOptions): string[] {
@@ -79,15 +85,36 @@ function dropRuleLines(o: NftOptions): string[] {
   ];
 }
 
+function tableBlock(o: NftOptions): string[] {
+  return [
+    `table ${o.tableFamily} ${o.table} {`,
+    `  set ${o.setV4} { type ipv4_addr; flags interval; auto-merge; }`,
+    `  set ${o.setV6} { type ipv6_addr; flags interval; auto-merge; }`,
+    '}',
+  ];
+}
+
+/**
+ * Only the difference, as one `nft -f` transaction (all or nothing, like the full file): the
+ * sets declared as render declares them (a no-op when they exist), `delete element` for kernel
+ * elements that lose addresses, then `add element` for what is new. A delete names the element
+ * exactly as the kernel lists it: nft refuses to delete part of a merged interval ("element does
+ * not exist", nft 1.0.6 tested), so the caller deletes whole elements and re-adds what stays.
+ */
+export function renderNftDelta(remove: { v4: readonly string[]; v6: readonly string[] }, add: BanSet, o: NftOptions): string {
+  const table = `${o.tableFamily} ${o.table}`;
+  const head = [`# apiban-exporter difference: ${remove.v4.length + remove.v6.length} elements deleted, ${add.size} added`, ...tableBlock(o)];
+  const rule = o.dropRule ? `${dropRuleLines(o).join('\n')}\n` : '';
+  return `${head.join('\n')}\n${deleteStatements(remove.v4, `${table} ${o.setV4}`)}${deleteStatements(remove.v6, `${table} ${o.setV6}`)}`
+    + `${elementStatements(add, `${table} ${o.setV4}`, 'v4')}${elementStatements(add, `${table} ${o.setV6}`, 'v6')}${rule}`;
+}
+
 function render(bans: BanSet, o: NftOptions): string {
   const table = `${o.tableFamily} ${o.table}`;
   const head = [
     headerLine(bans),
     '# Load with: nft -f FILE (one transaction: all or nothing)',
-    `table ${table} {`,
-    `  set ${o.setV4} { type ipv4_addr; flags interval; auto-merge; }`,
-    `  set ${o.setV6} { type ipv6_addr; flags interval; auto-merge; }`,
-    '}',
+    ...tableBlock(o),
     `flush set ${table} ${o.setV4}`,
     `flush set ${table} ${o.setV6}`,
   ];

@@ -11,7 +11,8 @@ export { Candidates, parseEntries, parseListText, type RejectedEntry } from './c
 
 /**
  * Never banned unless `protectSpecialRanges` is off: private, loopback, link-local, CGNAT,
- * multicast, reserved and IPv4-mapped space. A feed entry there is a mistake or an attack on the
+ * multicast, reserved and IPv4-mapped space, and the IPv6 forms that embed a protected IPv4 address
+ * (withEmbeddedIPv4). A feed entry there is a mistake or an attack on the
  * operator's own network. Documentation ranges are left out on purpose: samples and tests use them.
  */
 export const PROTECTED_RANGES: readonly string[] = [
@@ -19,7 +20,38 @@ export const PROTECTED_RANGES: readonly string[] = [
   '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4',
   '::/128', '::1/128', '::ffff:0:0/96', 'fe80::/10', 'fc00::/7', 'ff00::/8',
 ];
-const PROTECTED_PREFIXES: readonly Prefix[] = PROTECTED_RANGES.map(parsePrefix);
+
+/**
+ * The IPv6 prefixes under which an IPv4 address travels inside an IPv6 one, as [prefix, length].
+ * A ban on `64:ff9b::a00:1` reaches 10.0.0.1 through a NAT64 gateway, so protecting 10.0.0.0/8
+ * must also protect its embedded forms:
+ * - NAT64 well-known prefix 64:ff9b::/96, address in the last 32 bits (RFC 6052 §2.1, §2.2);
+ * - 6to4 2002::/16, address in bits 16-47 (RFC 3056 §2);
+ * - IPv4-compatible ::/96 (deprecated, RFC 4291 §2.5.5.1) and IPv4-mapped ::ffff:0:0/96
+ *   (RFC 4291 §2.5.5.2; the whole range is protected anyway, this covers the allowlist).
+ * Network-specific NAT64 prefixes (RFC 6052 §2.2, 64:ff9b:1::/48 of RFC 8215) place the address
+ * at an operator-chosen offset, so they cannot be derived here: allowlist them explicitly.
+ */
+const EMBEDDINGS: readonly { prefix: bigint; shift: bigint; length: number }[] = [
+  { prefix: 0x0064ff9bn << 96n, shift: 0n, length: 96 },
+  { prefix: 0x2002n << 112n, shift: 80n, length: 16 },
+  { prefix: 0n, shift: 0n, length: 96 },
+  { prefix: 0xffffn << 32n, shift: 0n, length: 96 },
+];
+
+/** The prefixes plus, for each IPv4 one, the IPv6 prefixes that embed exactly its addresses. */
+export function withEmbeddedIPv4(prefixes: readonly Prefix[]): Prefix[] {
+  const embedded: Prefix[] = [];
+  for (const p of prefixes) {
+    if (p.family !== 4) continue;
+    for (const e of EMBEDDINGS) {
+      embedded.push({ family: 6, network: e.prefix | (BigInt(p.network >>> 0) << e.shift), length: e.length + p.length });
+    }
+  }
+  return [...prefixes, ...embedded];
+}
+
+const PROTECTED_PREFIXES: readonly Prefix[] = withEmbeddedIPv4(PROTECTED_RANGES.map(parsePrefix));
 
 export interface BanPolicy {
   /** Addresses and networks that are never blocked, whatever the sources say. */
@@ -57,7 +89,7 @@ export function applyPolicy(candidates: Candidates, policy: BanPolicy): { bans: 
   let bans = BanSet.fromPacked(v4Keys, v6, policy.minPrefixLength);
   let protectedHits = 0;
   if (policy.protectSpecialRanges) ({ bans, hits: protectedHits } = bans.subtractCounting(PROTECTED_PREFIXES));
-  const allowed = bans.subtractCounting(policy.allowlist);
+  const allowed = bans.subtractCounting(withEmbeddedIPv4(policy.allowlist));
   bans = policy.aggregate ? allowed.bans.aggregate() : allowed.bans;
   return {
     bans,

@@ -5,8 +5,11 @@
  * is 6 when any device failed or was refused. `--watch` keeps syncing every sync.interval and
  * pushes after each sync that changed the set (and on push.schedule.cron).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { BanSet } from '../banset/banset.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { DeviceSelector } from '../config/push-schema.js';
+import { parseDuration } from '../config/duration.js';
 import { ConfigError, ExporterError, StateError } from '../errors.js';
 import { computePublishedSet } from '../sync/compute.js';
 import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
@@ -20,7 +23,7 @@ interface PushCommandOptions {
   device: string[]; group: string[]; tag: string[]; all?: boolean;
   driversMarkdown?: boolean;
   dryRun?: boolean; allowEmpty?: boolean; force?: boolean; acceptNewHostKey?: boolean;
-  sync: boolean; watch?: boolean; concurrency?: string;
+  sync: boolean; watch?: boolean; concurrency?: string; minInterval?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -41,6 +44,7 @@ export function register(program: Command): void {
     .option('--no-sync', 'push the last published set without syncing first')
     .option('--watch', 'keep running: sync every sync.interval, push after each change (and on push.schedule.cron)')
     .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
+    .addOption(new Option('--min-interval <duration>', 'lower bound of the --watch sync interval (tests only)').hideHelp())
     .action(async (options: PushCommandOptions, command: Command) => {
       const ctx = commandContext(command);
       if (options.driversMarkdown) return ctx.print(driversMarkdown());
@@ -115,6 +119,8 @@ export function report(ctx: CommandContext, results: readonly DeviceResult[]): v
     if (r.plan !== undefined) ctx.print(`# ${r.device} (${r.driver}): +${r.added} -${r.removed}\n${r.plan.join('\n')}`);
   }
   ctx.print(formatSummary(results));
+  // Drivers that cannot list the device say how they proved the result (iptables-api).
+  for (const r of results) if (r.verified !== undefined && r.verified !== 'read back') ctx.print(`${r.device}: verified: ${r.verified}`);
   for (const r of results) if (r.error !== undefined) ctx.print(r.error);
 }
 
@@ -125,9 +131,23 @@ export function formatSummary(results: readonly DeviceResult[]): string {
   return [header, ...rows].map((row) => row.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd()).join('\n');
 }
 
+/** The command line's selection when it has one, else push.schedule.select (what serve pushes to). */
+function watchSelection(ctx: CommandContext, options: PushCommandOptions): LoadedConfig {
+  const { push } = ctx.loaded.config;
+  const given = options.all || options.device.length + options.group.length + options.tag.length > 0;
+  const select: DeviceSelector = given ? { all: options.all, device: options.device, group: options.group, tag: options.tag } : push.schedule.select;
+  if (selectDevices(push.devices, select).length === 0) throw new ConfigError('command line', ['no configured device matches the selection']);
+  return { ...ctx.loaded, config: { ...ctx.loaded.config, push: { ...push, schedule: { ...push.schedule, select } } } };
+}
+
 async function watch(ctx: CommandContext, service: SyncService, options: PushCommandOptions): Promise<void> {
-  chooseDevices(ctx, { ...options, all: true, device: [], group: [], tag: [] });
-  const scheduler = createPushScheduler(ctx.loaded, ctx.log, { acceptNewHostKey: options.acceptNewHostKey, onResults: (r) => report(ctx, r) });
+  const loaded = watchSelection(ctx, options);
+  // The same clamp as serve: polling faster than APIBAN's budget allows would starve full resyncs.
+  const { effectiveInterval, MIN_SYNC_INTERVAL_MS } = await import('../serve/scheduler.js');
+  const intervalMs = effectiveInterval(loaded.config, options.minInterval === undefined ? MIN_SYNC_INTERVAL_MS : minInterval(options.minInterval));
+  const devices = selectDevices(loaded.config.push.devices, loaded.config.push.schedule.select).map((d) => d.name);
+  ctx.log.info({ component: 'push', intervalMs, devices }, 'watching');
+  const scheduler = createPushScheduler(loaded, ctx.log, { acceptNewHostKey: options.acceptNewHostKey, onResults: (r) => report(ctx, r) });
   scheduler.start(() => service.current());
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -139,9 +159,15 @@ async function watch(ctx: CommandContext, service: SyncService, options: PushCom
     const result = await service.sync({ signal: stop.signal });
     const published = service.current();
     if (result.ok && result.changed && published !== undefined) await scheduler.afterSync(published);
-    await sleep(ctx.loaded.config.sync.interval, stop.signal);
+    await sleep(intervalMs, stop.signal);
   }
   await scheduler.stop();
+}
+
+function minInterval(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new ConfigError('--min-interval', [`${JSON.stringify(text)} is not a duration`]);
+  return ms;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

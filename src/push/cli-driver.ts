@@ -8,12 +8,13 @@
  * device entry are the writer's own options (group / list names, placeholders, commit mode).
  */
 import { createExactBanSet, type BanSet } from '../banset/banset.js';
-import type { BanDiff } from '../banset/diff.js';
+import { diffBanSets, type BanDiff } from '../banset/diff.js';
 import { DeviceChangeError, DeviceError, truncate } from '../errors.js';
 import type { DeviceDialect, DevicePlan, TargetWriter } from '../writers/contract.js';
 import type { CliSession } from './cli-session.js';
 import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext } from './driver.js';
 import { connectSsh, type SshConnection } from './ssh.js';
+import { verifyHolds } from './drivers/verify.js';
 
 export type DialectWriter<O> = TargetWriter<O> & { readonly device: DeviceDialect<O> };
 
@@ -81,6 +82,7 @@ class CliDeviceSession<O> implements DeviceSession {
       }
       applied.push(command);
     }
+    await this.verifyApplied(wanted);
     this.context.log.info({ device: this.device.name, sent: applied.length }, 'device updated');
     return { sent: applied.length };
   }
@@ -92,6 +94,16 @@ class CliDeviceSession<O> implements DeviceSession {
 
   private planFor(diff: BanDiff, wanted: BanSet): DevicePlan {
     return this.dialect.plan(diff, wanted, this.device.settings);
+  }
+
+  /**
+   * Every command was accepted; only the device's own listing proves the list now holds the set.
+   * It holds it when the dialect would send nothing more (an emptied group keeps its placeholder).
+   */
+  private async verifyApplied(wanted: BanSet): Promise<void> {
+    const after = await this.read();
+    if (this.planFor(diffBanSets(after, wanted), wanted).apply.length === 0) return;
+    verifyHolds(this.device.name, this.dialect.show(this.device.settings), after, wanted);
   }
 
   /** Best effort: the session may already be gone (that is often why we are here). */

@@ -43,6 +43,7 @@ export function resolveDevice(config: DeviceConfig, env: Env): PushDevice {
       credentials,
       hostKey: { fingerprints: config.hostKey.fingerprints, knownHostsFile: config.hostKey.knownHosts },
       timeoutMs: config.timeout,
+      families: config.families,
     },
   };
 }

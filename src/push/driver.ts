@@ -22,17 +22,34 @@ export interface DriverContext {
 export interface DeviceSession {
   /** The prefixes the managed list(s) hold now. */
   read(): Promise<BanSet>;
+  /**
+   * The form the device stores `wanted` in (nftables merges adjacent entries); the job diffs and
+   * guards in this form. Without it the wanted set is compared as it is.
+   */
+  comparable?(wanted: BanSet): BanSet;
   /** The exact commands or API calls `apply` would send for this diff, for --dry-run and logs. */
   plan(diff: BanDiff, wanted: BanSet): string[];
   /**
    * Makes the device hold `wanted`. Throws DeviceError on the first rejected command, after
    * undoing what can be undone (Junos discards the candidate; Cisco reports the lines applied).
-   * Returns the number of configuration commands (or API calls) actually sent.
+   * Returns the number of configuration commands (or API calls, or entries uploaded) actually
+   * sent, and how the result was checked against the device when that is not a plain read-back.
    */
-  apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number }>;
+  apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number; verified?: string; bytes?: number }>;
+  /**
+   * For devices whose `read` is not the device's own answer (iptables-api reads a ledger): proves
+   * on the device that it holds `wanted` when the diff came out empty, repairing what is missing.
+   */
+  confirm?(wanted: BanSet): Promise<Verification>;
   /** Optional: what the ban rule counted (src/push/counters); undefined when the device reports nothing. */
   readCounters?(): Promise<BlockedCounters | undefined>;
   close(): Promise<void>;
+}
+
+/** What a confirm found: calls that changed the device (0 = it held the set) and how it checked. */
+export interface Verification {
+  sent: number;
+  verified: string;
 }
 
 export interface DeviceDriver<S = unknown> {
@@ -60,6 +77,8 @@ export interface DeviceTarget<S> {
   credentials: DeviceCredentials;
   hostKey: { fingerprints: string[]; knownHostsFile?: string };
   timeoutMs: number;
+  /** The device entry's `families:` (undefined = what the driver takes). */
+  families?: 'v4' | 'v6' | 'both';
 }
 
 /** Resolved secrets (already read from env or files); never logged. */

@@ -22,8 +22,12 @@ export interface DeviceResult {
   driver: string;
   added: number;
   removed: number;
-  /** Configuration commands (or API calls) actually sent. */
+  /** Configuration commands, API calls or uploaded entry lines actually sent (0 = nothing changed). */
   sent: number;
+  /** Bytes uploaded, for drivers that upload a file (linux-nftables, linux-ipset, pf). */
+  bytes?: number;
+  /** How the outcome was checked on the device: `read back`, or the driver's own proof (iptables-api). */
+  verified?: string;
   durationMs: number;
   result: DeviceOutcome;
   error?: string;
@@ -104,22 +108,22 @@ export async function pushToDevice(device: PushDevice, target: BanSet | Error, o
 async function runDevice(
   device: PushDevice, target: BanSet, options: PushOptions, signal: AbortSignal, log: Logger,
   progress: Omit<DeviceResult, 'durationMs' | 'result'>,
-): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent' | 'blocked'>> {
+): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent' | 'bytes' | 'verified' | 'blocked'>> {
   const session: DeviceSession = await device.driver.open(device.target, { log, signal, acceptNewHostKey: options.acceptNewHostKey ?? false });
   try {
     const current = await session.read();
-    const diff = diffBanSets(current, target);
+    // Compared in the form the device stores, so an unchanged device diffs empty and the guard
+    // weighs like against like (nftables: merged intervals on both sides).
+    const stored = session.comparable?.(target) ?? target;
+    const diff = diffBanSets(current, stored);
     progress.added = diff.added.length;
     progress.removed = diff.removed.length;
-    if (isEmptyDiff(diff)) {
-      log.info({ entries: current.size }, 'device already holds the set');
-      return { result: 'unchanged', sent: 0, ...(await readBlocked(session)) };
-    }
-    checkPublishable(device.target.name, current.size, target.size, options.guards, options.overrides);
+    if (isEmptyDiff(diff)) return { ...(await confirmUnchanged(session, target, options, log, current.size)), ...(await readBlocked(session)) };
+    checkPublishable(device.target.name, current.size, stored.size, options.guards, options.overrides);
     if (options.dryRun) return { result: 'planned', plan: session.plan(diff, target), sent: 0 };
-    const { sent } = await session.apply(diff, target);
-    log.info({ added: diff.added.length, removed: diff.removed.length, sent }, 'device updated');
-    return { result: 'changed', sent, ...(await readBlocked(session)) };
+    const { sent, bytes, verified } = await session.apply(diff, target);
+    log.info({ added: diff.added.length, removed: diff.removed.length, sent, bytes }, 'device updated');
+    return { result: 'changed', sent, bytes, verified: verified ?? 'read back', ...(await readBlocked(session)) };
   } finally {
     await session.close().catch((error: Error) => log.debug({ error: error.message }, 'close failed'));
   }
@@ -129,6 +133,26 @@ async function runDevice(
 async function readBlocked(session: DeviceSession): Promise<{ blocked?: BlockedCounters }> {
   const blocked = await session.readCounters?.();
   return blocked === undefined ? {} : { blocked };
+}
+
+/**
+ * An empty diff is only the truth when `read` asked the device. A driver whose read is its own
+ * record (iptables-api) proves it on the device; what it had to re-add makes the push `changed`.
+ */
+async function confirmUnchanged(
+  session: DeviceSession, target: BanSet, options: PushOptions, log: Logger, entries: number,
+): Promise<Pick<DeviceResult, 'result' | 'sent' | 'verified'>> {
+  if (session.confirm === undefined || options.dryRun) {
+    log.info({ entries }, 'device already holds the set');
+    return { result: 'unchanged', sent: 0, verified: session.confirm === undefined ? 'read back' : undefined };
+  }
+  const { sent, verified } = await session.confirm(target);
+  if (sent === 0) {
+    log.info({ entries, verified }, 'device already holds the set');
+    return { result: 'unchanged', sent: 0, verified };
+  }
+  log.warn({ sent, verified }, 'device lacked part of the set its record lists; re-added');
+  return { result: 'changed', sent, verified };
 }
 
 /** A driver that ignores the signal still cannot hold the job past the device's timeout. */

@@ -6,8 +6,8 @@
  * first differing byte of a guess leaks through timing.
  *
  * Answers: 403 for a client outside the allowlist or wrong credentials (the same body whichever
- * part was wrong), 401 with WWW-Authenticate when no credential came, and 404 when the only way
- * in is a path token that was not given (a secret path does not exist for others).
+ * part was wrong), 401 with WWW-Authenticate when no credential came, and 404 whenever the only
+ * way in is a path token and the right one was not given (a secret path does not exist for others).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -70,7 +70,18 @@ export function resolveAccess(config: AccessConfig, where: string): AccessRule {
   };
 }
 
+/**
+ * A path-token-only output exists only for clients that present its token: any other method,
+ * Authorization header, address or wrong token gets the same 404 as a path that was never
+ * configured, so a scanner cannot tell that the path exists (a 401/403/405 would say so).
+ */
+export function hidesPath(rule: AccessRule, pathToken: string | undefined): boolean {
+  if (rule.pathToken === undefined || rule.basic !== undefined || rule.bearer !== undefined) return false;
+  return pathToken === undefined || !matchesDigest(pathToken, rule.pathToken);
+}
+
 export function checkAccess(rule: AccessRule, request: AccessRequest): AccessDecision {
+  if (hidesPath(rule, request.pathToken)) return { ok: false, status: 404 };
   if (rule.allow !== undefined && !isAllowedAddress(rule.allow, request.remoteAddress)) return { ok: false, status: 403 };
   const methods = rule.basic !== undefined || rule.bearer !== undefined || rule.pathToken !== undefined;
   if (!methods) return { ok: true };

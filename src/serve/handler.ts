@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FamilyFilter } from '../banset/banset.js';
 import type { Logger } from '../log.js';
-import { checkAccess, type AccessRule } from './access.js';
+import { checkAccess, hidesPath, type AccessRule } from './access.js';
 import { buildHealth } from './health.js';
 import type { ServeMetrics } from './metrics.js';
 import { handleMirror } from './mirror.js';
@@ -67,6 +67,10 @@ function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, me
 
 /** Checks method and access; answers and returns false when the request must stop here. */
 function admit(req: IncomingMessage, res: ServerResponse, rule: AccessRule, target: Target): boolean {
+  if (hidesPath(rule, target.pathToken)) {
+    sendStatus(req, res, 404);
+    return false;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendStatus(req, res, 405, { allow: 'GET, HEAD' });
     return false;

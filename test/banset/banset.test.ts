@@ -58,6 +58,28 @@ describe('banset/policy', () => {
     expect(report.protectedHits).to.equal(1);
   });
 
+  it('protects the IPv6 forms that embed a protected IPv4 address (NAT64, 6to4, IPv4-compatible, IPv4-mapped)', () => {
+    const embedded = ['64:ff9b::a00:1', '2002:a00:1::', '2002:c0a8:101::/48', '::a00:1', '::ffff:a00:1', '64:ff9b::7f00:1'];
+    const elsewhere = ['64:ff9b::c000:201', '2002:c000:201::', '2001:db8::1'];
+    const { bans, report } = applyPolicy(parseEntries([...embedded, ...elsewhere], 't'), DEFAULT_POLICY);
+    expect(text(bans)).to.deep.equal(['64:ff9b::c000:201', '2001:db8::1', '2002:c000:201::']);
+    expect(report.protectedHits).to.equal(embedded.length);
+  });
+
+  it('splits an IPv6 ban that covers the embedded form of a protected or allowlisted IPv4 network', () => {
+    // 2002:a00::/40 is 6to4 for 10.0.0.0/24 (inside 10/8): all of it protected; 64:ff9b::c633:6400/120 embeds 198.51.100.0/24
+    const policy = { ...DEFAULT_POLICY, allowlist: [parsePrefix('198.51.100.0/25')] };
+    const { bans, report } = applyPolicy(parseEntries(['2002:a00::/40', '64:ff9b::c633:6400/120'], 't'), policy);
+    expect(text(bans)).to.deep.equal(['64:ff9b::c633:6480/121']);
+    expect(report).to.include({ protectedHits: 1, allowlistHits: 1 });
+  });
+
+  it('applies the allowlist to embedded forms even when special-range protection is off', () => {
+    const policy = { ...DEFAULT_POLICY, protectSpecialRanges: false, allowlist: [parsePrefix('192.0.2.7')] };
+    const { bans } = applyPolicy(parseEntries(['64:ff9b::c000:207', '2002:c000:207::/48', '::c000:207', '::ffff:c000:207', '::a00:1'], 't'), policy);
+    expect(text(bans)).to.deep.equal(['::a00:1']);
+  });
+
   it('keeps special ranges when protection is off', () => {
     const { bans } = applyPolicy(parseEntries(['10.1.2.3'], 't'), { ...DEFAULT_POLICY, protectSpecialRanges: false });
     expect(text(bans)).to.deep.equal(['10.1.2.3']);

@@ -124,9 +124,26 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     expect(wrongUser.body.equals(wrongPassword.body)).to.equal(true);
     expect((await fetchRaw(`${base}/opnsense.txt`, { headers: { authorization: 'Bearer nope' } })).status).to.equal(403);
     expect((await fetchRaw(`${base}/opnsense.txt`)).headers['www-authenticate']).to.match(/^Bearer/);
-    expect((await fetchRaw(`${base}/t/wrong-token/pfsense.txt`)).status).to.equal(403);
+    expect((await fetchRaw(`${base}/t/wrong-token/pfsense.txt`)).status).to.equal(404);
     expect((await fetchRaw(`${base}/pfsense.txt`)).status).to.equal(404);
     expect((await fetchRaw(`${base}/plain.txt`)).status).to.equal(200);
+  });
+
+  it('answers a path-token-only output exactly like a path that does not exist, unless the token is right', async () => {
+    const never = await fetchRaw(`${base}/never-configured.txt`, { method: 'POST' });
+    const probes = [
+      await fetchRaw(`${base}/pfsense.txt`, { method: 'POST' }),
+      await fetchRaw(`${base}/pfsense.txt`, { method: 'DELETE' }),
+      await fetchRaw(`${base}/pfsense.txt`, { headers: { authorization: basicAuth('fw', PASSWORD) } }),
+      await fetchRaw(`${base}/pfsense.txt`, { headers: { authorization: 'Bearer anything' } }),
+      await fetchRaw(`${base}/t/wrong-token/pfsense.txt`, { method: 'PUT' }),
+    ];
+    for (const probe of probes) {
+      expect(probe.status).to.equal(404);
+      expect(probe.headers.allow).to.equal(undefined);
+      expect(probe.body.equals(never.body)).to.equal(true);
+    }
+    expect((await fetchRaw(`${base}/t/${PATH_TOKEN}/pfsense.txt`, { method: 'POST' })).status, 'the token holder learns the method').to.equal(405);
   });
 
   it('publishes a new ETag after APIBAN lists new addresses', async () => {

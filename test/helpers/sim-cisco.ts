@@ -34,6 +34,8 @@ export interface CiscoFaults {
   rejectAddress?: string;
   /** The connection drops when a line containing this text arrives. */
   dropOn?: string;
+  /** A line naming this address is accepted without a word but not stored (only a read-back can tell). */
+  ignoreAddress?: string;
 }
 
 /** Vendor syntax: how entries read and print, and the mode/prompt names. */
@@ -133,6 +135,7 @@ export class CiscoCli implements CliHandler {
     const reject = this.options.faults?.rejectAddress;
     if (prefix === undefined || (reject !== undefined && line.includes(reject))) return undefined;
     const key = formatPrefix(prefix, true);
+    if (this.options.faults?.ignoreAddress !== undefined && line.includes(this.options.faults.ignoreAddress)) return '';
     if (!removing) { group.entries.add(key); return ''; }
     if (!group.entries.has(key)) return '';
     if (group.entries.size === 1 && this.model.referenced.has(this.group)) {

@@ -67,6 +67,13 @@ describe('push job with the CLI driver', () => {
       expect(sim.device.received.filter((l) => /configure|object-group|host/.test(l) && !l.startsWith('show'))).to.deep.equal([]);
     });
 
+    it('fails when the device accepted every command but its listing lacks an entry (read-back after the change)', async () => {
+      const sim = await ios(undefined, { ignoreAddress: '203.0.113.7' });
+      const result = await pushOne(device(sim.device, 'cisco-ios'), bans('192.0.2.1', '203.0.113.7', '2001:db8::1'), { overrides: { force: true } });
+      expect(result.result).to.equal('failed');
+      expect(result.error).to.include('read-back differs').and.include('1 missing (203.0.113.7/32)');
+    });
+
     it('keeps a referenced group non-empty with the placeholder when every entry goes', async () => {
       const sim = await ios();
       const result = await pushOne(device(sim.device, 'cisco-ios'), bans('2001:db8::1'), { overrides: { force: true } });

@@ -43,10 +43,16 @@ describe('serve: access rules', () => {
     expect(checkAccess(rule, request()).ok).to.equal(false);
   });
 
-  it('hides a path-token-only output (404) from clients without the token', () => {
+  it('hides a path-token-only output (404) from clients without the right token, whatever else they send', () => {
     const rule = resolveAccess({ pathToken: { token: 'secret-path' } }, 'test');
     expect(checkAccess(rule, request())).to.deep.equal({ ok: false, status: 404 });
-    expect(checkAccess(rule, request({ pathToken: 'guess' }))).to.deep.equal({ ok: false, status: 403 });
+    expect(checkAccess(rule, request({ pathToken: 'guess' }))).to.deep.equal({ ok: false, status: 404 });
+    expect(checkAccess(rule, request({ authorization: 'Bearer anything' }))).to.deep.equal({ ok: false, status: 404 });
+    expect(checkAccess(rule, request({ authorization: 'Basic YTpi' }))).to.deep.equal({ ok: false, status: 404 });
+    expect(checkAccess(rule, request({ pathToken: 'secret-path', authorization: 'Bearer x' })).ok).to.equal(true);
+    const allowed = resolveAccess({ allow: ['192.0.2.0/24'], pathToken: { token: 'secret-path' } }, 'test');
+    expect(checkAccess(allowed, request()), 'outside the allowlist, no token').to.deep.equal({ ok: false, status: 404 });
+    expect(checkAccess(allowed, request({ pathToken: 'secret-path' })), 'outside the allowlist, right token').to.deep.equal({ ok: false, status: 403 });
   });
 
   it('needs both the allowlist and a credential when both are set', () => {

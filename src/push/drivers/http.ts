@@ -62,7 +62,8 @@ export class HttpDevice {
     await this.agent?.close();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpReply> {
+  /** Sends one request and returns the answer whatever its status (transport failures throw). */
+  async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpReply> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.authorization !== undefined) headers.authorization = this.options.authorization;
     if (body !== undefined) headers['content-type'] = 'application/json';

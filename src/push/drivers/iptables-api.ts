@@ -1,146 +1,176 @@
 /**
  * iptables-api: the small REST daemon APIBAN users run next to Kamailio (palner/iptables-api,
  * go/iptables-api.go and README.md, https://github.com/palner/iptables-api). It manages the chain
- * APIBANLOCAL (iptables and ip6tables) with `GET /addip/<ip>`, `GET /removeip/<ip>` and
- * `GET /flushchain`, default port 8082, no authentication, answering `{"success":...}` or a 4xx/5xx
- * with `{"error":...}`. It parses with Go's net.ParseIP, so it takes single addresses only, never
- * a CIDR.
+ * APIBANLOCAL (iptables and ip6tables) with `GET /addip/<ip>`, `GET /removeip/<ip>`,
+ * `GET /puship/<ip>` and `GET /flushchain`, default port 8082, no authentication. It parses with
+ * Go's net.ParseIP, so it takes single addresses only, never a CIDR.
  *
- * It has no endpoint that lists the chain. So the driver keeps a ledger (a small JSON file per
- * device, setting `ledger`) of what the daemon acknowledged. Reading = loading the ledger; with no
- * ledger (first push, or the daemon moved) the state is unknown and the plan starts with
- * `/flushchain`, so the chain ends up holding exactly the set. Addresses go into the path as
- * formatted from validated prefixes (hex digits, dots, colons): nothing to escape. The final comparison checks the
- * acknowledged state against the wanted set; the ledger records progress even when a call fails.
+ * It has no endpoint that lists the chain, so a ledger alone cannot say what the daemon holds: a
+ * host reboot or anyone's /flushchain empties the chain behind it. The driver therefore:
+ * - keeps a ledger (iptables-api-ledger.ts) written as intent before each batch of calls, so an
+ *   address whose call may have reached the daemon is never forgotten;
+ * - verifies on every push with /puship, whose "ip already exists" answer proves presence (and
+ *   which re-inserts a missing address): a sample of `probe` addresses when the ledger says the
+ *   device is up to date, every address once per `fullCheckEvery` or as soon as one probe finds a
+ *   gap; the result says which (DeviceResult.verified). A daemon without /puship gets the whole
+ *   set re-added with /addip, which is idempotent (AppendUnique).
+ * - flushes only on the first push of a device that takes both families: /flushchain always
+ *   flushes IPv4 and IPv6 (there is no per-family flush), and the daemon exits (log.Fatalln) where
+ *   ip6tables cannot run. A v4-only or v6-only device starts by adding its set instead.
+ * Addresses go into the path as formatted from validated prefixes (hex digits, dots, colons).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { formatPrefix, type Prefix } from '../../banset/address.js';
-import { BanSet, createExactBanSet } from '../../banset/banset.js';
+import { BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
-import { DeviceError } from '../../errors.js';
+import { parseDuration } from '../../config/duration.js';
 import type { Logger } from '../../log.js';
-import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext } from '../driver.js';
+import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext, Verification } from '../driver.js';
+import { IptablesApiCalls } from './iptables-api-calls.js';
+import { loadLedger, saveLedger, type Ledger } from './iptables-api-ledger.js';
 import { basicAuthorization, HttpDevice, originOf } from './http.js';
-import { parseListed, requireHosts, verifyHolds } from './verify.js';
+import { parseListed, requireHosts } from './verify.js';
 
 const settings = z.strictObject({
   ledger: z.string().min(1).describe('file recording what the daemon acknowledged (the API cannot list its chain)'),
   scheme: z.enum(['http', 'https']).default('http').describe('the daemon itself speaks plain HTTP; https when behind a proxy'),
+  probe: z.number().int().min(1).default(16).describe('addresses proved present with /puship on a push the ledger calls up to date'),
+  fullCheckEvery: z.string().default('1d').refine((text) => (parseDuration(text) ?? 0) > 0, 'a duration such as 12h or 1d')
+    .describe('how often every address is proved present (or re-added) with /puship'),
 });
 export type IptablesApiSettings = z.infer<typeof settings>;
 
-interface Ledger { version: 1; endpoint: string; entries: string[] }
+const format = (prefixes: Iterable<Prefix>) => [...prefixes].map((p) => formatPrefix(p));
 
 class IptablesApiSession implements DeviceSession {
-  /** What the daemon holds as far as we know; undefined = unknown (flush first). */
-  private held: Map<string, Prefix> | undefined;
+  /** The ledger as read; undefined = the chain's content is unknown (first push). */
+  private ledger: Ledger | undefined;
 
   constructor(
     private readonly device: DeviceTarget<IptablesApiSettings>,
-    private readonly http: HttpDevice,
-    private readonly endpoint: string,
+    private readonly calls: IptablesApiCalls,
+    private readonly where: Parameters<typeof loadLedger>[0],
     private readonly log: Logger,
+    private readonly close_: () => Promise<void>,
   ) {}
 
+  /** Everything that may be on the daemon: acknowledged entries plus calls whose outcome is unknown. */
   async read(): Promise<BanSet> {
-    const ledger = this.loadLedger();
-    if (ledger === undefined) return BanSet.EMPTY;
-    const set = parseListed(this.device.name, `ledger ${this.device.settings.ledger}`, ledger.entries);
-    this.held = new Map(set.toArray().map((p) => [formatPrefix(p), p]));
-    return set;
+    this.ledger = loadLedger(this.where);
+    if (this.ledger === undefined) return BanSet.EMPTY;
+    return parseListed(this.device.name, `ledger ${this.where.path}`, [...new Set([...this.ledger.entries, ...this.ledger.pending])]);
   }
 
-  plan(diff: BanDiff): string[] {
+  plan(diff: BanDiff, wanted: BanSet): string[] {
     requireHosts(this.device.name, 'iptables-api', diff.added);
-    return [
-      ...(this.held === undefined ? ['GET /flushchain'] : []),
-      ...diff.added.map((p) => `GET /addip/${formatPrefix(p)}`),
-      ...diff.removed.map((p) => `GET /removeip/${formatPrefix(p)}`),
-    ];
+    const flush = this.ledger === undefined && this.mayFlush() ? ['GET /flushchain'] : [];
+    const changes = [...format(diff.added).map((a) => `GET /addip/${a}`), ...format(diff.removed).map((a) => `GET /removeip/${a}`)];
+    const unchanged = wanted.size - diff.added.length;
+    const probe = this.ledger === undefined || unchanged === 0 ? [] : [`GET /puship/<address> for up to ${this.device.settings.probe} of the ${unchanged} unchanged addresses (presence probe)`];
+    return [...flush, ...changes, ...probe];
   }
 
-  async apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number }> {
+  async apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number; verified: string }> {
     requireHosts(this.device.name, 'iptables-api', diff.added);
-    let sent = 0;
+    const first = this.ledger === undefined;
+    const held = new Set(first ? [] : this.ledger!.entries);
+    const pending = new Set([...(this.ledger?.pending ?? []), ...format(diff.added), ...format(diff.removed)]);
+    const save = () => saveLedger(this.where, { entries: [...held], pending: [...pending], fullCheckAt: this.ledger?.fullCheckAt });
+    save(); // intent first: whatever happens next, every address we may touch is on record
     try {
-      if (this.held === undefined) {
-        await this.expectSuccess('/flushchain');
-        this.held = new Map();
-        sent++;
+      if (first && this.mayFlush()) await this.calls.flush();
+      if (first && !this.mayFlush()) this.log.warn({ device: this.device.name }, 'first push to a single-family device: adding the set without /flushchain (it would flush both families); entries added by other tools stay');
+      for (const address of format(diff.added)) {
+        await this.calls.add(address);
+        held.add(address);
+        pending.delete(address);
       }
-      for (const prefix of diff.added) {
-        await this.expectSuccess(`/addip/${formatPrefix(prefix)}`);
-        this.held.set(formatPrefix(prefix), prefix);
-        sent++;
-      }
-      for (const prefix of diff.removed) {
-        await this.expectSuccess(`/removeip/${formatPrefix(prefix)}`);
-        this.held.delete(formatPrefix(prefix));
-        sent++;
+      for (const address of format(diff.removed)) {
+        await this.calls.remove(address);
+        held.delete(address);
+        pending.delete(address);
       }
     } finally {
-      if (this.held !== undefined && sent > 0) this.saveLedger([...this.held.keys()]);
+      save();
     }
-    verifyHolds(this.device.name, 'final comparison', createExactBanSet(this.held.values()), wanted);
-    return { sent };
+    const check = await this.confirm(wanted, new Set(format(diff.added)));
+    return { sent: this.calls.sent, verified: first ? `first push${this.mayFlush() ? ' after /flushchain' : ''}; ${check.verified}` : check.verified };
+  }
+
+  /**
+   * Proves the unchanged part of the set is on the daemon: `probe` sampled addresses plus every
+   * address whose last call had no answer, or every address when a full check is due or a probe
+   * found a gap. Missing addresses are re-inserted by the probe itself.
+   */
+  async confirm(wanted: BanSet, justAdded: ReadonlySet<string> = new Set()): Promise<Verification> {
+    const before = this.calls.sent;
+    const unchanged = format(wanted.toArray()).filter((a) => !justAdded.has(a));
+    const uncertain = new Set(this.ledger?.pending ?? []);
+    const due = this.fullCheckDue();
+    const chosen = due ? unchanged : [...unchanged.filter((a) => uncertain.has(a)), ...sample(unchanged.filter((a) => !uncertain.has(a)), this.device.settings.probe)];
+    let outcome = await this.probeAll(chosen);
+    let full = due;
+    if (!full && outcome.missing > 0) {
+      this.log.warn({ device: this.device.name, missing: outcome.missing }, 'the daemon lacked addresses the ledger lists (reboot or flush); checking every address');
+      const probed = new Set(chosen);
+      const rest = await this.probeAll(unchanged.filter((a) => !probed.has(a)));
+      outcome = { missing: outcome.missing + rest.missing, readded: outcome.readded || rest.readded };
+      full = true;
+    }
+    const fullCheckAt = full ? new Date().toISOString() : this.ledger?.fullCheckAt;
+    saveLedger(this.where, { entries: format(wanted.toArray()), pending: [], fullCheckAt });
+    if (this.ledger !== undefined) this.ledger = { ...this.ledger, entries: format(wanted.toArray()), pending: [], fullCheckAt };
+    const how = unchanged.length === 0 ? 'every address was added by this push' : outcome.readded ? `re-added all ${unchanged.length} with /addip (this daemon has no /puship)`
+      : `${full ? `every one of the ${unchanged.length}` : `${chosen.length} of the ${unchanged.length}`} unchanged addresses probed with /puship: ${outcome.missing} missing, re-inserted`;
+    return { sent: this.calls.sent - before, verified: how };
   }
 
   close(): Promise<void> {
-    return this.http.close();
+    return this.close_();
   }
 
-  private async expectSuccess(path: string): Promise<void> {
-    const reply = await this.http.call('GET', path);
-    // /flushchain answers 200 even when one family failed ("ipv4 error. ipv6 flushed.").
-    if (/error/i.test(reply.text)) throw this.http.failure('GET', path, reply.text);
+  /** Probes addresses; on a daemon without /puship, falls back to re-adding them all. */
+  private async probeAll(addresses: string[]): Promise<{ missing: number; readded: boolean }> {
+    let missing = 0;
+    for (const [i, address] of addresses.entries()) {
+      const presence = await this.calls.probe(address);
+      if (presence === 'unsupported') {
+        for (const rest of addresses.slice(i)) await this.calls.add(rest);
+        return { missing, readded: true };
+      }
+      if (presence === 'inserted') missing++;
+    }
+    return { missing, readded: false };
   }
 
-  private loadLedger(): Ledger | undefined {
-    const path = this.device.settings.ledger;
-    let ledger: Partial<Ledger>;
-    try {
-      ledger = JSON.parse(readFileSync(path, 'utf8')) as Partial<Ledger>;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') this.log.warn({ device: this.device.name, ledger: path }, `ledger unreadable (${code ?? 'not JSON'}); the chain will be flushed and refilled`);
-      return undefined;
-    }
-    if (ledger.version !== 1 || !Array.isArray(ledger.entries) || ledger.entries.some((e) => typeof e !== 'string')) {
-      this.log.warn({ device: this.device.name, ledger: path }, 'ledger has an unknown shape; the chain will be flushed and refilled');
-      return undefined;
-    }
-    if (ledger.endpoint !== this.endpoint) {
-      this.log.info({ device: this.device.name, ledger: path }, 'ledger was written for another endpoint; the chain will be flushed and refilled');
-      return undefined;
-    }
-    return ledger as Ledger;
+  private fullCheckDue(): boolean {
+    const last = Date.parse(this.ledger?.fullCheckAt ?? '');
+    return Number.isNaN(last) || Date.now() - last >= parseDuration(this.device.settings.fullCheckEvery)!;
   }
 
-  /** Written to a temporary name and renamed: a crash never leaves half a ledger. */
-  private saveLedger(entries: string[]): void {
-    const path = this.device.settings.ledger;
-    const ledger: Ledger = { version: 1, endpoint: this.endpoint, entries };
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(`${path}.tmp`, `${JSON.stringify(ledger)}\n`, { mode: 0o600 });
-      renameSync(`${path}.tmp`, path);
-    } catch (error) {
-      throw new DeviceError(this.device.name, undefined, `cannot write the ledger ${path}: ${(error as Error).message}`, { cause: error });
-    }
+  private mayFlush(): boolean {
+    return (this.device.families ?? 'both') === 'both';
   }
+}
+
+/** Up to `count` addresses picked at random, so successive pushes look at different parts of the chain. */
+function sample(addresses: string[], count: number): string[] {
+  const pool = [...addresses];
+  for (let i = 0; i < Math.min(count, pool.length); i++) {
+    const j = i + Math.floor(Math.random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, count);
 }
 
 export const iptablesApiDriver: DeviceDriver<IptablesApiSettings> = {
   name: 'iptables-api',
-  summary: 'iptables-api REST daemon (chain APIBANLOCAL): addip/removeip for the difference',
+  summary: 'iptables-api REST daemon (chain APIBANLOCAL): addip/removeip for the difference, /puship presence probes',
   settings,
   families: 'both',
   async open(device: DeviceTarget<IptablesApiSettings>, context: DriverContext): Promise<DeviceSession> {
     const { username, password, caFile } = device.credentials;
-    const { scheme } = device.settings;
-    const endpoint = originOf(scheme, device.host, device.port ?? 8082);
+    const endpoint = originOf(device.settings.scheme, device.host, device.port ?? 8082);
     const http = new HttpDevice({
       device: device.name,
       baseUrl: endpoint,
@@ -150,7 +180,8 @@ export const iptablesApiDriver: DeviceDriver<IptablesApiSettings> = {
       signal: context.signal,
       secrets: [password],
     });
-    return new IptablesApiSession(device, http, endpoint, context.log);
+    const where = { device: device.name, path: device.settings.ledger, endpoint, log: context.log };
+    return new IptablesApiSession(device, new IptablesApiCalls(http), where, context.log, () => http.close());
   },
 };
 

@@ -4,21 +4,24 @@
  * Reads with `nft -j list table FAMILY TABLE`, both sets in one answer (libnftables-json(5): `elem` items are
  * an address string, `{prefix:{addr,len}}`, `{range:[a,b]}`, or `{elem:{val,...}}` when the set
  * has timeouts/counters); a missing table or set reads as empty, so the first push creates them.
- * Applies the nftables writer's file (targets/nftables.ts) with `nft -f FILE`: one netlink batch,
- * all or nothing, so a rejected file leaves the old set in place.
+ * Applies with `nft -f FILE`, one netlink batch, all or nothing, so a rejected file leaves the old
+ * set in place: only the difference (`delete element` / `add element`, nft-delta.ts) when both
+ * live sets are ones this driver created, else the nftables writer's whole file
+ * (targets/nftables.ts), which creates missing sets and refills both.
  *
  * The writer's sets use `auto-merge`, so the kernel folds adjacent entries (192.0.2.2 + 192.0.2.3
  * list as 192.0.2.2/31, 2001:db8::1 + ::2 as a range). Read and verify therefore compare address
- * coverage: both sides in their minimal CIDR form. A set that covers the same addresses counts as
- * unchanged and nothing is sent.
+ * coverage: both sides in their minimal CIDR form (`comparable`, which the push job diffs and
+ * guards in too). A set that covers the same addresses counts as unchanged and nothing is sent.
  */
 import { z } from 'zod';
-import { parsePrefix, type Prefix } from '../../banset/address.js';
+import type { Prefix } from '../../banset/address.js';
 import { BanSet, createBanSet } from '../../banset/banset.js';
+import { nftChanges, readNftSets, type LiveNftSets } from './nft-delta.js';
 import { rangeToPrefixes, V4_OPS, V6_OPS } from '../../banset/range.js';
 import { DeviceError } from '../../errors.js';
 import { renderOutput } from '../../writers/render.js';
-import nftablesWriter, { dropCounterName } from '../../../targets/nftables.js';
+import nftablesWriter, { dropCounterName, renderNftDelta } from '../../../targets/nftables.js';
 import { parseNftDropCounters } from '../counters/nftables.js';
 import type { DeviceDriver } from '../driver.js';
 import type { ExecResult } from '../ssh.js';
@@ -33,33 +36,18 @@ const settings = z.strictObject({
 export type LinuxNftablesSettings = z.infer<typeof settings>;
 type NftOptions = LinuxNftablesSettings['nftables'];
 
-function parseRead(device: string, result: ExecResult, command: string, o: NftOptions): BanSet {
+/** The held set (merged, as the kernel stores it), and the live elements the difference is computed from. */
+function parseRead(device: string, result: ExecResult, command: string, o: NftOptions): { held: BanSet; live: LiveNftSets } {
   if (result.code !== 0) {
-    if (/No such file or directory/.test(result.stderr)) return BanSet.EMPTY; // table not created yet
+    if (/No such file or directory/.test(result.stderr)) return { held: BanSet.EMPTY, live: { elements: [], refill: `table ${o.table} is missing` } };
     throw commandFailure(device, command, result);
   }
   try {
-    return createBanSet(parseNftSets(result.stdout, [o.setV4, o.setV6]), { aggregate: true });
+    const live = readNftSets(result.stdout, { v4: o.setV4, v6: o.setV6 }, splitRange);
+    return { held: createBanSet(live.elements.flatMap((e) => e.prefixes), { aggregate: true }), live };
   } catch (error) {
     throw new DeviceError(device, command, `unexpected output: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** Elements of the named sets in an `nft -j list table` answer, as prefixes (ranges split into CIDRs). */
-export function parseNftSets(text: string, names: string[]): Prefix[] {
-  const document = JSON.parse(text) as { nftables?: { set?: { name?: string; elem?: unknown[] } }[] };
-  if (!Array.isArray(document.nftables)) throw new Error('no "nftables" array');
-  const sets = document.nftables.flatMap((item) => (item.set !== undefined && names.includes(item.set.name ?? '') ? [item.set] : []));
-  return sets.flatMap((set) => (set.elem ?? []).flatMap((item) => elementPrefixes(item)));
-}
-
-function elementPrefixes(item: unknown): Prefix[] {
-  if (typeof item === 'string') return [parsePrefix(item)];
-  const object = item as { prefix?: { addr: string; len: number }; range?: [string, string]; elem?: { val: unknown } };
-  if (object?.elem !== undefined) return elementPrefixes(object.elem.val);
-  if (object?.prefix !== undefined) return [parsePrefix(`${object.prefix.addr}/${object.prefix.len}`)];
-  if (Array.isArray(object?.range) && object.range.length === 2) return splitRange(parsePrefix(object.range[0]), parsePrefix(object.range[1]));
-  throw new Error(`element ${JSON.stringify(item).slice(0, 60)} is not an address, prefix or range`);
 }
 
 function splitRange(first: Prefix, last: Prefix): Prefix[] {
@@ -76,19 +64,32 @@ function splitRange(first: Prefix, last: Prefix): Prefix[] {
 
 export const linuxNftablesDriver: DeviceDriver<LinuxNftablesSettings> = {
   name: 'linux-nftables',
-  summary: 'Linux nftables over SSH: upload the nftables file, `nft -f` (one transaction), read back',
+  summary: 'Linux nftables over SSH: upload the difference (or the whole file), `nft -f` (one transaction), read back',
   settings,
   families: 'both',
   open(device, context) {
     const o = device.settings.nftables;
+    let live: LiveNftSets = { elements: [], refill: 'not read yet' };
     const dialect: ShellDialect = {
       readCommands: () => [`nft -j list table ${o.tableFamily} ${o.table}`],
-      parseRead: (results, commands) => parseRead(device.name, results[0], commands[0], o),
+      parseRead: (results, commands) => {
+        const read = parseRead(device.name, results[0], commands[0], o);
+        live = read.live;
+        return read.held;
+      },
       comparable: (wanted) => wanted.aggregate(),
       renderFile: (wanted) => renderOutput(nftablesWriter, wanted, o),
       fileSuffix: '.nft',
       applyCommand: (file) => `nft -f ${file}`,
       parseCounters: (results) => (o.dropRule && results[0]?.code === 0 ? parseNftDropCounters(results[0].stdout, { v4: dropCounterName(o.setV4), v6: dropCounterName(o.setV6) }) : undefined),
+      delta: (diff, wanted) => {
+        if (live.refill !== undefined) {
+          context.log.info({ device: device.name, reason: live.refill }, 'sending the whole set');
+          return undefined;
+        }
+        const { remove, add } = nftChanges(live.elements, diff, wanted.aggregate());
+        return { file: renderNftDelta(remove, add, o), entries: remove.v4.length + remove.v6.length + add.size, command: (file) => `nft -f ${file}` };
+      },
     };
     return openShellSession(device, context, dialect);
   },

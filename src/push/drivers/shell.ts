@@ -1,7 +1,8 @@
 /**
  * The flow the shell drivers (linux-nftables, linux-ipset, pf) share over SSH exec + SFTP
  * (src/push/ssh.ts): read the managed list with the dialect's commands and parse it strictly;
- * when it differs, upload the writer's whole file to a fresh temp path, apply it with one
+ * when it differs, upload the difference (nftables, ipset: when the live set is one the driver
+ * manages) or else the writer's whole file to a fresh temp path, apply it with one
  * command the device runs as a single transaction, read back and verify, and always remove the
  * temp file. Commands are built only from validated names and the temp path (no list entry ever
  * reaches a command line: entries travel inside the uploaded file, formatted from Prefix objects).
@@ -39,6 +40,19 @@ export interface ShellDialect {
   applyCommand(file: string): string;
   /** Optional: the ban rule's counters, from the latest read's results. */
   parseCounters?(results: ExecResult[]): BlockedCounters | undefined;
+  /**
+   * Only the difference: a file, the entries it carries and the command that applies it; or
+   * undefined when the full refill is the right thing (the live set is missing or not one this
+   * driver manages). Called after `parseRead`, so the dialect may use what it saw there.
+   */
+  delta?(diff: BanDiff, wanted: BanSet): ShellChange | undefined;
+}
+
+/** One upload-and-apply: the file (undefined = nothing to upload), how many entries it carries, its command. */
+export interface ShellChange {
+  file: string | undefined;
+  entries: number;
+  command(file: string): string;
 }
 
 export class ShellSession implements DeviceSession {
@@ -68,18 +82,24 @@ export class ShellSession implements DeviceSession {
     return this.dialect.parseCounters?.(this.lastRead);
   }
 
-  plan(diff: BanDiff, wanted: BanSet): string[] {
-    if (!this.needsChange(diff, wanted)) return [];
-    const file = this.dialect.renderFile(wanted);
-    const upload = file === undefined ? [] : [`sftp put ${this.tempFile} (${file.split('\n').length - 1} lines)`];
-    const cleanup = file === undefined ? [] : [this.removeCommand()];
-    return [...upload, this.withSudo(this.dialect.applyCommand(this.tempFile)), ...cleanup];
+  /** The form the device stores the set in, so the job's diff and guard compare like with like. */
+  comparable(wanted: BanSet): BanSet {
+    return this.dialect.comparable(wanted);
   }
 
-  async apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number }> {
-    if (!this.needsChange(diff, wanted)) return { sent: 0 };
-    const file = this.dialect.renderFile(wanted);
-    const command = this.withSudo(this.dialect.applyCommand(this.tempFile));
+  plan(diff: BanDiff, wanted: BanSet): string[] {
+    if (!this.needsChange(diff, wanted)) return [];
+    const { file, command } = this.change(diff, wanted);
+    const upload = file === undefined ? [] : [`sftp put ${this.tempFile} (${file.split('\n').length - 1} lines, ${Buffer.byteLength(file)} bytes)`];
+    const cleanup = file === undefined ? [] : [this.removeCommand()];
+    return [...upload, this.withSudo(command(this.tempFile)), ...cleanup];
+  }
+
+  async apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number; bytes: number }> {
+    if (!this.needsChange(diff, wanted)) return { sent: 0, bytes: 0 };
+    const change = this.change(diff, wanted);
+    const file = change.file;
+    const command = this.withSudo(change.command(this.tempFile));
     try {
       if (file !== undefined) await this.connection.writeFile(this.tempFile, file, 0o600);
       const result = await this.connection.exec(command);
@@ -89,11 +109,17 @@ export class ShellSession implements DeviceSession {
     }
     const after = await this.read();
     verifyHolds(this.device.name, this.dialect.readCommands().join(' && '), after, this.dialect.comparable(wanted));
-    return { sent: file === undefined ? 1 : 2 };
+    return { sent: file === undefined ? 1 : change.entries, bytes: file === undefined ? 0 : Buffer.byteLength(file) };
   }
 
   close(): Promise<void> {
     return this.connection.close();
+  }
+
+  /** The difference when the dialect can send one, else the whole file (or the refresh command). */
+  private change(diff: BanDiff, wanted: BanSet): ShellChange {
+    return this.dialect.delta?.(diff, wanted)
+      ?? { file: this.dialect.renderFile(wanted), entries: wanted.size, command: (file) => this.dialect.applyCommand(file) };
   }
 
   /** Compares what the device holds with what it must hold, in the dialect's terms. */

@@ -1,6 +1,6 @@
 /**
  * Test support for the driver tests: a device entry, a context, and `pushOnce`, a minimal
- * stand-in for the push job's order of events (open, read, diff, plan or apply, close) so each
+ * stand-in for the push job's order of events (open, read, diff, plan or apply or confirm, close) so each
  * driver is exercised exactly the way src/push/run.ts drives it.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ export function driverContext(timeoutMs = 5000): DriverContext {
   return { log: silentLogger, signal: AbortSignal.timeout(timeoutMs), acceptNewHostKey: false };
 }
 
-export interface PushOutcome { before: BanSet; plan: string[]; sent: number }
+export interface PushOutcome { before: BanSet; plan: string[]; sent: number; bytes?: number; verified?: string }
 
 export async function pushOnce<S>(
   driver: DeviceDriver<S>,
@@ -42,11 +42,13 @@ export async function pushOnce<S>(
   const session = await driver.open(device, options.context ?? driverContext());
   try {
     const before = await session.read();
-    const diff = diffBanSets(before, wanted);
+    const diff = diffBanSets(before, session.comparable?.(wanted) ?? wanted);
     const plan = session.plan(diff, wanted);
-    if (options.dryRun || (diff.added.length === 0 && diff.removed.length === 0)) return { before, plan, sent: 0 };
-    const { sent } = await session.apply(diff, wanted);
-    return { before, plan, sent };
+    if (options.dryRun) return { before, plan, sent: 0 };
+    if (diff.added.length === 0 && diff.removed.length === 0) {
+      return session.confirm === undefined ? { before, plan, sent: 0 } : { before, plan, ...(await session.confirm(wanted)) };
+    }
+    return { before, plan, ...(await session.apply(diff, wanted)) };
   } finally {
     await session.close();
   }
