@@ -56,6 +56,7 @@ export function summarize(report: SyncReport): string {
   if (report.published?.source === 'sample' && report.ok) {
     return `sync ok: no APIBAN key configured, using the bundled sample list (documentation addresses only): ${report.size} entries published in ${seconds}s`;
   }
+  if (report.published?.source === 'local' && report.ok) return `sync ok: no APIBAN key configured, publishing the local sources only: ${report.size} entries in ${seconds}s`;
   const work = `${report.full ? 'full' : 'incremental'}, ${report.pages} page(s) in ${report.requests} request(s), ${report.received} received`
     + `, ${report.added} added, ${report.expired} expired${report.invalid ? `, ${report.invalid} invalid dropped` : ''}`;
   const failedSources = (report.sources ?? []).filter((s) => !s.ok).map((s) => s.name);
