@@ -57,15 +57,18 @@ export function namedBlock(file: string, name: string): FencedBlock {
 
 /** The text of the section holding line `at`: heading to heading, code blocks left out. */
 function proseAround(lines: string[], at: number): string {
-  let start = at;
-  while (start > 0 && !/^#{1,6} /.test(lines[start])) start--;
-  let end = at + 1;
-  while (end < lines.length && !/^#{1,6} /.test(lines[end])) end++;
   let inCode = false;
-  return lines.slice(start, end).filter((text) => {
-    if (/^```/.test(text)) { inCode = !inCode; return false; }
-    return !inCode;
-  }).join('\n');
+  const code = lines.map((text) => {
+    const fence = /^```/.test(text);
+    if (fence) inCode = !inCode;
+    return fence || inCode;
+  });
+  const heading = (i: number) => !code[i] && /^#{1,6} /.test(lines[i]);
+  let start = at;
+  while (start > 0 && !heading(start)) start--;
+  let end = at + 1;
+  while (end < lines.length && !heading(end)) end++;
+  return lines.slice(start, end).filter((_, i) => !code[start + i]).join('\n');
 }
 
 /** `${NAME}` references of a YAML text (`$${` is a literal). */
