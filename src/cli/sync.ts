@@ -14,7 +14,7 @@ const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state:
 export function register(program: Command): void {
   program
     .command('sync')
-    .description('download the APIBAN list into the state directory (paced, resumable); without a key, load the bundled sample')
+    .description('download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)')
     .option('--full', 'download the whole active list again instead of only what is new')
     .option('--allow-empty', 'accept an empty result instead of refusing it')
     .option('--force', 'accept a result that shrank more than guards.maxShrink')
