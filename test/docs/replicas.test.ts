@@ -59,7 +59,7 @@ describe('docs: two replicas share one APIBAN budget through A\'s mirror', funct
     a = await startA();
     const configB = join(dir, 'b.yaml');
     const apiban = { ...common('b').apiban, ...recipe.b.apiban, baseUrl: `http://127.0.0.1:${a.port}` };
-    writeFileSync(configB, stringify({ ...common('b'), ...recipe.b, apiban }));
+    writeFileSync(configB, stringify({ ...common('b'), ...recipe.b, apiban, sync: { ...common('b').sync, ...recipe.b.sync } }));
     b = await startServe(configB, { REPLICA_TOKEN: recipe.b.apiban.key === '${REPLICA_TOKEN}' ? TOKEN : 'the docs changed' });
   });
 
