@@ -63,7 +63,8 @@ function describeLocal(local: AddressExplanation): string {
     if (lister.source === 'apiban') lines.push(`  APIBAN ${lister.entry}: first seen ${lister.firstSeen}, last seen ${lister.lastSeen}`);
     else lines.push(`  ${lister.source === 'sample' ? 'bundled sample list' : `local source ${lister.name}`}: ${lister.entry}`);
   }
-  lines.push(`  published set: ${local.set.size} entries from ${local.set.source === 'sample' ? 'the bundled sample (no APIBAN key)' : 'APIBAN'}, synced ${local.set.syncedAt}`);
+  const from = { sample: 'the bundled sample (no APIBAN key)', local: 'the local sources (no APIBAN key)', apiban: 'APIBAN' }[local.set.source];
+  lines.push(`  published set: ${local.set.size} entries from ${from}, synced ${local.set.syncedAt}`);
   return lines.join('\n');
 }
 

@@ -14,7 +14,7 @@ const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state:
 export function register(program: Command): void {
   program
     .command('sync')
-    .description('download the APIBAN list into the state directory (paced, resumable); without a key, load the bundled sample')
+    .description('download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)')
     .option('--full', 'download the whole active list again instead of only what is new')
     .option('--allow-empty', 'accept an empty result instead of refusing it')
     .option('--force', 'accept a result that shrank more than guards.maxShrink')
@@ -56,6 +56,7 @@ export function summarize(report: SyncReport): string {
   if (report.published?.source === 'sample' && report.ok) {
     return `sync ok: no APIBAN key configured, using the bundled sample list (documentation addresses only): ${report.size} entries published in ${seconds}s`;
   }
+  if (report.published?.source === 'local' && report.ok) return `sync ok: no APIBAN key configured, publishing the local sources only: ${report.size} entries in ${seconds}s`;
   const work = `${report.full ? 'full' : 'incremental'}, ${report.pages} page(s) in ${report.requests} request(s), ${report.received} received`
     + `, ${report.added} added, ${report.expired} expired${report.invalid ? `, ${report.invalid} invalid dropped` : ''}`;
   const failedSources = (report.sources ?? []).filter((s) => !s.ok).map((s) => s.name);

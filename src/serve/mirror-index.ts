@@ -50,9 +50,14 @@ function lastId(index: MirrorIndex | undefined): number {
   return index === undefined || index.ids.length === 0 ? 0 : index.ids[index.ids.length - 1];
 }
 
-/** The page after `cursor`; undefined when the client is caught up. */
+/**
+ * The page after `cursor`; undefined when the client is caught up. APIBAN's IDs are numbers:
+ * any other cursor gets APIBAN's "no new bans" answer too (never the first page, which would
+ * hand a confused client the whole list on every poll).
+ */
 export function pageAfter(index: MirrorIndex, cursor: string | undefined): MirrorPage {
-  const after = cursor === undefined || cursor === FROM_START || !/^\d{1,15}$/.test(cursor) ? -Infinity : Number(cursor);
+  if (cursor !== undefined && cursor !== FROM_START && !/^\d{1,15}$/.test(cursor)) return undefined;
+  const after = cursor === undefined || cursor === FROM_START ? -Infinity : Number(cursor);
   let low = 0;
   let high = index.ids.length;
   while (low < high) {

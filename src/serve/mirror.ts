@@ -8,8 +8,10 @@
  *
  * page 200 {"ipaddress":[...],"ID":"<cursor>"}; caught up 400 {"ipaddress":["no new bans"],"ID":"none"};
  * listed 200 {"ipaddress":["<ip>"],"ID":"<id>"}; not listed 400 {"ipaddress":["not blocked"],"ID":"none"};
- * wrong token 403 {"ipaddress":"none","ID":"unauthorized"}. The `set` field is accepted and
- * ignored: the relay serves the one set it syncs (apiban.set).
+ * wrong token 403 {"ipaddress":"none","ID":"unauthorized"}. The relay holds the one set it syncs
+ * (apiban.set): v2's `set` (sip when omitted, as APIBAN reads it; v1 has no set and means sip)
+ * must name it, any other set is 400 with APIBAN's `"ID":"none"` envelope, so a client never
+ * takes one set for another.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tryParsePrefix } from '../banset/address.js';
@@ -21,9 +23,10 @@ import type { ServeView } from './state.js';
 const UNAUTHORIZED = { ipaddress: 'none', ID: 'unauthorized' };
 const CAUGHT_UP = { ipaddress: ['no new bans'], ID: 'none' };
 const NOT_BLOCKED = { ipaddress: ['not blocked'], ID: 'none' };
+const OTHER_SET = { ipaddress: ['set not held by this mirror'], ID: 'none' };
 const MAX_BODY = 4096;
 
-interface MirrorCall { token: string | undefined; action: 'banned' | 'check'; argument: string | undefined }
+interface MirrorCall { token: string | undefined; action: 'banned' | 'check'; argument: string | undefined; set: string }
 
 /** Answers one /api/ request; returns the status code sent (for metrics). */
 export async function handleMirror(req: IncomingMessage, res: ServerResponse, path: string, view: ServeView, retryAfter: number): Promise<number> {
@@ -31,6 +34,7 @@ export async function handleMirror(req: IncomingMessage, res: ServerResponse, pa
   if (call === undefined) return reply(req, res, 404, undefined);
   if (call === 'bad-request') return reply(req, res, 400, { ipaddress: 'invalid request', ID: 'none' });
   if (!tokenMatches(call.token, view.site.mirrorTokens ?? [])) return reply(req, res, 403, UNAUTHORIZED);
+  if (call.set !== view.site.mirrorSet) return reply(req, res, 400, OTHER_SET);
   const snapshot = view.snapshot;
   if (snapshot === undefined || view.mirror === undefined) {
     sendStatus(req, res, 503, { 'retry-after': String(retryAfter) });
@@ -56,7 +60,7 @@ function readV1Call(method: string | undefined, path: string): MirrorCall | unde
   if (method !== 'GET' && method !== 'HEAD') return undefined;
   const match = /^\/api\/([^/]+)\/(banned|check)(?:\/([^/]+))?\/?$/.exec(path);
   if (match === null || (match[2] === 'check' && match[3] === undefined)) return undefined;
-  return { token: decodeSegment(match[1]), action: match[2] as MirrorCall['action'], argument: match[3] && decodeSegment(match[3]) };
+  return { token: decodeSegment(match[1]), action: match[2] as MirrorCall['action'], argument: match[3] && decodeSegment(match[3]), set: 'sip' };
 }
 
 async function readV2Call(req: IncomingMessage, path: string): Promise<MirrorCall | 'bad-request' | undefined> {
@@ -67,8 +71,9 @@ async function readV2Call(req: IncomingMessage, path: string): Promise<MirrorCal
   const body = await readSmallJson(req);
   if (body === undefined) return 'bad-request';
   const argument = action === 'banned' ? body.id : body.ipaddress;
-  if (argument !== undefined && typeof argument !== 'string') return 'bad-request';
-  return { token, action, argument };
+  const set = body.set ?? 'sip';
+  if ((argument !== undefined && typeof argument !== 'string') || typeof set !== 'string') return 'bad-request';
+  return { token, action, argument, set };
 }
 
 async function readSmallJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {

@@ -19,6 +19,8 @@ export interface Site {
   readonly admin: AccessRule;
   /** Digests of the mirror's tokens; undefined when the mirror is off. */
   readonly mirrorTokens?: readonly Buffer[];
+  /** The APIBAN set the mirror holds (apiban.set): the only one it answers for. */
+  readonly mirrorSet: string;
   readonly retryAfterSeconds: number;
   readonly maxAgeMs: number;
 }
@@ -41,6 +43,7 @@ export function resolveSite(loaded: LoadedConfig): Site {
     routes,
     admin,
     mirrorTokens: tokens,
+    mirrorSet: loaded.config.apiban.set,
     retryAfterSeconds: Math.max(1, Math.round(serve.retryAfter / 1000)),
     maxAgeMs: serve.maxAge,
   };

@@ -1,7 +1,8 @@
 /**
  * The publishable set without syncing, for `export` and `check`: the saved APIBAN state (still
  * active entries only) merged with the local sources, through the policy and the guard. With
- * no synced state and no key it is the bundled sample; with a key but nothing synced yet it is
+ * no synced state and no key it is the local sources alone, or the bundled sample when nothing
+ * at all is configured (sample.ts); with a key but nothing synced yet it is
  * an error that says to run `sync` (publishing the sample there would hide a real problem).
  * Reads without the lock: files are only ever replaced by atomic renames.
  */
@@ -11,7 +12,7 @@ import { StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { systemClock, type Clock } from '../apiban/clock.js';
 import { activeEntries, assembleSet, type AssembledSet, type SetBase } from './publish.js';
-import { readSample } from './sample.js';
+import { keylessBase } from './sample.js';
 import type { SyncState } from './state.js';
 import { readStateFile } from './store.js';
 
@@ -48,7 +49,5 @@ async function chooseBase(loaded: LoadedConfig, log: Logger, state: SyncState | 
   if (loaded.config.apiban.key !== undefined) {
     throw new StateError(`no APIBAN data in ${loaded.stateDir} yet: run \`apiban-exporter sync\` first`);
   }
-  const sample = await readSample();
-  log.info({ component: 'sync', file: sample.path }, 'no APIBAN key configured and nothing synced: using the bundled sample list (documentation addresses only)');
-  return { kind: 'sample', text: sample.text };
+  return keylessBase(loaded.config, log);
 }

@@ -12,6 +12,7 @@ import { computeAssembledSet } from './compute.js';
 import { buildPolicy, unfilteredSet } from './publish.js';
 import { readSample } from './sample.js';
 import { loadSources } from './sources.js';
+import type { SetSource } from './snapshot.js';
 import type { SyncState } from './state.js';
 
 export interface AddressExplanation {
@@ -19,7 +20,7 @@ export interface AddressExplanation {
   listed: boolean;
   /** The published prefix that covers the query. */
   publishedAs?: string;
-  set: { source: 'apiban' | 'sample'; size: number; syncedAt: string };
+  set: { source: SetSource; size: number; syncedAt: string };
   /** Who lists it, whether or not it is published. */
   listedBy: Lister[];
   /** Why a listed address is not published. */
@@ -39,22 +40,22 @@ export async function explainAddress(loaded: LoadedConfig, log: Logger, input: s
     query: formatPrefix(query),
     listed: covering !== undefined,
     set: { source: published.source, size: published.bans.size, syncedAt: published.syncedAt.toISOString() },
-    listedBy: await findListers(loaded, log, query, published.source === 'apiban' ? state : undefined),
+    listedBy: await findListers(loaded, log, query, published.source, state),
   };
   if (covering !== undefined) explanation.publishedAs = formatPrefix(covering);
   else if (explanation.listedBy.length > 0) explanation.excluded = await whyExcluded(loaded, query);
   return explanation;
 }
 
-async function findListers(loaded: LoadedConfig, log: Logger, query: Prefix, state: SyncState | undefined): Promise<Lister[]> {
+async function findListers(loaded: LoadedConfig, log: Logger, query: Prefix, source: SetSource, state: SyncState | undefined): Promise<Lister[]> {
   const listers: Lister[] = [];
-  if (state !== undefined) {
+  if (source === 'apiban' && state !== undefined) {
     const hit = unfilteredSet(parseEntries(state.entries.keys(), 'apiban')).covering(query);
     const seen = hit && state.entries.get(formatPrefix(hit));
     if (hit && seen) {
       listers.push({ source: 'apiban', entry: formatPrefix(hit), firstSeen: new Date(seen.firstSeen).toISOString(), lastSeen: new Date(seen.lastSeen).toISOString() });
     }
-  } else {
+  } else if (source === 'sample') {
     const hit = unfilteredSet(parseListText((await readSample()).text, 'sample')).covering(query);
     if (hit) listers.push({ source: 'sample', name: 'bundled sample', entry: formatPrefix(hit) });
   }

@@ -17,7 +17,9 @@ import type { StateStore } from './store.js';
 
 export type SetBase =
   | { kind: 'apiban'; entries: Sightings; cursor?: string }
-  | { kind: 'sample'; text: string };
+  | { kind: 'sample'; text: string }
+  /** No APIBAN key, local lists configured: those lists are the whole set. */
+  | { kind: 'local' };
 
 export interface AssembleContext {
   config: Config;
@@ -32,7 +34,7 @@ export interface AssembleContext {
 export interface AssembledSet { published: PublishedSet; sources: SourceStatus[] }
 
 export async function assembleSet(ctx: AssembleContext, base: SetBase): Promise<AssembledSet> {
-  const candidates = base.kind === 'apiban' ? parseEntries(base.entries.keys(), 'apiban') : parseListText(base.text, 'sample');
+  const candidates = base.kind === 'apiban' ? parseEntries(base.entries.keys(), 'apiban') : parseListText(base.kind === 'sample' ? base.text : '', base.kind);
   if (base.kind === 'apiban' && candidates.invalid > 0) {
     // Entries are validated before they are saved, so one that is not an address here means the
     // state file was altered: say so, rather than letting the entry vanish from the set unnoticed.

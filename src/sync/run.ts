@@ -9,7 +9,7 @@ import type { Clock } from '../apiban/clock.js';
 import { createApibanClient } from '../apiban/client.js';
 import { downloadBans, emptyDownloadStats, type DownloadStats } from './engine.js';
 import { activeEntries, assembleSet } from './publish.js';
-import { readSample } from './sample.js';
+import { keylessBase } from './sample.js';
 import type { PublishedSet } from './snapshot.js';
 import type { SourceStatus } from './sources.js';
 import type { SyncState } from './state.js';
@@ -38,9 +38,7 @@ export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promis
   ctx.lastStats = stats;
   const assembleContext = { config, stateDir, log: ctx.log, now: ctx.clock.now(), store: ctx.store, signal: options.signal };
   if (config.apiban.key === undefined) {
-    const sample = await readSample();
-    ctx.log.info({ component: 'sync', file: sample.path }, 'no APIBAN key configured: using the bundled sample list (documentation addresses only)');
-    const assembled = await assembleSet(assembleContext, { kind: 'sample', text: sample.text });
+    const assembled = await assembleSet(assembleContext, await keylessBase(config, ctx.log));
     return { ...assembled, stats };
   }
   await downloadFromApiban(ctx, options, stats);

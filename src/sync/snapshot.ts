@@ -7,7 +7,8 @@ import { formatPrefix, tryParsePrefix, type Prefix } from '../banset/address.js'
 import { createBanSet, type BanSet } from '../banset/banset.js';
 import type { PolicyReport } from '../banset/policy.js';
 
-export type SetSource = 'apiban' | 'sample';
+/** Where the set came from: APIBAN (plus local lists), the local lists alone (no key), or the bundled sample. */
+export type SetSource = 'apiban' | 'local' | 'sample';
 
 export interface PublishedSet { bans: BanSet; report: PolicyReport; syncedAt: Date; cursor?: string; source: SetSource }
 
@@ -31,7 +32,7 @@ export function decodeSnapshot(text: string): PublishedSnapshot {
   const raw = JSON.parse(text) as Record<string, unknown>;
   if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT || raw.version !== 1) throw new Error(`not a ${SNAPSHOT_FORMAT} v1 file`);
   if (typeof raw.syncedAt !== 'number' || !Number.isFinite(raw.syncedAt)) throw new Error('syncedAt is not a time');
-  if (raw.source !== 'apiban' && raw.source !== 'sample') throw new Error('source is neither apiban nor sample');
+  if (raw.source !== 'apiban' && raw.source !== 'local' && raw.source !== 'sample') throw new Error('source is not apiban, local or sample');
   if (raw.cursor !== undefined && typeof raw.cursor !== 'string') throw new Error('cursor is not a string');
   if (!Array.isArray(raw.prefixes)) throw new Error('prefixes is not an array');
   const report = raw.report as PolicyReport | null;

@@ -4,9 +4,9 @@ import { CLI } from './paths.js';
 
 export interface ServeProcess { child: ChildProcess; port: number; stderr: () => string; exited: Promise<number | null> }
 
-/** Starts `serve` on 127.0.0.1 port 0 as a child process and resolves once it logs `listening`. */
-export async function startServe(configFile: string, env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, '-c', configFile, '--log-format', 'json', 'serve', '--listen', '127.0.0.1:0', '--min-interval', '150ms'], {
+/** Starts `serve` on 127.0.0.1 port 0 (or `listen`, to restart on a known port) as a child process and resolves once it logs `listening`. */
+export async function startServe(configFile: string, env: Record<string, string> = {}, listen = '127.0.0.1:0'): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, '-c', configFile, '--log-format', 'json', 'serve', '--listen', listen, '--min-interval', '150ms'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

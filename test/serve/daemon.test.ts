@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
 import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
-import { formatIssues, loadConfig } from '../../src/config/load.js';
+import { formatIssues } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
-import { REPO_ROOT } from '../helpers/paths.js';
 import { silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../../src/serve/scheduler.js';
@@ -115,18 +113,6 @@ describe('serve: daemon operations', () => {
     } finally {
       await daemon.shutdown();
     }
-  });
-});
-
-describe('serve: contrib sample configuration', () => {
-  it('validates and resolves with its environment variables set', () => {
-    const env = { APIBAN_KEY: 'sample-key-0000', FEED_PASSWORD: 'pw-sample', FEED_PATH_TOKEN: 'path-sample', FEED_BEARER_TOKEN: 'bearer-sample' };
-    const loaded = loadConfig(join(REPO_ROOT, 'contrib', 'apiban-exporter.sample.yaml'), env);
-    const site = resolveSite(loaded);
-    expect(site.outputs.map((o) => o.path)).to.include.members(['/pfsense.txt', '/fmc.txt', '/srx.txt']);
-    expect(site.routes.has('/fmc.txt.md5')).to.equal(true);
-    const { APIBAN_KEY: _key, ...withoutKey } = env;
-    expect(loadConfig(join(REPO_ROOT, 'contrib', 'apiban-exporter.sample.yaml'), withoutKey).config.apiban.key).to.equal(undefined);
   });
 });
 

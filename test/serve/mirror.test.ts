@@ -94,6 +94,46 @@ describe('serve: APIBAN-compatible mirror', () => {
     }
   });
 
+  it('honours v2 `set`: the set it holds (sip, also when omitted) pages, any other set is 400 "none"', async () => {
+    const get = (body: string) => fetchRaw(`${base}/api/get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body });
+    for (const body of ['{"set":"sip","id":"100"}', '{"id":"100"}']) {
+      const res = await get(body);
+      expect(res.status, body).to.equal(200);
+      expect(JSON.parse(res.body.toString()).ipaddress).to.have.length(PAGE_SIZE);
+    }
+    for (const set of ['http', 'all', 'bogus']) {
+      const page = await get(JSON.stringify({ set, id: '100' }));
+      expect(page.status, set).to.equal(400);
+      expect(JSON.parse(page.body.toString())).to.include({ ID: 'none' });
+      const check = await fetchRaw(`${base}/api/check`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ set, ipaddress: initial[0] }) });
+      expect(check.status, set).to.equal(400);
+    }
+  });
+
+  it('answers a non-numeric ID as APIBAN does: 400 "no new bans", never the first page', async () => {
+    for (const id of ['abc', '12x', 'none', '-5']) {
+      const v1 = await fetchRaw(`${base}/api/${TOKEN}/banned/${id}`);
+      const v2 = await fetchRaw(`${base}/api/get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ set: 'sip', id }) });
+      for (const res of [v1, v2]) {
+        expect(res.status, id).to.equal(400);
+        expect(JSON.parse(res.body.toString())).to.deep.equal({ ipaddress: ['no new bans'], ID: 'none' });
+      }
+    }
+  });
+
+  it('answers for the set it syncs (apiban.set: http) and refuses sip', async () => {
+    const http = await startTestDaemon(new ScriptedRunner(bansOf('192.0.2.1')), { apiban: { set: 'http' }, serve: { mirror: { enabled: true, tokens: [TOKEN] } } });
+    try {
+      await http.daemon.syncNow();
+      const post = (set: string) => fetchRaw(`${http.base}/api/get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ set, id: '100' }) });
+      expect((await post('http')).status).to.equal(200);
+      expect((await post('sip')).status).to.equal(400);
+      expect((await fetchRaw(`${http.base}/api/${TOKEN}/banned/100`)).status, 'v1 means sip').to.equal(400);
+    } finally {
+      await http.daemon.shutdown();
+    }
+  });
+
   it('is absent unless enabled', async () => {
     const plain = await startTestDaemon(new ScriptedRunner(bansOf('192.0.2.1')));
     try {
@@ -116,5 +156,6 @@ describe('serve: mirror index', () => {
     expect(pageAfter(second, String(second.ids[1]))).to.equal(undefined);
     expect(pageAfter(second, '100')!.ips).to.deep.equal(second.entries);
     expect(pageAfter(second, '1')!.ips, 'a cursor from an earlier run restarts from the beginning').to.deep.equal(second.entries);
+    expect(pageAfter(second, 'abc'), 'not an APIBAN ID').to.equal(undefined);
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * Installs as a package, exactly as README.md says: in a fresh copy of the repository (the files
+ * git would clone), the "setup-main" and "install" blocks run as written. `npm ci` is the one
+ * line not executed: the copy links this checkout's node_modules instead (the same packages,
+ * without the network). `npm install -g` goes to a temporary prefix (npm_config_prefix) and
+ * prefers the npm cache. The installed CLI then runs from an empty directory with nothing but
+ * Node.js and the prefix on the PATH.
+ */
+import { expect } from 'chai';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { namedBlock } from './markdown.js';
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 400_000 });
+}
+
+/** The files a clone holds: tracked, plus new ones not ignored (so an uncommitted change is tested too). */
+function copyRepository(to: string): void {
+  const list = run('git', ['ls-files', '-co', '--exclude-standard', '-z'], REPO_ROOT, process.env);
+  if (list.status !== 0) throw new Error(`git ls-files failed: ${list.stderr}`);
+  const tar = spawnSync('sh', ['-c', `tar --null -T - -cf - | tar -xf - -C '${to}'`], { cwd: REPO_ROOT, input: list.stdout, encoding: 'utf8' });
+  if (tar.status !== 0) throw new Error(`copy failed: ${tar.stderr}`);
+}
+
+describe('docs: installs as a package (npm pack, npm install -g)', function () {
+  this.timeout(900_000);
+  let clone: string;
+  let prefix: string;
+  let env: NodeJS.ProcessEnv;
+  const nodeDir = dirname(process.execPath);
+
+  before(() => {
+    const work = mkdtempSync(join(tmpdir(), 'apiban-package-'));
+    clone = join(work, 'clone');
+    prefix = join(work, 'prefix');
+    mkdirSync(clone);
+    copyRepository(clone);
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
+    const shim = join(work, 'shim');
+    mkdirSync(shim);
+    const npm = run('sh', ['-c', 'command -v npm'], work, process.env).stdout.trim();
+    writeFileSync(join(shim, 'npm'), `#!/bin/sh\nif [ "$1" = ci ]; then echo "npm ci: node_modules linked by the test"; exit 0; fi\nexec '${npm}' "$@"\n`);
+    chmodSync(join(shim, 'npm'), 0o755);
+    env = {
+      HOME: process.env.HOME, PATH: [shim, join(prefix, 'bin'), nodeDir, '/usr/bin', '/bin'].join(':'),
+      npm_config_prefix: prefix, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false',
+      npm_config_update_notifier: 'false', APIBAN_STATE_DIR: join(work, 'state'),
+    };
+  });
+
+  it('runs the main job from a fresh copy as the README\'s first set-up command says', () => {
+    const block = namedBlock('README.md', 'setup-main');
+    const result = run('sh', ['-e', '-c', block.body], clone, env);
+    expect(result.status, result.stderr.slice(-2000)).to.equal(0);
+    expect(result.stdout).to.match(/^# APIBAN banned SIP sources/m).and.include('\n192.0.2.10\n');
+    expect(result.stderr).to.include('bundled sample list');
+  });
+
+  it('packs on prepack and installs the tarball with the README\'s commands', () => {
+    const block = namedBlock('README.md', 'install');
+    expect(block.body).to.include('npm install -g ./apiban-exporter-*.tgz');
+    rmSync(join(clone, 'dist'), { recursive: true, force: true }); // as cloned: only prepack can build it
+    const result = run('sh', ['-e', '-c', block.body], clone, env);
+    expect(result.status, result.stderr.slice(-2000)).to.equal(0);
+    const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(result.stdout.trim().split('\n').pop()).to.equal(version);
+    const tarball = readdirSync(clone).find((f) => /^apiban-exporter-.*\.tgz$/.test(f))!;
+    const files = run('tar', ['-tzf', tarball], clone, env).stdout.split('\n');
+    for (const needed of ['package/dist/src/cli/main.js', 'package/fixtures/sample/apiban-sample.txt', 'package/contrib/apiban-exporter.sample.yaml', 'package/package.json']) {
+      expect(files, needed).to.include(needed);
+    }
+    expect(files.filter((f) => f.startsWith('package/dist/test') || f.endsWith('.ts')), 'no tests or sources').to.deep.equal([]);
+  });
+
+  it('runs the installed apiban-exporter with nothing but Node.js on the PATH', () => {
+    const away = mkdtempSync(join(tmpdir(), 'apiban-installed-'));
+    const bare = { HOME: away, PATH: [join(prefix, 'bin'), nodeDir, '/usr/bin', '/bin'].join(':'), APIBAN_STATE_DIR: join(away, 'state') };
+    const version = run('apiban-exporter', ['--version'], away, bare);
+    expect(version.status, version.stderr).to.equal(0);
+    const targets = run('apiban-exporter', ['targets'], away, bare);
+    expect(targets.status, targets.stderr).to.equal(0);
+    expect(targets.stdout).to.match(/^pfsense\s/m);
+    const exported = run('apiban-exporter', ['export', '-t', 'pfsense'], away, bare);
+    expect(exported.status, exported.stderr).to.equal(0);
+    expect(exported.stdout).to.include('\n192.0.2.10\n');
+    const manifest = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'apiban-exporter', 'package.json'), 'utf8')) as { engines?: { node?: string } };
+    expect(manifest.engines?.node, 'the Node.js floor is declared').to.match(/^>=20/);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Every snippet of the documentation runs as written: each ```yaml block of README.md and
+ * docs/*.md and each configuration in contrib/ passes `config check` (the real CLI) with exactly
+ * the environment variables its section tells the reader to set; every shell block is either run
+ * by a docs test (by its marker name) or says why it cannot run offline.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { parse as parseYaml } from 'yaml';
+import { REPO_ROOT } from '../helpers/paths.js';
+import { envReferences, fencedBlocks, markdownFiles } from './markdown.js';
+
+/** The variables the loader will expand: in values only (comments may mention `${NAME}`). */
+const variablesOf = (yamlText: string) => envReferences(JSON.stringify(parseYaml(yamlText) ?? {}));
+
+/** Shell blocks the docs tests run, by marker name (see package.test.ts and service.test.ts). */
+export const RUN_BY_TESTS = ['setup-main', 'install'];
+const SHELL = new Set(['sh', 'bash', 'shell', 'console']);
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [relative(REPO_ROOT, path)];
+  });
+}
+
+async function configCheck(text: string, env: Record<string, string>): Promise<void> {
+  const file = join(mkdtempSync(join(tmpdir(), 'apiban-docs-yaml-')), 'config.yaml');
+  writeFileSync(file, text);
+  const result = await runCli(['-c', file, 'config', 'check'], { env });
+  expect(result.code, `${result.stdout}${result.stderr}`).to.equal(0);
+}
+
+describe('docs: every snippet runs as written', function () {
+  this.timeout(120_000);
+  const blocks = markdownFiles().flatMap((file) => fencedBlocks(file));
+
+  it('finds the snippets (the reader is not silently reading nothing)', () => {
+    expect(blocks.filter((b) => b.lang === 'yaml').length).to.be.at.least(4);
+    expect(blocks.filter((b) => SHELL.has(b.lang)).length).to.be.at.least(4);
+  });
+
+  for (const block of blocks.filter((b) => b.lang === 'yaml')) {
+    it(`${block.file}:${block.line}: the yaml block passes config check with the variables its section names`, async () => {
+      const names = variablesOf(block.body);
+      for (const name of names) expect(block.prose, `the text around ${block.file}:${block.line} must say to set ${name}`).to.include(name);
+      await configCheck(block.body, Object.fromEntries(names.map((name) => [name, `docs-test-${name.toLowerCase()}`])));
+    });
+  }
+
+  it('contrib/ holds only files a docs test loads', () => {
+    expect(filesUnder(join(REPO_ROOT, 'contrib')).sort()).to.deep.equal([
+      'contrib/apiban-exporter.sample.yaml', // config check below; serve in service.test.ts
+      'contrib/systemd/apiban-exporter.service', // its steps and ExecStart in service.test.ts
+    ]);
+  });
+
+  it('contrib/apiban-exporter.sample.yaml passes config check with only APIBAN_KEY set', async () => {
+    const sample = readFileSync(join(REPO_ROOT, 'contrib', 'apiban-exporter.sample.yaml'), 'utf8');
+    expect(variablesOf(sample), 'every ${VAR} would be one more variable to set').to.deep.equal([]);
+    expect(sample).to.include('It needs only APIBAN_KEY in the environment');
+    await configCheck(sample, { APIBAN_KEY: 'docs-test-key' });
+  });
+
+  it('every shell block is run by a docs test or says why it cannot run offline', () => {
+    for (const block of blocks.filter((b) => SHELL.has(b.lang))) {
+      const where = `${block.file}:${block.line}`;
+      expect(block.marker, `${where} has no "<!-- docs-test: ... -->" line`).to.be.a('string');
+      if (!/^skip \(.+\)$/.test(block.marker!)) expect(RUN_BY_TESTS, where).to.include(block.marker);
+    }
+    const named = blocks.map((b) => b.marker).filter((m) => m !== undefined && !m.startsWith('skip'));
+    expect(named.sort()).to.deep.equal([...RUN_BY_TESTS].sort());
+  });
+});
