@@ -23,7 +23,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   { name: 'config', description: 'check or print the configuration', hasOptions: false, load: () => import('./config.js') },
   {
     name: 'export', hasOptions: true, load: () => import('./export.js'),
-    description: 'render the current ban set for one target (sample list when no key is configured and nothing was synced)',
+    description: 'render the current ban set, or a given list (--input), for one target',
   },
   {
     name: 'serve', hasOptions: true, load: () => import('./serve.js'),
@@ -32,7 +32,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   { name: 'push', description: 'push the ban set to configured devices (only the difference is sent)', hasOptions: true, load: () => import('./push.js') },
   {
     name: 'sync', hasOptions: true, load: () => import('./sync.js'),
-    description: 'download the APIBAN list into the state directory (paced, resumable); without a key, load the bundled sample',
+    description: 'download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)',
   },
   {
     name: 'check', arguments: '<ip>', hasOptions: true, load: () => import('./check.js'),

@@ -11,9 +11,10 @@ export function register(program: Command): void {
   config
     .command('check')
     .description('validate the configuration as serve and push would at start (secret and TLS files, credential variables); prints "path: problem" lines and exits 2 when invalid')
-    .action(async (_options, command: Command) => {
+    .option('--schema-only', 'check the file alone, without the secret, TLS and allowlist files and the variables it names (for checking away from the host that runs it)')
+    .action(async (options: { schemaOnly?: boolean }, command: Command) => {
       const ctx = commandContext(command);
-      await checkStartup(ctx.loaded, process.env);
+      if (options.schemaOnly !== true) await checkStartup(ctx.loaded, process.env);
       if (ctx.json) return ctx.printJson({ ok: true, source: ctx.loaded.source });
       ctx.print(`${ctx.loaded.source}: ok (${ctx.loaded.config.outputs.length} outputs, ${ctx.loaded.config.push.devices.length} devices)`);
     });

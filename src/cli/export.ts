@@ -22,7 +22,7 @@ interface ExportOptions {
 export function register(program: Command): void {
   program
     .command('export')
-    .description('render the current ban set for one target (sample list when no key is configured and nothing was synced)')
+    .description('render the current ban set, or a given list (--input), for one target')
     .addOption(new Option('-t, --target <name>', 'target writer').choices(TARGET_NAMES))
     .option('--output <name>', 'use a configured output (target, options, families, aggregate) by name')
     .option('--out <file>', 'write to this file atomically (and its sidecars next to it) instead of stdout')
