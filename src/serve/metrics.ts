@@ -24,12 +24,20 @@ export class ServeMetrics {
   private readonly bytes = new Counter({
     name: 'apiban_exporter_http_response_bytes_total', help: 'body bytes sent by output', labelNames: ['output'], registers: [this.registry],
   });
+  private readonly reloads = new Counter({
+    name: 'apiban_exporter_config_reloads_total', help: 'SIGHUP reloads by result (error: the running configuration stayed)', labelNames: ['result'], registers: [this.registry],
+  });
   /** Bound children, so the request path does not hash label sets. */
   private readonly requestChildren = new Map<string, { inc(value?: number): void }>();
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'apiban_exporter_' });
     for (const result of ['ok', 'error']) this.syncs.labels(result).inc(0);
+    for (const result of ['ok', 'error']) this.reloads.labels(result).inc(0);
+  }
+
+  recordReload(ok: boolean): void {
+    this.reloads.labels(ok ? 'ok' : 'error').inc();
   }
 
   recordSync(ok: boolean): void {

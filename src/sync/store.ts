@@ -1,7 +1,7 @@
 /**
  * The state directory: `state.json` (sync state), `published.json` (the last set that passed the
- * guard), `sources/<name>.txt` (last good copy of each URL source) and `lock/`. The writer holds
- * the lock; readers (export, check) read without it, which is safe because every file is only
+ * guard), `sources/<name>.txt` (last good copy of each URL source) and `owner.json` (who holds the
+ * lock, see lock.ts). The writer holds the lock; readers (export, check) read without it, which is safe because every file is only
  * ever replaced by an atomic rename. A corrupt file is moved aside as `<name>.corrupt-<time>`
  * and treated as absent, so the next sync rebuilds with a full download.
  */
