@@ -39,7 +39,12 @@ export class StateStore {
     const text = await readOptional(join(this.dir, STATE_FILE));
     if (text === undefined) return emptyState();
     try {
-      return decodeState(text);
+      const state = decodeState(text);
+      if (state.notAddresses !== undefined) {
+        const { count, example } = state.notAddresses;
+        this.log.warn({ component: 'state', file: join(this.dir, STATE_FILE), count, example }, `state file holds ${count} entr${count === 1 ? 'y' : 'ies'} that are not addresses: dropped`);
+      }
+      return state;
     } catch (error) {
       await this.quarantine(STATE_FILE, (error as Error).message);
       return emptyState();
