@@ -29,6 +29,8 @@ export interface ApibanClientOptions {
   history?: readonly number[];
   /** Persists the request log before each request is sent (write-ahead; see pacer.ts). */
   journal?(times: number[]): Promise<void>;
+  /** Told before the pacer waits (progress on a terminal). */
+  onWait?(ms: number, reason: 'budget' | 'rate-limited'): void;
   /** Attempts for 5xx / network / truncated answers (default 4), first back-off delay (default 1 s). */
   retry?: { attempts?: number; baseDelayMs?: number; rateLimitWaits?: number };
   maxBodyBytes?: number;
@@ -69,7 +71,7 @@ class HttpApibanClient implements ApibanClient {
   constructor(private readonly options: ApibanClientOptions) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger;
-    this.pacer = new Pacer(options.budget, this.clock, options.history, { journal: options.journal, inFlightMs: options.timeoutMs });
+    this.pacer = new Pacer(options.budget, this.clock, options.history, { journal: options.journal, inFlightMs: options.timeoutMs, onWait: options.onWait });
     this.ca = readCa(options.caFile);
   }
 

@@ -5,7 +5,7 @@
  * goes to the journal (the state directory, durably), so a process killed while a request is in
  * flight still counts it after a restart. The entry written ahead is the latest moment the server
  * can have seen the request (send time + the request timeout); once the answer arrives it
- * becomes the answer time. Both are never earlier than the server's own time for that request,
+ * becomes the answer time, written again. Both are never earlier than the server's own time for that request,
  * so the server's window can only count fewer requests than ours. 429 answers count too: the
  * server may count them, and a budget shared by a fleet must not be probed.
  */
@@ -21,6 +21,8 @@ export interface PacerOptions {
   journal?(times: number[]): Promise<void>;
   /** How long a request may be in flight (the request timeout): an unanswered one counts until then. */
   inFlightMs?: number;
+  /** Told before each wait, with why (for progress on a terminal). */
+  onWait?(ms: number, reason: 'budget' | 'rate-limited'): void;
 }
 
 export class Pacer {
@@ -50,6 +52,9 @@ export class Pacer {
       } finally {
         this.forget(pending);
         this.times.push(this.clock.now());
+        // Settled, so the next run does not wait for a timeout that never happened; if this write
+        // fails, the pessimistic entry stays, which only errs on the safe side.
+        await this.options.journal?.(this.history()).catch(() => undefined);
       }
     });
     this.queue = next.catch(() => undefined);
@@ -76,6 +81,7 @@ export class Pacer {
         this.times.length >= this.budget.requests ? this.times[0] + this.budget.windowMs - now + 1 : 0,
       );
       if (wait <= 0) return;
+      this.options.onWait?.(wait, this.blockedUntil - now >= wait ? 'rate-limited' : 'budget');
       await this.clock.sleep(wait, signal);
     }
   }

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { SyncErrorKind, SyncReport } from '../sync/service.js';
+import type { ProgressRenderer } from '../sync/progress.js';
 import { commandContext } from './context.js';
 
 interface SyncCommandOptions { full?: boolean; allowEmpty?: boolean; force?: boolean }
@@ -33,10 +34,12 @@ Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5
       let report: SyncReport;
       try {
         const { createSyncService } = await import('../sync/service.js');
-        const service = await createSyncService(ctx.loaded, ctx.log);
+        const progress = await progressFor(ctx.json);
+        const service = await createSyncService(ctx.loaded, ctx.log, { onProgress: progress?.onProgress });
         try {
           report = await service.sync({ full: options.full, allowEmpty: options.allowEmpty, force: options.force, signal: stop.signal });
         } finally {
+          progress?.finish();
           await service.close();
         }
       } finally {
@@ -46,6 +49,16 @@ Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5
       else ctx.print(summarize(report));
       if (!report.ok) process.exitCode = EXIT_CODES[report.errorKind ?? 'internal'];
     });
+}
+
+/**
+ * Progress only where a person watches: stderr is a terminal and the output is not --json.
+ * APIBAN_EXPORTER_PROGRESS=1 forces it (for tests, which have no terminal).
+ */
+async function progressFor(json: boolean): Promise<ProgressRenderer | undefined> {
+  if (json || (!process.stderr.isTTY && process.env.APIBAN_EXPORTER_PROGRESS !== '1')) return undefined;
+  const { ProgressRenderer } = await import('../sync/progress.js');
+  return new ProgressRenderer(process.stderr);
 }
 
 /** The report without the set itself (that is what `export` is for). */

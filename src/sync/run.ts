@@ -64,6 +64,7 @@ async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, sta
     timeoutMs: apiban.timeout, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
     clock: ctx.clock, log: ctx.log, history: journal.length > 0 ? journal : state.requestLog,
     journal: (times) => ctx.store.saveRequestLog(times),
+    onWait: (ms, reason) => ctx.hooks.onProgress?.({ kind: 'wait', ms, reason, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window } }),
     retry: ctx.retryDelayMs === undefined ? undefined : { baseDelayMs: ctx.retryDelayMs },
     onOutcome: (outcome) => ctx.hooks.onApibanRequest?.(outcome),
   });
@@ -75,6 +76,7 @@ async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, sta
   try {
     await downloadBans({
       client, state, save, now: () => ctx.clock.now(), log: ctx.log, expiryMs: sync.expiry, fullResyncMs: sync.fullResync, signal: options.signal,
+      onPage: (progress) => ctx.hooks.onProgress?.({ kind: 'page', pages: progress.pages, entries: state.fullResync?.entries.size ?? state.entries.size }),
     }, { full: options.full }, stats);
   } finally {
     stats.requests = client.requests;

@@ -63,6 +63,7 @@ describe('apiban/pacer', () => {
     await pacer.run(async () => { seenBySend = journaled.at(-1); clock.sleeps.push(0); });
     expect(seenBySend).to.deep.equal([1_000_000 + 3000]);
     expect(pacer.history()).to.deep.equal([1_000_000]);
+    expect(journaled.at(-1), 'settled after the answer').to.deep.equal([1_000_000]);
   });
 
   it('sends nothing when the journal cannot be written, and counts no request for it', async () => {
