@@ -27,6 +27,10 @@ export interface ApibanClientOptions {
   log?: Logger;
   /** Request times from an earlier run that still count against the budget. */
   history?: readonly number[];
+  /** Persists the request log before each request is sent (write-ahead; see pacer.ts). */
+  journal?(times: number[]): Promise<void>;
+  /** Told before the pacer waits (progress on a terminal). */
+  onWait?(ms: number, reason: 'budget' | 'rate-limited'): void;
   /** Attempts for 5xx / network / truncated answers (default 4), first back-off delay (default 1 s). */
   retry?: { attempts?: number; baseDelayMs?: number; rateLimitWaits?: number };
   maxBodyBytes?: number;
@@ -67,7 +71,7 @@ class HttpApibanClient implements ApibanClient {
   constructor(private readonly options: ApibanClientOptions) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger;
-    this.pacer = new Pacer(options.budget, this.clock, options.history);
+    this.pacer = new Pacer(options.budget, this.clock, options.history, { journal: options.journal, inFlightMs: options.timeoutMs, onWait: options.onWait });
     this.ca = readCa(options.caFile);
   }
 

@@ -1,8 +1,13 @@
 /**
  * Keeps APIBAN requests inside the per-key budget (11 per 2 minutes by default) with a sliding
  * log of request times, so a full sync of thousands of addresses never trips a 429. Requests run
- * one at a time; each is logged when its answer arrives, which is never earlier than the server
- * saw it, so the server's window can only count fewer requests than ours.
+ * one at a time, and each is written ahead: before it is sent, the log with this request in it
+ * goes to the journal (the state directory, durably), so a process killed while a request is in
+ * flight still counts it after a restart. The entry written ahead is the latest moment the server
+ * can have seen the request (send time + the request timeout); once the answer arrives it
+ * becomes the answer time, written again. Both are never earlier than the server's own time for that request,
+ * so the server's window can only count fewer requests than ours. 429 answers count too: the
+ * server may count them, and a budget shared by a fleet must not be probed.
  */
 import type { Clock } from './clock.js';
 
@@ -11,24 +16,45 @@ export interface Budget {
   windowMs: number;
 }
 
+export interface PacerOptions {
+  /** Persists the log before each request is sent; a failure stops the request. */
+  journal?(times: number[]): Promise<void>;
+  /** How long a request may be in flight (the request timeout): an unanswered one counts until then. */
+  inFlightMs?: number;
+  /** Told before each wait, with why (for progress on a terminal). */
+  onWait?(ms: number, reason: 'budget' | 'rate-limited'): void;
+}
+
 export class Pacer {
   private readonly times: number[];
   private blockedUntil = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** `history`: request times from an earlier process (kept in the state file) still count. */
-  constructor(private readonly budget: Budget, private readonly clock: Clock, history: readonly number[] = []) {
-    this.times = history.filter((t) => Number.isFinite(t)).slice(-budget.requests).sort((a, b) => a - b);
+  /** `history`: request times from an earlier process (kept in the state directory) still count. */
+  constructor(private readonly budget: Budget, private readonly clock: Clock, history: readonly number[] = [], private readonly options: PacerOptions = {}) {
+    this.times = history.filter((t) => Number.isFinite(t)).sort((a, b) => a - b).slice(-budget.requests);
   }
 
   /** Runs `task` when the budget allows, after every task queued before it. */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const next = this.queue.then(async () => {
       await this.waitForRoom(signal);
+      const pending = this.clock.now() + (this.options.inFlightMs ?? 0);
+      this.times.push(pending);
+      try {
+        await this.options.journal?.(this.history());
+      } catch (error) {
+        this.forget(pending);
+        throw error;
+      }
       try {
         return await task();
       } finally {
+        this.forget(pending);
         this.times.push(this.clock.now());
+        // Settled, so the next run does not wait for a timeout that never happened; if this write
+        // fails, the pessimistic entry stays, which only errs on the safe side.
+        await this.options.journal?.(this.history()).catch(() => undefined);
       }
     });
     this.queue = next.catch(() => undefined);
@@ -55,8 +81,14 @@ export class Pacer {
         this.times.length >= this.budget.requests ? this.times[0] + this.budget.windowMs - now + 1 : 0,
       );
       if (wait <= 0) return;
+      this.options.onWait?.(wait, this.blockedUntil - now >= wait ? 'rate-limited' : 'budget');
       await this.clock.sleep(wait, signal);
     }
+  }
+
+  private forget(time: number): void {
+    const index = this.times.lastIndexOf(time);
+    if (index >= 0) this.times.splice(index, 1);
   }
 
   private forgetOld(now: number): void {

@@ -12,7 +12,7 @@ import type { DeviceResult } from '../push/run.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../errors.js';
 import type { ServeDaemon } from '../serve/daemon.js';
-import { commandContext, type GlobalOptions } from './context.js';
+import { commandContext, type CommandContext, type GlobalOptions } from './context.js';
 
 interface ServeOptions { listen?: string; minInterval?: string }
 
@@ -24,28 +24,39 @@ export function register(program: Command): void {
     .addOption(new Option('--min-interval <duration>', 'lower bound of the sync interval (tests only)').hideHelp())
     .action(async (options: ServeOptions, command: Command) => {
       const ctx = commandContext(command);
-      const configPath = command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG;
-      // Loaded on use, so the other commands start without the sync engine's module graph.
-      const { createSyncService } = await import('../sync/service.js');
-      const { ServeDaemon } = await import('../serve/daemon.js');
-      const holder: { daemon?: ServeDaemon } = {};
-      const pushes = new ScheduledPushes(ctx.log, () => holder.daemon?.state.view.snapshot?.set, (results) => {
-        holder.daemon?.status.recordPush(results);
-      });
-      const daemon = await ServeDaemon.start({
-        loaded: ctx.loaded,
-        log: ctx.log.child({ component: 'serve' }),
-        createRunner: (loaded, log, hooks) => createSyncService(loaded, log.child({ component: 'sync' }), hooks),
-        reloadConfig: () => loadConfig(configPath),
-        listen: options.listen,
-        minIntervalMs: options.minInterval === undefined ? undefined : minInterval(options.minInterval),
-        onSetChanged: (set) => pushes.afterSync(set),
-      });
-      holder.daemon = daemon;
-      await pushes.apply(ctx.loaded);
-      await waitForSignals(daemon, pushes);
-      await pushes.stop();
+      // Installed before anything else: SIGHUP's default action ends the process, and a reload
+      // asked for while serve starts is applied once it runs.
+      const signals = new ServeSignals(ctx.log);
+      try {
+        await run(ctx, options, command, signals);
+      } finally {
+        signals.detach();
+      }
     });
+}
+
+async function run(ctx: CommandContext, options: ServeOptions, command: Command, signals: ServeSignals): Promise<void> {
+  const configPath = command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG;
+  // Loaded on use, so the other commands start without the sync engine's module graph.
+  const { createSyncService } = await import('../sync/service.js');
+  const { ServeDaemon } = await import('../serve/daemon.js');
+  const holder: { daemon?: ServeDaemon } = {};
+  const pushes = new ScheduledPushes(ctx.log, () => holder.daemon?.state.view.snapshot?.set, (results) => {
+    holder.daemon?.status.recordPush(results);
+  });
+  const daemon = await ServeDaemon.start({
+    loaded: ctx.loaded,
+    log: ctx.log.child({ component: 'serve' }),
+    createRunner: (loaded, log, hooks) => createSyncService(loaded, log.child({ component: 'sync' }), hooks),
+    reloadConfig: () => loadConfig(configPath),
+    listen: options.listen,
+    minIntervalMs: options.minInterval === undefined ? undefined : minInterval(options.minInterval),
+    onSetChanged: (set) => pushes.afterSync(set),
+  });
+  holder.daemon = daemon;
+  await pushes.apply(ctx.loaded);
+  await signals.serve(daemon, pushes);
+  await pushes.stop();
 }
 
 /**
@@ -88,14 +99,60 @@ function minInterval(text: string): number {
   return ms;
 }
 
-/** Resolves after a clean shutdown; SIGHUP reloads in between (scheduled pushes included). */
-function waitForSignals(daemon: ServeDaemon, pushes: ScheduledPushes): Promise<void> {
-  return new Promise((resolve) => {
-    const onHangup = () => { void daemon.reload().then((ok) => (ok ? pushes.apply(daemon.config) : undefined)); };
-    const onStop = () => {
-      process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onHangup);
-      void daemon.shutdown().then(resolve);
-    };
-    process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onHangup);
-  });
+/**
+ * SIGHUP reloads (scheduled pushes included), SIGTERM/SIGINT shut down cleanly. Signals that
+ * arrive while serve starts are remembered: a stop ends serve as soon as it runs, a hangup
+ * reloads then.
+ */
+class ServeSignals {
+  private daemon?: ServeDaemon;
+  private pushes?: ScheduledPushes;
+  private hangupPending = false;
+  private stopPending = false;
+  private stopped?: () => void;
+  private readonly onHangup = () => this.hangup();
+  private readonly onStop = () => this.stop();
+
+  constructor(private readonly log: Logger) {
+    process.on('SIGHUP', this.onHangup).on('SIGTERM', this.onStop).on('SIGINT', this.onStop);
+  }
+
+  /** Resolves after a clean shutdown. */
+  serve(daemon: ServeDaemon, pushes: ScheduledPushes): Promise<void> {
+    this.daemon = daemon;
+    this.pushes = pushes;
+    const done = new Promise<void>((resolve) => { this.stopped = resolve; });
+    if (this.stopPending) this.stop();
+    else if (this.hangupPending) this.hangup();
+    return done;
+  }
+
+  detach(): void {
+    process.off('SIGHUP', this.onHangup).off('SIGTERM', this.onStop).off('SIGINT', this.onStop);
+  }
+
+  private hangup(): void {
+    const { daemon, pushes } = this;
+    this.hangupPending = daemon === undefined;
+    if (daemon === undefined || pushes === undefined) return;
+    // reload() never throws; the push scheduler's rebuild is guarded too, so no SIGHUP can end serve.
+    void daemon.reload()
+      .then((ok) => (ok ? pushes.apply(daemon.config) : undefined))
+      .catch((error: unknown) => this.log.error({ err: (error as Error).message }, 'scheduled pushes could not be rebuilt after the reload'));
+  }
+
+  private stop(): void {
+    const { daemon, stopped } = this;
+    this.stopPending = true;
+    if (daemon === undefined || stopped === undefined) return;
+    this.detach();
+    // Later signals are ignored, not fatal: a second SIGTERM must not cut the clean stop short.
+    process.on('SIGHUP', ignore).on('SIGTERM', ignore).on('SIGINT', ignore);
+    void daemon.shutdown().then(stopped, (error: unknown) => {
+      this.log.error({ err: (error as Error).message }, 'shutdown failed');
+      stopped();
+    });
+  }
 }
+
+function ignore(): void {}

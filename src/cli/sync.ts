@@ -1,10 +1,11 @@
 /**
  * `sync`: one paced APIBAN download into the state directory (full when due or with --full),
  * then the publishing guard. Prints a one-line summary or, with --json, the report. Exit codes:
- * 0 ok, 3 APIBAN, 4 state (locked, unreadable), 5 guard, 2 config (README "Exit codes").
+ * 0 ok, 3 APIBAN, 4 state (locked, unreadable), 5 guard, 2 config, 130 interrupted (README "Exit codes").
  */
 import type { Command } from 'commander';
 import type { SyncErrorKind, SyncReport } from '../sync/service.js';
+import type { ProgressRenderer } from '../sync/progress.js';
 import { commandContext } from './context.js';
 
 interface SyncCommandOptions { full?: boolean; allowEmpty?: boolean; force?: boolean }
@@ -25,18 +26,39 @@ A full download runs every sync.fullResync (7d), with --full, or when there is n
 Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5 guard.`)
     .action(async (options: SyncCommandOptions, command: Command) => {
       const ctx = commandContext(command);
-      const { createSyncService } = await import('../sync/service.js');
-      const service = await createSyncService(ctx.loaded, ctx.log);
+      // SIGTERM/SIGINT stop the download between requests: the cursor reached is saved (after
+      // every page), the lock released, and the exit code is 130 like any interrupted command.
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
       let report: SyncReport;
       try {
-        report = await service.sync({ full: options.full, allowEmpty: options.allowEmpty, force: options.force });
+        const { createSyncService } = await import('../sync/service.js');
+        const progress = await progressFor(ctx.json);
+        const service = await createSyncService(ctx.loaded, ctx.log, { onProgress: progress?.onProgress });
+        try {
+          report = await service.sync({ full: options.full, allowEmpty: options.allowEmpty, force: options.force, signal: stop.signal });
+        } finally {
+          progress?.finish();
+          await service.close();
+        }
       } finally {
-        await service.close();
+        process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
       }
       if (ctx.json) ctx.printJson(reportJson(report));
       else ctx.print(summarize(report));
       if (!report.ok) process.exitCode = EXIT_CODES[report.errorKind ?? 'internal'];
     });
+}
+
+/**
+ * Progress only where a person watches: stderr is a terminal and the output is not --json.
+ * APIBAN_EXPORTER_PROGRESS=1 forces it (for tests, which have no terminal).
+ */
+async function progressFor(json: boolean): Promise<ProgressRenderer | undefined> {
+  if (json || (!process.stderr.isTTY && process.env.APIBAN_EXPORTER_PROGRESS !== '1')) return undefined;
+  const { ProgressRenderer } = await import('../sync/progress.js');
+  return new ProgressRenderer(process.stderr);
 }
 
 /** The report without the set itself (that is what `export` is for). */

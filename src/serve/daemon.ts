@@ -11,7 +11,7 @@ import { closeListener, createListener, listen, parseListen, type ListenAddress 
 import { ServeMetrics, type ApibanOutcome } from './metrics.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS, SyncScheduler, type SyncRunner } from './scheduler.js';
 import type { ServedSet } from './snapshot.js';
-import { resolveSite } from './site.js';
+import { resolveSite, type Site } from './site.js';
 import { ServeState } from './state.js';
 import { StatusPage } from './status.js';
 
@@ -33,8 +33,21 @@ export interface DaemonOptions {
   onSetChanged?: (set: ServedSet) => void;
 }
 
-/** Sections the running sync service was built from; a reload that changes them replaces it. */
-const SYNC_SECTIONS = ['apiban', 'state', 'sources', 'policy', 'guards', 'sync'] as const;
+/**
+ * Sections that only shape what is served or pushed: everything else (apiban, state, sources,
+ * policy, guards, sync and any section added later) is what the set is built from, so a change
+ * there restarts the sync service. Listing the few exceptions instead of the many dependencies
+ * means a new section can never be silently ignored by a reload.
+ */
+const SERVE_ONLY_SECTIONS = new Set(['serve', 'push', 'outputs']);
+
+export function changedSyncSections(next: LoadedConfig, previous: LoadedConfig): string[] {
+  const sections = new Set([...Object.keys(next.config), ...Object.keys(previous.config)]);
+  const changed = [...sections].filter((section) => !SERVE_ONLY_SECTIONS.has(section)
+    && !isDeepStrictEqual((next.config as Record<string, unknown>)[section], (previous.config as Record<string, unknown>)[section]));
+  if (next.stateDir !== previous.stateDir && !changed.includes('state')) changed.push('state');
+  return changed;
+}
 
 export class ServeDaemon {
   private constructor(
@@ -49,6 +62,10 @@ export class ServeDaemon {
     private scheduler: SyncScheduler,
     private readonly options: DaemonOptions,
   ) {}
+
+  private reloadChain: Promise<boolean> = Promise.resolve(true);
+  /** A reload waiting for the running one; further SIGHUPs join it. */
+  private queuedReload?: Promise<boolean>;
 
   static async start(options: DaemonOptions): Promise<ServeDaemon> {
     const { loaded, log } = options;
@@ -99,54 +116,100 @@ export class ServeDaemon {
   }
 
   /**
-   * Re-reads and applies the configuration; on any error the running one stays and false is
-   * returned. Outputs and access rules swap in place; a change to what the set is built from
-   * (apiban, state, sources, policy, guards) replaces the sync service and syncs at once, so an
-   * address added to the allowlist is unblocked by `systemctl reload`, not by the next restart.
+   * Re-reads and applies the configuration; on any error the running one stays, the failure goes
+   * to the log, /healthz and /metrics, and false is returned. Never throws: a SIGHUP must not be
+   * able to end the daemon. Reloads run one at a time; a storm of SIGHUPs while one runs
+   * collapses into one more reload, which reads the file as it is then.
    */
-  async reload(): Promise<boolean> {
+  reload(): Promise<boolean> {
+    if (this.queuedReload !== undefined) return this.queuedReload;
+    const run = this.reloadChain.then(() => {
+      this.queuedReload = undefined;
+      return this.reloadOnce().catch((error: unknown) => this.reloadFailed(error, 'internal error'));
+    });
+    this.queuedReload = run;
+    this.reloadChain = run;
+    return run;
+  }
+
+  /**
+   * Everything that can fail is built before anything is swapped: the config, the site and (when
+   * what the set is built from changed) the new sync service, started while the old one still
+   * holds the state lock. Only then are they put in place.
+   */
+  private async reloadOnce(): Promise<boolean> {
     const { log } = this.options;
     let next: LoadedConfig;
+    let site: Site;
     try {
       next = (this.options.reloadConfig ?? (() => this.loaded))();
-      const site = resolveSite(next);
-      await this.state.reconfigure(site);
-      log.info({ source: next.source, outputs: site.outputs.map((o) => o.path) }, 'configuration reloaded');
+      site = resolveSite(next);
     } catch (error) {
-      log.error({ err: (error as Error).message }, 'reload failed; keeping the running configuration');
-      return false;
+      return this.reloadFailed(error, 'invalid configuration');
     }
     const previous = this.loaded;
+    const sections = changedSyncSections(next, previous);
+    const runner = sections.length === 0 ? undefined : await this.startRunner(next, sections);
+    if (runner === null) return false;
+    try {
+      await this.state.reconfigure(site);
+    } catch (error) {
+      if (runner !== undefined) await this.resumeRunning(runner);
+      return this.reloadFailed(error, 'the new outputs cannot be served');
+    }
     this.loaded = next;
+    if (runner !== undefined) await this.swapRunner(runner, sections);
     if (!isDeepStrictEqual(next.config.serve.listen, previous.config.serve.listen) || !isDeepStrictEqual(next.config.serve.tls, previous.config.serve.tls)) {
       log.warn({ sections: ['serve.listen/tls'] }, 'these changes take effect after a restart');
     }
-    const changed: string[] = SYNC_SECTIONS.filter((section) => !isDeepStrictEqual(next.config[section], previous.config[section]));
-    if (next.stateDir !== previous.stateDir && !changed.includes('state')) changed.push('state');
-    return changed.length === 0 || this.replaceSyncService(next, previous, changed);
+    this.state.lastReload = { at: new Date(), ok: true };
+    this.metrics.recordReload(true);
+    log.info({ source: next.source, outputs: site.outputs.map((o) => o.path) }, 'configuration reloaded');
+    return true;
   }
 
-  /** Stops the loop, closes the sync service (its state lock), and starts both again from `next`. */
-  private async replaceSyncService(next: LoadedConfig, previous: LoadedConfig, sections: string[]): Promise<boolean> {
-    const { log } = this.options;
+  /** The new sync service, or null when it cannot start (the running one goes on untouched). */
+  private async startRunner(next: LoadedConfig, sections: string[]): Promise<SyncRunner | null> {
     await this.scheduler.stop();
-    await this.runner.close();
-    const hooks = apibanHook(this.metrics, this.status);
     try {
-      this.runner = await this.options.createRunner(next, log, hooks);
-      log.info({ sections }, 'sync settings changed: sync service restarted');
+      return await this.options.createRunner(next, this.options.log, this.hooks());
     } catch (error) {
-      log.error({ err: (error as Error).message, sections }, 'sync service could not start with the new settings; keeping the previous ones');
-      this.loaded = previous;
-      this.runner = await this.options.createRunner(previous, log, hooks);
+      await this.resumeRunning();
+      this.reloadFailed(error, `sync service could not start with the new settings (${sections.join(', ')})`);
+      return null;
     }
+  }
+
+  /** Back to the service that ran before the reload; `unused` is the new one, closed unused. */
+  private async resumeRunning(unused?: SyncRunner): Promise<void> {
+    await unused?.close().catch(() => undefined);
     this.scheduler = ServeDaemon.scheduleSyncs(this.runner, this.state, this.metrics, this.options, () => this.loaded);
     await this.scheduler.start();
-    return this.loaded === next;
+  }
+
+  private async swapRunner(runner: SyncRunner, sections: string[]): Promise<void> {
+    const old = this.runner;
+    this.runner = runner;
+    await old.close().catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'closing the previous sync service failed'));
+    this.options.log.info({ sections }, 'sync settings changed: sync service restarted');
+    await this.resumeRunning();
+  }
+
+  private reloadFailed(error: unknown, what: string): false {
+    const message = `${what}: ${(error as Error).message}`.split('\n').join('; ');
+    this.options.log.error({ err: message }, 'reload failed; keeping the running configuration');
+    this.state.lastReload = { at: new Date(), ok: false, error: message };
+    this.metrics.recordReload(false);
+    return false;
+  }
+
+  private hooks(): SyncHooksLike {
+    return apibanHook(this.metrics, this.status);
   }
 
   /** Stops accepting, lets in-flight responses finish, stops the loop and closes the sync service. */
   async shutdown(): Promise<void> {
+    await this.reloadChain;
     const closing = closeListener(this.server, this.loaded.config.serve.timeouts.shutdown);
     await this.scheduler.stop();
     await closing;

@@ -134,7 +134,7 @@ async function serveAdmin(req: IncomingMessage, res: ServerResponse, state: Serv
   const label = target.path === '/healthz' ? '_healthz' : '_metrics';
   if (!admit(req, res, state.view.site.admin, target)) return metrics.recordRequest(label, res.statusCode, 0);
   if (label === '_healthz') {
-    const { status, report } = buildHealth(state.latestSet, state.lastSync, state.view.site.maxAgeMs, state.now());
+    const { status, report } = buildHealth(state.latestSet, state.lastSync, state.view.site.maxAgeMs, state.now(), state.lastReload);
     return metrics.recordRequest(label, status, sendJson(req, res, status, report));
   }
   const { contentType, body } = await metrics.render();

@@ -15,15 +15,21 @@ export interface SyncOutcome {
   error?: string;
 }
 
+/** A reload that failed leaves the previous configuration running; the monitor still sees it. */
+export interface ReloadOutcome { at: Date; ok: boolean; error?: string }
+
 export interface HealthReport {
   status: 'ok' | 'starting' | 'stale';
   lastSync: (Omit<SyncOutcome, 'at'> & { at: string }) | null;
   set: { size: number; v4: number; v6: number; source: string; syncedAt: string; ageSeconds: number } | null;
   cursorAgeSeconds: number | null;
   maxAgeSeconds: number;
+  lastReload?: { at: string; ok: boolean; error?: string };
 }
 
-export function buildHealth(set: ServedSet | undefined, lastSync: SyncOutcome | undefined, maxAgeMs: number, now: number): { status: number; report: HealthReport } {
+export function buildHealth(
+  set: ServedSet | undefined, lastSync: SyncOutcome | undefined, maxAgeMs: number, now: number, lastReload?: ReloadOutcome,
+): { status: number; report: HealthReport } {
   const ageMs = set === undefined ? undefined : now - set.syncedAt.getTime();
   const status: HealthReport['status'] = ageMs === undefined ? 'starting' : ageMs > maxAgeMs ? 'stale' : 'ok';
   const report: HealthReport = {
@@ -36,6 +42,7 @@ export function buildHealth(set: ServedSet | undefined, lastSync: SyncOutcome | 
     cursorAgeSeconds: cursorAge(set?.cursor, now),
     maxAgeSeconds: Math.round(maxAgeMs / 1000),
   };
+  if (lastReload !== undefined) report.lastReload = { ...lastReload, at: lastReload.at.toISOString() };
   return { status: status === 'ok' ? 200 : 503, report };
 }
 

@@ -24,6 +24,9 @@ export class ServeMetrics {
   private readonly bytes = new Counter({
     name: 'apiban_exporter_http_response_bytes_total', help: 'body bytes sent by output', labelNames: ['output'], registers: [this.registry],
   });
+  private readonly reloads = new Counter({
+    name: 'apiban_exporter_config_reloads_total', help: 'SIGHUP reloads by result (error: the running configuration stayed)', labelNames: ['result'], registers: [this.registry],
+  });
   /** Bound children per output, then per code: a request costs two map reads and an increment. */
   private readonly requestChildren = new Map<string, Map<number, { inc(value?: number): void }>>();
   private readonly byteChildren = new Map<string, { inc(value?: number): void }>();
@@ -31,6 +34,11 @@ export class ServeMetrics {
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'apiban_exporter_' });
     for (const result of ['ok', 'error']) this.syncs.labels(result).inc(0);
+    for (const result of ['ok', 'error']) this.reloads.labels(result).inc(0);
+  }
+
+  recordReload(ok: boolean): void {
+    this.reloads.labels(ok ? 'ok' : 'error').inc();
   }
 
   recordSync(ok: boolean): void {

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../log.js';
 import { ContentHistory } from './content.js';
-import type { SyncOutcome } from './health.js';
+import type { ReloadOutcome, SyncOutcome } from './health.js';
 import { advanceMirrorIndex, type MirrorIndex } from './mirror-index.js';
 import type { Site } from './site.js';
 import { Snapshot, type ServedSet } from './snapshot.js';
@@ -23,6 +23,8 @@ export class ServeState {
   /** Newest published set, also when its bans equal the snapshot's (health shows its time). */
   latestSet?: ServedSet;
   lastSync?: SyncOutcome;
+  /** The last SIGHUP's outcome (/healthz shows a rejected configuration). */
+  lastReload?: ReloadOutcome;
   private readonly history = new ContentHistory();
   private queue: Promise<unknown> = Promise.resolve();
 

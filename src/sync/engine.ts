@@ -2,7 +2,7 @@
  * One APIBAN download into the state: incremental from the saved cursor, or a full resync from
  * cursor 100 that builds a separate snapshot and replaces the active set only once caught up.
  * The state is saved after every page, so a crash, kill -9 or rate limit resumes where it
- * stopped. Entries are validated strictly on the way in; what is not an address is counted and
+ * stopped. Only APIBAN's "caught up" answer ends a download successfully. Entries are validated strictly on the way in; what is not an address is counted and
  * dropped, never stored.
  */
 import { formatPrefix, tryParsePrefix } from '../banset/address.js';
@@ -10,6 +10,7 @@ import type { RejectedEntry } from '../banset/policy.js';
 import type { Logger } from '../log.js';
 import { FIRST_CURSOR, type ApibanClient } from '../apiban/client.js';
 import type { FullResync, Sightings, SyncState } from './state.js';
+import { ApibanError } from '../errors.js';
 
 export interface DownloadContext {
   client: ApibanClient;
@@ -20,6 +21,10 @@ export interface DownloadContext {
   expiryMs: number;
   fullResyncMs: number;
   signal?: AbortSignal;
+  /** Pages one run may fetch (default MAX_PAGES). */
+  maxPages?: number;
+  /** Progress for a terminal: called after each saved page. */
+  onPage?(stats: DownloadStats): void;
 }
 
 export interface DownloadStats {
@@ -51,7 +56,10 @@ export async function downloadBans(ctx: DownloadContext, options: { full?: boole
     state.fullResync = { cursor: FIRST_CURSOR, startedAt: ctx.now(), entries: new Map() };
   }
   stats.full = state.fullResync !== undefined;
-  await fetchPages(ctx, stats);
+  const ending = await fetchPages(ctx, stats);
+  // Only "caught up" proves the download complete: any other ending keeps the previous set
+  // (and the partial download, saved, for the next run to resume) and fails this sync.
+  if (ending !== 'caught-up') throw new ApibanError(notCaughtUp(ending, state, ctx.maxPages ?? MAX_PAGES));
   if (state.fullResync !== undefined) completeFullResync(state, stats);
   stats.expired += expire(state.entries, ctx.now(), ctx.expiryMs);
   await ctx.save(state);
@@ -66,14 +74,17 @@ function fullResyncReason(state: SyncState, now: number, fullResyncMs: number, a
   return undefined;
 }
 
-async function fetchPages(ctx: DownloadContext, stats: DownloadStats): Promise<void> {
+type Ending = 'caught-up' | 'stuck' | 'page-limit';
+
+async function fetchPages(ctx: DownloadContext, stats: DownloadStats): Promise<Ending> {
   const { state } = ctx;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  const maxPages = ctx.maxPages ?? MAX_PAGES;
+  for (let page = 0; page < maxPages; page++) {
     const cursor = state.fullResync?.cursor ?? (state.cursor as string);
     const answer = await ctx.client.fetchPage(cursor, ctx.signal);
     if (answer.kind === 'caught-up') {
       ctx.log.debug({ component: 'sync', cursor }, 'caught up');
-      return;
+      return 'caught-up';
     }
     stats.pages++;
     stats.received += answer.entries.length;
@@ -81,11 +92,19 @@ async function fetchPages(ctx: DownloadContext, stats: DownloadStats): Promise<v
     if (state.fullResync !== undefined) state.fullResync.cursor = answer.next;
     else state.cursor = answer.next;
     await ctx.save(state);
+    ctx.onPage?.(stats);
     ctx.log.debug({ component: 'sync', page: stats.pages, entries: answer.entries.length, cursor: answer.next }, 'page saved');
-    // An empty page that does not move the cursor would repeat forever.
-    if (answer.entries.length === 0 && answer.next === cursor) return;
+    // A page that does not move the cursor would repeat forever.
+    if (answer.next === cursor) return 'stuck';
   }
-  ctx.log.warn({ component: 'sync', pages: MAX_PAGES }, 'stopped after the page limit; the next sync continues from the saved cursor');
+  return 'page-limit';
+}
+
+function notCaughtUp(ending: Exclude<Ending, 'caught-up'>, state: SyncState, maxPages: number): string {
+  const what = state.fullResync === undefined ? 'incremental download' : 'full resync';
+  const cursor = state.fullResync?.cursor ?? state.cursor;
+  const why = ending === 'stuck' ? `the cursor stopped moving at ${cursor}` : `it reached the limit of ${maxPages} pages at cursor ${cursor}`;
+  return `${what} did not catch up: ${why}; the previous set stays published and the next sync resumes from the saved cursor`;
 }
 
 /** Adds one page's valid entries to the set being built (the full snapshot or the active set). */

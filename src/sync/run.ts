@@ -54,10 +54,15 @@ export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promis
 async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, stats: RunStats): Promise<void> {
   const { apiban, sync } = ctx.loaded.config;
   const state = ctx.state();
+  // The journal is written before every request, so it is never behind the state's copy;
+  // the state's copy only matters for a state directory from before the journal existed.
+  const journal = await ctx.store.loadRequestLog();
   const client = createApibanClient({
     key: apiban.key as string, baseUrl: apiban.baseUrl, version: apiban.version, set: apiban.set, caFile: apiban.caFile,
     timeoutMs: apiban.timeout, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
-    clock: ctx.clock, log: ctx.log, history: state.requestLog,
+    clock: ctx.clock, log: ctx.log, history: journal.length > 0 ? journal : state.requestLog,
+    journal: (times) => ctx.store.saveRequestLog(times),
+    onWait: (ms, reason) => ctx.hooks.onProgress?.({ kind: 'wait', ms, reason, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window } }),
     retry: ctx.retryDelayMs === undefined ? undefined : { baseDelayMs: ctx.retryDelayMs },
     onOutcome: (outcome) => ctx.hooks.onApibanRequest?.(outcome),
   });
@@ -69,6 +74,7 @@ async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, sta
   try {
     await downloadBans({
       client, state, save, now: () => ctx.clock.now(), log: ctx.log, expiryMs: sync.expiry, fullResyncMs: sync.fullResync, signal: options.signal,
+      onPage: (progress) => ctx.hooks.onProgress?.({ kind: 'page', pages: progress.pages, entries: state.fullResync?.entries.size ?? state.entries.size }),
     }, { full: options.full }, stats);
   } finally {
     stats.requests = client.requests;

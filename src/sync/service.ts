@@ -50,7 +50,15 @@ export interface SyncService {
   close(): Promise<void>;
 }
 
-export interface SyncHooks { onApibanRequest?(outcome: 'page' | 'caught-up' | 'unauthorized' | 'rate-limited' | 'error' | 'malformed'): void }
+export interface SyncHooks {
+  onApibanRequest?(outcome: 'page' | 'caught-up' | 'unauthorized' | 'rate-limited' | 'error' | 'malformed'): void;
+  /** Progress of a download, for a terminal (src/sync/progress.ts). */
+  onProgress?(event: SyncProgress): void;
+}
+
+export type SyncProgress =
+  | { kind: 'page'; pages: number; entries: number }
+  | { kind: 'wait'; ms: number; reason: 'budget' | 'rate-limited'; budget: { requests: number; windowMs: number } };
 
 /** Test and tuning knobs that have no place in the user's configuration. */
 export interface SyncServiceOptions {

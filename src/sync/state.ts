@@ -2,8 +2,11 @@
  * The persistent sync state and its file format. The format is versioned JSON with parallel
  * arrays (addresses, firstSeen, lastSeen) rather than one object per address, so a million
  * entries stay a few tens of megabytes and parse quickly. `decodeState` validates the shape
- * strictly: anything odd is treated as corruption by the store, never half-used.
+ * strictly: anything odd is treated as corruption by the store, never half-used; the one
+ * exception is an address string that does not parse, which is dropped and counted.
  */
+import { tryParsePrefix } from '../banset/address.js';
+
 export interface Sighting { firstSeen: number; lastSeen: number }
 
 /** Canonical address text -> when APIBAN listed it. */
@@ -27,6 +30,8 @@ export interface SyncState {
   publishedSize?: number;
   /** Recent APIBAN request times, so a new process still respects the rate window. */
   requestLog: number[];
+  /** Not saved: entries of the file read that were valid JSON but not addresses (dropped, reported by the store). */
+  notAddresses?: { count: number; example: string };
 }
 
 export const STATE_FORMAT = 'apiban-exporter/state';
@@ -67,11 +72,12 @@ function encodeSightings(sightings: Sightings): EncodedSightings {
 /** Parses a state file; throws an Error saying what is wrong (the store moves the file aside). */
 export function decodeState(text: string): SyncState {
   const raw = JSON.parse(text) as Record<string, unknown>;
+  const rejects = { count: 0, example: '' };
   expect(raw !== null && typeof raw === 'object' && !Array.isArray(raw), 'not a JSON object');
   expect(raw.format === STATE_FORMAT, `format is not ${STATE_FORMAT}`);
   expect(raw.version === STATE_VERSION, `unsupported version ${JSON.stringify(raw.version)}`);
   const state: SyncState = {
-    entries: decodeSightings(raw.entries, 'entries'),
+    entries: decodeSightings(raw.entries, 'entries', rejects),
     requestLog: optionalTimes(raw.requestLog, 'requestLog') ?? [],
   };
   if (raw.cursor !== undefined) state.cursor = cursorField(raw.cursor, 'cursor');
@@ -84,26 +90,41 @@ export function decodeState(text: string): SyncState {
     state.fullResync = {
       cursor: cursorField(full.cursor, 'fullResync.cursor'),
       startedAt: timeField(full.startedAt, 'fullResync.startedAt'),
-      entries: decodeSightings(full.entries, 'fullResync.entries'),
+      entries: decodeSightings(full.entries, 'fullResync.entries', rejects),
     };
   }
+  if (rejects.count > 0) state.notAddresses = rejects;
   return state;
 }
 
-function decodeSightings(value: unknown, where: string): Sightings {
+/**
+ * A string that is not a strict address (an older version's bug, a hand edit) is dropped and
+ * counted: one bad line must not throw away the whole state, and nothing that is not an address
+ * may reach a writer or a device.
+ */
+function decodeSightings(value: unknown, where: string, rejects: { count: number; example: string }): Sightings {
   const raw = value as Partial<EncodedSightings> | null;
   expect(raw !== null && typeof raw === 'object', `${where} is not an object`);
   const { addresses, firstSeen, lastSeen } = raw;
   expect(Array.isArray(addresses) && Array.isArray(firstSeen) && Array.isArray(lastSeen), `${where} lacks its arrays`);
   expect(addresses.length === firstSeen.length && addresses.length === lastSeen.length, `${where} arrays differ in length`);
   const sightings: Sightings = new Map();
+  const before = rejects.count;
   for (let i = 0; i < addresses.length; i++) {
     const address = addresses[i];
-    expect(typeof address === 'string' && address.length > 0 && address.length <= 64, `${where}.addresses[${i}] is not an address string`);
+    expect(typeof address === 'string', `${where}.addresses[${i}] is not a string`);
+    if (typeof tryParsePrefix(address) === 'string') {
+      if (rejects.count++ === 0) rejects.example = address.length > 64 ? `${address.slice(0, 64)}…` : address;
+      continue;
+    }
     sightings.set(address, { firstSeen: timeField(firstSeen[i], `${where}.firstSeen[${i}]`), lastSeen: timeField(lastSeen[i], `${where}.lastSeen[${i}]`) });
   }
-  expect(sightings.size === addresses.length, `${where} holds duplicate addresses`);
+  expect(sightings.size + skipped(rejects, before) === addresses.length, `${where} holds duplicate addresses`);
   return sightings;
+}
+
+function skipped(rejects: { count: number }, before: number): number {
+  return rejects.count - before;
 }
 
 function decodeLastSync(value: unknown): LastSync {

@@ -1,7 +1,7 @@
 /**
  * The state directory: `state.json` (sync state), `published.json` (the last set that passed the
- * guard), `sources/<name>.txt` (last good copy of each URL source) and `lock/`. The writer holds
- * the lock; readers (export, check) read without it, which is safe because every file is only
+ * guard), `requests.json` (APIBAN requests, written ahead), `sources/<name>.txt` (last good copy of
+ * each URL source) and `owner.json` (who holds the lock, see lock.ts). The writer holds the lock; readers (export, check) read without it, which is safe because every file is only
  * ever replaced by an atomic rename. A corrupt file is moved aside as `<name>.corrupt-<time>`
  * and treated as absent, so the next sync rebuilds with a full download.
  */
@@ -16,6 +16,8 @@ import { decodeState, emptyState, encodeState, type SyncState } from './state.js
 
 const STATE_FILE = 'state.json';
 const PUBLISHED_FILE = 'published.json';
+/** The APIBAN request log, written ahead of every request (small, so each write is cheap). */
+const REQUESTS_FILE = 'requests.json';
 
 export class StateStore {
   private constructor(readonly dir: string, private readonly log: Logger, private lock: StateLock | undefined) {}
@@ -37,7 +39,12 @@ export class StateStore {
     const text = await readOptional(join(this.dir, STATE_FILE));
     if (text === undefined) return emptyState();
     try {
-      return decodeState(text);
+      const state = decodeState(text);
+      if (state.notAddresses !== undefined) {
+        const { count, example } = state.notAddresses;
+        this.log.warn({ component: 'state', file: join(this.dir, STATE_FILE), count, example }, `state file holds ${count} entr${count === 1 ? 'y' : 'ies'} that are not addresses: dropped`);
+      }
+      return state;
     } catch (error) {
       await this.quarantine(STATE_FILE, (error as Error).message);
       return emptyState();
@@ -46,6 +53,21 @@ export class StateStore {
 
   async save(state: SyncState): Promise<void> {
     await this.write(STATE_FILE, encodeState(state));
+  }
+
+  /** Request times written ahead by earlier runs; an unreadable journal counts as none (the state's copy still applies). */
+  async loadRequestLog(): Promise<number[]> {
+    const text = await readOptional(join(this.dir, REQUESTS_FILE)).catch(() => undefined);
+    try {
+      const times = text === undefined ? [] : (JSON.parse(text) as { times?: unknown }).times;
+      return Array.isArray(times) ? times.filter((t): t is number => typeof t === 'number' && Number.isFinite(t)) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async saveRequestLog(times: number[]): Promise<void> {
+    await this.write(REQUESTS_FILE, JSON.stringify({ times }));
   }
 
   async loadPublished(): Promise<PublishedSnapshot | undefined> {

@@ -54,4 +54,26 @@ describe('apiban/pacer', () => {
     expect(order).to.deep.equal([1, 2, 3, 4]);
     expect(pacer.history().length).to.be.at.most(2);
   });
+
+  it('writes each request ahead: the journal holds it (as late as it can have arrived) before it is sent', async () => {
+    const clock = virtualClock();
+    const journaled: number[][] = [];
+    const pacer = new Pacer({ requests: 5, windowMs: 10_000 }, clock, [], { journal: async (t) => { journaled.push(t); }, inFlightMs: 3000 });
+    let seenBySend: number[] | undefined;
+    await pacer.run(async () => { seenBySend = journaled.at(-1); clock.sleeps.push(0); });
+    expect(seenBySend).to.deep.equal([1_000_000 + 3000]);
+    expect(pacer.history()).to.deep.equal([1_000_000]);
+    expect(journaled.at(-1), 'settled after the answer').to.deep.equal([1_000_000]);
+  });
+
+  it('sends nothing when the journal cannot be written, and counts no request for it', async () => {
+    const clock = virtualClock();
+    const pacer = new Pacer({ requests: 5, windowMs: 10_000 }, clock, [], { journal: async () => { throw new Error('ENOSPC'); } });
+    let sent = false;
+    let error: unknown;
+    await pacer.run(async () => { sent = true; }).catch((e: unknown) => { error = e; });
+    expect(sent).to.equal(false);
+    expect((error as Error).message).to.equal('ENOSPC');
+    expect(pacer.history()).to.deep.equal([]);
+  });
 });

@@ -25,7 +25,7 @@ const FIRST_TIMESTAMP = 1_698_000_000;
 
 export type FakeFault =
   | '5xx' | '404' | 'rate-limit' | 'malformed' | 'wrong-shape' | 'truncated' | 'huge' | 'huge-chunked'
-  | 'caught-up-string' | 'bad-id' | 'stall';
+  | 'caught-up-string' | 'bad-id' | 'stall' | 'stuck';
 
 export interface FakeApibanOptions {
   key?: string;
@@ -167,6 +167,8 @@ class FakeState {
       if (--this.fault.remaining === 0) this.fault = undefined;
       if (record.fault === 'rate-limit') return this.rateLimited();
       if (record.fault === 'caught-up-string') return { status: 400, body: { ipaddress: 'no new bans', ID: 'none' } };
+      // A server whose ID never moves on: the same cursor comes back with an empty page.
+      if (record.fault === 'stuck') return { status: 200, body: { ipaddress: [], ID: record.cursor === undefined || record.cursor === '100' ? '1' : record.cursor } };
       return { status: 0, body: undefined };
     }
     return record.operation === 'get' ? this.page(record.cursor) : this.check(record.ip ?? '');

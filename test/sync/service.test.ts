@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -167,16 +167,16 @@ describe('sync/service end to end against the fake APIBAN', function () {
     expect(fake.requests).to.have.length(25);
   });
 
-  it('lets one process hold the state directory and fails fast for a second', async () => {
+  it('shares the lock within one process (serve reloads without a gap) and holds it until the last handle closes', async () => {
     service = await createSyncService(config(), silentLogger);
-    let error: unknown;
-    try {
-      await createSyncService(config(), silentLogger);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(StateError);
-    expect((error as Error).message).to.match(/is locked by pid \d+/);
+    const second = await createSyncService(config(), silentLogger);
+    const owner = JSON.parse(readFileSync(join(dir.path, 'owner.json'), 'utf8')) as { pid: number };
+    expect(owner.pid).to.equal(process.pid);
+    await second.close();
+    expect(existsSync(join(dir.path, 'owner.json')), 'still held by the first handle').to.equal(true);
+    await service.close();
+    service = undefined;
+    expect(existsSync(join(dir.path, 'owner.json'))).to.equal(false);
   });
 
   it('moves a corrupt state file aside and rebuilds with a full download', async () => {

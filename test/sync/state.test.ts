@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { decodeState, emptyState, encodeState, type Sightings, type SyncState } from '../../src/sync/state.js';
+import { StateStore } from '../../src/sync/store.js';
+import { captureLog } from '../apiban/capture-log.js';
+import { tempDir } from './support.js';
 
 const time = fc.integer({ min: 0, max: 4_102_444_800_000 });
 const address = fc.oneof(fc.ipV4(), fc.ipV6());
@@ -53,5 +58,25 @@ describe('sync/state encode/decode', () => {
     ];
     for (const value of bad) expect(() => decodeState(JSON.stringify(value)), JSON.stringify(value).slice(0, 120)).to.throw();
     expect(() => decodeState(JSON.stringify(good))).not.to.throw();
+  });
+
+  it('drops, counts and reports (with a truncated example) entries that are valid JSON but not addresses', async () => {
+    const dir = tempDir();
+    try {
+      const hostile = `x${'9'.repeat(100_000)}`;
+      const text = encodeState({ ...emptyState(), entries: new Map([['192.0.2.1', { firstSeen: 1, lastSeen: 2 }], ['not-an-ip', { firstSeen: 1, lastSeen: 2 }], [hostile, { firstSeen: 1, lastSeen: 2 }]]) });
+      writeFileSync(join(dir.path, 'state.json'), text);
+      const capture = captureLog('info');
+      const store = await StateStore.open(dir.path, capture.log);
+      const state = await store.load();
+      await store.close();
+      expect([...state.entries.keys()]).to.deep.equal(['192.0.2.1']);
+      const line = JSON.parse(capture.lines.find((l) => l.includes('not addresses')) ?? '{}') as { count?: number; example?: string };
+      expect(line.count).to.equal(2);
+      expect(line.example).to.equal('not-an-ip');
+      expect(capture.text().length).to.be.below(2000);
+    } finally {
+      dir.remove();
+    }
   });
 });
