@@ -35,12 +35,6 @@ export interface AssembledSet { published: PublishedSet; sources: SourceStatus[]
 
 export async function assembleSet(ctx: AssembleContext, base: SetBase): Promise<AssembledSet> {
   const candidates = base.kind === 'apiban' ? parseEntries(base.entries.keys(), 'apiban') : parseListText(base.kind === 'sample' ? base.text : '', base.kind);
-  if (base.kind === 'apiban' && candidates.invalid > 0) {
-    // Entries are validated before they are saved, so one that is not an address here means the
-    // state file was altered: say so, rather than letting the entry vanish from the set unnoticed.
-    ctx.log.warn({ component: 'state', invalid: candidates.invalid, examples: candidates.invalidSamples.slice(0, 5) },
-      `the state holds entries that are not addresses (${candidates.invalid}): left out of the published set (sync --full rebuilds the state)`);
-  }
   const sources = await loadSources(ctx.config.sources, {
     stateDir: ctx.stateDir, log: ctx.log, timeoutMs: ctx.config.apiban.timeout, store: ctx.store, signal: ctx.signal,
   });

@@ -42,7 +42,7 @@ export class StateStore {
       const state = decodeState(text);
       if (state.notAddresses !== undefined) {
         const { count, example } = state.notAddresses;
-        this.log.warn({ component: 'state', file: join(this.dir, STATE_FILE), count, example }, `state file holds ${count} entr${count === 1 ? 'y' : 'ies'} that are not addresses: dropped`);
+        this.log.warn({ component: 'state', file: join(this.dir, STATE_FILE), count, example }, `state file holds ${count} ${count === 1 ? 'entry that is not an address' : 'entries that are not addresses'}: dropped`);
       }
       return state;
     } catch (error) {
