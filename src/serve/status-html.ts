@@ -3,6 +3,7 @@
  * script and no external reference, so it works offline and without JavaScript. Every value
  * comes from the StatusModel (the same object /status.json sends) and is HTML-escaped.
  */
+import { FAMILIES } from '../push/counters/blocked.js';
 import { escapeHtml as e, lineChart, upDownChart, type ChartPoint } from './status-chart.js';
 import type { StatusModel } from './status-model.js';
 
@@ -68,7 +69,7 @@ function outputsSection(m: StatusModel): string {
 /** "not reported", never 0, for a device whose rule counts nothing we can read. */
 function blockedCell(blocked: StatusModel['devices'][number]['blocked']): string {
   if (blocked === null) return '<td class="muted blocked">not reported</td>';
-  const parts = (['v4', 'v6'] as const).filter((f) => blocked[f] !== undefined).map((f) => `${f} ${blocked[f]?.packets}${blocked[f]?.bytes === undefined ? '' : ` (${blocked[f]?.bytes} B)`}`);
+  const parts = FAMILIES.filter((f) => blocked[f] !== undefined).map((f) => `${f} ${blocked[f]?.packets}${blocked[f]?.bytes === undefined ? '' : ` (${blocked[f]?.bytes} B)`}`);
   return `<td class="num blocked">${e(parts.join(', '))}</td>`;
 }
 

@@ -5,10 +5,10 @@
  * growth is added. Totals therefore never go backwards. The first reading of a device counts
  * in full: what its rule stopped before this process started was still stopped by the list.
  */
-import { FAMILIES, type BlockedCounters, type FamilyCounter } from './blocked.js';
+import { FAMILIES, type BlockedCounters, type BlockedFamily, type FamilyCounter } from './blocked.js';
 
-export interface BlockedTotal { device: string; family: 'v4' | 'v6'; packets: number; bytes?: number }
-export interface BlockedIncrease { family: 'v4' | 'v6'; packets: number; bytes?: number }
+export interface BlockedTotal { device: string; family: BlockedFamily; packets: number; bytes?: number }
+export interface BlockedIncrease { family: BlockedFamily; packets: number; bytes?: number }
 
 export class BlockedTotals {
   private readonly last = new Map<string, FamilyCounter>();
