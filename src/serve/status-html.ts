@@ -74,7 +74,7 @@ function blockedCell(blocked: StatusModel['devices'][number]['blocked']): string
 }
 
 function blockedChart(m: StatusModel): string {
-  if (m.blocked.length === 0) return '<p class="muted">Blocked traffic: no device reports it (it needs a counting drop rule, e.g. linux-nftables with dropRule).</p>';
+  if (m.blocked.length === 0) return '<p class="muted">Blocked traffic: no device reports it (it needs a counting drop rule: linux-nftables with dropRule, a pf table, or settings.counters naming the ACL, filter counter or iptables chain that drops the list).</p>';
   const to = Date.parse(m.generatedAt);
   const points: ChartPoint[] = m.blocked.map((p) => ({ at: Date.parse(p.at), value: p.packets }));
   return `<h3>Blocked packets, whole fleet</h3>${lineChart('Blocked packets, whole fleet', points, Math.min(points[0].at, to - DAY_MS), to)}`;
