@@ -11,6 +11,8 @@ import { createExactBanSet, type BanSet } from '../banset/banset.js';
 import { diffBanSets, type BanDiff } from '../banset/diff.js';
 import { DeviceChangeError, DeviceError, truncate } from '../errors.js';
 import type { DeviceDialect, DevicePlan, TargetWriter } from '../writers/contract.js';
+import type { BlockedCounters } from './counters/blocked.js';
+import { CLI_COUNTER_READERS, readCliCounters, withCounterSettings, type CliCounterReader } from './counters/cli-readers.js';
 import type { CliSession } from './cli-session.js';
 import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext } from './driver.js';
 import { connectSsh, type SshConnection } from './ssh.js';
@@ -23,17 +25,18 @@ export function hasDialect<O>(writer: TargetWriter<O>): writer is DialectWriter<
 }
 
 export function createCliDriver<O>(writer: DialectWriter<O>): DeviceDriver<O> {
+  const counters = CLI_COUNTER_READERS.get(writer.name);
   return {
     name: writer.name,
     summary: `${writer.summary} over an SSH CLI session`,
-    settings: writer.options,
+    settings: counters === undefined ? writer.options : withCounterSettings(writer.options, counters.schema),
     families: writer.families,
     writer,
     async open(device: DeviceTarget<O>, context: DriverContext): Promise<DeviceSession> {
       const connection = await connectSsh(device, context);
       try {
         const cli = await connection.openCli({ prompt: writer.device.prompt, commandTimeoutMs: device.timeoutMs });
-        const session = new CliDeviceSession(writer.device, device, connection, cli, context);
+        const session = new CliDeviceSession(writer.device, device, connection, cli, context, counters);
         await session.prepare();
         return session;
       } catch (error) {
@@ -51,6 +54,7 @@ class CliDeviceSession<O> implements DeviceSession {
     private readonly connection: SshConnection,
     private readonly cli: CliSession,
     private readonly context: DriverContext,
+    private readonly counters?: CliCounterReader<unknown>,
   ) {}
 
   async prepare(): Promise<void> {
@@ -85,6 +89,23 @@ class CliDeviceSession<O> implements DeviceSession {
     await this.verifyApplied(wanted);
     this.context.log.info({ device: this.device.name, sent: applied.length }, 'device updated');
     return { sent: applied.length };
+  }
+
+  /**
+   * The hit counts of the rule the operator named in `settings.counters`. Counting is a side
+   * show: a failed read is logged and reported as nothing, it never fails the push.
+   */
+  async readCounters(): Promise<BlockedCounters | undefined> {
+    const configured = (this.device.settings as { counters?: unknown }).counters;
+    if (this.counters === undefined || configured === undefined) return undefined;
+    try {
+      const blocked = await readCliCounters(this.counters.reads(configured, this.device.settings as Record<string, unknown>), (command) => this.runChecked(command));
+      if (blocked === undefined) this.context.log.warn({ device: this.device.name }, 'counters: no entry of the configured rule references the managed lists');
+      return blocked;
+    } catch (error) {
+      this.context.log.warn({ device: this.device.name, error: (error as Error).message }, 'counters: reading the hit counts failed');
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {

@@ -76,8 +76,9 @@ export class ServeDaemon {
     const status = new StatusPage(state, {
       config: () => current().config, stateDir: () => current().stateDir, tls: () => loaded.config.serve.tls !== undefined,
       listenOrigin: () => `${loaded.config.serve.tls === undefined ? 'http' : 'https'}://${formatHost(holder.address?.host ?? '127.0.0.1')}:${holder.address?.port ?? 0}`,
-      intervalMs: () => effectiveInterval(current().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS),
+      intervalMs: () => effectiveInterval(current().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS), log,
     }, metrics.registry);
+    await status.restoreBlocked();
     const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
     const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress;

@@ -2,11 +2,13 @@
  * Blocked traffic as the push fleet reports it: Prometheus counters
  * `apiban_blocked_packets_total` / `apiban_blocked_bytes_total{device,family}` on the daemon's
  * registry, the running totals (resets handled, see src/push/counters/totals.ts), and a short
- * series of the fleet's total over time for the status page's chart (kept in memory).
+ * series of the fleet's total over time for the status page's chart; saved in the state
+ * directory after each reporting push and restored at start (status-blocked-store.ts).
  */
 import { Counter, type Registry } from 'prom-client';
 import { BlockedTotals, type BlockedTotal } from '../push/counters/totals.js';
 import type { DeviceResult } from '../push/run.js';
+import type { BlockedFile, BlockedPoint } from './status-blocked-store.js';
 
 /** A month of 5-minute pushes. */
 const MAX_POINTS = 8640;
@@ -14,7 +16,7 @@ const MAX_POINTS = 8640;
 export class BlockedTraffic {
   readonly totals = new BlockedTotals();
   /** Fleet total of blocked packets after each push that had any reporting device. */
-  readonly series: Array<{ at: number; packets: number; bytes: number }> = [];
+  readonly series: BlockedPoint[] = [];
   private readonly packets?: Counter<'device' | 'family'>;
   private readonly bytes?: Counter<'device' | 'family'>;
 
@@ -25,7 +27,8 @@ export class BlockedTraffic {
     this.bytes = new Counter({ name: 'apiban_blocked_bytes_total', help: 'bytes the ban rule dropped, as the device counts them', labelNames, registers: [registry] });
   }
 
-  record(at: number, results: readonly DeviceResult[]): void {
+  /** Returns whether any device reported (only then is there something new to save). */
+  record(at: number, results: readonly DeviceResult[]): boolean {
     let reported = false;
     for (const result of results) {
       if (result.blocked === undefined) continue;
@@ -35,10 +38,25 @@ export class BlockedTraffic {
         if (increase.bytes !== undefined) this.bytes?.labels(result.device, increase.family).inc(increase.bytes);
       }
     }
-    if (!reported) return;
+    if (!reported) return false;
     const all = this.totals.all();
     this.series.push({ at, packets: sum(all, 'packets'), bytes: sum(all, 'bytes') });
     if (this.series.length > MAX_POINTS) this.series.shift();
+    return true;
+  }
+
+  /** Continues from what a previous run saved; the Prometheus counters start at the saved totals. */
+  restore(saved: BlockedFile): void {
+    this.totals.restore(saved);
+    for (const t of saved.totals) {
+      this.packets?.labels(t.device, t.family).inc(t.packets);
+      if (t.bytes !== undefined) this.bytes?.labels(t.device, t.family).inc(t.bytes);
+    }
+    this.series.splice(0, this.series.length, ...saved.series.slice(-MAX_POINTS));
+  }
+
+  toFile(): BlockedFile {
+    return { ...this.totals.snapshot(), series: [...this.series] };
   }
 }
 

@@ -3,6 +3,7 @@
  * script and no external reference, so it works offline and without JavaScript. Every value
  * comes from the StatusModel (the same object /status.json sends) and is HTML-escaped.
  */
+import { FAMILIES } from '../push/counters/blocked.js';
 import { escapeHtml as e, lineChart, upDownChart, type ChartPoint } from './status-chart.js';
 import type { StatusModel } from './status-model.js';
 
@@ -68,12 +69,12 @@ function outputsSection(m: StatusModel): string {
 /** "not reported", never 0, for a device whose rule counts nothing we can read. */
 function blockedCell(blocked: StatusModel['devices'][number]['blocked']): string {
   if (blocked === null) return '<td class="muted blocked">not reported</td>';
-  const parts = (['v4', 'v6'] as const).filter((f) => blocked[f] !== undefined).map((f) => `${f} ${blocked[f]?.packets}${blocked[f]?.bytes === undefined ? '' : ` (${blocked[f]?.bytes} B)`}`);
+  const parts = FAMILIES.filter((f) => blocked[f] !== undefined).map((f) => `${f} ${blocked[f]?.packets}${blocked[f]?.bytes === undefined ? '' : ` (${blocked[f]?.bytes} B)`}`);
   return `<td class="num blocked">${e(parts.join(', '))}</td>`;
 }
 
 function blockedChart(m: StatusModel): string {
-  if (m.blocked.length === 0) return '<p class="muted">Blocked traffic: no device reports it (it needs a counting drop rule, e.g. linux-nftables with dropRule).</p>';
+  if (m.blocked.length === 0) return '<p class="muted">Blocked traffic: no device reports it (it needs a counting drop rule: linux-nftables with dropRule, a pf table, or settings.counters naming the ACL, filter counter or iptables chain that drops the list).</p>';
   const to = Date.parse(m.generatedAt);
   const points: ChartPoint[] = m.blocked.map((p) => ({ at: Date.parse(p.at), value: p.packets }));
   return `<h3>Blocked packets, whole fleet</h3>${lineChart('Blocked packets, whole fleet', points, Math.min(points[0].at, to - DAY_MS), to)}`;

@@ -7,6 +7,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { DeviceResult } from '../push/run.js';
+import type { BlockedFamily } from '../push/counters/blocked.js';
 import type { HistoryEvent } from '../sync/history-event.js';
 import type { SyncOutcome } from './health.js';
 import type { ServedOutput } from './outputs.js';
@@ -29,7 +30,7 @@ export interface StatusModel {
 }
 
 /** Totals since this daemon started, per family; null in `devices` means "not reported". */
-export type DeviceBlocked = Partial<Record<'v4' | 'v6', { packets: number; bytes?: number }>>;
+export type DeviceBlocked = Partial<Record<BlockedFamily, { packets: number; bytes?: number }>>;
 
 export interface LastPush { at: string; result: string; added: number; removed: number; sent: number; error?: string }
 

@@ -11,7 +11,9 @@ import type { HistoryEvent } from '../sync/history-event.js';
 import { eventsSince, parseHistory, readHistoryText } from '../sync/history-read.js';
 import type { Registry } from 'prom-client';
 import { checkAccess } from './access.js';
+import type { Logger } from '../log.js';
 import { BlockedTraffic } from './status-blocked.js';
+import { loadBlocked, saveBlocked } from './status-blocked-store.js';
 import { sendBody, sendStatus } from './respond.js';
 import { CHART_DAYS, renderStatusHtml } from './status-html.js';
 import { buildStatusModel, type StatusInputs } from './status-model.js';
@@ -27,6 +29,8 @@ export interface StatusSources {
   listenOrigin(): string;
   /** The sync loop's interval: the next sync is due that long after the last one ended. */
   intervalMs(): number;
+  /** Where a failed save or an unreadable blocked.json is reported. */
+  log?: Logger;
 }
 
 /** Facts the daemon records for the page as they happen. */
@@ -43,6 +47,8 @@ export class StatusPage {
   private history: { after?: unknown; events: HistoryEvent[] } = { events: [] };
 
   readonly blocked: BlockedTraffic;
+  /** Saves run one after another, so an older snapshot never lands after a newer one. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly state: ServeState, private readonly sources: StatusSources, registry?: Registry, private readonly now: () => number = Date.now) {
     this.blocked = new BlockedTraffic(registry);
@@ -51,8 +57,31 @@ export class StatusPage {
   /** A finished push (serve's scheduled pushes): the fleet table, the blocked counters and their series. */
   recordPush(results: readonly DeviceResult[]): void {
     const at = this.now();
-    this.blocked.record(at, results);
+    if (this.blocked.record(at, results)) this.saveBlocked();
     this.facts.pushes = { at, results };
+  }
+
+  /** At start: the totals a previous run saved; an unreadable file is reported and counting starts afresh. */
+  async restoreBlocked(): Promise<void> {
+    try {
+      const saved = await loadBlocked(this.sources.stateDir());
+      if (saved !== undefined) this.blocked.restore(saved);
+    } catch (error) {
+      this.sources.log?.warn({ error: (error as Error).message }, 'blocked-traffic totals not restored');
+    }
+  }
+
+  /** Resolves when every save queued so far has finished (tests, shutdown). */
+  flushed(): Promise<void> {
+    return this.saving;
+  }
+
+  private saveBlocked(): void {
+    const snapshot = this.blocked.toFile();
+    const stateDir = this.sources.stateDir();
+    this.saving = this.saving.then(() => saveBlocked(stateDir, snapshot)).catch((error: Error) => {
+      this.sources.log?.warn({ error: error.message }, 'blocked-traffic totals not saved');
+    });
   }
 
   async render(origin: string): Promise<Rendered> {

@@ -6,6 +6,7 @@
  */
 import { formatAddress, formatNetmask, isHost, parsePrefix } from '../../src/banset/address.js';
 import { CiscoCli, CiscoModel, maskLength, strictPrefix, type CiscoFlavor, type CiscoSimOptions } from './sim-cisco.js';
+import { asaAccessList } from './sim-counters.js';
 import { startSshDevice, type SimulatedDevice, type SimulatorOptions } from './ssh-device.js';
 
 export const ASA_FLAVOR: CiscoFlavor = {
@@ -38,6 +39,8 @@ export const ASA_FLAVOR: CiscoFlavor = {
     return [`object-group network ${name}`, ...members];
   },
   show(command, model) {
+    const acl = /^show access-list (\S+)$/.exec(command);
+    if (acl !== null) return asaAccessList(acl[1], model.acls.get(acl[1]) ?? [], (g) => ASA_FLAVOR.renderGroup(g, model.groups.get(g) ?? { v6: false, entries: new Set() }).slice(1).map((l) => l.replace(' network-object ', '')));
     const match = /^show running-config object-group(?: network)?(?: id (\S+))?$/.exec(command);
     if (match === null) return undefined;
     const lines: string[] = [];

@@ -6,6 +6,7 @@
  */
 import { formatAddress, formatNetmask, isHost, parsePrefix } from '../../src/banset/address.js';
 import { CiscoCli, CiscoModel, maskLength, strictPrefix, type CiscoFlavor, type CiscoSimOptions } from './sim-cisco.js';
+import { iosAccessList } from './sim-counters.js';
 import { startSshDevice, type SimulatedDevice, type SimulatorOptions } from './ssh-device.js';
 
 export const IOS_FLAVOR: CiscoFlavor = {
@@ -40,6 +41,8 @@ export const IOS_FLAVOR: CiscoFlavor = {
     return [`object-group ${group.v6 ? 'v6-network' : 'network'} ${name}`, ...members];
   },
   show(command, model) {
+    const acl = /^show (ip access-lists|ipv6 access-list) (\S+)$/.exec(command);
+    if (acl !== null) return iosAccessList(acl[2], model.acls.get(acl[2]) ?? [], acl[1].startsWith('ipv6'));
     const match = /^show object-group name (\S+)$/.exec(command);
     if (match === null) return undefined;
     const group = model.groups.get(match[1]);

@@ -7,6 +7,7 @@
  */
 import { formatPrefix, parsePrefix, tryParsePrefix, type Prefix } from '../../src/banset/address.js';
 import type { CliHandler, CliReply } from './ssh-device.js';
+import type { AclModel } from './sim-counters.js';
 
 export interface CiscoGroup { v6: boolean; entries: Set<string> }
 
@@ -15,6 +16,8 @@ export class CiscoModel {
   readonly groups = new Map<string, CiscoGroup>();
   /** Groups an ACL references: they may not become empty or be removed. */
   readonly referenced = new Set<string>();
+  /** Access lists with hit counts, for the counter show commands (sim-counters.ts). */
+  readonly acls: AclModel = new Map();
   saved = 0;
 
   /** Canonical prefixes (`192.0.2.1/32`) in the group, sorted as strings. */

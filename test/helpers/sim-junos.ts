@@ -10,6 +10,7 @@
 import type { CliHandler, CliReply } from './ssh-device.js';
 import { startSshDevice, type SimulatedDevice, type SimulatorOptions } from './ssh-device.js';
 import { formatPrefix, tryParsePrefix } from '../../src/banset/address.js';
+import { junosFilterCounter, type FilterCounters } from './sim-counters.js';
 
 type Lists = Map<string, Set<string>>;
 
@@ -30,6 +31,8 @@ export class JunosModel {
   rollbacks = 0;
   pendingConfirm: NodeJS.Timeout | undefined;
   private pendingRollback: (() => void) | undefined;
+  /** Firewall filter counters for `show firewall filter F counter C` (sim-counters.ts). */
+  readonly filters: FilterCounters = new Map();
   constructor(readonly minuteMs = 60_000) {}
 
   /**
@@ -108,6 +111,8 @@ export class JunosCli implements CliHandler {
     if (line === 'set cli screen-width 0') return 'Screen width set to 0\n\n';
     const configure = /^configure( exclusive| private)?$/.exec(line);
     if (configure !== null) return this.enter((configure[1]?.trim() ?? 'shared') as 'exclusive' | 'private' | 'shared');
+    const counter = /^show firewall filter (\S+) counter (\S+)$/.exec(line);
+    if (counter !== null) return junosFilterCounter(this.model.filters, counter[1], counter[2]);
     const show = /^show configuration policy-options(.*)$/.exec(line);
     return show === null ? undefined : `${pipe(SET_LINES(this.model.active), show[1]).map((l) => `${l}\n`).join('')}\n`;
   }

@@ -6,6 +6,12 @@
 /** Cisco hit counts are packets only: `bytes` is absent there, not zero. */
 export interface FamilyCounter { packets: number; bytes?: number }
 
-export type BlockedCounters = Partial<Record<'v4' | 'v6', FamilyCounter>>;
+/**
+ * `all`: a device that counts both families in one number (a pf table's own counters cover
+ * IPv4 and IPv6 alike); it never reports `v4` / `v6` besides, so the rows still add up.
+ */
+export type BlockedFamily = 'v4' | 'v6' | 'all';
 
-export const FAMILIES = ['v4', 'v6'] as const;
+export type BlockedCounters = Partial<Record<BlockedFamily, FamilyCounter>>;
+
+export const FAMILIES = ['v4', 'v6', 'all'] as const;

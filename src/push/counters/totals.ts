@@ -5,10 +5,12 @@
  * growth is added. Totals therefore never go backwards. The first reading of a device counts
  * in full: what its rule stopped before this process started was still stopped by the list.
  */
-import { FAMILIES, type BlockedCounters, type FamilyCounter } from './blocked.js';
+import { FAMILIES, type BlockedCounters, type BlockedFamily, type FamilyCounter } from './blocked.js';
 
-export interface BlockedTotal { device: string; family: 'v4' | 'v6'; packets: number; bytes?: number }
-export interface BlockedIncrease { family: 'v4' | 'v6'; packets: number; bytes?: number }
+export interface BlockedTotal { device: string; family: BlockedFamily; packets: number; bytes?: number }
+export interface BlockedIncrease { family: BlockedFamily; packets: number; bytes?: number }
+/** What a restart must carry over: the totals, and each device's last reading to measure growth from. */
+export interface BlockedTotalsSnapshot { totals: BlockedTotal[]; last: BlockedTotal[] }
 
 export class BlockedTotals {
   private readonly last = new Map<string, FamilyCounter>();
@@ -43,5 +45,19 @@ export class BlockedTotals {
 
   all(): BlockedTotal[] {
     return [...this.totals.values()];
+  }
+
+  snapshot(): BlockedTotalsSnapshot {
+    const last = [...this.last].map(([key, c]) => {
+      const [device, family] = key.split('\u0000') as [string, BlockedFamily];
+      return c.bytes === undefined ? { device, family, packets: c.packets } : { device, family, packets: c.packets, bytes: c.bytes };
+    });
+    return { totals: this.all().map((t) => ({ ...t })), last };
+  }
+
+  /** Continues from a snapshot: the next reading of a device counts only what it grew since. */
+  restore(snapshot: BlockedTotalsSnapshot): void {
+    for (const t of snapshot.totals) this.totals.set(`${t.device}\u0000${t.family}`, { ...t });
+    for (const l of snapshot.last) this.last.set(`${l.device}\u0000${l.family}`, l.bytes === undefined ? { packets: l.packets } : { packets: l.packets, bytes: l.bytes });
   }
 }

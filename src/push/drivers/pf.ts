@@ -18,6 +18,7 @@ import type { DeviceDriver } from '../driver.js';
 import type { ExecResult } from '../ssh.js';
 import { commandFailure, openShellSession, shellSettings, type ShellDialect } from './shell.js';
 import { parseListed } from './verify.js';
+import { parsePfTableCounters } from '../counters/pf.js';
 
 const executable = z.string().regex(/^[A-Za-z0-9_./-]+$/, 'a command name or absolute path of letters, digits, _ . / -');
 
@@ -27,6 +28,7 @@ const settings = z.strictObject({
   mode: z.enum(['replace', 'urltable']).default('replace').describe('replace: upload + pfctl -T replace; urltable: pfSense refreshes its URL-table alias'),
   pfctl: executable.default('pfctl').describe('pfctl command (pfSense and OPNsense: /sbin/pfctl)'),
   urltableScript: executable.default('/etc/rc.update_urltables'),
+  counters: z.boolean().default(true).describe("read the table's In/Block + Out/Block counters (pfctl -vv -s Tables) on each push"),
 });
 export type PfSettings = z.infer<typeof settings>;
 
@@ -48,11 +50,12 @@ export const pfDriver: DeviceDriver<PfSettings> = {
     const s = device.settings;
     const show = `${s.pfctl} -t ${s.table} -T show`;
     const dialect: ShellDialect = {
-      readCommands: () => [show],
+      readCommands: () => (s.counters ? [show, `${s.pfctl} -vv -s Tables`] : [show]),
       parseRead: (results, commands) => parseShow(device.name, results[0], commands[0]),
       comparable: (wanted) => wanted,
       renderFile: (wanted) => (s.mode === 'urltable' ? undefined : renderOutput(pfsenseWriter, wanted, { header: true, placeholder: null })),
       fileSuffix: '.txt',
+      parseCounters: (results) => (results[1]?.code === 0 ? parsePfTableCounters(results[1].stdout, s.table) : undefined),
       applyCommand: (file) => (s.mode === 'urltable' ? `${s.urltableScript} now forceupdate ${s.table}` : `${s.pfctl} -t ${s.table} -T replace -f ${file}`),
     };
     return openShellSession(device, context, dialect);

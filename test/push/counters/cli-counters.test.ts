@@ -1,6 +1,6 @@
 /**
  * The Cisco and Junos counter parsers against device output in fixtures/devices/. The files
- * follow the formats the vendors document (cited in src/push/counters/cisco.ts and junos.ts):
+ * follow the formats the vendors document (cited in src/push/counters/cisco.ts, junos.ts, pf.ts):
  * ASA `show access-list` with hitcnt per ACE and its indented expansion, IOS `show ip
  * access-lists` with "(N matches)", Junos `show firewall filter F counter C`.
  */
@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { parseAsaHitCounts, parseIosMatches } from '../../../src/push/counters/cisco.js';
 import { parseJunosFilterCounter } from '../../../src/push/counters/junos.js';
+import { parsePfTableCounters } from '../../../src/push/counters/pf.js';
 import { fixture } from '../../helpers/paths.js';
 
 const read = (...parts: string[]) => readFileSync(fixture('devices', ...parts), 'utf8');
@@ -33,5 +34,13 @@ describe('push/counters: Cisco and Junos', () => {
     expect(parseJunosFilterCounter(text, 'APIBAN-IN', 'apiban-dropped')).to.deep.equal({ packets: 2860, bytes: 183040 });
     expect(parseJunosFilterCounter(text, 'OTHER', 'apiban-dropped')).to.equal(undefined);
     expect(parseJunosFilterCounter(text, 'APIBAN-IN', 'missing')).to.equal(undefined);
+  });
+
+  it('pf: In/Block + Out/Block of the named table, not of another table or the same name in an anchor', () => {
+    const text = read('pf', 'pfctl-vv-s-tables.txt');
+    expect(parsePfTableCounters(text, 'APIBAN_SIP')).to.deep.equal({ all: { packets: 61, bytes: 3660 } });
+    expect(parsePfTableCounters(text, 'bogons')).to.deep.equal({ all: { packets: 1883, bytes: 120512 } });
+    expect(parsePfTableCounters(text, 'missing')).to.equal(undefined);
+    expect(parsePfTableCounters('', 'APIBAN_SIP')).to.equal(undefined);
   });
 });

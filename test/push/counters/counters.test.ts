@@ -28,4 +28,16 @@ describe('push/counters', () => {
     expect(totals.of('fw1')).to.deep.equal([{ device: 'fw1', family: 'v4', packets: 19, bytes: 760 }]);
     expect(totals.of('fw2')).to.equal(undefined);
   });
+
+  it('a restored snapshot continues from the last reading, for split and whole-table (all) families', () => {
+    const before = new BlockedTotals();
+    before.record('pf1', { all: { packets: 61, bytes: 3660 } });
+    before.record('asa1', { v4: { packets: 100 } });
+    const after = new BlockedTotals();
+    after.restore(JSON.parse(JSON.stringify(before.snapshot())) as ReturnType<BlockedTotals['snapshot']>);
+    expect(after.record('pf1', { all: { packets: 70, bytes: 4200 } })).to.deep.equal([{ family: 'all', packets: 9, bytes: 540 }]);
+    expect(after.record('asa1', { v4: { packets: 100 } })).to.deep.equal([{ family: 'v4', packets: 0 }]);
+    expect(after.of('pf1')).to.deep.equal([{ device: 'pf1', family: 'all', packets: 70, bytes: 4200 }]);
+    expect(after.of('asa1')).to.deep.equal([{ device: 'asa1', family: 'v4', packets: 100 }]);
+  });
 });

@@ -5,7 +5,6 @@
  * the daemon's /metrics text equal to the datagrams sent.
  */
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../../../src/log.js';
 import type { DeviceConfig } from '../../../src/config/push-schema.js';
@@ -13,38 +12,18 @@ import { linuxNftablesDriver } from '../../../src/push/drivers/linux-nftables.js
 import { pushToDevices } from '../../../src/push/run.js';
 import { ServeMetrics } from '../../../src/serve/metrics.js';
 import { BlockedTraffic } from '../../../src/serve/status-blocked.js';
-import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
-import { OpenSshServer, openSshUnavailable } from '../../helpers/openssh.js';
-import { skipWhen } from '../../helpers/skip.js';
+import { kernelBench } from './kernel-support.js';
 import { bans, sshTarget } from '../drivers/device.js';
 
 const BANNED = '192.0.2.77';
 
 describe('blocked-traffic counters on a real kernel (OpenSSH + nft in a network namespace)', function () {
   this.timeout(30_000);
-  let ns: NetworkNamespace;
-  let server: OpenSshServer;
-
-  before(async function () {
-    skipWhen(this, openSshUnavailable() ?? netnsUnavailable(['nft']));
-    ns = NetworkNamespace.create('cnt');
-    ns.run('ip', ['link', 'set', 'lo', 'up']);
-    ns.run('ip', ['addr', 'add', `${BANNED}/32`, 'dev', 'lo']);
-    server = new OpenSshServer({ runner: `ip netns exec ${ns.name} /bin/sh -c` });
-    await server.start();
-    mkdirSync(join(server.dir, 'upload'));
-  });
-  after(async () => { await server?.stop(); ns?.remove(); });
-
-  /** Sends `count` UDP datagrams of 12 bytes from the banned address to itself: the input hook sees each one. */
-  function sendFromBanned(count: number): void {
-    const script = `const s=require('dgram').createSocket('udp4');s.bind({address:'${BANNED}'},async()=>{`
-      + `for(let i=0;i<${count};i++)await new Promise((r)=>s.send(Buffer.alloc(12),9,'${BANNED}',r));s.close();});`;
-    ns.run(process.execPath, ['-e', script]);
-  }
+  const bench = kernelBench('cnt', BANNED, ['nft']);
+  const sendFromBanned = (count: number) => bench.sendFromBanned(count);
 
   it('reads the drop rule\'s counters on each push and publishes exactly the packets sent', async () => {
-    const target = sshTarget(linuxNftablesDriver, server, { tempDir: join(server.dir, 'upload'), nftables: { dropRule: true } });
+    const target = sshTarget(linuxNftablesDriver, bench.server, { tempDir: join(bench.server.dir, 'upload'), nftables: { dropRule: true } });
     const device = { config: { name: 'dev1', driver: 'linux-nftables' } as DeviceConfig, driver: linuxNftablesDriver, target };
     const wanted = bans(BANNED, '198.51.100.0/24');
     const push = () => pushToDevices([device], wanted, { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });
@@ -65,7 +44,7 @@ describe('blocked-traffic counters on a real kernel (OpenSSH + nft in a network 
     expect(text).to.include('apiban_blocked_bytes_total{device="dev1",family="v4"} 280');
 
     // A rule reload (the table deleted and rebuilt) zeroes the kernel's counter: the total keeps growing.
-    ns.run('nft', ['delete', 'table', 'inet', 'apiban']);
+    bench.ns.run('nft', ['delete', 'table', 'inet', 'apiban']);
     await push();
     sendFromBanned(2);
     blocked.record(3, await push());

@@ -9,14 +9,24 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { DeviceError } from '../../../src/errors.js';
 import { pfDriver } from '../../../src/push/drivers/pf.js';
+import type { DeviceConfig } from '../../../src/config/push-schema.js';
+import { silentLogger } from '../../../src/log.js';
+import { pushToDevices } from '../../../src/push/run.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
 import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
 import { skipWhen } from '../../helpers/skip.js';
 
 const FAKE_PFCTL = `#!/bin/sh
 state="$(dirname "$0")/../pf"; mkdir -p "$state"
-while [ $# -gt 0 ]; do case "$1" in -t) table="$2"; shift 2;; -T) cmd="$2"; shift 2;; -f) file="$2"; shift 2;; *) echo "pfctl: illegal option $1" >&2; exit 1;; esac; done
+while [ $# -gt 0 ]; do case "$1" in -t) table="$2"; shift 2;; -T) cmd="$2"; shift 2;; -f) file="$2"; shift 2;; -vv) shift;; -s) cmd="s-$2"; shift 2;; *) echo "pfctl: illegal option $1" >&2; exit 1;; esac; done
+row() { printf '\t%-12s [ Packets: %-18s Bytes: %-18s ]\n' "$1" "$2" "$3"; }
 case "$cmd" in
+s-Tables) for f in "$state"/*; do [ -f "$f" ] || continue; t=$(basename "$f")
+  # the test writes "IN_PACKETS IN_BYTES OUT_PACKETS OUT_BYTES" to blocked-TABLE
+  set -- $(cat "$state/../blocked-$t" 2>/dev/null || echo 0 0 0 0)
+  printf -- '-pa-r--\t%s\n\tAddresses:   %d\n\tCleared:     Mon Nov 30 08:00:00 2026\n' "$t" "$(wc -l < "$f")"
+  row In/Block: "$1" "$2"; row In/Pass: 9 900; row In/XPass: 0 0; row Out/Block: "$3" "$4"; row Out/Pass: 0 0; row Out/XPass: 0 0
+  done;;
 show) [ -f "$state/$table" ] || { echo "pfctl: Table does not exist." >&2; exit 1; }; sed 's/^/   /' "$state/$table";;
 replace)
   [ -f "$state/../full" ] && { echo "pfctl: Cannot allocate memory." >&2; exit 1; }
@@ -70,7 +80,7 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
     writeFileSync(join(server.dir, 'commands.log'), '');
     const outcome = await pushOnce(pfDriver, device(), bans('192.0.2.1'));
     expect(outcome.plan).to.deep.equal([]);
-    expect(commandsRun()).to.deep.equal(['pfctl -t APIBAN_SIP -T show']);
+    expect(commandsRun()).to.deep.equal(['pfctl -t APIBAN_SIP -T show', 'pfctl -vv -s Tables']);
   });
 
   it('a refused replace leaves the old table and reports pfctl\'s error', async () => {
@@ -100,12 +110,28 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
   it('dry run changes nothing', async () => {
     const outcome = await pushOnce(pfDriver, device({ sudo: true }), bans('192.0.2.1'), { dryRun: true });
     expect(outcome.plan[1]).to.match(/^sudo -n pfctl -t APIBAN_SIP -T replace -f /);
-    expect(commandsRun()).to.deep.equal(['sudo -n pfctl -t APIBAN_SIP -T show']);
+    expect(commandsRun()).to.deep.equal(['sudo -n pfctl -t APIBAN_SIP -T show', 'sudo -n pfctl -vv -s Tables']);
   });
 
   it('gives up on a slow device when the per-device signal fires', async () => {
     const error = await pushToSlowDevice(server.dir, pfDriver, device(), bans('192.0.2.2'));
     expect((error as DeviceError).message).to.match(/timed out/);
+  });
+
+  it("reads the table's In/Block + Out/Block counters on each push, one number for both families", async () => {
+    const push = (settings: Record<string, unknown> = {}) => pushToDevices(
+      [{ config: { name: 'pf1', driver: 'pf' } as DeviceConfig, driver: pfDriver, target: device(settings) }],
+      bans('192.0.2.10', '2001:db8::1'), { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });
+    writeFileSync(join(server.dir, 'blocked-APIBAN_SIP'), '56 3360 5 300\n');
+    const [first] = await push();
+    expect(first, first.error).to.include({ result: 'changed' });
+    expect(first.blocked).to.deep.equal({ all: { packets: 61, bytes: 3660 } });
+    writeFileSync(join(server.dir, 'blocked-APIBAN_SIP'), '70 4200 5 300\n');
+    expect((await push())[0].blocked).to.deep.equal({ all: { packets: 75, bytes: 4500 } });
+    writeFileSync(join(server.dir, 'commands.log'), '');
+    const [off] = await push({ counters: false });
+    expect(off).to.include({ result: 'unchanged' }).and.not.have.property('blocked');
+    expect(commandsRun()).to.deep.equal(['pfctl -t APIBAN_SIP -T show']);
   });
 
   it('refuses a table name that could reach the shell', () => {
