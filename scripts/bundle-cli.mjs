@@ -8,7 +8,9 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['dist/src/cli/main.js'],
+  // The render worker is an entry of its own, emitted next to the chunks that start it, so
+  // `new URL('./render-worker.js', import.meta.url)` resolves in the bundle as in tsc's output.
+  entryPoints: { main: 'dist/src/cli/main.js', 'bundle/render-worker': 'dist/src/serve/render-worker.js' },
   outdir: 'dist/src/cli',
   allowOverwrite: true,
   bundle: true,
