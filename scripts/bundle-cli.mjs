@@ -19,7 +19,8 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'bundle/[name]-[hash]',
-  external: ['ssh2', 'cpu-features', 'pino', 'undici'],
+  // xmlbuilder2 is required at render time only (targets/pfsense-alias-xml.ts).
+  external: ['ssh2', 'cpu-features', 'pino', 'undici', 'xmlbuilder2'],
   // Bundled CommonJS packages (yaml, commander...) call require() for node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
