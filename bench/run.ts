@@ -8,6 +8,7 @@ import { benchBanset } from './banset.js';
 import { benchWriters } from './writers.js';
 import { benchPush } from './push.js';
 import { benchServe } from './serve.js';
+import { benchServeRebuild } from './serve-rebuild.js';
 import { printTable, type Report } from './report.js';
 
 const REPO_ROOT = process.cwd();
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, (report: Report) => Promise<void>> = {
   banset: benchBanset,
   writers: (report) => benchWriters(report, REPO_ROOT),
   serve: benchServe,
+  rebuild: benchServeRebuild,
   push: benchPush,
 };
 

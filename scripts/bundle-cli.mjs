@@ -8,7 +8,9 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['dist/src/cli/main.js'],
+  // The render worker is an entry of its own, emitted next to the chunks that start it, so
+  // `new URL('./render-worker.js', import.meta.url)` resolves in the bundle as in tsc's output.
+  entryPoints: { main: 'dist/src/cli/main.js', 'bundle/render-worker': 'dist/src/serve/render-worker.js' },
   outdir: 'dist/src/cli',
   allowOverwrite: true,
   bundle: true,
@@ -17,7 +19,8 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'bundle/[name]-[hash]',
-  external: ['ssh2', 'cpu-features', 'pino', 'undici'],
+  // xmlbuilder2 is required at render time only (targets/pfsense-alias-xml.ts).
+  external: ['ssh2', 'cpu-features', 'pino', 'undici', 'xmlbuilder2'],
   // Bundled CommonJS packages (yaml, commander...) call require() for node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -19,11 +19,20 @@
  *     <name>APIBAN_SIP</name>
  *     <type>urltable</type>
  */
-import { create } from 'xmlbuilder2';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { descriptionOption, feedUrlOption } from '../src/writers/alias-fields.js';
 import { defineTarget } from '../src/writers/contract.js';
+
+/**
+ * xmlbuilder2 and its ~130 modules are required when an alias file is rendered, not when the
+ * target registry is loaded: every command that validates a configuration loads every writer,
+ * and this one alone doubled the CLI's start-up bundle. It stays external to the bundle
+ * (scripts/bundle-cli.mjs) so this require is node's own.
+ */
+const requireAtRuntime = createRequire(import.meta.url);
+const xmlBuilder = (): typeof import('xmlbuilder2') => requireAtRuntime('xmlbuilder2') as typeof import('xmlbuilder2');
 
 const RESERVED_NAMES = ['port', 'pass', 'ip', 'icmp', 'tcp', 'udp', 'gre', 'esp', 'ah', 'ipv6', 'igmp', 'ospf', 'pim', 'carp', 'pfsync', 'sctp'];
 
@@ -41,7 +50,7 @@ const options = z.strictObject({
 type AliasXmlOptions = z.infer<typeof options>;
 
 function render(bans: BanSet, o: AliasXmlOptions): string {
-  const doc = create({ version: '1.0' })
+  const doc = xmlBuilder().create({ version: '1.0' })
     .com(' Restoring the Aliases area REPLACES ALL ALIASES: merge this <alias> into a full aliases export first. ')
     .com(` URL table alias; pfSense fetches the list (${bans.size} entries at generation) from the URL. `)
     .ele('pfsense').ele('aliases').ele('alias');

@@ -32,17 +32,32 @@ export function contentHash(body: Buffer | string): string {
 
 export async function buildResource(body: string, contentType: string, history: ContentHistory, versionTime: number): Promise<Resource> {
   const identity = Buffer.from(body, 'utf8');
-  const hash = contentHash(identity);
+  return resourceOf({ identity, gzip: await gzip(identity), hash: contentHash(identity) }, contentType, history, versionTime);
+}
+
+/**
+ * Wraps bytes rendered elsewhere (possibly in the render worker, which hands back bare
+ * ArrayBuffers) as a Resource; the first-seen time is looked up here, on the thread that owns
+ * the history.
+ */
+export function resourceOf(
+  bytes: { identity: Uint8Array; gzip: Uint8Array; hash: string }, contentType: string, history: ContentHistory, versionTime: number,
+): Resource {
+  const { hash } = bytes;
   const modifiedAt = history.firstSeen(hash, versionTime);
   return {
     contentType,
-    identity,
-    gzip: await gzip(identity),
+    identity: asBuffer(bytes.identity),
+    gzip: asBuffer(bytes.gzip),
     etag: `"${hash}"`,
     gzipEtag: `"${hash}-gzip"`,
     modifiedAt,
     lastModified: new Date(modifiedAt).toUTCString(),
   };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**

@@ -215,6 +215,7 @@ export class ServeDaemon {
     await this.scheduler.stop();
     await closing;
     await this.runner.close();
+    await this.state.close();
     this.options.log.info('stopped');
   }
 }

@@ -6,11 +6,13 @@
  *
  * The default variant of each output is built before the snapshot is published. The query
  * variants (`?ipv4only`, `?ipv6only`, `?aggregate`) are built on first use, at most once per
- * snapshot: the promise is memoised, so concurrent first requests share one render.
+ * snapshot: the promise is memoised, so concurrent first requests share one render. Renders of
+ * large sets run in a worker thread (render-pool.ts), so the server keeps answering meanwhile.
  */
-import { BanSet, type FamilyFilter } from '../banset/banset.js';
-import { intersectFamilies, renderOutput } from '../writers/render.js';
-import { buildResource, type ContentHistory, type Resource } from './content.js';
+import type { BanSet, FamilyFilter } from '../banset/banset.js';
+import { intersectFamilies } from '../writers/render.js';
+import { resourceOf, type ContentHistory, type Resource } from './content.js';
+import { renderInline, type VariantRenderer } from './render-pool.js';
 import type { ServedOutput } from './outputs.js';
 
 /** What the server needs of a published set (the sync service's PublishedSet fits). */
@@ -38,7 +40,10 @@ export class Snapshot {
   private readonly ready = new Map<string, Variant>();
   private readonly pending = new Map<string, Promise<Variant>>();
 
-  constructor(readonly set: ServedSet, private readonly history: ContentHistory, readonly createdAt: number) {}
+  constructor(
+    readonly set: ServedSet, private readonly history: ContentHistory, readonly createdAt: number,
+    private readonly render: VariantRenderer = renderInline,
+  ) {}
 
   /** The variant's bytes: synchronously once built, else the shared promise of its one build. */
   variant(output: ServedOutput, query: VariantQuery): Variant | Promise<Variant> {
@@ -67,15 +72,11 @@ export class Snapshot {
 
   private async build(output: ServedOutput, query: VariantQuery): Promise<Variant> {
     const families = intersectFamilies(output.families ?? 'both', query.families);
-    const bans = families === undefined ? BanSet.EMPTY : this.set.bans.only(families);
-    const shape = { families: families ?? 'both', aggregate: query.aggregate ?? output.aggregate };
-    const body = renderOutput(output.writer, bans, output.options, shape);
-    const contentType = output.writer.http.contentType;
-    const main = await buildResource(body, contentType, this.history, this.createdAt);
+    const shape = { families, aggregate: query.aggregate ?? output.aggregate };
+    const rendered = await this.render(output.writer, this.set.bans, output.options, shape);
+    const main = resourceOf(rendered.main, output.writer.http.contentType, this.history, this.createdAt);
     const sidecars = new Map<string, Resource>();
-    for (const [suffix, text] of Object.entries(output.writer.sidecars?.(body, output.options) ?? {})) {
-      sidecars.set(suffix, await buildResource(text, 'text/plain; charset=utf-8', this.history, this.createdAt));
-    }
+    for (const sidecar of rendered.sidecars) sidecars.set(sidecar.suffix, resourceOf(sidecar, 'text/plain; charset=utf-8', this.history, this.createdAt));
     return { main, sidecars };
   }
 }

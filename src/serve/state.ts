@@ -9,6 +9,7 @@ import { ContentHistory } from './content.js';
 import type { ReloadOutcome, SyncOutcome } from './health.js';
 import { advanceMirrorIndex, type MirrorIndex } from './mirror-index.js';
 import type { Site } from './site.js';
+import { RenderPool } from './render-pool.js';
 import { Snapshot, type ServedSet } from './snapshot.js';
 
 export interface ServeView {
@@ -27,8 +28,11 @@ export class ServeState {
   lastReload?: ReloadOutcome;
   private readonly history = new ContentHistory();
   private queue: Promise<unknown> = Promise.resolve();
-
-  constructor(site: Site, private readonly log: Logger, readonly now: () => number = Date.now) {
+  constructor(
+    site: Site, private readonly log: Logger, readonly now: () => number = Date.now,
+    /** Renders large sets off the event loop; the worker starts on the first such render. */
+    private readonly renderer = new RenderPool(),
+  ) {
     this.view = { site };
   }
 
@@ -51,11 +55,16 @@ export class ServeState {
   }
 
   private async swap(site: Site, set: ServedSet, previousMirror: MirrorIndex | undefined): Promise<void> {
-    const snapshot = new Snapshot(set, this.history, this.now());
+    const snapshot = new Snapshot(set, this.history, this.now(), this.renderer.render);
     const failures = await snapshot.prebuild(site.outputs);
     for (const failure of failures) this.log.error({ output: failure.output, err: failure.error.message }, 'output cannot be rendered');
     const mirror = site.mirrorTokens === undefined ? undefined : advanceMirrorIndex(previousMirror, set.bans, this.now());
     this.view = { site, snapshot, mirror };
+  }
+
+  /** Stops the render worker (the daemon is stopping). */
+  close(): Promise<void> {
+    return this.renderer.close();
   }
 
   private serialise(task: () => Promise<void>): Promise<void> {
