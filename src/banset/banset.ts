@@ -122,7 +122,7 @@ function sameColumn<N extends number | bigint>(a: Column<N>, b: Column<N>): bool
 
 export interface CreateBanSetOptions {
   /** Merge adjacent and overlapping prefixes into the minimal CIDR list (default false). */
-  aggregate?: boolean;
+  aggregate?: boolean | undefined;
 }
 
 /**

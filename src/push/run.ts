@@ -25,12 +25,12 @@ export interface DeviceResult {
   /** Configuration commands, API calls or uploaded entry lines actually sent (0 = nothing changed). */
   sent: number;
   /** Bytes uploaded, for drivers that upload a file (linux-nftables, linux-ipset, pf). */
-  bytes?: number;
+  bytes?: number | undefined;
   /** How the outcome was checked on the device: `read back`, or the driver's own proof (iptables-api). */
-  verified?: string;
+  verified?: string | undefined;
   durationMs: number;
   result: DeviceOutcome;
-  error?: string;
+  error?: string | undefined;
   /** --dry-run: the exact commands that would be sent. */
   plan?: string[];
   /** After a failed change: the lines the device had accepted. */
@@ -42,13 +42,13 @@ export interface DeviceResult {
 export interface PushOptions {
   log: Logger;
   guards: GuardSettings;
-  overrides?: GuardOverrides;
-  dryRun?: boolean;
-  acceptNewHostKey?: boolean;
+  overrides?: GuardOverrides | undefined;
+  dryRun?: boolean | undefined;
+  acceptNewHostKey?: boolean | undefined;
   concurrency?: number;
   /** Stops every device (Ctrl-C, serve shutting down). */
-  signal?: AbortSignal;
-  onResult?(result: DeviceResult, done: number, total: number): void;
+  signal?: AbortSignal | undefined;
+  onResult?: ((result: DeviceResult, done: number, total: number) => void) | undefined;
 }
 
 export async function pushToDevices(devices: readonly PushDevice[], wanted: BanSet, options: PushOptions): Promise<DeviceResult[]> {
@@ -58,8 +58,12 @@ export async function pushToDevices(devices: readonly PushDevice[], wanted: BanS
   const shapeOnce = (device: PushDevice): BanSet | Error => {
     const key = `${device.driver.name}/${device.config.families ?? 'both'}`;
     try {
-      if (!shaped.has(key)) shaped.set(key, shapeForDevice(device.driver, device.config.families, wanted));
-      return shaped.get(key)!;
+      let set = shaped.get(key);
+      if (set === undefined) {
+        set = shapeForDevice(device.driver, device.config.families, wanted);
+        shaped.set(key, set);
+      }
+      return set;
     } catch (error) {
       return error as Error;
     }

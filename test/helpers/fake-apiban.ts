@@ -44,11 +44,11 @@ export interface RecordedRequest {
   path: string;
   version: 'v1' | 'v2' | 'unknown';
   operation: 'get' | 'check' | 'unknown';
-  cursor?: string;
-  ip?: string;
-  set?: string;
+  cursor?: string | undefined;
+  ip?: string | undefined;
+  set?: string | undefined;
   /** The Authorization header on v2; the key from the URL path on v1. */
-  authorization?: string;
+  authorization?: string | undefined;
   /** The status sent; 0 when a transport fault (see `fault`) replaced the answer. */
   status: number;
   fault?: FakeFault;
@@ -68,7 +68,7 @@ export interface FakeApiban {
   fail(fault: FakeFault, times?: number): void;
   heal(): void;
   setLimit(limit: { requests: number; windowMs: number } | undefined): void;
-  onRequest?: (request: RecordedRequest) => void | Promise<void>;
+  onRequest?: ((request: RecordedRequest) => void | Promise<void>) | undefined;
   /** Requests of one operation that got a page (status 200). */
   pages(): RecordedRequest[];
   close(): Promise<void>;
@@ -92,7 +92,7 @@ class FakeState {
   private fault: { fault: FakeFault; remaining: number } | undefined;
   private limit: { requests: number; windowMs: number } | undefined;
   private accepted: number[] = [];
-  onRequest?: (request: RecordedRequest) => void | Promise<void>;
+  onRequest?: ((request: RecordedRequest) => void | Promise<void>) | undefined;
 
   constructor(private readonly options: FakeApibanOptions) {
     this.key = options.key ?? FAKE_APIBAN_KEY;
@@ -261,7 +261,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function parseJson(text: string): { id?: string; ipaddress?: string; set?: string } {
+function parseJson(text: string): { id?: string | undefined; ipaddress?: string | undefined; set?: string | undefined } {
   try {
     const value = JSON.parse(text) as Record<string, unknown>;
     const pick = (k: string) => (typeof value[k] === 'string' ? (value[k] as string) : undefined);

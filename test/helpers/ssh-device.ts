@@ -34,7 +34,7 @@ export interface CliHandler {
 
 export interface SimulatorAuth {
   username: string;
-  password?: string;
+  password?: string | undefined;
   /** OpenSSH public key texts accepted for the user. */
   publicKeys?: string[];
   /** Offer only keyboard-interactive (devices that refuse plain password auth). */

@@ -75,7 +75,7 @@ export class ServeSupervisor {
   }
 }
 
-export interface Answer { status: number; etag?: string; body: Buffer }
+export interface Answer { status: number; etag?: string | undefined; body: Buffer }
 
 export function get(port: number, path: string, timeoutMs = 5000): Promise<Answer> {
   return new Promise((resolve, reject) => {
