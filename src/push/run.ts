@@ -65,7 +65,7 @@ export async function pushToDevices(devices: readonly PushDevice[], wanted: BanS
       }
       return set;
     } catch (error) {
-      return error as Error;
+      return error instanceof Error ? error : new Error(String(error));
     }
   };
   let next = 0;
@@ -95,14 +95,14 @@ export async function pushToDevice(device: PushDevice, target: BanSet | Error, o
   const timeout = AbortSignal.timeout(device.target.timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
   const log = options.log.child({ device: device.target.name });
-  const progress = { ...base } as Omit<DeviceResult, 'durationMs' | 'result'>;
+  const progress: Omit<DeviceResult, 'durationMs' | 'result'> = { ...base };
   try {
     if (target instanceof Error) throw target;
     const outcome = await untilAborted(signal, device.target.name, runDevice(device, target, options, signal, log, progress));
     return { ...progress, ...outcome, durationMs: elapsed(started) };
   } catch (error) {
     const result: DeviceOutcome = error instanceof PublishRefusedError ? 'refused' : 'failed';
-    const message = error instanceof ExporterError ? error.message : `[${device.target.name}] internal error: ${(error as Error).message}`;
+    const message = error instanceof ExporterError ? error.message : `[${device.target.name}] internal error: ${error instanceof Error ? error.message : String(error)}`;
     log.error({ error: message }, result === 'refused' ? 'push refused by the guard' : 'push failed');
     const applied = error instanceof DeviceChangeError ? { applied: error.applied, sent: error.applied.length } : {};
     return { ...progress, ...applied, result, error: message, durationMs: elapsed(started) };

@@ -204,20 +204,20 @@ class FakeState {
 
   private sendFault(fault: FakeFault, res: ServerResponse): void {
     switch (fault) {
-      case '5xx': return send(res, 503, '<html>Service Unavailable</html>');
-      case '404': return send(res, 404, '<html>Not Found</html>');
-      case 'malformed': return send(res, 200, '{"ipaddress":["192.0.2.1",');
-      case 'wrong-shape': return send(res, 200, { addresses: ['192.0.2.1'], next: 5 });
-      case 'bad-id': return send(res, 200, { ipaddress: ['192.0.2.1'], ID: '../../etc/passwd' });
+      case '5xx': send(res, 503, '<html>Service Unavailable</html>'); return;
+      case '404': send(res, 404, '<html>Not Found</html>'); return;
+      case 'malformed': send(res, 200, '{"ipaddress":["192.0.2.1",'); return;
+      case 'wrong-shape': send(res, 200, { addresses: ['192.0.2.1'], next: 5 }); return;
+      case 'bad-id': send(res, 200, { ipaddress: ['192.0.2.1'], ID: '../../etc/passwd' }); return;
       case 'truncated':
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
         res.write('{"ipaddress":["192.0.2.1","192.0.2.2"');
         setTimeout(() => res.destroy(), 20);
         return;
-      case 'huge': return send(res, 200, hugeBody());
-      case 'huge-chunked': return streamHugeBody(res);
+      case 'huge': send(res, 200, hugeBody()); return;
+      case 'huge-chunked': streamHugeBody(res); return;
       case 'stall': return;
-      default: return send(res, 500, 'unknown fault');
+      default: send(res, 500, 'unknown fault'); return;
     }
   }
 }

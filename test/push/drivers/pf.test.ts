@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeviceError } from '../../../src/errors.js';
+import type { DeviceError } from '../../../src/errors.js';
 import { pfDriver } from '../../../src/push/drivers/pf.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
 import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
