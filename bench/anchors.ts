@@ -18,7 +18,7 @@ const CIDR_TOOLS = fileURLToPath(new URL('./cidr-tools-anchor.js', import.meta.u
 const ROUNDS = 5;
 const GNU_TIME = '/usr/bin/time';
 
-interface Run { ms: number; mb?: number }
+interface Run { ms: number; mb?: number | undefined }
 
 /** One process: wall time, and peak RSS through GNU time when it is there. */
 function timeProcess(command: string[], dir: string): Run | undefined {
@@ -44,7 +44,7 @@ function pair(ours: string[], anchor: string[] | undefined, dir: string): { ours
     if (theirs) b.push(theirs);
   }
   const summary = (runs: Run[]) => ({ ms: median(runs.map((r) => r.ms)), mb: runs[0]?.mb === undefined ? undefined : median(runs.map((r) => r.mb as number)) });
-  return { ours: summary(a), anchor: b.length > 0 ? summary(b) : undefined };
+  return b.length > 0 ? { ours: summary(a), anchor: summary(b) } : { ours: summary(a) };
 }
 
 async function writeList(path: string, count: number, v6Percent: number, v4Only = false): Promise<void> {

@@ -11,7 +11,8 @@ import { TARGETS } from '../targets/index.js';
 import { generateAddresses } from './generate.js';
 
 const [name, countText, repoRoot, mode] = process.argv.slice(2);
-const writer = TARGETS.get(name)!;
+const writer = TARGETS.get(name ?? '');
+if (writer === undefined) throw new Error(`unknown target ${name}`);
 const optionsPath = join(repoRoot, 'fixtures', 'golden', name, 'options.json');
 const options = writer.options.parse(existsSync(optionsPath) ? JSON.parse(readFileSync(optionsPath, 'utf8')) : {});
 const candidates = parseListText([...generateAddresses(Number(countText))].join('\n'), 'bench');

@@ -18,8 +18,8 @@ export async function benchWriters(report: Report, repoRoot: string): Promise<vo
   const rows: Record<string, string | number>[] = [];
   for (const name of TARGETS.keys()) {
     for (const count of [100_000, 1_000_000]) {
-      let r;
-      let baseline;
+      let r: ReturnType<typeof runWorker>;
+      let baseline: ReturnType<typeof runWorker>;
       try {
         r = runWorker(name, count, repoRoot, 'render');
         baseline = runWorker(name, count, repoRoot, 'baseline');

@@ -116,7 +116,7 @@ export function truncate(text: string, max: number): string {
  */
 export class FileWriteError extends ExporterError {
   override readonly exitCode = 4;
-  readonly code?: string;
+  readonly code: string | undefined;
   constructor(readonly path: string, cause: unknown) {
     super(`[file] cannot write ${path}: ${describeSystemError(cause, path)}`, { cause });
     this.code = (cause as NodeJS.ErrnoException).code;

@@ -13,13 +13,13 @@ import { isLogLevel } from './log-levels.js';
 export type { Logger };
 export type LogFormat = 'json' | 'pretty';
 
-export function createLogger(options: { format?: LogFormat; level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(options: { format?: LogFormat; level?: string | undefined; destination?: NodeJS.WritableStream } = {}): Logger {
   const level = options.level ?? 'info';
   if (!isLogLevel(level)) throw new ConfigError('--log-level', [`${JSON.stringify(level)} is not a log level (trace, debug, info, warn, error, fatal, silent)`]);
   const destination = options.destination ?? process.stderr;
   const common = {
     level,
-    base: undefined,
+    base: null,
     redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' },
     onChild: keepLastBinding,
     hooks: { logMethod: logFieldsOnce },

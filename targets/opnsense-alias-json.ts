@@ -47,6 +47,7 @@ const options = z.strictObject({
   description: descriptionOption('APIBAN SIP attackers (managed by apiban-exporter)').describe('alias description'),
   authtype: z.enum(['none', 'Basic', 'Bearer']).default('none').describe('how OPNsense authenticates to the feed'),
   username: credential.nullable().default(null).describe('Basic auth user name'),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${ENV} is the config's own substitution syntax, shown to the user
   password: credential.nullable().default(null).describe('Basic auth password or Bearer token (use ${ENV} in the config)'),
 }).superRefine((o, ctx) => {
   const needsUser = o.authtype === 'Basic';

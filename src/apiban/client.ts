@@ -20,7 +20,7 @@ export interface ApibanClientOptions {
   baseUrl: string;
   version: 'v2' | 'v1';
   set: 'sip' | 'http' | 'all';
-  caFile?: string;
+  caFile?: string | undefined;
   timeoutMs: number;
   budget: Budget;
   clock?: Clock;
@@ -28,11 +28,11 @@ export interface ApibanClientOptions {
   /** Request times from an earlier run that still count against the budget. */
   history?: readonly number[];
   /** Persists the request log before each request is sent (write-ahead; see pacer.ts). */
-  journal?(times: number[]): Promise<void>;
+  journal?: ((times: number[]) => Promise<void>) | undefined;
   /** Told before the pacer waits (progress on a terminal). */
-  onWait?(ms: number, reason: 'budget' | 'rate-limited'): void;
+  onWait?: ((ms: number, reason: 'budget' | 'rate-limited') => void) | undefined;
   /** Attempts for 5xx / network / truncated answers (default 4), first back-off delay (default 1 s). */
-  retry?: { attempts?: number; baseDelayMs?: number; rateLimitWaits?: number };
+  retry?: { attempts?: number; baseDelayMs?: number; rateLimitWaits?: number } | undefined;
   maxBodyBytes?: number;
   /** Called once per APIBAN answer to `get` (metrics). */
   onOutcome?(outcome: ApibanOutcome): void;
@@ -63,7 +63,7 @@ export function createApibanClient(options: ApibanClientOptions): ApibanClient {
 class HttpApibanClient implements ApibanClient {
   requests = 0;
   private pool?: Pool;
-  private readonly ca?: (string | Buffer)[];
+  private readonly ca: (string | Buffer)[] | undefined;
   private readonly pacer: Pacer;
   private readonly clock: Clock;
   private readonly log: Logger;

@@ -17,11 +17,11 @@ export class FetchError extends Error {
 export interface CappedRequest {
   method: 'GET' | 'POST';
   path: string;
-  headers?: Record<string, string>;
-  body?: string;
+  headers?: Record<string, string> | undefined;
+  body?: string | undefined;
   timeoutMs: number;
   maxBytes: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface CappedResponse { status: number; headers: Record<string, string | string[] | undefined>; text: string }
@@ -32,8 +32,8 @@ export async function fetchCapped(dispatcher: Dispatcher, request: CappedRequest
   let response: Dispatcher.ResponseData;
   try {
     response = await dispatcher.request({
-      method: request.method, path: request.path, headers: request.headers, body: request.body,
-      signal: request.signal, headersTimeout: request.timeoutMs, bodyTimeout: request.timeoutMs,
+      method: request.method, path: request.path, headers: request.headers ?? {}, body: request.body ?? null,
+      signal: request.signal ?? null, headersTimeout: request.timeoutMs, bodyTimeout: request.timeoutMs,
     });
   } catch (error) {
     throw toFetchError(error, request.signal);

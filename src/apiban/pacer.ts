@@ -18,11 +18,11 @@ export interface Budget {
 
 export interface PacerOptions {
   /** Persists the log before each request is sent; a failure stops the request. */
-  journal?(times: number[]): Promise<void>;
+  journal?: ((times: number[]) => Promise<void>) | undefined;
   /** How long a request may be in flight (the request timeout): an unanswered one counts until then. */
   inFlightMs?: number;
   /** Told before each wait, with why (for progress on a terminal). */
-  onWait?(ms: number, reason: 'budget' | 'rate-limited'): void;
+  onWait?: ((ms: number, reason: 'budget' | 'rate-limited') => void) | undefined;
 }
 
 export class Pacer {

@@ -149,7 +149,7 @@ function sameBytes(a: Uint32Array | Uint8Array, b: Uint32Array | Uint8Array): bo
 
 export interface CreateBanSetOptions {
   /** Merge adjacent and overlapping prefixes into the minimal CIDR list (default false). */
-  aggregate?: boolean;
+  aggregate?: boolean | undefined;
 }
 
 /**

@@ -14,9 +14,9 @@ export interface GuardSettings {
 
 export interface GuardOverrides {
   /** --allow-empty */
-  allowEmpty?: boolean;
+  allowEmpty?: boolean | undefined;
   /** --force: skip the shrink check. */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 /** Throws PublishRefusedError when `nextSize` must not replace `previousSize` (undefined = nothing published yet). */

@@ -4,19 +4,20 @@
  * like every publication: an empty or suddenly shrunk set is refused unless --allow-empty /
  * --force. The summary counts what the file holds, per family.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { ConfigError } from '../errors.js';
 import { formatIssues } from '../config/load.js';
 import type { OutputConfig } from '../config/schema.js';
 import type { BanSet } from '../banset/banset.js';
 import { writeFilesAtomic } from '../sync/atomic-file.js';
 import { shapeBans } from '../writers/render.js';
-import { TARGETS, TARGET_NAMES, writtenFamilies } from '../../targets/index.js';
+import { getTarget, TARGET_NAMES, writtenFamilies } from '../../targets/index.js';
+import type { AnyTargetWriter } from '../writers/contract.js';
 import { commandContext, type CommandContext } from './context.js';
 
 interface ExportOptions {
   target?: string; output?: string; out?: string; input?: string; option: string[];
-  families?: 'v4' | 'v6' | 'both'; aggregate?: boolean; allowEmpty?: boolean; force?: boolean;
+  families?: 'v4' | 'v6' | 'both' | undefined; aggregate?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined;
 }
 
 export function register(program: Command): void {
@@ -36,7 +37,7 @@ export function register(program: Command): void {
     .action(async (options: ExportOptions, command: Command) => {
       const ctx = commandContext(command);
       const output = chooseOutput(ctx, options);
-      const writer = TARGETS.get(output.target)!;
+      const writer = writerNamed(output.target);
       const published = await chooseSet(ctx, options);
       const shaped = shapeBans(writer, published.bans, { families: output.families, aggregate: output.aggregate });
       const body = writer.render(shaped, output.options);
@@ -65,6 +66,13 @@ async function chooseSet(ctx: CommandContext, options: ExportOptions): Promise<{
   return computePublishedSet(ctx.loaded, ctx.log, guard);
 }
 
+/** Config validation and --target's choices only let known names through; this says so if that ever breaks. */
+function writerNamed(name: string): AnyTargetWriter {
+  const writer = getTarget(name);
+  if (writer === undefined) throw new ConfigError('command line', [`unknown target ${JSON.stringify(name)} (known: ${TARGET_NAMES.join(', ')})`]);
+  return writer;
+}
+
 function chooseOutput(ctx: CommandContext, options: ExportOptions): Pick<OutputConfig, 'target' | 'options' | 'families' | 'aggregate'> {
   const cli = { families: options.families, aggregate: options.aggregate };
   if (options.output !== undefined) {
@@ -76,7 +84,7 @@ function chooseOutput(ctx: CommandContext, options: ExportOptions): Pick<OutputC
     return { ...configured, families: cli.families ?? configured.families, aggregate: cli.aggregate ?? configured.aggregate };
   }
   if (options.target === undefined) throw new ConfigError('command line', ['--target or --output is required']);
-  const parsed = TARGETS.get(options.target)!.options.safeParse(parseOptionPairs(options.option));
+  const parsed = writerNamed(options.target).options.safeParse(parseOptionPairs(options.option));
   if (!parsed.success) throw new ConfigError('command line', formatIssues(parsed.error.issues).map((line) => `--option ${line}`));
   return { target: options.target, options: parsed.data, ...cli };
 }

@@ -22,7 +22,7 @@ import { driversMarkdown } from './drivers-markdown.js';
 interface PushCommandOptions {
   device: string[]; group: string[]; tag: string[]; all?: boolean;
   driversMarkdown?: boolean;
-  dryRun?: boolean; allowEmpty?: boolean; force?: boolean; acceptNewHostKey?: boolean;
+  dryRun?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined; acceptNewHostKey?: boolean | undefined;
   sync: boolean; watch?: boolean; concurrency?: string; minInterval?: string;
 }
 
@@ -114,7 +114,10 @@ function chooseDevices(ctx: CommandContext, options: PushCommandOptions): PushDe
 }
 
 export function report(ctx: CommandContext, results: readonly DeviceResult[]): void {
-  if (ctx.json) return ctx.printJson(results);
+  if (ctx.json) {
+    ctx.printJson(results);
+    return;
+  }
   for (const r of results) {
     if (r.plan !== undefined) ctx.print(`# ${r.device} (${r.driver}): +${r.added} -${r.removed}\n${r.plan.join('\n')}`);
   }

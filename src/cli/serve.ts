@@ -64,7 +64,7 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
  * when devices are configured, and rebuilt when a reload changes the push or guard settings.
  */
 class ScheduledPushes {
-  private scheduler?: PushScheduler;
+  private scheduler: PushScheduler | undefined;
   private settings?: unknown;
 
   constructor(

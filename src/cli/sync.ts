@@ -8,7 +8,7 @@ import type { SyncErrorKind, SyncReport } from '../sync/service.js';
 import type { ProgressRenderer } from '../sync/progress.js';
 import { commandContext } from './context.js';
 
-interface SyncCommandOptions { full?: boolean; allowEmpty?: boolean; force?: boolean }
+interface SyncCommandOptions { full?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined }
 
 const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state: 4, guard: 5, aborted: 130, internal: 70 };
 

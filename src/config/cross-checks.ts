@@ -11,10 +11,10 @@ interface CheckedConfig {
   outputs: readonly PathedOutput[];
   serve: {
     outputAccess: Record<string, unknown>;
-    mirror: { enabled: boolean; tokens: readonly string[]; tokensFile?: string };
+    mirror: { enabled: boolean; tokens: readonly string[]; tokensFile?: string | undefined };
     timeouts: { headers: number; request: number };
   };
-  push: { devices: readonly { name: string }[]; schedule: { select: { device?: string[] } } };
+  push: { devices: readonly { name: string }[]; schedule: { select: { device?: string[] | undefined } } };
 }
 
 export function crossCheck(config: CheckedConfig, ctx: z.RefinementCtx): void {

@@ -16,8 +16,10 @@ export interface CliSessionOptions {
 }
 
 const PAGER = /(--More--|<--- More --->|---\(more(?: \d+%)?\)---)\s*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ESC of terminal escape sequences is the point
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g;
 // IOS erases the pager prompt with backspaces, spaces, backspaces.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the backspaces IOS sends are what this matches
 const ERASE = /\x08+ *\x08*/g;
 const PASSWORD_PROMPT = /[Pp]assword:\s*$/;
 

@@ -72,27 +72,28 @@ export interface DeviceDriver<S = unknown> {
 export interface DeviceTarget<S> {
   name: string;
   host: string;
-  port?: number;
+  port?: number | undefined;
   settings: S;
   credentials: DeviceCredentials;
-  hostKey: { fingerprints: string[]; knownHostsFile?: string };
+  hostKey: { fingerprints: string[]; knownHostsFile?: string | undefined };
   timeoutMs: number;
   /** The device entry's `families:` (undefined = what the driver takes). */
-  families?: 'v4' | 'v6' | 'both';
+  families?: 'v4' | 'v6' | 'both' | undefined;
 }
 
 /** Resolved secrets (already read from env or files); never logged. */
 export interface DeviceCredentials {
-  username?: string;
-  password?: string;
-  privateKey?: Buffer;
-  passphrase?: string;
-  agent?: string;
-  enablePassword?: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  privateKey?: Buffer | undefined;
+  passphrase?: string | undefined;
+  agent?: string | undefined;
+  enablePassword?: string | undefined;
   /** HTTP API drivers: key/secret or bearer token. */
-  apiKey?: string;
-  apiSecret?: string;
-  caFile?: string;
+  apiKey?: string | undefined;
+  apiSecret?: string | undefined;
+  caFile?: string | undefined;
 }
 
-export type AnyDeviceDriver = DeviceDriver<any>;
+/** The registry's view of a driver: settings reach `open` only after its own `settings` schema parsed them. */
+export type AnyDeviceDriver = DeviceDriver<unknown>;

@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface KnownHostEntry {
-  marker?: '@revoked' | '@cert-authority';
+  marker?: '@revoked' | '@cert-authority' | undefined;
   patterns: string[];
   keyType: string;
   key: Buffer;

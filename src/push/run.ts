@@ -25,12 +25,12 @@ export interface DeviceResult {
   /** Configuration commands, API calls or uploaded entry lines actually sent (0 = nothing changed). */
   sent: number;
   /** Bytes uploaded, for drivers that upload a file (linux-nftables, linux-ipset, pf). */
-  bytes?: number;
+  bytes?: number | undefined;
   /** How the outcome was checked on the device: `read back`, or the driver's own proof (iptables-api). */
-  verified?: string;
+  verified?: string | undefined;
   durationMs: number;
   result: DeviceOutcome;
-  error?: string;
+  error?: string | undefined;
   /** --dry-run: the exact commands that would be sent. */
   plan?: string[];
   /** After a failed change: the lines the device had accepted. */
@@ -42,13 +42,13 @@ export interface DeviceResult {
 export interface PushOptions {
   log: Logger;
   guards: GuardSettings;
-  overrides?: GuardOverrides;
-  dryRun?: boolean;
-  acceptNewHostKey?: boolean;
+  overrides?: GuardOverrides | undefined;
+  dryRun?: boolean | undefined;
+  acceptNewHostKey?: boolean | undefined;
   concurrency?: number;
   /** Stops every device (Ctrl-C, serve shutting down). */
-  signal?: AbortSignal;
-  onResult?(result: DeviceResult, done: number, total: number): void;
+  signal?: AbortSignal | undefined;
+  onResult?: ((result: DeviceResult, done: number, total: number) => void) | undefined;
 }
 
 export async function pushToDevices(devices: readonly PushDevice[], wanted: BanSet, options: PushOptions): Promise<DeviceResult[]> {
@@ -58,10 +58,14 @@ export async function pushToDevices(devices: readonly PushDevice[], wanted: BanS
   const shapeOnce = (device: PushDevice): BanSet | Error => {
     const key = `${device.driver.name}/${device.config.families ?? 'both'}`;
     try {
-      if (!shaped.has(key)) shaped.set(key, shapeForDevice(device.driver, device.config.families, wanted));
-      return shaped.get(key)!;
+      let set = shaped.get(key);
+      if (set === undefined) {
+        set = shapeForDevice(device.driver, device.config.families, wanted);
+        shaped.set(key, set);
+      }
+      return set;
     } catch (error) {
-      return error as Error;
+      return error instanceof Error ? error : new Error(String(error));
     }
   };
   let next = 0;
@@ -91,14 +95,14 @@ export async function pushToDevice(device: PushDevice, target: BanSet | Error, o
   const timeout = AbortSignal.timeout(device.target.timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
   const log = options.log.child({ device: device.target.name });
-  const progress = { ...base } as Omit<DeviceResult, 'durationMs' | 'result'>;
+  const progress: Omit<DeviceResult, 'durationMs' | 'result'> = { ...base };
   try {
     if (target instanceof Error) throw target;
     const outcome = await untilAborted(signal, device.target.name, runDevice(device, target, options, signal, log, progress));
     return { ...progress, ...outcome, durationMs: elapsed(started) };
   } catch (error) {
     const result: DeviceOutcome = error instanceof PublishRefusedError ? 'refused' : 'failed';
-    const message = error instanceof ExporterError ? error.message : `[${device.target.name}] internal error: ${(error as Error).message}`;
+    const message = error instanceof ExporterError ? error.message : `[${device.target.name}] internal error: ${error instanceof Error ? error.message : String(error)}`;
     log.error({ error: message }, result === 'refused' ? 'push refused by the guard' : 'push failed');
     const applied = error instanceof DeviceChangeError ? { applied: error.applied, sent: error.applied.length } : {};
     return { ...progress, ...applied, result, error: message, durationMs: elapsed(started) };

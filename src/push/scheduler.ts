@@ -29,8 +29,8 @@ export interface PushScheduler {
 
 export interface PushSchedulerOptions {
   env?: NodeJS.ProcessEnv;
-  acceptNewHostKey?: boolean;
-  onResults?(results: DeviceResult[]): void;
+  acceptNewHostKey?: boolean | undefined;
+  onResults?: ((results: DeviceResult[]) => void) | undefined;
 }
 
 export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: PushSchedulerOptions = {}): PushScheduler {

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { DeviceError, HostKeyError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { DeviceTarget, DriverContext } from './driver.js';
+import type { DeviceCredentials, DeviceTarget, DriverContext } from './driver.js';
 import { CliSession, type CliSessionOptions } from './cli-session.js';
 import { appendKnownHost, fingerprintOf, judgeHostKey, keyTypeOf, normalizeFingerprint, readKnownHosts } from './known-hosts.js';
 
 export type SshTarget = Pick<DeviceTarget<unknown>, 'name' | 'host' | 'port' | 'credentials' | 'hostKey' | 'timeoutMs'>;
 
-export interface ExecResult { code: number | null; signal?: string; stdout: string; stderr: string }
+export interface ExecResult { code: number | null; signal?: string | undefined; stdout: string; stderr: string }
 
 export function defaultKnownHostsFile(): string {
   return join(homedir(), '.ssh', 'known_hosts');
@@ -32,11 +32,7 @@ export async function connectSsh(target: SshTarget, context: DriverContext): Pro
   const config: ConnectConfig = {
     host: target.host,
     port,
-    username: target.credentials.username,
-    password: target.credentials.password,
-    privateKey: target.credentials.privateKey,
-    passphrase: target.credentials.passphrase,
-    agent: target.credentials.agent,
+    ...sshCredentials(target.credentials),
     tryKeyboard: target.credentials.password !== undefined,
     readyTimeout: target.timeoutMs,
     hostVerifier: (key: Buffer) => {
@@ -181,4 +177,16 @@ export class SshConnection {
         (error) => finish(() => reject(new DeviceError(this.device, undefined, `${doing} failed: ${error.message}`, { cause: error }))));
     });
   }
+}
+
+/** ssh2's types want an unset credential left out rather than undefined (exactOptionalPropertyTypes). */
+function sshCredentials(credentials: DeviceCredentials): Pick<ConnectConfig, 'username' | 'password' | 'privateKey' | 'passphrase' | 'agent'> {
+  const { username, password, privateKey, passphrase, agent } = credentials;
+  return {
+    ...(username !== undefined && { username }),
+    ...(password !== undefined && { password }),
+    ...(privateKey !== undefined && { privateKey }),
+    ...(passphrase !== undefined && { passphrase }),
+    ...(agent !== undefined && { agent }),
+  };
 }

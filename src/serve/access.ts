@@ -18,10 +18,10 @@ import type { AccessConfig } from '../config/serve-schema.js';
 import { ConfigError } from '../errors.js';
 
 export interface AccessRule {
-  readonly allow?: BanSet;
-  readonly basic?: { user: Buffer; password: Buffer };
-  readonly bearer?: Buffer;
-  readonly pathToken?: Buffer;
+  readonly allow?: BanSet | undefined;
+  readonly basic?: { user: Buffer; password: Buffer } | undefined;
+  readonly bearer?: Buffer | undefined;
+  readonly pathToken?: Buffer | undefined;
 }
 
 export interface AccessRequest {
@@ -53,7 +53,7 @@ export function readSecretFile(path: string, what: string): string {
   }
 }
 
-function tokenDigest(secret: { token?: string; tokenFile?: string }, what: string): Buffer {
+function tokenDigest(secret: { token?: string | undefined; tokenFile?: string | undefined }, what: string): Buffer {
   return digest(secret.token ?? readSecretFile(secret.tokenFile as string, what));
 }
 

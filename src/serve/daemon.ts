@@ -25,10 +25,10 @@ export interface DaemonOptions {
   /** Re-reads the configuration for SIGHUP; throws ConfigError when it is invalid. */
   reloadConfig?: () => LoadedConfig;
   /** `--listen`; defaults to serve.listen. */
-  listen?: string;
+  listen?: string | undefined;
   /** Lower bound of the sync interval; only tests go below MIN_SYNC_INTERVAL_MS. */
-  minIntervalMs?: number;
-  processMetrics?: boolean;
+  minIntervalMs?: number | undefined;
+  processMetrics?: boolean | undefined;
   /** Called after each sync that changed the set; `serve` runs the scheduled pushes from here. */
   onSetChanged?: (set: ServedSet) => void;
 }
@@ -65,7 +65,7 @@ export class ServeDaemon {
 
   private reloadChain: Promise<boolean> = Promise.resolve(true);
   /** A reload waiting for the running one; further SIGHUPs join it. */
-  private queuedReload?: Promise<boolean>;
+  private queuedReload: Promise<boolean> | undefined;
 
   static async start(options: DaemonOptions): Promise<ServeDaemon> {
     const { loaded, log } = options;

@@ -103,7 +103,8 @@ function sendVariant(req: IncomingMessage, res: ServerResponse, route: Route, va
   const resource = route.sidecar === undefined ? variant.main : variant.sidecars.get(route.sidecar);
   if (resource === undefined) {
     sendStatus(req, res, 404);
-    return metrics.recordRequest(name, 404, 0);
+    metrics.recordRequest(name, 404, 0);
+    return;
   }
   const bytes = sendResource(req, res, resource);
   metrics.recordRequest(name, res.statusCode, bytes);

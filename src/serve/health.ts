@@ -12,7 +12,7 @@ export interface SyncOutcome {
   full: boolean;
   durationMs: number;
   size: number;
-  error?: string;
+  error?: string | undefined;
 }
 
 /** A reload that failed leaves the previous configuration running; the monitor still sees it. */

@@ -31,7 +31,7 @@ export class ServeMetrics {
   private readonly requestChildren = new Map<string, Map<number, { inc(value?: number): void }>>();
   private readonly byteChildren = new Map<string, { inc(value?: number): void }>();
 
-  constructor(options: { processMetrics?: boolean } = {}) {
+  constructor(options: { processMetrics?: boolean | undefined } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'apiban_exporter_' });
     for (const result of ['ok', 'error']) this.syncs.labels(result).inc(0);
     for (const result of ['ok', 'error']) this.reloads.labels(result).inc(0);
@@ -58,13 +58,22 @@ export class ServeMetrics {
 
   recordRequest(output: string, code: number, bodyBytes: number): void {
     let codes = this.requestChildren.get(output);
-    if (codes === undefined) this.requestChildren.set(output, (codes = new Map()));
+    if (codes === undefined) {
+      codes = new Map();
+      this.requestChildren.set(output, codes);
+    }
     let child = codes.get(code);
-    if (child === undefined) codes.set(code, (child = this.requests.labels(output, String(code))));
+    if (child === undefined) {
+      child = this.requests.labels(output, String(code));
+      codes.set(code, child);
+    }
     child.inc();
     if (bodyBytes > 0) {
       let bytes = this.byteChildren.get(output);
-      if (bytes === undefined) this.byteChildren.set(output, (bytes = this.bytes.labels(output)));
+      if (bytes === undefined) {
+        bytes = this.bytes.labels(output);
+        this.byteChildren.set(output, bytes);
+      }
       bytes.inc(bodyBytes);
     }
   }

@@ -16,8 +16,8 @@ export interface ServedOutput {
   readonly writer: AnyTargetWriter;
   readonly options: unknown;
   readonly path: string;
-  readonly families?: FamilyFilter;
-  readonly aggregate?: boolean;
+  readonly families?: FamilyFilter | undefined;
+  readonly aggregate?: boolean | undefined;
   /** Suffixes of the writer's extra files, each served at path + suffix. */
   readonly sidecarSuffixes: readonly string[];
   readonly access: AccessRule;

@@ -26,8 +26,8 @@ export interface SyncResult {
   changed: boolean;
   added?: number;
   expired?: number;
-  error?: string;
-  published?: ServedSet;
+  error?: string | undefined;
+  published?: ServedSet | undefined;
 }
 
 /**
@@ -45,7 +45,7 @@ export function effectiveInterval(config: Config, minimumMs = MIN_SYNC_INTERVAL_
 
 export class SyncScheduler {
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private running: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private stopped = false;
 

@@ -18,7 +18,7 @@ export interface Site {
   readonly routes: ReadonlyMap<string, Route>;
   readonly admin: AccessRule;
   /** Digests of the mirror's tokens; undefined when the mirror is off. */
-  readonly mirrorTokens?: readonly Buffer[];
+  readonly mirrorTokens?: readonly Buffer[] | undefined;
   /** The APIBAN set the mirror holds (apiban.set): the only one it answers for. */
   readonly mirrorSet: string;
   readonly retryAfterSeconds: number;

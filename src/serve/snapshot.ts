@@ -19,14 +19,14 @@ import type { ServedOutput } from './outputs.js';
 export interface ServedSet {
   readonly bans: BanSet;
   readonly syncedAt: Date;
-  readonly cursor?: string;
+  readonly cursor?: string | undefined;
   readonly source: string;
 }
 
 export interface VariantQuery {
   families: FamilyFilter;
   /** undefined: the output's (or writer's) default. */
-  aggregate?: boolean;
+  aggregate?: boolean | undefined;
 }
 
 export interface Variant {

@@ -16,14 +16,14 @@ export interface ServeView {
   readonly site: Site;
   /** undefined until the first successful sync: outputs answer 503. */
   readonly snapshot?: Snapshot;
-  readonly mirror?: MirrorIndex;
+  readonly mirror?: MirrorIndex | undefined;
 }
 
 export class ServeState {
   view: ServeView;
   /** Newest published set, also when its bans equal the snapshot's (health shows its time). */
-  latestSet?: ServedSet;
-  lastSync?: SyncOutcome;
+  latestSet?: ServedSet | undefined;
+  lastSync?: SyncOutcome | undefined;
   /** The last SIGHUP's outcome (/healthz shows a rejected configuration). */
   lastReload?: ReloadOutcome;
   private readonly history = new ContentHistory();

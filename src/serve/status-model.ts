@@ -19,11 +19,11 @@ export interface StatusModel {
   generatedAt: string;
   set: { size: number; v4: number; v6: number; source: string; syncedAt: string } | null;
   apiban: { lastAnswerAt: string | null; lastOutcome: string | null };
-  lastSync: { at: string; ok: boolean; full: boolean; size: number; durationMs: number; error?: string } | null;
+  lastSync: { at: string; ok: boolean; full: boolean; size: number; durationMs: number; error?: string | undefined } | null;
   nextSyncAt: string | null;
-  guard: { allowEmpty: boolean; maxShrink: number; refusing: boolean; message?: string };
+  guard: { allowEmpty: boolean; maxShrink: number; refusing: boolean; message?: string | undefined };
   history: Array<{ at: string; kind: string; ok: boolean; size: number; added: number; removed: number }>;
-  outputs: Array<{ name: string; target: string; url: string; protected: boolean; firewall?: FirewallSetting }>;
+  outputs: Array<{ name: string; target: string; url: string; protected: boolean; firewall?: FirewallSetting | undefined }>;
   devices: Array<{ name: string; driver: string; host: string; lastPush: LastPush | null; blocked: DeviceBlocked | null }>;
   /** The fleet's blocked traffic after each push, where any device reports it. */
   blocked: Array<{ at: string; packets: number; bytes: number }>;
@@ -37,10 +37,10 @@ export interface LastPush { at: string; result: string; added: number; removed: 
 export interface StatusInputs {
   now: number;
   origin: string;
-  latestSet?: ServedSet;
-  lastSync?: SyncOutcome;
+  latestSet?: ServedSet | undefined;
+  lastSync?: SyncOutcome | undefined;
   lastApiban?: { at: number; outcome: string };
-  nextSyncAt?: number;
+  nextSyncAt?: number | undefined;
   config: Config;
   outputs: readonly ServedOutput[];
   history: readonly HistoryEvent[];

@@ -5,7 +5,7 @@
  * `removeTempFiles` clears on start. A failure (full or read-only filesystem, no permission, a
  * parent that is a file) removes the temp file and is a FileWriteError naming the file.
  */
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileWriteError } from '../errors.js';
 
@@ -70,7 +70,7 @@ async function removeAll(temps: readonly string[]): Promise<void> {
 }
 
 async function syncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
     await handle.sync();

@@ -20,9 +20,9 @@ export interface DownloadContext {
   log: Logger;
   expiryMs: number;
   fullResyncMs: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Pages one run may fetch (default MAX_PAGES). */
-  maxPages?: number;
+  maxPages?: number | undefined;
   /** Progress for a terminal: called after each saved page. */
   onPage?(stats: DownloadStats): void;
 }
@@ -46,7 +46,7 @@ export function emptyDownloadStats(): DownloadStats {
 }
 
 /** Fills `stats` as it goes, so a run that fails half way still reports its progress. */
-export async function downloadBans(ctx: DownloadContext, options: { full?: boolean }, stats = emptyDownloadStats()): Promise<DownloadStats> {
+export async function downloadBans(ctx: DownloadContext, options: { full?: boolean | undefined }, stats = emptyDownloadStats()): Promise<DownloadStats> {
   const { state, log } = ctx;
   const reason = fullResyncReason(state, ctx.now(), ctx.fullResyncMs, options.full === true);
   if (state.fullResync !== undefined) {

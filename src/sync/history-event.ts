@@ -18,7 +18,7 @@ export interface HistoryEvent {
   at: string;
   kind: SyncKind;
   ok: boolean;
-  error?: string;
+  error?: string | undefined;
   /** Digests of the published set before and after: they chain the events (see history-read.ts). */
   before: string;
   after: string;
@@ -60,7 +60,9 @@ export function changeEvent(change: SyncChange): HistoryEvent {
   for (const prefix of diff.removed.slice(0, MAX_LISTED)) {
     const text = formatPrefix(prefix);
     const reason: RemovalReason = change.stillListed(text) ? 'excluded' : change.kind === 'full' ? 'resync' : 'expired';
-    (removed[reason] ??= []).push(text);
+    const listed = removed[reason] ?? [];
+    listed.push(text);
+    removed[reason] = listed;
   }
   const counts = change.after.counts();
   const event: HistoryEvent = {

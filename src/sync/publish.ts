@@ -16,7 +16,7 @@ import type { Sightings } from './state.js';
 import type { StateStore } from './store.js';
 
 export type SetBase =
-  | { kind: 'apiban'; entries: Sightings; cursor?: string }
+  | { kind: 'apiban'; entries: Sightings; cursor?: string | undefined }
   | { kind: 'sample'; text: string }
   /** No APIBAN key, local lists configured: those lists are the whole set. */
   | { kind: 'local' };
@@ -27,8 +27,8 @@ export interface AssembleContext {
   log: Logger;
   now: number;
   /** The writer's store (refreshes source caches); absent for read-only callers. */
-  store?: StateStore;
-  signal?: AbortSignal;
+  store?: StateStore | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface AssembledSet { published: PublishedSet; sources: SourceStatus[] }

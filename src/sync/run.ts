@@ -24,7 +24,7 @@ export interface SyncRunContext {
   hooks: SyncHooks;
   clock: Clock;
   store: StateStore;
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
   state(): SyncState;
   /** Progress of the latest run, kept when it fails half way (for the report). */
   lastStats?: RunStats;

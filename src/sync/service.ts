@@ -26,7 +26,7 @@ export interface SyncReport {
   ok: boolean; full: boolean; requests: number; pages: number; received: number;
   added: number; expired: number; size: number; durationMs: number; changed: boolean;
   /** One line, no secret, e.g. "[apiban] 403 unauthorized: check APIBAN_KEY". */
-  error?: string;
+  error?: string | undefined;
   /** Which part failed, for exit codes and metrics. */
   errorKind?: SyncErrorKind;
   /** Entries APIBAN sent that were not strict addresses (sentinels, hostile strings). */
@@ -34,12 +34,12 @@ export interface SyncReport {
   /** Local list sources, each with ok/fromCache/error. */
   sources?: SourceStatus[];
   /** The current last good set after this run. */
-  published?: PublishedSet;
+  published?: PublishedSet | undefined;
 }
 
 export type SyncErrorKind = 'apiban' | 'guard' | 'state' | 'config' | 'aborted' | 'internal';
 
-export interface SyncOptions { full?: boolean; allowEmpty?: boolean; force?: boolean; signal?: AbortSignal }
+export interface SyncOptions { full?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined; signal?: AbortSignal | undefined }
 
 export interface SyncService {
   /** One sync (full when due or asked). Never throws for APIBAN/network/guard failures. Serialised: a call while one runs shares it. */
@@ -53,7 +53,7 @@ export interface SyncService {
 export interface SyncHooks {
   onApibanRequest?(outcome: 'page' | 'caught-up' | 'unauthorized' | 'rate-limited' | 'error' | 'malformed'): void;
   /** Progress of a download, for a terminal (src/sync/progress.ts). */
-  onProgress?(event: SyncProgress): void;
+  onProgress?: ((event: SyncProgress) => void) | undefined;
 }
 
 export type SyncProgress =
@@ -63,7 +63,7 @@ export type SyncProgress =
 /** Test and tuning knobs that have no place in the user's configuration. */
 export interface SyncServiceOptions {
   /** First back-off delay after a 5xx or network failure (default 1 s). */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
 }
 
 export async function createSyncService(

@@ -16,7 +16,7 @@ export interface SourceStatus {
   ok: boolean;
   /** True when the content is the cached last good copy. */
   fromCache: boolean;
-  error?: string;
+  error?: string | undefined;
 }
 
 export interface LoadedSource { name: string; text: string; status: SourceStatus }
@@ -26,8 +26,8 @@ export interface SourceReadOptions {
   log: Logger;
   timeoutMs: number;
   /** The writer's store: refreshes the cache. Without it (export, check) URLs are not fetched. */
-  store?: StateStore;
-  signal?: AbortSignal;
+  store?: StateStore | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** A list of a million lines is ~16 MB; anything far beyond that is not a list. */

@@ -15,19 +15,19 @@ export type Sightings = Map<string, Sighting>;
 /** A full download under way: it replaces `entries` only once it is caught up. */
 export interface FullResync { cursor: string; startedAt: number; entries: Sightings }
 
-export interface LastSync { at: number; ok: boolean; error?: string }
+export interface LastSync { at: number; ok: boolean; error?: string | undefined }
 
 export interface SyncState {
   /** The active APIBAN set. */
   entries: Sightings;
   /** Where the next incremental download starts; never "none". */
-  cursor?: string;
+  cursor?: string | undefined;
   /** When the last completed full resync started. */
-  lastFullSync?: number;
-  lastSync?: LastSync;
-  fullResync?: FullResync;
+  lastFullSync?: number | undefined;
+  lastSync?: LastSync | undefined;
+  fullResync?: FullResync | undefined;
   /** Size of the last set that passed the guard (what "shrank" is measured against). */
-  publishedSize?: number;
+  publishedSize?: number | undefined;
   /** Recent APIBAN request times, so a new process still respects the rate window. */
   requestLog: number[];
   /** Not saved: entries of the file read that were valid JSON but not addresses (dropped, reported by the store). */

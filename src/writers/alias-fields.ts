@@ -19,6 +19,7 @@ export const feedUrlOption = z.string()
 /** Printable text without markup or "]" (so never "]]>", which would end a CDATA section). */
 export function descriptionOption(fallback: string) {
   return z.string()
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the class exists to refuse control characters
     .regex(/^[^\u0000-\u001f\u007f<>\]]{0,200}$/, 'description must be up to 200 printable characters without <, > or ]')
     .default(fallback);
 }

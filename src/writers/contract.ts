@@ -51,8 +51,11 @@ export interface DeviceDialect<O> {
   plan(diff: BanDiff, wanted: BanSet, options: O): DevicePlan;
 }
 
-/** Lets the registry hold writers of different option types without losing their contract. */
-export type AnyTargetWriter = TargetWriter<any>;
+/**
+ * Lets the registry hold writers of different option types without `any`: callers only pass
+ * options that the same writer's `options` schema parsed (TypeScript checks methods bivariantly).
+ */
+export type AnyTargetWriter = TargetWriter<unknown>;
 
 export function defineTarget<O>(writer: TargetWriter<O>): TargetWriter<O> {
   return writer;

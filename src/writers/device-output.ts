@@ -16,10 +16,12 @@ import type { BanDiff } from '../banset/diff.js';
  * The erase sequence is matched exactly, so the leading space of the next member line survives.
  */
 const PAGER_ARTEFACTS = [
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the backspaces IOS erases its pager prompt with
   / ?--More-- ?(?:\x08+ *\x08+)?/g,
   /<--- More --->(?:\r *\r)?/g,
   /---\(more(?: \d+%)?\)---(?:\r *\r)?/g,
 ];
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ESC of terminal escape sequences is the point
 const ANSI_ESCAPE = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /** Lines of captured output with pager artefacts, terminal escapes and CR line endings removed. */

@@ -9,9 +9,9 @@ import type { AnyTargetWriter } from './contract.js';
 
 export interface OutputShape {
   /** Further narrows the writer's own families (`?ipv4only`, `families: v4`). */
-  families?: FamilyFilter;
+  families?: FamilyFilter | undefined;
   /** Overrides the writer's aggregateByDefault. */
-  aggregate?: boolean;
+  aggregate?: boolean | undefined;
 }
 
 export function intersectFamilies(a: FamilyFilter, b: FamilyFilter = 'both'): FamilyFilter | undefined {

@@ -15,7 +15,7 @@ describe('apiban/client over HTTPS', () => {
   let baseUrl: string;
 
   before(async () => {
-    server = createServer({ key: certificate.key, cert: certificate.cert }, (request, response) => {
+    server = createServer({ key: certificate.key, cert: certificate.cert }, (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ipaddress":["192.0.2.1"],"ID":"1698000001"}');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

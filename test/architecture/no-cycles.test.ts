@@ -12,10 +12,10 @@ import { REPO_ROOT } from '../helpers/paths.js';
 const STATIC = /^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?'(\.{1,2}\/[^']+)'/gm;
 const DYNAMIC = /\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/g;
 
-export type ImportGraph = Map<string, { static: Set<string>; dynamic: Set<string> }>;
+type ImportGraph = Map<string, { static: Set<string>; dynamic: Set<string> }>;
 
 /** Files of src/ and targets/ (relative to the repository) and the local files each imports. */
-export function importGraph(root = REPO_ROOT): ImportGraph {
+function importGraph(root = REPO_ROOT): ImportGraph {
   const files = ['src', 'targets'].flatMap((dir) => readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
     .map((entry) => relative(root, join(entry.parentPath, entry.name))));
@@ -32,7 +32,7 @@ export function importGraph(root = REPO_ROOT): ImportGraph {
 }
 
 /** Strongly connected groups of more than one file (Tarjan), each with one cycle through it. */
-export function findCycles(graph: ImportGraph): string[][] {
+function findCycles(graph: ImportGraph): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];

@@ -34,6 +34,7 @@ describe('cli/config and cli/targets', () => {
     expect(syntax.code).to.equal(2);
     expect(syntax.stderr).to.match(/line \d+, column \d+/);
     const withVar = join(dir, 'var.yaml');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
     writeFileSync(withVar, 'apiban:\n  key: ${MY_APIBAN_KEY}\n');
     const missing = await runCli(['config', 'check', '-c', withVar]);
     expect(missing.stderr).to.include('apiban.key: environment variable MY_APIBAN_KEY is not set');

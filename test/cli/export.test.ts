@@ -8,6 +8,7 @@ import { renderOutput } from '../../src/writers/render.js';
 import { TARGETS } from '../../targets/index.js';
 import { runCli } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
+import { present } from '../helpers/present.js';
 
 describe('cli/export', () => {
   let dir: string;
@@ -19,7 +20,7 @@ describe('cli/export', () => {
     expect(result.code, result.stderr).to.equal(0);
     const sample = applyPolicy(parseListText(readFileSync(fixture('sample', 'apiban-sample.txt'), 'utf8'), 'sample'), DEFAULT_POLICY).bans;
     expect(sample.size).to.be.above(10);
-    expect(result.stdout).to.equal(renderOutput(TARGETS.get('pfsense')!, sample, { header: true, placeholder: null }));
+    expect(result.stdout).to.equal(renderOutput(present(TARGETS.get('pfsense'), 'the pfsense target'), sample, { header: true, placeholder: null }));
     expect(result.stderr).to.match(/bundled sample/);
   });
 
@@ -69,7 +70,7 @@ describe('cli/export', () => {
     const fromFile = await runCli(['-c', config, '--log-format', 'json', 'export', '-t', 'cisco-asa', '--aggregate', '--input', list], { env: env() });
     expect(fromFile.code, fromFile.stderr).to.equal(0);
     const expected = applyPolicy(parseListText('198.51.100.1\n198.51.100.2\n2001:db8::1\n', 'x'), { ...DEFAULT_POLICY, aggregate: true }).bans;
-    expect(fromFile.stdout).to.equal(renderOutput(TARGETS.get('cisco-asa')!, expected, TARGETS.get('cisco-asa')!.options.parse({})));
+    expect(fromFile.stdout).to.equal(renderOutput(present(TARGETS.get('cisco-asa'), 'the cisco-asa target'), expected, present(TARGETS.get('cisco-asa'), 'the cisco-asa target').options.parse({})));
     expect(fromFile.stderr).not.to.match(/sample/);
     const warning = fromFile.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.level === 40);
     expect(warning).to.include({ invalid: 2, input: list });

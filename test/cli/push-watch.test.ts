@@ -12,6 +12,7 @@ import { FakeIptablesApi } from '../helpers/fake-iptables-api.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { CLI } from '../helpers/paths.js';
 import { waitFor } from '../helpers/serve-process.js';
+import { present } from '../helpers/present.js';
 
 const KEY = 'push-watch-key-4e21';
 
@@ -34,6 +35,7 @@ describe('cli push --watch', function () {
   function start(args: string[]) {
     const config = join(dir, 'config.yaml');
     writeFileSync(config, stringify({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
       apiban: { key: '${FAKE_KEY}', baseUrl: fake.url },
       state: { dir: join(dir, 'state') },
       sync: { interval: '200ms' },
@@ -58,7 +60,7 @@ describe('cli push --watch', function () {
     try {
       await waitFor(async () => daemons[1].chain().length === 2, 'the first push to api1', 20_000);
       const watching = watcher.stderr().split('\n').find((l) => l.includes('"watching"'));
-      expect(JSON.parse(watching!)).to.deep.include({ intervalMs: 60_000, devices: ['api1'] });
+      expect(JSON.parse(present(watching, 'the watching log line'))).to.deep.include({ intervalMs: 60_000, devices: ['api1'] });
       const syncRequests = fake.requests.length;
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(fake.requests.length, 'no sync every 200 ms').to.equal(syncRequests);
@@ -75,7 +77,7 @@ describe('cli push --watch', function () {
       await waitFor(async () => watcher.stderr().includes('"watching"'), 'the watching line', 20_000);
       const watching = watcher.stderr().split('\n').find((l) => l.includes('"watching"'));
       // 11 requests per 2 minutes (the default budget): two requests per sync leave one sync per 21.8 s
-      expect(JSON.parse(watching!)).to.deep.include({ intervalMs: Math.ceil((2 * 120_000) / 11), devices: ['api0', 'api1'] });
+      expect(JSON.parse(present(watching, 'the watching log line'))).to.deep.include({ intervalMs: Math.ceil((2 * 120_000) / 11), devices: ['api0', 'api1'] });
       await waitFor(async () => daemons[0].chain().length === 2 && daemons[1].chain().length === 2, 'both pushed', 20_000);
     } finally {
       watcher.child.kill('SIGTERM');

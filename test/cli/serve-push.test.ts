@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
+import { present } from '../helpers/present.js';
 
 const KEY = 'serve-push-key-7c41';
 
@@ -34,6 +35,7 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
     const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-push-'));
     const config = join(dir, 'config.yaml');
     writeFileSync(config, stringify({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
       apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
       state: { dir: join(dir, 'state') },
       sync: { interval: '300ms' },
@@ -62,6 +64,7 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
       const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-push-reload-'));
       const config = join(dir, 'config.yaml');
       const base = {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
         apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
         state: { dir: join(dir, 'state') }, sync: { interval: '300ms' }, guards: { maxShrink: 1 },
       };
@@ -69,13 +72,13 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
       serve?.child.kill('SIGTERM');
       await serve?.exited;
       serve = await startServe(config, { FAKE_KEY: KEY, ROUTER_PW: 'sim-pw-9931' });
-      await waitFor(async () => serve!.stderr().includes('sync done'), 'the first sync');
+      await waitFor(async () => present(serve, 'the serve process').stderr().includes('sync done'), 'the first sync');
       writeFileSync(config, stringify({ ...base, push: { devices: [{
         name: 'edge2', driver: 'cisco-ios', host: other.device.host, port: other.device.port,
         credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: other.device.fingerprint },
       }] } }));
       serve.child.kill('SIGHUP');
-      await waitFor(async () => serve!.stderr().includes('configuration reloaded'), 'the reload');
+      await waitFor(async () => present(serve, 'the serve process').stderr().includes('configuration reloaded'), 'the reload');
       fake.add(['203.0.113.111']);
       await waitFor(async () => other.model.entries('APIBAN-V4').includes('203.0.113.111/32'), 'a push to the new device', 20_000);
     } finally {

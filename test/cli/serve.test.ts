@@ -16,6 +16,7 @@ import { TARGETS } from '../../targets/index.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { basicAuth, fetchRaw } from '../serve/support.js';
+import { present } from '../helpers/present.js';
 
 const KEY = 'e2e-key-5d1c7a2b9e';
 /** Every registered target that works with default options (some need e.g. a URL of their own). */
@@ -36,6 +37,7 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
   let base: string;
   let addresses: string[];
   let configFile: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a config the test edits deep inside before writing it out as YAML
   let config: Record<string, any>;
   const credentials: Record<string, { path?: string; headers?: Record<string, string> }> = {
     pfsense: { path: `/t/${PATH_TOKEN}` },
@@ -53,16 +55,19 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-e2e-'));
     writeFileSync(join(dir, 'path-token'), `${PATH_TOKEN}\n`);
     config = {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
       apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
       state: { dir: join(dir, 'state') },
       sync: { interval: '200ms' },
       outputs: servable.map((target) => ({ name: target, target })),
       serve: {
         retryAfter: '3s',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
         access: { basic: { username: 'fw', password: '${FW_PASSWORD}' } },
         outputAccess: {
           plain: {},
           pfsense: { pathToken: { tokenFile: join(dir, 'path-token') } },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
           opnsense: { bearer: { token: '${FW_BEARER}' } },
         },
       },
@@ -94,7 +99,7 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     expect(health.set.size).to.equal(bans.size);
     expect(servable).to.include.members(['plain', 'pfsense', 'opnsense']);
     for (const name of servable) {
-      const writer = TARGETS.get(name)!;
+      const writer = present(TARGETS.get(name), `the ${name} target`);
       const res = await get(name, `/${name}${writer.http.extension}`);
       expect(res.status, name).to.equal(200);
       expect(res.body.toString('utf8'), name).to.equal(renderOutput(writer, bans, writer.options.parse({})));

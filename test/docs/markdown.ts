@@ -18,7 +18,7 @@ export interface FencedBlock {
   lang: string;
   body: string;
   /** The `docs-test:` marker's text, when the block has one. */
-  marker?: string;
+  marker?: string | undefined;
   /** The prose of the block's section (from its heading to the next), without any code block. */
   prose: string;
 }
@@ -31,7 +31,7 @@ export function markdownFiles(): string[] {
 export function fencedBlocks(file: string): FencedBlock[] {
   const lines = readFileSync(join(REPO_ROOT, file), 'utf8').split('\n');
   const blocks: FencedBlock[] = [];
-  let open: { line: number; lang: string; marker?: string; body: string[] } | undefined;
+  let open: { line: number; lang: string; marker?: string | undefined; body: string[] } | undefined;
   for (const [i, text] of lines.entries()) {
     if (open !== undefined) {
       if (/^```\s*$/.test(text)) {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { namedBlock } from './markdown.js';
+import { present } from '../helpers/present.js';
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
   return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 400_000 });
@@ -68,7 +69,7 @@ describe('docs: installs as a package (npm pack, npm install -g)', function () {
     expect(result.status, result.stderr.slice(-2000)).to.equal(0);
     const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(result.stdout.trim().split('\n').pop()).to.equal(version);
-    const tarball = readdirSync(clone).find((f) => /^apiban-exporter-.*\.tgz$/.test(f))!;
+    const tarball = present(readdirSync(clone).find((f) => /^apiban-exporter-.*\.tgz$/.test(f)), 'the packed tarball');
     const files = run('tar', ['-tzf', tarball], clone, env).stdout.split('\n');
     for (const needed of ['package/dist/src/cli/main.js', 'package/fixtures/sample/apiban-sample.txt', 'package/contrib/apiban-exporter.sample.yaml', 'package/package.json']) {
       expect(files, needed).to.include(needed);

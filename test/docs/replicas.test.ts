@@ -13,10 +13,12 @@ import { FAKE_APIBAN_KEY, startFakeApiban, type FakeApiban } from '../helpers/fa
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { fetchRaw } from '../serve/support.js';
 import { fencedBlocks } from './markdown.js';
+import { present } from '../helpers/present.js';
 
 const TOKEN = 'replica-b-token-6e1f0c';
 const OUTPUTS = ['/plain.txt', '/pfsense.txt', '/fortigate.txt'];
 
+// biome-ignore lint/suspicious/noExplicitAny: YAML from the docs, walked by path; a wrong path fails the test
 function recipeBlocks(): { a: Record<string, any>; b: Record<string, any> } {
   const blocks = fencedBlocks('docs/serve.md').filter((b) => b.lang === 'yaml' && b.prose.includes('## Two replicas'));
   expect(blocks, 'the two replica blocks of docs/serve.md').to.have.length(2);
@@ -40,7 +42,7 @@ describe('docs: two replicas share one APIBAN budget through A\'s mirror', funct
   });
   const sameLists = async () => {
     for (const path of OUTPUTS) {
-      const [fromA, fromB] = [await fetchRaw(url(a!, path)), await fetchRaw(url(b, path))];
+      const [fromA, fromB] = [await fetchRaw(url(present(a, 'replica A'), path)), await fetchRaw(url(b, path))];
       expect([fromA.status, fromB.status], path).to.deep.equal([200, 200]);
       expect(fromB.body.equals(fromA.body), `${path}: same bytes`).to.equal(true);
       expect(fromB.headers.etag, `${path}: same ETag`).to.equal(fromA.headers.etag);
@@ -77,6 +79,7 @@ describe('docs: two replicas share one APIBAN budget through A\'s mirror', funct
     const configB = join(dir, 'b.yaml');
     const apiban = { ...common('b').apiban, ...recipe.b.apiban, baseUrl: `http://127.0.0.1:${a.port}` };
     writeFileSync(configB, stringify({ ...common('b'), ...recipe.b, apiban, sync: { ...common('b').sync, ...recipe.b.sync } }));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
     b = await startServe(configB, { REPLICA_TOKEN: recipe.b.apiban.key === '${REPLICA_TOKEN}' ? TOKEN : 'the docs changed' });
   });
 
@@ -87,15 +90,15 @@ describe('docs: two replicas share one APIBAN budget through A\'s mirror', funct
   });
 
   it('serves identical bytes and ETags from both, with only A polling APIBAN', async () => {
-    await waitFor(async () => (await health(b)).set?.size === 301 && (await health(a!)).set?.size === 301, 'both replicas to hold the set');
+    await waitFor(async () => (await health(b)).set?.size === 301 && (await health(present(a, 'replica A'))).set?.size === 301, 'both replicas to hold the set');
     await sameLists();
     expect(fake.requests.every((r) => r.authorization === `Bearer ${FAKE_APIBAN_KEY}`), 'APIBAN saw only A\'s key').to.equal(true);
   });
 
   it('keeps serving B\'s last good set when A stops, and says so in /healthz', async () => {
     const before = await fetchRaw(url(b, '/plain.txt'));
-    a!.child.kill('SIGTERM');
-    expect(await a!.exited).to.equal(0);
+    present(a, 'replica A').child.kill('SIGTERM');
+    expect(await present(a, 'replica A').exited).to.equal(0);
     await waitFor(async () => (await health(b)).lastSync?.ok === false, 'B to notice A is gone', 60_000);
     const report = await health(b);
     expect(report.status).to.equal('ok');
@@ -108,7 +111,7 @@ describe('docs: two replicas share one APIBAN budget through A\'s mirror', funct
 
   it('catches up when A returns', async () => {
     fake.add(['198.51.100.77']);
-    a = await restartA(`127.0.0.1:${a!.port}`);
+    a = await restartA(`127.0.0.1:${present(a, 'replica A').port}`);
     await waitFor(async () => (await health(b)).lastSync?.ok === true && (await health(b)).set?.size === 302, 'B to catch up', 60_000);
     await sameLists();
     expect((await fetchRaw(url(b, '/plain.txt'))).body.toString()).to.include('\n198.51.100.77\n');

@@ -17,6 +17,7 @@ import { CLI, REPO_ROOT } from '../helpers/paths.js';
 import { waitFor } from '../helpers/serve-process.js';
 import { basicAuth, fetchRaw } from '../serve/support.js';
 import { fencedBlocks } from './markdown.js';
+import { present } from '../helpers/present.js';
 
 const UNIT_DIR = join(REPO_ROOT, 'contrib', 'systemd');
 const UNIT = readFileSync(join(UNIT_DIR, 'apiban-exporter.service'), 'utf8');
@@ -80,10 +81,10 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
       expect(run.status, `${step}\n${run.stderr}`).to.equal(0);
     }
     child = startLikeSystemd();
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk; });
+    present(child.stderr, 'the child\'s stderr').on('data', (chunk: Buffer) => { stderr += chunk; });
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 20_000);
-      child.stderr!.on('data', () => {
+      present(child.stderr, 'the child\'s stderr').on('data', () => {
         const line = stderr.split('\n').find((l) => l.includes('"listening"'));
         if (line !== undefined) { clearTimeout(timer); resolve(JSON.parse(line).port as number); }
       });
@@ -129,8 +130,8 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
   });
 
   it('gives a serve that answers the step\'s health check, with the key and the secrets kept private', async () => {
-    const curl = installSteps().find((step) => step.startsWith('curl '))!;
-    const res = await fetchRaw(curl.split(/\s+/).pop()!.replace('http://127.0.0.1:8080', base));
+    const curl = present(installSteps().find((step) => step.startsWith('curl ')), 'a curl install step');
+    const res = await fetchRaw(present(curl.split(/\s+/).pop(), 'the curl URL').replace('http://127.0.0.1:8080', base));
     expect(res.status).to.equal(200);
     expect(JSON.parse(res.body.toString())).to.include({ status: 'ok' });
     for (const file of ['env', 'feed-password', 'feed-path-token', 'feed-bearer-token']) {
@@ -141,13 +142,13 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
   });
 
   it('pfSense: the path-token URL, no credentials, no Accept-Encoding', async () => {
-    const url = /`(http:\/\/\S+\/t\/<token>\/pfsense\.txt)`/.exec(paragraph('**pfSense**'))![1];
+    const url = present(/`(http:\/\/\S+\/t\/<token>\/pfsense\.txt)`/.exec(paragraph('**pfSense**'))?.[1], 'the pfSense URL');
     expectList(await fetchRaw(local(url.replace('<token>', secret('feed-path-token')))), 'pfSense');
     expect((await fetchRaw(`${base}/pfsense.txt`)).status, 'without the token the path does not exist').to.equal(404);
   });
 
   it('OPNsense: the URL with Bearer, and with Basic', async () => {
-    const url = local(/URL `(http:\/\/\S+\/opnsense\.txt)`/.exec(paragraph('**OPNsense**'))![1]);
+    const url = local(present(/URL `(http:\/\/\S+\/opnsense\.txt)`/.exec(paragraph('**OPNsense**'))?.[1], 'the OPNsense URL'));
     expectList(await fetchRaw(url, { headers: { authorization: `Bearer ${secret('feed-bearer-token')}` } }), 'OPNsense Bearer');
     expectList(await fetchRaw(url, { headers: { authorization: basicAuth('firewall', secret('feed-password')) } }), 'OPNsense Basic');
     expect((await fetchRaw(url)).status).to.equal(401);
@@ -155,8 +156,8 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
 
   it('Juniper SRX: Basic credentials in the feed-server URL, the feed path', async () => {
     const block = codeBlockAfter('**Juniper SRX**');
-    const server = /url (\S+)/.exec(block)![1].replace('<password>', secret('feed-password'));
-    const path = /path (\S+)/.exec(block)![1];
+    const server = present(/url (\S+)/.exec(block)?.[1], 'the url line').replace('<password>', secret('feed-password'));
+    const path = present(/path (\S+)/.exec(block)?.[1], 'the path line');
     expectList(await fetchRaw(local(server) + path), 'SRX'); // node sends user:password@ as Basic, as the SRX does
   });
 
@@ -170,15 +171,15 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
   });
 
   it('Palo Alto: the EDL source with Basic credentials', async () => {
-    const url = local(/`(http:\/\/\S+\/edl\.txt)`/.exec(paragraph('**Palo Alto**'))![1]);
-    const user = /user `([^`]+)`/.exec(paragraph('**Palo Alto**'))![1];
+    const url = local(present(/`(http:\/\/\S+\/edl\.txt)`/.exec(paragraph('**Palo Alto**'))?.[1], 'the Palo Alto URL'));
+    const user = present(/user `([^`]+)`/.exec(paragraph('**Palo Alto**'))?.[1], 'the Palo Alto user');
     expectList(await fetchRaw(url, { headers: { authorization: basicAuth(user, secret('feed-password')) } }), 'Palo Alto');
     expect((await fetchRaw(url)).status).to.equal(401);
   });
 
   it('FortiGate: the external-resource block\'s resource, username and password', async () => {
     const block = codeBlockAfter('**FortiGate**');
-    const field = (name: string) => new RegExp(`set ${name} "([^"]+)"`).exec(block)![1];
+    const field = (name: string) => present(new RegExp(`set ${name} "([^"]+)"`).exec(block)?.[1], `set ${name}`);
     const password = field('password').replace('<password>', secret('feed-password'));
     expectList(await fetchRaw(local(field('resource')), { headers: { authorization: basicAuth(field('username'), password) } }), 'FortiGate');
   });

@@ -12,12 +12,13 @@ import { runCli } from '../helpers/cli.js';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { envReferences, fencedBlocks, markdownFiles } from './markdown.js';
+import { present } from '../helpers/present.js';
 
 /** The variables the loader will expand: in values only (comments may mention `${NAME}`). */
 const variablesOf = (yamlText: string) => envReferences(JSON.stringify(parseYaml(yamlText) ?? {}));
 
 /** Shell blocks the docs tests run, by marker name (see package.test.ts and service.test.ts). */
-export const RUN_BY_TESTS = ['setup-main', 'install'];
+const RUN_BY_TESTS = ['setup-main', 'install'];
 const SHELL = new Set(['sh', 'bash', 'shell', 'console']);
 
 function filesUnder(dir: string): string[] {
@@ -65,6 +66,7 @@ describe('docs: every snippet runs as written', function () {
 
   it('contrib/apiban-exporter.sample.yaml passes config check with only APIBAN_KEY set', async () => {
     const sample = readFileSync(join(REPO_ROOT, 'contrib', 'apiban-exporter.sample.yaml'), 'utf8');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
     expect(variablesOf(sample), 'every ${VAR} would be one more variable to set').to.deep.equal([]);
     expect(sample).to.include('It needs only APIBAN_KEY in the environment');
     await configCheck(sample, { APIBAN_KEY: 'docs-test-key' });
@@ -74,7 +76,7 @@ describe('docs: every snippet runs as written', function () {
     for (const block of blocks.filter((b) => SHELL.has(b.lang))) {
       const where = `${block.file}:${block.line}`;
       expect(block.marker, `${where} has no "<!-- docs-test: ... -->" line`).to.be.a('string');
-      if (!/^skip \(.+\)$/.test(block.marker!)) expect(RUN_BY_TESTS, where).to.include(block.marker);
+      if (!/^skip \(.+\)$/.test(present(block.marker, 'the block marker'))) expect(RUN_BY_TESTS, where).to.include(block.marker);
     }
     const named = blocks.map((b) => b.marker).filter((m) => m !== undefined && !m.startsWith('skip'));
     expect(named.sort()).to.deep.equal([...RUN_BY_TESTS].sort());

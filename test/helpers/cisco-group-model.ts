@@ -9,6 +9,7 @@ import { createBanSet, type BanSet } from '../../src/banset/banset.js';
 import { diffBanSets } from '../../src/banset/diff.js';
 import { ciscoMember } from '../../src/writers/cisco.js';
 import type { TargetWriter } from '../../src/writers/contract.js';
+import { present } from './present.js';
 
 export class CiscoGroupModel {
   readonly groups = new Map<string, string[]>();
@@ -34,7 +35,7 @@ export class CiscoGroupModel {
   }
 
   private changeMember(header: string, line: string): void {
-    const members = this.groups.get(header)!;
+    const members = present(this.groups.get(header), `group ${header}`);
     if (!line.startsWith('no ')) {
       if (!members.includes(line)) members.push(line);
       return;
@@ -74,7 +75,7 @@ export function replayCiscoPlan<O extends CiscoLikeOptions>(
     const members = before.toArray(family).map((p) => `${memberPrefix}${ciscoMember(p)}`);
     if (members.length > 0) model.groups.set(headers[index], members);
   }
-  const plan = writer.device!.plan(diffBanSets(before, after), after, options);
+  const plan = present(writer.device, 'the writer\'s device dialect').plan(diffBanSets(before, after), after, options);
   for (const line of [...plan.apply, ...plan.commit]) model.apply(line);
   const expected: Prefix[] = [];
   for (const [family, placeholder] of [['v4', options.placeholderV4], ['v6', options.placeholderV6]] as const) {
@@ -82,5 +83,5 @@ export function replayCiscoPlan<O extends CiscoLikeOptions>(
     else if (before.counts()[family] > 0) expected.push(parsePrefix(placeholder));
   }
   const texts = (prefixes: Prefix[]) => createBanSet(prefixes).toArray().map((p) => formatPrefix(p));
-  return { actual: texts(writer.device!.parse(model.runningConfig(), options)), expected: texts(expected), sent: plan.apply.length };
+  return { actual: texts(present(writer.device, 'the writer\'s device dialect').parse(model.runningConfig(), options)), expected: texts(expected), sent: plan.apply.length };
 }

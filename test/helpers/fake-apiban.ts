@@ -44,11 +44,11 @@ export interface RecordedRequest {
   path: string;
   version: 'v1' | 'v2' | 'unknown';
   operation: 'get' | 'check' | 'unknown';
-  cursor?: string;
-  ip?: string;
-  set?: string;
+  cursor?: string | undefined;
+  ip?: string | undefined;
+  set?: string | undefined;
   /** The Authorization header on v2; the key from the URL path on v1. */
-  authorization?: string;
+  authorization?: string | undefined;
   /** The status sent; 0 when a transport fault (see `fault`) replaced the answer. */
   status: number;
   fault?: FakeFault;
@@ -68,7 +68,7 @@ export interface FakeApiban {
   fail(fault: FakeFault, times?: number): void;
   heal(): void;
   setLimit(limit: { requests: number; windowMs: number } | undefined): void;
-  onRequest?: (request: RecordedRequest) => void | Promise<void>;
+  onRequest?: ((request: RecordedRequest) => void | Promise<void>) | undefined;
   /** Requests of one operation that got a page (status 200). */
   pages(): RecordedRequest[];
   close(): Promise<void>;
@@ -92,7 +92,7 @@ class FakeState {
   private fault: { fault: FakeFault; remaining: number } | undefined;
   private limit: { requests: number; windowMs: number } | undefined;
   private accepted: number[] = [];
-  onRequest?: (request: RecordedRequest) => void | Promise<void>;
+  onRequest?: ((request: RecordedRequest) => void | Promise<void>) | undefined;
 
   constructor(private readonly options: FakeApibanOptions) {
     this.key = options.key ?? FAKE_APIBAN_KEY;
@@ -204,20 +204,20 @@ class FakeState {
 
   private sendFault(fault: FakeFault, res: ServerResponse): void {
     switch (fault) {
-      case '5xx': return send(res, 503, '<html>Service Unavailable</html>');
-      case '404': return send(res, 404, '<html>Not Found</html>');
-      case 'malformed': return send(res, 200, '{"ipaddress":["192.0.2.1",');
-      case 'wrong-shape': return send(res, 200, { addresses: ['192.0.2.1'], next: 5 });
-      case 'bad-id': return send(res, 200, { ipaddress: ['192.0.2.1'], ID: '../../etc/passwd' });
+      case '5xx': send(res, 503, '<html>Service Unavailable</html>'); return;
+      case '404': send(res, 404, '<html>Not Found</html>'); return;
+      case 'malformed': send(res, 200, '{"ipaddress":["192.0.2.1",'); return;
+      case 'wrong-shape': send(res, 200, { addresses: ['192.0.2.1'], next: 5 }); return;
+      case 'bad-id': send(res, 200, { ipaddress: ['192.0.2.1'], ID: '../../etc/passwd' }); return;
       case 'truncated':
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
         res.write('{"ipaddress":["192.0.2.1","192.0.2.2"');
         setTimeout(() => res.destroy(), 20);
         return;
-      case 'huge': return send(res, 200, hugeBody());
-      case 'huge-chunked': return streamHugeBody(res);
+      case 'huge': send(res, 200, hugeBody()); return;
+      case 'huge-chunked': streamHugeBody(res); return;
       case 'stall': return;
-      default: return send(res, 500, 'unknown fault');
+      default: send(res, 500, 'unknown fault'); return;
     }
   }
 }
@@ -261,7 +261,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function parseJson(text: string): { id?: string; ipaddress?: string; set?: string } {
+function parseJson(text: string): { id?: string | undefined; ipaddress?: string | undefined; set?: string | undefined } {
   try {
     const value = JSON.parse(text) as Record<string, unknown>;
     const pick = (k: string) => (typeof value[k] === 'string' ? (value[k] as string) : undefined);

@@ -17,6 +17,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { closeServer, listenOnLoopback } from './listen.js';
+import { present } from './present.js';
 
 /** go-iptables' error text when ip6tables fails on a flush (newline included, as the daemon forwards it). */
 export const IP6TABLES_FLUSH_ERROR = 'running [/usr/sbin/ip6tables -t filter -F APIBANLOCAL --wait]: exit status 1: ip6tables: No chain/target/match by that name.\n';
@@ -82,12 +83,12 @@ export class FakeIptablesApi {
     if (url !== '/flushchain' && (!match || (this.withoutPush && match[1] === 'puship'))) return { status: 404, body: '404 page not found\n' };
     if (method !== 'GET') return { status: 405, body: '' };
     if (url === '/flushchain') return this.flush();
-    const address = decodeURIComponent(match![2]);
+    const address = decodeURIComponent(present(match, 'a known API path')[2]);
     const family = isIP(address);
     if (family === 0) return { status: 400, body: '{"error":"only valid ip addresses supported"}\n' };
     if (family === 6 && this.ip6tables === 'fatal') return 'fatal';
     const chain = family === 4 ? this.v4 : this.v6;
-    const action = match![1];
+    const action = present(match, 'a known API path')[1];
     if (action === 'puship') {
       if (chain.includes(address)) return { status: 400, body: '{"error":"ip already exists"}\n' };
       chain.unshift(address);

@@ -1,6 +1,7 @@
 /** The real CLI's `serve` as a child process, for end-to-end tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './paths.js';
+import { present } from './present.js';
 
 export interface ServeProcess { child: ChildProcess; port: number; stderr: () => string; exited: Promise<number | null> }
 
@@ -14,7 +15,7 @@ export async function startServe(configFile: string, env: Record<string, string>
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 10_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    present(child.stderr, 'the serve process\'s stderr').on('data', (chunk: Buffer) => {
       stderr += chunk;
       const line = stderr.split('\n').find((l) => l.includes('"listening"'));
       if (line !== undefined) { clearTimeout(timer); resolve(JSON.parse(line).port as number); }

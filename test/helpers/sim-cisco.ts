@@ -59,7 +59,7 @@ export interface CiscoFlavor {
   show?(command: string, model: CiscoModel): string | undefined;
 }
 
-export interface CiscoSimOptions { enablePassword?: string; faults?: CiscoFaults }
+export interface CiscoSimOptions { enablePassword?: string | undefined; faults?: CiscoFaults }
 
 type Mode = 'user' | 'enable' | 'config' | 'group';
 

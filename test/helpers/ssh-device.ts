@@ -34,7 +34,7 @@ export interface CliHandler {
 
 export interface SimulatorAuth {
   username: string;
-  password?: string;
+  password?: string | undefined;
   /** OpenSSH public key texts accepted for the user. */
   publicKeys?: string[];
   /** Offer only keyboard-interactive (devices that refuse plain password auth). */
@@ -97,21 +97,30 @@ export async function startSshDevice(createHandler: () => CliHandler, options: S
   return device;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: ssh2's AuthContext union, read only after checking `method`; the simulator needs no more
 type AuthContext = Record<string, any>;
 
 function authenticate(ctx: AuthContext, auth: SimulatorAuth): void {
   const allowed: string[] = auth.keyboardInteractiveOnly ? ['keyboard-interactive'] : ['password', 'publickey', 'keyboard-interactive'];
-  if (ctx.username !== auth.username || !allowed.includes(ctx.method)) return ctx.reject(allowed);
-  if (ctx.method === 'password') return ctx.password === auth.password ? ctx.accept() : ctx.reject(allowed);
-  if (ctx.method === 'keyboard-interactive') {
-    return ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers: string[]) =>
-      (auth.password !== undefined && answers[0] === auth.password ? ctx.accept() : ctx.reject(allowed)));
+  const answer = (ok: boolean) => (ok ? ctx.accept() : ctx.reject(allowed));
+  if (ctx.username !== auth.username || !allowed.includes(ctx.method)) {
+    ctx.reject(allowed);
+    return;
   }
+  if (ctx.method === 'password') {
+    answer(ctx.password === auth.password);
+    return;
+  }
+  if (ctx.method === 'keyboard-interactive') {
+    ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers: string[]) =>
+      answer(auth.password !== undefined && answers[0] === auth.password));
+    return;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: parseKey's result is a key or an Error; the simulator only gets keys it generated
   const key = (auth.publicKeys ?? []).map((text) => ssh2.utils.parseKey(text) as ReturnType<typeof ssh2.utils.parseKey> & Record<string, any>)
     .find((k) => k.getPublicSSH().equals(ctx.key.data));
-  if (key === undefined) return ctx.reject(allowed);
-  if (ctx.signature === undefined) return ctx.accept();
-  return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) ? ctx.accept() : ctx.reject(allowed);
+  if (key === undefined) ctx.reject(allowed);
+  else answer(ctx.signature === undefined || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo));
 }
 
 function runShell(stream: ServerChannel, client: Connection, handler: CliHandler, device: SimulatedDevice, received: string[]): void {

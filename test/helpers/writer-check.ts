@@ -10,6 +10,7 @@ import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../../src/banset/poli
 import type { AnyTargetWriter } from '../../src/writers/contract.js';
 import { maskLength } from '../../src/writers/cisco.js';
 import { renderOutput, type OutputShape } from '../../src/writers/render.js';
+import { present } from './present.js';
 
 export const set = (...entries: string[]): BanSet => createBanSet(entries.map(parsePrefix));
 
@@ -38,7 +39,7 @@ export function render(writer: AnyTargetWriter, bans: BanSet, options: object = 
 export function optionProblems(writer: AnyTargetWriter, options: object): string {
   const result = writer.options.safeParse(options);
   expect(result.success, `options ${JSON.stringify(options)} should be refused`).to.equal(false);
-  return result.error!.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
+  return present(result.error, 'a parse error').issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
 }
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';

@@ -112,6 +112,7 @@ describe('push/ssh', () => {
       const lines = output.split('\n').filter((l) => l !== '');
       expect(lines[0]).to.equal('object-group network APIBAN-V4');
       expect(lines.slice(1)).to.have.length(60);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: no backspace of the pager's erase may be left
       expect(output).not.to.match(/More|\x08/);
       cli.close();
       await connection.close();

@@ -9,6 +9,7 @@ import type { BanSet } from '../../src/banset/banset.js';
 import { renderOutput } from '../../src/writers/render.js';
 import { getTarget } from '../../targets/index.js';
 import { bansOf, ScriptedRunner, startTestDaemon } from './support.js';
+import { present } from '../helpers/present.js';
 
 function version(n: number): BanSet {
   // Sizes differ per version, so a mixed or cut body cannot look like a complete one.
@@ -30,7 +31,7 @@ describe('serve: consistency under load', function () {
   this.timeout(20_000);
 
   it('never sends a partial or mixed version while the set changes 40 times', async () => {
-    const writer = getTarget('plain')!;
+    const writer = present(getTarget('plain'), 'the plain target');
     const options = writer.options.parse({});
     const versions = Array.from({ length: 40 }, (_, n) => version(n));
     const bodies = new Set(versions.map((bans) => renderOutput(writer, bans, options)));

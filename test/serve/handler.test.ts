@@ -13,11 +13,12 @@ import { renderOutput } from '../../src/writers/render.js';
 import { getTarget } from '../../targets/index.js';
 import { closeServer, listenOnLoopback } from '../helpers/listen.js';
 import { bansOf, fetchRaw, ScriptedRunner, servedSet, startTestDaemon, testConfig } from './support.js';
+import { present } from '../helpers/present.js';
 
 const SET = bansOf('192.0.2.10', '198.51.100.0/24', '192.0.2.11', '2001:db8::1', '203.0.113.7');
 
 function expected(target: string, bans: BanSet, shape = {}): string {
-  const writer = getTarget(target)!;
+  const writer = present(getTarget(target), `the ${target} target`);
   return renderOutput(writer, bans, writer.options.parse({}), shape);
 }
 
@@ -38,7 +39,7 @@ describe('serve: routes and caching', () => {
       const res = await fetchRaw(`${base}/${target}.txt`);
       expect(res.status, target).to.equal(200);
       expect(res.body.toString('utf8')).to.equal(expected(target, SET));
-      expect(res.headers['content-type']).to.equal(getTarget(target)!.http.contentType);
+      expect(res.headers['content-type']).to.equal(present(getTarget(target), `the ${target} target`).http.contentType);
     }
   });
 
@@ -113,7 +114,7 @@ describe('serve: routes and caching', () => {
   });
 
   it('builds each query variant once per set version, never per request', async () => {
-    const snapshot = daemon.state.view.snapshot!;
+    const snapshot = present(daemon.state.view.snapshot, 'a snapshot');
     const output = daemon.state.view.site.outputs[0];
     const first = snapshot.variant(output, { families: 'v4' });
     const second = snapshot.variant(output, { families: 'v4' });

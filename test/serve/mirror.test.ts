@@ -5,6 +5,7 @@ import { createBanSet } from '../../src/banset/banset.js';
 import type { ServeDaemon } from '../../src/serve/daemon.js';
 import { advanceMirrorIndex, pageAfter, PAGE_SIZE } from '../../src/serve/mirror-index.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js';
+import { present } from '../helpers/present.js';
 
 const TOKEN = 'mirror-token-4b8e2d';
 
@@ -47,7 +48,7 @@ describe('serve: APIBAN-compatible mirror', () => {
     it(`lets the project's own ${version} client page through the whole set, 250 at a time`, async () => {
       const { entries, pages } = await pageThrough(base, version);
       expect(pages).to.equal(Math.ceil(initial.length / PAGE_SIZE));
-      expect(createBanSet(entries.map(parsePrefix)).equals(runner.current()!.bans)).to.equal(true);
+      expect(createBanSet(entries.map(parsePrefix)).equals(present(runner.current(), 'a published set').bans)).to.equal(true);
     });
   }
 
@@ -154,8 +155,8 @@ describe('serve: mirror index', () => {
     expect(second.idOf.get('192.0.2.2')).to.equal(first.idOf.get('192.0.2.2'));
     expect(second.idOf.get('192.0.2.3')).to.be.greaterThan(Math.max(...first.ids));
     expect(pageAfter(second, String(second.ids[1]))).to.equal(undefined);
-    expect(pageAfter(second, '100')!.ips).to.deep.equal(second.entries);
-    expect(pageAfter(second, '1')!.ips, 'a cursor from an earlier run restarts from the beginning').to.deep.equal(second.entries);
+    expect(present(pageAfter(second, '100'), 'a page').ips).to.deep.equal(second.entries);
+    expect(present(pageAfter(second, '1'), 'a page').ips, 'a cursor from an earlier run restarts from the beginning').to.deep.equal(second.entries);
     expect(pageAfter(second, 'abc'), 'not an APIBAN ID').to.equal(undefined);
   });
 });

@@ -10,14 +10,15 @@ import { join } from 'node:path';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { tempDir } from '../sync/support.js';
 import { fetchRaw } from './support.js';
+import { present } from '../helpers/present.js';
 
 describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
   this.timeout(90_000);
   let dir: ReturnType<typeof tempDir>;
   let configFile: string;
   let serve: ServeProcess | undefined;
-  const get = async (path: string) => (await fetchRaw(`http://127.0.0.1:${serve!.port}${path}`)).body.toString();
-  const alive = () => serve!.child.exitCode === null && serve!.child.signalCode === null;
+  const get = async (path: string) => (await fetchRaw(`http://127.0.0.1:${present(serve, 'the serve process').port}${path}`)).body.toString();
+  const alive = () => present(serve, 'the serve process').child.exitCode === null && present(serve, 'the serve process').child.signalCode === null;
 
   beforeEach(() => {
     dir = tempDir();

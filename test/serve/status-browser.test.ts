@@ -50,6 +50,7 @@ describe('serve: the status page in headless chromium', function () {
 
   function serveConfig(): Record<string, unknown> {
     return {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
       apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
       state: { dir: join(dir, 'state') },
       sync: { interval: '1h' },
@@ -78,6 +79,7 @@ describe('serve: the status page in headless chromium', function () {
   const base = () => `http://127.0.0.1:${serve?.port}`;
   const adminAuth = `Basic ${Buffer.from(`admin:${SECRETS.adminPassword}`).toString('base64')}`;
 
+  // biome-ignore lint/suspicious/noExplicitAny: status.json walked by path; a wrong path fails the test
   async function statusJson(): Promise<any> {
     const response = await fetch(`${base()}/status.json`, { headers: { authorization: adminAuth } });
     return response.json();

@@ -19,7 +19,7 @@ export function servedSet(bans: BanSet, syncedAt = new Date()): ServedSet {
 
 /** A sync service stand-in: each sync publishes `next` (or fails while `failing` is set). */
 export class ScriptedRunner implements SyncRunner {
-  next?: BanSet;
+  next?: BanSet | undefined;
   failing = false;
   syncs = 0;
   closed = false;

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { FakeApiban } from '../helpers/fake-apiban.js';
 import { CLI } from '../helpers/paths.js';
 import type { Violation } from './fleet.js';
+import { present } from '../helpers/present.js';
 
 /** Lines no run may ever log: the old lock's failure modes, and crashes. */
 const LOCK_ERRORS = /lock lost|compromised|ENOTEMPTY|ELOCKED|internal error|unhandled/i;
@@ -49,8 +50,8 @@ export class PushWatch {
     const child = spawn(process.execPath, [CLI, '-c', this.configFile, '--log-format', 'json', 'push', '--watch', '--all'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.on('data', (chunk: Buffer) => { this.log += chunk; });
-    child.stderr!.on('data', (chunk: Buffer) => { this.log += chunk; });
+    present(child.stdout, 'the child\'s stdout').on('data', (chunk: Buffer) => { this.log += chunk; });
+    present(child.stderr, 'the child\'s stderr').on('data', (chunk: Buffer) => { this.log += chunk; });
     this.exited = new Promise((resolve) => child.on('exit', (code) => {
       if (!this.stopping) this.violations.push({ at: Date.now(), what: `push --watch exited on its own with ${code}:\n${this.log.slice(-2000)}` });
       resolve(code);

@@ -21,6 +21,7 @@ export const SOURCE_ADDRESSES = ['203.0.113.50', '203.0.113.51'];
 
 export function baseConfig(setup: SoakSetup): Record<string, unknown> {
   return {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
     apiban: { key: '${SOAK_KEY}', baseUrl: setup.apibanUrl, timeout: '2s', budget: { requests: setup.budget.requests, window: `${setup.budget.windowMs}ms` } },
     state: { dir: setup.stateDir },
     sync: { interval: '1s', fullResync: '15s' },

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { present } from '../helpers/present.js';
 
 export interface Violation { at: number; what: string }
 
@@ -49,7 +50,7 @@ export class ServeSupervisor {
   }
 
   async restart(how: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    const serve = this.current!;
+    const serve = present(this.current, 'a running serve');
     this.restarting = true;
     this.expectedExit = true;
     serve.child.kill(how);
@@ -75,7 +76,7 @@ export class ServeSupervisor {
   }
 }
 
-export interface Answer { status: number; etag?: string; body: Buffer }
+export interface Answer { status: number; etag?: string | undefined; body: Buffer }
 
 export function get(port: number, path: string, timeoutMs = 5000): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -103,7 +104,7 @@ export async function poll(serve: ServeSupervisor, check: (lines: string[]) => s
     const quiet = !serve.restarting && serve.current !== undefined;
     const path = answered % 5 === 4 ? '/healthz' : '/plain.txt';
     try {
-      const answer = await get(serve.current!.port, path);
+      const answer = await get(present(serve.current, 'a running serve').port, path);
       answered++;
       if (path === '/plain.txt' && answer.status === 200) {
         const hash = `"${createHash('sha256').update(answer.body).digest('base64url')}"`;

@@ -21,6 +21,7 @@ import { ChangingList, seededRandom, slowAnswers, weather, type Random } from '.
 import { baseConfig, randomConfig, render, SOURCE_ADDRESSES, type SoakSetup } from './configs.js';
 import { get, poll, ServeSupervisor, type Violation } from './fleet.js';
 import { budgetViolations, everyListedLine, lockErrors, PushWatch } from './checks.js';
+import { present } from '../helpers/present.js';
 
 const BUDGET = { requests: 11, windowMs: 3000 };
 const KEY = 'soak-key-51c7e9';
@@ -81,13 +82,13 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     pushWatch = new PushWatch(watchConfig, env);
     pushWatch.start();
     // The storm starts on a daemon that has a set: without one there is nothing to keep serving.
-    await waitUntil(async () => (await plainLines(serve!.current!.port)).length > 0, 60_000);
+    await waitUntil(async () => (await plainLines(present(present(serve, 'the supervisor').current, 'a running serve').port)).length > 0, 60_000);
 
     const allowed = new Set([...list.everListed, ...SOURCE_ADDRESSES]);
     const violations: Violation[] = [];
     const cli: CliResult[] = [];
     let stormOver = false;
-    const pollers = [0, 1, 2].map(() => poll(serve!, (lines) => everyListedLine(lines, allowed), violations, () => stormOver));
+    const pollers = [0, 1, 2].map(() => poll(present(serve, 'the supervisor'), (lines) => everyListedLine(lines, allowed), violations, () => stormOver));
     const weatherLoop = (async () => {
       while (!stormOver) {
         weather(list, fakes, random);
@@ -95,7 +96,7 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
         await sleep(random.int(500, 2500));
       }
     })();
-    const invocations = concurrentRuns(configFile, env, random, cli, () => stormOver, () => serve!.restarting);
+    const invocations = concurrentRuns(configFile, env, random, cli, () => stormOver, () => present(serve, 'the supervisor').restarting);
     const started = Date.now();
     const kinds: string[] = [];
     let fileValid = true;
@@ -131,7 +132,7 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     cli.push(full);
     await serve.start();
     const expected = [...list.current].filter((a) => !a.startsWith('198.18.7.')).sort();
-    await waitUntil(async () => sameSet(await plainLines(serve!.current!.port), expected), 60_000);
+    await waitUntil(async () => sameSet(await plainLines(present(present(serve, 'the supervisor').current, 'a running serve').port), expected), 60_000);
     await pushWatch.stop();
 
     console.log(`      ${kinds.length} storm actions (${kinds.filter((k) => k === 'SIGKILL').length} kill -9, ${kinds.filter((k) => k === 'SIGTERM').length} clean restarts, ${kinds.filter((k) => k.startsWith('invalid')).length} invalid files), ${answered.reduce((a, b) => a + b.answered, 0)} HTTP answers (${answered.reduce((a, b) => a + b.bodies, 0)} bodies checked), ${cli.length} CLI runs, ${apiban.requests.length} APIBAN requests`);
@@ -141,7 +142,7 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     expect([...violations, ...serve.violations, ...pushWatch.violations].map((v) => v.what).slice(0, 10), `seed ${seed}`).to.deep.equal([]);
     expect(lockErrors(logs), `seed ${seed}`).to.deep.equal([]);
     for (const fake of fakes) expect(budgetViolations(fake, BUDGET), `seed ${seed}`).to.deep.equal([]);
-    const served = (await plainLines(serve.current!.port)).map((l) => l.replace(/\/(32|128)$/, ''));
+    const served = (await plainLines(present(serve.current, 'a running serve').port)).map((l) => l.replace(/\/(32|128)$/, ''));
     expect({ missing: expected.filter((a) => !served.includes(a)).slice(0, 5), extra: served.filter((a) => !expected.includes(a)).slice(0, 5) }, `seed ${seed}`)
       .to.deep.equal({ missing: [], extra: [] });
     expect(answered.every((a) => a.bodies > 0), 'every poller checked bodies').to.equal(true);

@@ -11,6 +11,7 @@ import { readStateFile } from '../../src/sync/store.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { captureLog } from '../apiban/capture-log.js';
 import { DAY, manyAddresses, movableClock, tempDir, testConfig } from './support.js';
+import { present } from '../helpers/present.js';
 
 function published(service: SyncService): string[] {
   return Array.from(service.current()?.bans.prefixes() ?? [], (p) => formatPrefix(p));
@@ -218,7 +219,7 @@ describe('sync/service without a key and with local sources', function () {
     for (const p of published(service)) expect(p).to.match(/^(192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|2001:db8:)/);
     expect(text()).to.include('bundled sample list');
     const exported = await computePublishedSet(testConfig(dir.path), silentLogger);
-    expect(exported.bans.equals(service.current()!.bans)).to.equal(true);
+    expect(exported.bans.equals(present(service.current(), 'a published set').bans)).to.equal(true);
   });
 
   it('asks for a sync when a key is set but nothing was synced yet', async () => {
@@ -238,7 +239,7 @@ describe('sync/service without a key and with local sources', function () {
     const allow = join(dir.path, 'allow.txt');
     writeFileSync(allow, '192.0.2.10\n');
     listServer = createServer((_req, res) => { res.end('198.51.100.150\n2001:db8:ffff::1\n'); });
-    await new Promise<void>((resolve) => listServer!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => present(listServer, 'the list server').listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(listServer.address() as AddressInfo).port}/list.txt`;
     const loaded = testConfig(join(dir.path, 'state'), {
       sources: [{ name: 'manual', file }, { name: 'remote', url }],
@@ -254,7 +255,7 @@ describe('sync/service without a key and with local sources', function () {
     expect(first.published?.report.invalid).to.equal(1);
 
     listServer.closeAllConnections();
-    await new Promise((resolve) => listServer!.close(resolve));
+    await new Promise((resolve) => present(listServer, 'the list server').close(resolve));
     listServer = undefined;
     const second = await service.sync();
     expect(second.ok).to.equal(true);

@@ -8,10 +8,11 @@ import { DeviceError } from '../../src/errors.js';
 import ciscoAsa from '../../targets/cisco-asa.js';
 import { PLAN_POOL, replayCiscoPlan } from '../helpers/cisco-group-model.js';
 import { readTranscript } from '../helpers/transcripts.js';
+import { present } from '../helpers/present.js';
 
 const set = (...entries: string[]) => createBanSet(entries.map(parsePrefix));
 const options = (input: object = {}) => ciscoAsa.options.parse(input);
-const device = ciscoAsa.device!;
+const device = present(ciscoAsa.device, 'the cisco-asa device dialect');
 const plan = (before: BanSet, after: BanSet, input: object = {}) => device.plan(diffBanSets(before, after), after, options(input));
 const SHOW = device.show(options());
 const parseVariant = (variant?: string) => createBanSet(device.parse(readTranscript('cisco-asa', SHOW, variant), options()));

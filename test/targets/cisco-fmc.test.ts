@@ -6,6 +6,7 @@ import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../../src/banset/poli
 import { InvalidAddressError } from '../../src/errors.js';
 import { renderOutput } from '../../src/writers/render.js';
 import ciscoFmc from '../../targets/cisco-fmc.js';
+import { present } from '../helpers/present.js';
 
 const set = (...entries: string[]) => createBanSet(entries.map(parsePrefix));
 const options = (input: object = {}) => ciscoFmc.options.parse(input);
@@ -27,10 +28,10 @@ describe('targets/cisco-fmc', () => {
 
   it('serves an .md5 sidecar holding only the hex digest of the exact body', () => {
     const body = renderOutput(ciscoFmc, set('192.0.2.10'), options());
-    const sidecars = ciscoFmc.sidecars!(body, options());
+    const sidecars = present(ciscoFmc.sidecars, 'the FMC sidecars')(body, options());
     expect(Object.keys(sidecars)).to.deep.equal(['.md5']);
     expect(sidecars['.md5']).to.equal(`${createHash('md5').update(body).digest('hex')}\n`).and.match(/^[0-9a-f]{32}\n$/);
-    expect(ciscoFmc.sidecars!(`${body}203.0.113.7\n`, options())['.md5']).not.to.equal(sidecars['.md5']);
+    expect(present(ciscoFmc.sidecars, 'the FMC sidecars')(`${body}203.0.113.7\n`, options())['.md5']).not.to.equal(sidecars['.md5']);
   });
 
   it('writes a placeholder for an empty feed only when asked (FMC keeps old data on a feed without addresses)', () => {

@@ -8,11 +8,12 @@ import { DeviceError } from '../../src/errors.js';
 import ciscoIos from '../../targets/cisco-ios.js';
 import { PLAN_POOL, replayCiscoPlan } from '../helpers/cisco-group-model.js';
 import { readTranscript } from '../helpers/transcripts.js';
+import { present } from '../helpers/present.js';
 
 const set = (...entries: string[]) => createBanSet(entries.map(parsePrefix));
 const options = (input: object = {}) => ciscoIos.options.parse(input);
 const render = (bans: BanSet, input: object = {}) => ciscoIos.render(bans, options(input));
-const device = ciscoIos.device!;
+const device = present(ciscoIos.device, 'the cisco-ios device dialect');
 const plan = (before: BanSet, after: BanSet, input: object = {}) => device.plan(diffBanSets(before, after), after, options(input));
 const SHOW = device.show(options());
 const issues = (input: object) => {

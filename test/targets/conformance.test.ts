@@ -18,6 +18,7 @@ import { renderOutput } from '../../src/writers/render.js';
 import { TARGETS } from '../../targets/index.js';
 import { fixture, REPO_ROOT } from '../helpers/paths.js';
 import { addressTokens, edgeBans, expectContained, HOSTILE_OPTION_VALUES, stringOptionPaths, withOption } from '../helpers/writer-check.js';
+import { present } from '../helpers/present.js';
 
 const set = (...entries: string[]) => createBanSet(entries.map(parsePrefix));
 const SMALL_V4 = ['192.0.2.10', '198.51.100.0/24', '203.0.113.7', '192.0.2.77'];
@@ -30,7 +31,7 @@ const HOSTILE = [
 ];
 const HOSTILE_FRAGMENTS = ['reload', 'write erase', 'reboot', '`id`', '<script>', 'eth0', '\u0000', '\r'];
 
-export const CASES: Record<string, { bans: () => BanSet; shape?: OutputShape }> = {
+const CASES: Record<string, { bans: () => BanSet; shape?: OutputShape }> = {
   empty: { bans: () => set() },
   'v4-only': { bans: () => set(...SMALL_V4) },
   'v6-only': { bans: () => set(...SMALL_V6) },
@@ -67,7 +68,7 @@ describe('targets/conformance', () => {
         const output = { name: 'edge', target: writer.name, options: { ...(optionsFor(writer.name) as object), noSuchOption: 1 } };
         const result = configSchema.safeParse({ outputs: [output] });
         expect(result.success).to.equal(false);
-        const problems = formatIssues(result.error!.issues);
+        const problems = formatIssues(present(result.error, 'a parse error').issues);
         // The path names the option and the output entry whose `target` is this writer.
         expect(problems).to.deep.equal(['outputs[0].options.noSuchOption: unknown field (check the spelling; see `config print`)']);
       });
@@ -147,7 +148,7 @@ describe('targets/conformance', () => {
 
       if (writer.maxEntries !== undefined && writer.maxEntries < 2_000_000) {
         it(`refuses more than ${writer.maxEntries} entries instead of cutting the list`, () => {
-          const count = writer.maxEntries! + 1;
+          const count = present(writer.maxEntries, 'maxEntries') + 1;
           const big = createBanSet(Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })));
           expect(() => renderOutput(writer, big, options())).to.throw(TargetLimitError);
         });

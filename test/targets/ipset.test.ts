@@ -7,6 +7,7 @@ import {
   expectEveryLine, hostileBans, manyHosts, MIXED, optionProblems, PREFIX4, PREFIX6, removeTempFiles, render, set,
   skipWhen, tempFile,
 } from '../helpers/writer-check.js';
+import { present } from '../helpers/present.js';
 
 const NAME = '[A-Za-z][A-Za-z0-9_.-]*';
 const LINES = [
@@ -52,12 +53,13 @@ describe('targets/ipset', () => {
 
   describe('restored into a throwaway network namespace', () => {
     let ns: NetworkNamespace | undefined;
+    const netns = () => present(ns, 'the network namespace');
     beforeEach(function () { skipWhen(this, netnsUnavailable(['ipset'])); ns = NetworkNamespace.create('ipset'); });
     afterEach(() => ns?.remove());
 
-    const restore = (body: string) => ns!.tryRun('ipset', ['restore', '-file', tempFile('apiban.ipset', body)]);
+    const restore = (body: string) => netns().tryRun('ipset', ['restore', '-file', tempFile('apiban.ipset', body)]);
     const members = (name: string) => {
-      const listing = ns!.run('ipset', ['list', name]);
+      const listing = netns().run('ipset', ['list', name]);
       return listing.slice(listing.indexOf('Members:\n') + 9).split('\n').filter(Boolean).map((m) => formatPrefix(parsePrefix(m))).sort();
     };
 
@@ -70,13 +72,13 @@ describe('targets/ipset', () => {
       expect(members('apiban6')).to.deep.equal(['2001:db8::2']);
       expect(restore(render(ipset, set())).status).to.equal(0);
       expect([members('apiban4'), members('apiban6')]).to.deep.equal([[], []]);
-      expect(ns!.run('ipset', ['list', '-n']).split('\n').filter(Boolean).sort()).to.deep.equal(['apiban4', 'apiban6']);
+      expect(netns().run('ipset', ['list', '-n']).split('\n').filter(Boolean).sort()).to.deep.equal(['apiban4', 'apiban6']);
     });
 
     it('loads 100k entries', function () {
       this.timeout(60_000);
       expect(restore(render(ipset, manyHosts(100_000))).status).to.equal(0);
-      expect(ns!.run('ipset', ['list', '-t', 'apiban4'])).to.match(/Number of entries: 100000\n/);
+      expect(netns().run('ipset', ['list', '-t', 'apiban4'])).to.match(/Number of entries: 100000\n/);
     });
 
     it('fails on its first command without touching the live set when maxelem changes (why maxelem moves in coarse steps)', () => {
@@ -89,8 +91,8 @@ describe('targets/ipset', () => {
 
     it('swaps neither family when the IPv6 part is rejected', () => {
       expect(restore(render(ipset, set('192.0.2.1', '2001:db8::1'))).status).to.equal(0);
-      ns!.run('ipset', ['destroy', 'apiban6']);
-      ns!.run('ipset', ['create', 'apiban6', 'hash:ip', 'family', 'inet6']); // a clashing header: the v6 create fails
+      netns().run('ipset', ['destroy', 'apiban6']);
+      netns().run('ipset', ['create', 'apiban6', 'hash:ip', 'family', 'inet6']); // a clashing header: the v6 create fails
       const rejected = restore(render(ipset, set('192.0.2.2', '2001:db8::2')));
       expect(rejected.status).to.not.equal(0);
       expect(members('apiban4')).to.deep.equal(['192.0.2.1']);

@@ -8,10 +8,11 @@ import { DeviceError } from '../../src/errors.js';
 import junos from '../../targets/junos.js';
 import { PLAN_POOL } from '../helpers/cisco-group-model.js';
 import { readTranscript } from '../helpers/transcripts.js';
+import { present } from '../helpers/present.js';
 
 const set = (...entries: string[]) => createBanSet(entries.map(parsePrefix));
 const options = (input: object = {}) => junos.options.parse(input);
-const device = junos.device!;
+const device = present(junos.device, 'the junos device dialect');
 const plan = (before: BanSet, after: BanSet, input: object = {}) => device.plan(diffBanSets(before, after), after, options(input));
 const SHOW = device.show(options());
 const parseVariant = (variant?: string) => createBanSet(device.parse(readTranscript('junos', SHOW, variant), options()));
@@ -30,12 +31,12 @@ const JUNOS_LINE = new RegExp('^(?:# APIBAN banned SIP sources \\(apiban-exporte
 /** A Junos candidate of prefix-lists: set/delete land in the candidate, commit makes it active. */
 function replay(before: BanSet, after: BanSet): string[] {
   const lists = new Map<string, Set<string>>([['APIBAN', new Set()], ['APIBAN6', new Set()]]);
-  for (const p of before.prefixes()) lists.get(p.family === 4 ? 'APIBAN' : 'APIBAN6')!.add(formatPrefix(p, true));
+  for (const p of before.prefixes()) present(lists.get(p.family === 4 ? 'APIBAN' : 'APIBAN6'), 'the list').add(formatPrefix(p, true));
   const result = plan(before, after);
   for (const line of result.apply) {
     const words = line.split(' ');
-    if (words[0] === 'set') lists.get(words[3])!.add(words[4]);
-    else if (words[0] === 'delete') expect(lists.get(words[3])!.delete(words[4]), `statement not found: ${line}`).to.equal(true);
+    if (words[0] === 'set') present(lists.get(words[3]), `list ${words[3]}`).add(words[4]);
+    else if (words[0] === 'delete') expect(present(lists.get(words[3]), `list ${words[3]}`).delete(words[4]), `statement not found: ${line}`).to.equal(true);
     else expect(['configure exclusive', 'show | compare']).to.include(line);
   }
   const display = [...lists].flatMap(([name, members]) => [...members].map((m) => `set policy-options prefix-list ${name} ${m}`));

@@ -4,19 +4,19 @@ import {
   expectEveryLine, hostileBans, IPV4, IPV6, MIXED, optionProblems, PREFIX4, render, set,
 } from '../helpers/writer-check.js';
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Every line the script may hold, for the given list, comment and timeout. */
 function scriptLines(list: string, comment: string, timeout: string | null): RegExp[] {
   const t = timeout === null ? '' : ` timeout=${timeout}`;
   const keep = (menu: string) => (timeout === null ? '' : ` else={ ${menu} set $i timeout=${timeout} }`);
-  const exact = (text: string) => new RegExp(`^${escape(text)}$`);
+  const exact = (text: string) => new RegExp(`^${escapeRegex(text)}$`);
   const lines = [/^# [ -~]*$/, /^\/system script environment remove \[find where name~"\^apiban\(Add\|Want\)\[46\]\\\$"\]$/];
   for (const [n, menu, address] of [['4', '/ip firewall address-list', PREFIX4], ['6', '/ipv6 firewall address-list', `${IPV6}/\\d{1,3}`]]) {
     lines.push(exact(`:global apibanWant${n} [:toarray ""]`));
     lines.push(exact(`:global apibanAdd${n} do={ :global apibanWant${n}; :set ($apibanWant${n}->$1) true; :do { ${menu} add list="${list}" address=$1 comment="${comment}"${t} } on-error={} }`));
     lines.push(new RegExp(`^\\$apibanAdd${n} "${address}"$`));
-    lines.push(new RegExp(`^:global apibanWant${n}; :foreach i in=\\[${escape(menu)} find where list="${escape(list)}"\\] do=\\{ .* do=\\{ ${escape(menu)} remove \\$i \\}${escape(keep(menu))} \\}$`));
+    lines.push(new RegExp(`^:global apibanWant${n}; :foreach i in=\\[${escapeRegex(menu)} find where list="${escapeRegex(list)}"\\] do=\\{ .* do=\\{ ${escapeRegex(menu)} remove \\$i \\}${escapeRegex(keep(menu))} \\}$`));
   }
   return lines;
 }

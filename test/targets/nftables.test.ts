@@ -6,6 +6,7 @@ import {
   expectEveryLine, hostileBans, manyHosts, MIXED, optionProblems, PREFIX4, PREFIX6, removeTempFiles, render, set,
   skipWhen, tempFile,
 } from '../helpers/writer-check.js';
+import { present } from '../helpers/present.js';
 
 const NAME = '[A-Za-z][A-Za-z0-9_]*';
 const LINES = [
@@ -103,17 +104,18 @@ describe('targets/nftables', () => {
 
   describe('loaded into a throwaway network namespace', () => {
     let ns: NetworkNamespace | undefined;
+    const netns = () => present(ns, 'the network namespace');
     beforeEach(function () { skipWhen(this, nftMissing() ?? netnsUnavailable()); ns = NetworkNamespace.create('nft'); });
     afterEach(() => ns?.remove());
 
-    const has = (element: string) => ns!.tryRun('nft', ['get', 'element', 'inet', 'apiban', element.includes(':') ? 'v6' : 'v4', `{ ${element} }`]).status === 0;
+    const has = (element: string) => netns().tryRun('nft', ['get', 'element', 'inet', 'apiban', element.includes(':') ? 'v6' : 'v4', `{ ${element} }`]).status === 0;
 
     it('replaces the set contents on the next load', () => {
-      ns!.run('nft', ['-f', tempFile('first.nft', render(nftables, set(...MIXED)))]);
+      netns().run('nft', ['-f', tempFile('first.nft', render(nftables, set(...MIXED)))]);
       expect(['192.0.2.10', '198.51.100.77', '2001:db8:1::5'].map(has)).to.deep.equal([true, true, true]);
-      ns!.run('nft', ['-f', tempFile('second.nft', render(nftables, set('192.0.2.10', '2001:db8::1')))]);
+      netns().run('nft', ['-f', tempFile('second.nft', render(nftables, set('192.0.2.10', '2001:db8::1')))]);
       expect(['192.0.2.10', '198.51.100.77', '2001:db8::1', '2001:db8:1::5'].map(has)).to.deep.equal([true, false, true, false]);
-      ns!.run('nft', ['-f', tempFile('empty.nft', render(nftables, set()))]);
+      netns().run('nft', ['-f', tempFile('empty.nft', render(nftables, set()))]);
       expect(['192.0.2.10', '2001:db8::1'].map(has)).to.deep.equal([false, false]);
     });
   });

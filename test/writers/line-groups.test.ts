@@ -19,7 +19,7 @@ describe('writers/line-groups', () => {
   });
 
   it('matches the plain string version for every group size around the line count', () => {
-    const lines = Array.from({ length: 10 }, (_, i) => `10.0.0.${i}`).join('\n') + '\n';
+    const lines = `${Array.from({ length: 10 }, (_, i) => `10.0.0.${i}`).join('\n')}\n`;
     for (let perGroup = 1; perGroup <= 12; perGroup++) {
       expect(groupLines(lines, { open: '{ ', separator: ', ', close: ' }\n', perGroup }), `perGroup ${perGroup}`)
         .to.equal(reference(lines, '{ ', ', ', ' }\n', perGroup));

@@ -14,8 +14,8 @@ export interface HttpDeviceOptions {
   device: string;
   baseUrl: string;
   /** Value of the Authorization header, if the API wants one. */
-  authorization?: string;
-  caFile?: string;
+  authorization?: string | undefined;
+  caFile?: string | undefined;
   signal: AbortSignal;
   /** Strings scrubbed from any error output (API key and secret). */
   secrets?: readonly (string | undefined)[];
@@ -28,7 +28,7 @@ export interface HttpReply {
 
 export class HttpDevice {
   private agent?: Agent;
-  private readonly ca?: Buffer;
+  private readonly ca: Buffer | undefined;
 
   constructor(private readonly options: HttpDeviceOptions) {
     this.ca = options.caFile === undefined ? undefined : readCaFile(options.device, options.caFile);
@@ -74,7 +74,7 @@ export class HttpDevice {
       const response = await request(`${this.options.baseUrl}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? null : JSON.stringify(body),
         signal: this.options.signal,
         dispatcher: this.agent,
       });

@@ -55,7 +55,7 @@ export class IptablesApiCalls {
   }
 }
 
-function successOrError(text: string): { success?: string; error?: string } {
+function successOrError(text: string): { success?: string | undefined; error?: string | undefined } {
   try {
     const parsed = JSON.parse(text) as { success?: unknown; error?: unknown };
     return {

@@ -18,7 +18,7 @@ export interface Ledger {
   /** Addresses a push was adding or removing when it stopped: on the daemon or not. */
   pending: string[];
   /** When every entry was last proved present (ISO time); a full check is due after fullCheckEvery. */
-  fullCheckAt?: string;
+  fullCheckAt?: string | undefined;
 }
 
 interface Where { device: string; path: string; endpoint: string; log: Logger }
@@ -33,7 +33,7 @@ export function loadLedger(where: Where): Ledger | undefined {
     if (code !== 'ENOENT') where.log.warn({ device: where.device, ledger: where.path }, `ledger unreadable (${code ?? 'not JSON'}); the chain's content is unknown`);
     return undefined;
   }
-  const strings = (value: unknown) => Array.isArray(value) && value.every((e) => typeof e === 'string');
+  const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((e) => typeof e === 'string');
   // Version 1 had no `pending` (it was written after the calls, which lost addresses on a timeout).
   if ((ledger.version !== 1 && ledger.version !== 2) || !strings(ledger.entries) || (ledger.version === 2 && !strings(ledger.pending))) {
     where.log.warn({ device: where.device, ledger: where.path }, "ledger has an unknown shape; the chain's content is unknown");
@@ -43,7 +43,7 @@ export function loadLedger(where: Where): Ledger | undefined {
     where.log.info({ device: where.device, ledger: where.path }, "ledger was written for another endpoint; the chain's content is unknown");
     return undefined;
   }
-  return { version: 2, endpoint: where.endpoint, entries: ledger.entries!, pending: ledger.pending ?? [], fullCheckAt: ledger.fullCheckAt };
+  return { version: 2, endpoint: where.endpoint, entries: ledger.entries, pending: ledger.pending ?? [], fullCheckAt: ledger.fullCheckAt };
 }
 
 /** Written to a temporary name and renamed: a crash never leaves half a ledger. */

@@ -73,7 +73,7 @@ class IptablesApiSession implements DeviceSession {
   async apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number; verified: string }> {
     requireHosts(this.device.name, 'iptables-api', diff.added);
     const first = this.ledger === undefined;
-    const held = new Set(first ? [] : this.ledger!.entries);
+    const held = new Set(this.ledger?.entries ?? []);
     const pending = new Set([...(this.ledger?.pending ?? []), ...format(diff.added), ...format(diff.removed)]);
     const save = () => saveLedger(this.where, { entries: [...held], pending: [...pending], fullCheckAt: this.ledger?.fullCheckAt });
     save(); // intent first: whatever happens next, every address we may touch is on record
@@ -145,7 +145,8 @@ class IptablesApiSession implements DeviceSession {
 
   private fullCheckDue(): boolean {
     const last = Date.parse(this.ledger?.fullCheckAt ?? '');
-    return Number.isNaN(last) || Date.now() - last >= parseDuration(this.device.settings.fullCheckEvery)!;
+    // The schema refuses a fullCheckEvery that does not parse; 0 (check everything) is the safe reading anyway.
+    return Number.isNaN(last) || Date.now() - last >= (parseDuration(this.device.settings.fullCheckEvery) ?? 0);
   }
 
   private mayFlush(): boolean {

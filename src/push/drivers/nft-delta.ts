@@ -16,7 +16,7 @@ import type { BanDiff } from '../../banset/diff.js';
 export interface NftElement { text: string; family: 4 | 6; first: bigint; last: bigint; prefixes: Prefix[] }
 
 /** The live sets' elements, and why only the full refill is right when it is. */
-export interface LiveNftSets { elements: NftElement[]; refill?: string }
+export interface LiveNftSets { elements: NftElement[]; refill?: string | undefined }
 
 interface JsonSet { name?: string; type?: string; flags?: unknown; elem?: unknown[] }
 

@@ -8,6 +8,7 @@ import { iptablesApiDriver } from '../../../src/push/drivers/iptables-api.js';
 import { pushToDevice } from '../../../src/push/run.js';
 import { FakeIptablesApi } from '../../helpers/fake-iptables-api.js';
 import { bans, deviceTarget, driverContext, pushOnce } from './device.js';
+import { present } from '../../helpers/present.js';
 
 describe('push driver iptables-api (fake daemon answering as palner/iptables-api does)', () => {
   let fake: FakeIptablesApi;
@@ -100,7 +101,7 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
     expect(puships()).to.have.length(3);
     expect(outcome.sent).to.equal(1);
     expect(fake.chain()).to.have.members(['192.0.2.1', '192.0.2.2', '192.0.2.3']);
-    expect(Date.now() - Date.parse(readLedger().fullCheckAt!)).to.be.lessThan(60_000);
+    expect(Date.now() - Date.parse(present(readLedger().fullCheckAt, 'the ledger\'s fullCheckAt'))).to.be.lessThan(60_000);
   });
 
   it('records intent before sending: an address added by a call cut off by the timeout is removed later', async () => {

@@ -5,6 +5,7 @@ import { opnsenseApiDriver } from '../../../src/push/drivers/opnsense-api.js';
 import { FakeOpnsense } from '../../helpers/fake-opnsense.js';
 import { selfSignedCertificate, type TestCertificate } from '../../helpers/tls.js';
 import { bans, deviceTarget, driverContext, pushOnce } from './device.js';
+import { present } from '../../helpers/present.js';
 
 const KEY = 'k3y-0123456789';
 const SECRET = 's3cret-abcdefgh';
@@ -22,7 +23,7 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
     const outcome = await pushOnce(opnsenseApiDriver, device(), wanted);
     const alias = fake.aliases.get('APIBAN_SIP');
     expect(alias?.type).to.equal('external');
-    expect([...alias!.entries].sort()).to.deep.equal(['192.0.2.10', '198.51.100.0/24', '2001:db8::1']);
+    expect([...present(alias, 'the alias').entries].sort()).to.deep.equal(['192.0.2.10', '198.51.100.0/24', '2001:db8::1']);
     expect(outcome.sent).to.equal(2 + 3);
     expect(outcome.plan[0]).to.match(/^POST \/api\/firewall\/alias\/add_item /);
   });
@@ -35,7 +36,7 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
       '/api/firewall/alias_util/delete/APIBAN_SIP {"address":"192.0.2.1"}',
     ]);
     expect(outcome.sent).to.equal(2);
-    expect([...fake.aliases.get('APIBAN_SIP')!.entries].sort()).to.deep.equal(['192.0.2.2', '192.0.2.3', '203.0.113.7']);
+    expect([...present(fake.aliases.get('APIBAN_SIP'), 'alias APIBAN_SIP').entries].sort()).to.deep.equal(['192.0.2.2', '192.0.2.3', '203.0.113.7']);
   });
 
   it('sends no change at all when the alias already holds the set', async () => {
@@ -62,7 +63,7 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
       'POST /api/firewall/alias_util/delete/APIBAN_SIP address=192.0.2.1',
     ]);
     expect(fake.changes()).to.deep.equal([]);
-    expect([...fake.aliases.get('APIBAN_SIP')!.entries]).to.deep.equal(['192.0.2.1']);
+    expect([...present(fake.aliases.get('APIBAN_SIP'), 'alias APIBAN_SIP').entries]).to.deep.equal(['192.0.2.1']);
   });
 
   it('reports a wrong key as a DeviceError without the secret', async () => {
@@ -78,7 +79,7 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
     expect(error).to.be.instanceOf(DeviceError);
     expect((error as DeviceError).command).to.equal('POST /api/firewall/alias_util/add/APIBAN_SIP address=192.0.2.9');
     // the old entry is still there: nothing was deleted before the adds finished
-    expect([...fake.aliases.get('APIBAN_SIP')!.entries].sort()).to.deep.equal(['192.0.2.1', '192.0.2.8']);
+    expect([...present(fake.aliases.get('APIBAN_SIP'), 'alias APIBAN_SIP').entries].sort()).to.deep.equal(['192.0.2.1', '192.0.2.8']);
   });
 
   it('refuses to manage an alias of another type', async () => {
@@ -117,7 +118,7 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
     it('trusts the device through caFile', async () => {
       const target = deviceTarget(opnsenseApiDriver, { port: fake.port, credentials: { apiKey: KEY, apiSecret: SECRET, caFile: certificate.certFile } });
       await pushOnce(opnsenseApiDriver, target, bans('192.0.2.1'));
-      expect([...fake.aliases.get('APIBAN_SIP')!.entries]).to.deep.equal(['192.0.2.1']);
+      expect([...present(fake.aliases.get('APIBAN_SIP'), 'alias APIBAN_SIP').entries]).to.deep.equal(['192.0.2.1']);
     });
 
     it('refuses a certificate it cannot verify', async () => {

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeviceError } from '../../../src/errors.js';
+import type { DeviceError } from '../../../src/errors.js';
 import { pfDriver } from '../../../src/push/drivers/pf.js';
 import type { DeviceConfig } from '../../../src/config/push-schema.js';
 import { silentLogger } from '../../../src/log.js';
