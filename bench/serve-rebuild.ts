@@ -43,7 +43,9 @@ async function measure(pool: RenderPool, small: ServedSet, large: ServedSet): Pr
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/plain.txt`;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const etag = (state.view.snapshot?.variant(state.view.site.outputs[0], DEFAULT_QUERY) as Variant).main.etag;
+  const snapshot = state.view.snapshot;
+  if (snapshot === undefined) throw new Error('the first set was not published');
+  const etag = (snapshot.variant(state.view.site.outputs[0], DEFAULT_QUERY) as Variant).main.etag;
   const latencies: number[] = [];
   let done = false;
   const started = performance.now();

@@ -30,7 +30,7 @@ export const SETS_KEPT = 2;
 
 export type RenderReply =
   | { readonly id: number; readonly variant: RenderedVariant; readonly error?: undefined }
-  | { readonly id: number; readonly error: { message: string; limit?: { target: string; entries: number; limit: number } } };
+  | { readonly id: number; readonly error: { message: string; limit?: { target: string; entries: number; limit: number } | undefined } };
 
 export type VariantRenderer = (writer: AnyTargetWriter, set: BanSet, options: unknown, shape: VariantShape) => Promise<RenderedVariant>;
 
@@ -39,7 +39,7 @@ export const renderInline: VariantRenderer = renderVariantBytes;
 interface Waiting { resolve(variant: RenderedVariant): void; reject(error: Error): void }
 
 export class RenderPool {
-  private worker?: Worker;
+  private worker: Worker | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private nextSetId = 0;

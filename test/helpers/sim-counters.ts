@@ -27,7 +27,9 @@ export function asaAccessList(name: string, acl: AclEntry[], members: (group: st
     lines.push(`access-list ${name} line ${i + 1} extended ${entry.action} ${match} (hitcnt=${entry.hits}) ${hash(i)}`);
     // The expansion: the first member carries the entry's hits, the others none.
     if (entry.group !== undefined) {
-      members(entry.group).forEach((member, m) => lines.push(`  access-list ${name} line ${i + 1} extended ${entry.action} ip ${member} any (hitcnt=${m === 0 ? entry.hits : 0}) ${hash(i * 31 + m)}`));
+      for (const [m, member] of members(entry.group).entries()) {
+        lines.push(`  access-list ${name} line ${i + 1} extended ${entry.action} ip ${member} any (hitcnt=${m === 0 ? entry.hits : 0}) ${hash(i * 31 + m)}`);
+      }
     }
   });
   return lines.map((l) => `${l}\n`).join('');

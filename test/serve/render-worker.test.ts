@@ -1,3 +1,4 @@
+import { present } from '../helpers/present.js';
 import { expect } from 'chai';
 import { Agent, createServer, request } from 'node:http';
 import { BanSet } from '../../src/banset/banset.js';
@@ -49,7 +50,7 @@ async function slowest304WhilePublishing(state: ServeState): Promise<{ slowest: 
   const base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const etag = state.view.snapshot!.variant(state.view.site.outputs[0], DEFAULT_QUERY) as { main: { etag: string } };
+    const etag = present(state.view.snapshot, 'a published snapshot').variant(state.view.site.outputs[0], DEFAULT_QUERY) as { main: { etag: string } };
     let done = false;
     const publishing = state.publish(servedSet(LARGE)).finally(() => { done = true; });
     let slowest = 0;
@@ -98,8 +99,8 @@ describe('serve: rendering a large set in the worker thread', function () {
       const queries = [DEFAULT_QUERY, { families: 'v4' as const }, { families: 'v6' as const, aggregate: true }];
       for (const [i, output] of site().outputs.entries()) {
         for (const query of queries) {
-          const expected = await settle(inline.view.snapshot!.variant(inline.view.site.outputs[i], query));
-          const actual = await settle(pooled.view.snapshot!.variant(pooled.view.site.outputs[i], query));
+          const expected = await settle(present(inline.view.snapshot, 'the inline snapshot').variant(inline.view.site.outputs[i], query));
+          const actual = await settle(present(pooled.view.snapshot, 'the pooled snapshot').variant(pooled.view.site.outputs[i], query));
           const where = `${output.name} ${JSON.stringify(query)}`;
           if ('error' in expected) {
             expect(actual, where).to.deep.equal(expected);
@@ -107,8 +108,8 @@ describe('serve: rendering a large set in the worker thread', function () {
           }
           if ('error' in actual) throw new Error(`${where}: ${actual.error}`);
           for (const suffix of [undefined, ...expected.sidecars.keys()]) {
-            const want = suffix === undefined ? expected.main : expected.sidecars.get(suffix)!;
-            const got = suffix === undefined ? actual.main : actual.sidecars.get(suffix)!;
+            const want = suffix === undefined ? expected.main : present(expected.sidecars.get(suffix), `sidecar ${suffix}`);
+            const got = suffix === undefined ? actual.main : present(actual.sidecars.get(suffix), `sidecar ${suffix}`);
             expect(got.etag, where).to.equal(want.etag);
             expect(got.gzipEtag, where).to.equal(want.gzipEtag);
             expect(got.contentType, where).to.equal(want.contentType);

@@ -5,6 +5,7 @@
  * what the counter grew meanwhile, and a counter reset still never makes the total go back.
  * Also: an unreadable blocked.json is reported and ignored, never fatal.
  */
+import { present } from '../helpers/present.js';
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,7 @@ describe('serve: blocked-traffic totals survive a restart', function () {
     const dir = mkdtempSync(join(tmpdir(), 'apiban-blocked-restart-'));
     const config = join(dir, 'config.yaml');
     writeFileSync(config, stringify({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
       apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
       state: { dir: join(dir, 'state') }, sync: { interval: '300ms' }, guards: { maxShrink: 1 },
       push: { devices: [{
@@ -89,12 +91,13 @@ describe('serve: blocked-traffic totals survive a restart', function () {
     const dir = mkdtempSync(join(tmpdir(), 'apiban-blocked-corrupt-'));
     const config = join(dir, 'config.yaml');
     writeFileSync(config, stringify({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
       apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } }, state: { dir: join(dir, 'state') },
     }));
     await startServe(config, { FAKE_KEY: KEY }).then(async (s) => { serve = s; await stop(); });
     writeFileSync(join(dir, 'state', 'blocked.json'), '{"version":1,"totals":[{"device":"x","family":"v9","packets":1}],"last":[],"series":[]}\n');
     serve = await startServe(config, { FAKE_KEY: KEY });
-    await waitFor(async () => serve!.stderr().includes('blocked-traffic totals not restored'), 'the warning');
+    await waitFor(async () => present(serve, 'the restarted serve').stderr().includes('blocked-traffic totals not restored'), 'the warning');
     expect(serve.stderr()).to.match(/blocked\.json: totals\.0\.family/);
     expect(await blockedPackets()).to.equal(undefined);
   });

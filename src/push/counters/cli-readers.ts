@@ -45,7 +45,7 @@ const junos = z.strictObject({ v4: junosCounter.optional(), v6: junosCounter.opt
 
 const text = (settings: Record<string, unknown>, key: string) => String(settings[key]);
 
-export const CLI_COUNTER_READERS: ReadonlyMap<string, CliCounterReader<any>> = new Map<string, CliCounterReader<any>>([
+export const CLI_COUNTER_READERS: ReadonlyMap<string, CliCounterReader<unknown>> = new Map<string, CliCounterReader<unknown>>([
   ['cisco-asa', {
     schema: asa,
     reads: (c: z.infer<typeof asa>, s) => (['v4', 'v6'] as const).map((family) => ({

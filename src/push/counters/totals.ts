@@ -7,7 +7,7 @@
  */
 import { FAMILIES, type BlockedCounters, type BlockedFamily, type FamilyCounter } from './blocked.js';
 
-export interface BlockedTotal { device: string; family: BlockedFamily; packets: number; bytes?: number }
+export interface BlockedTotal { device: string; family: BlockedFamily; packets: number; bytes?: number | undefined }
 export interface BlockedIncrease { family: BlockedFamily; packets: number; bytes?: number }
 /** What a restart must carry over: the totals, and each device's last reading to measure growth from. */
 export interface BlockedTotalsSnapshot { totals: BlockedTotal[]; last: BlockedTotal[] }

@@ -4,6 +4,7 @@
  * UDP datagrams sent from a banned source address, and the next push reading exactly those
  * packets back from `iptables -L INPUT -v -x -n` into /metrics.
  */
+import { present } from '../../helpers/present.js';
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { silentLogger } from '../../../src/log.js';
@@ -21,7 +22,7 @@ describe('blocked-traffic counters on a real kernel (OpenSSH + ipset + iptables 
   this.timeout(30_000);
   const bench = kernelBench('ipcnt', BANNED, ['ipset', 'iptables', 'ip6tables']);
   const sendFromBanned = (count: number) => bench.sendFromBanned(count);
-  const driver = DRIVERS.get('linux-ipset')!;
+  const driver = present(DRIVERS.get('linux-ipset'), 'the linux-ipset driver');
 
   it('reads the DROP rule matching the set and publishes exactly the packets sent', async () => {
     const target = sshTarget(driver, bench.server, { tempDir: join(bench.server.dir, 'upload'), counters: { chain: 'INPUT' } });
