@@ -14,7 +14,7 @@ import { ConfigError, ExporterError, StateError } from '../errors.js';
 import { computePublishedSet } from '../sync/compute.js';
 import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
-import { createPushScheduler } from '../push/scheduler.js';
+import { createPushScheduler } from '../push/push-scheduler.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
 import { commandContext, type CommandContext } from './context.js';
 import { driversMarkdown } from './drivers-markdown.js';
@@ -143,7 +143,7 @@ function watchSelection(ctx: CommandContext, options: PushCommandOptions): Loade
 async function watch(ctx: CommandContext, service: SyncService, options: PushCommandOptions): Promise<void> {
   const loaded = watchSelection(ctx, options);
   // The same clamp as serve: polling faster than APIBAN's budget allows would starve full resyncs.
-  const { effectiveInterval, MIN_SYNC_INTERVAL_MS } = await import('../serve/scheduler.js');
+  const { effectiveInterval, MIN_SYNC_INTERVAL_MS } = await import('../serve/sync-scheduler.js');
   const intervalMs = effectiveInterval(loaded.config, options.minInterval === undefined ? MIN_SYNC_INTERVAL_MS : minInterval(options.minInterval));
   const devices = selectDevices(loaded.config.push.devices, loaded.config.push.schedule.select).map((d) => d.name);
   ctx.log.info({ component: 'push', intervalMs, devices }, 'watching');

@@ -13,8 +13,8 @@ import type { ServeMetrics } from './metrics.js';
 import { handleMirror } from './mirror.js';
 import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
 import type { Route } from './site.js';
-import type { VariantQuery, Variant } from './snapshot.js';
-import type { ServeState, ServeView } from './state.js';
+import type { VariantQuery, Variant } from './output-snapshot.js';
+import type { ServeState, ServeView } from './served-view.js';
 import type { StatusPage } from './status.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;

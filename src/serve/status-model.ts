@@ -10,7 +10,7 @@ import type { DeviceResult } from '../push/run.js';
 import type { HistoryEvent } from '../sync/history-event.js';
 import type { SyncOutcome } from './health.js';
 import type { ServedOutput } from './outputs.js';
-import type { ServedSet } from './snapshot.js';
+import type { PublishedSet } from '../sync/published-set.js';
 import type { BlockedTraffic } from './status-blocked.js';
 import { firewallSettings, type FirewallSetting } from './status-firewall.js';
 
@@ -36,7 +36,7 @@ export interface LastPush { at: string; result: string; added: number; removed: 
 export interface StatusInputs {
   now: number;
   origin: string;
-  latestSet?: ServedSet;
+  latestSet?: PublishedSet;
   lastSync?: SyncOutcome;
   lastApiban?: { at: number; outcome: string };
   nextSyncAt?: number;

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { systemClock, type Clock } from '../apiban/clock.js';
 import { activeEntries, assembleSet, type AssembledSet, type SetBase } from './publish.js';
 import { keylessBase } from './sample.js';
-import type { SyncState } from './state.js';
+import type { SyncState } from './sync-state.js';
 import { readStateFile } from './store.js';
 
 export interface ComputeOptions extends GuardOverrides {

@@ -9,7 +9,7 @@ import { formatPrefix, tryParsePrefix } from '../banset/address.js';
 import type { RejectedEntry } from '../banset/policy.js';
 import type { Logger } from '../log.js';
 import { FIRST_CURSOR, type ApibanClient } from '../apiban/client.js';
-import type { FullResync, Sightings, SyncState } from './state.js';
+import type { FullResync, Sightings, SyncState } from './sync-state.js';
 import { ApibanError } from '../errors.js';
 
 export interface DownloadContext {

@@ -10,9 +10,9 @@ import { applyPolicy, parseEntries, parseListText, type BanPolicy, type Candidat
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { PublishedSet } from './snapshot.js';
+import type { PublishedSet } from './published-set.js';
 import { loadSources, type SourceStatus } from './sources.js';
-import type { Sightings } from './state.js';
+import type { Sightings } from './sync-state.js';
 import type { StateStore } from './store.js';
 
 export type SetBase =

@@ -10,9 +10,9 @@ import { createApibanClient } from '../apiban/client.js';
 import { downloadBans, emptyDownloadStats, type DownloadStats } from './engine.js';
 import { activeEntries, assembleSet } from './publish.js';
 import { keylessBase } from './sample.js';
-import type { PublishedSet } from './snapshot.js';
+import type { PublishedSet } from './published-set.js';
 import type { SourceStatus } from './sources.js';
-import type { SyncState } from './state.js';
+import type { SyncState } from './sync-state.js';
 import type { StateStore } from './store.js';
 import type { SyncHooks, SyncOptions } from './service.js';
 

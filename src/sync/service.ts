@@ -11,14 +11,14 @@ import { ApibanError, ConfigError, PublishRefusedError, StateError } from '../er
 import type { Logger } from '../log.js';
 import { systemClock, type Clock } from '../apiban/clock.js';
 import { runSync, type RunStats, type SyncRunContext } from './run.js';
-import type { PublishedSet } from './snapshot.js';
+import type { PublishedSet } from './published-set.js';
 import { StateStore } from './store.js';
 import { SyncHistory } from './history.js';
-import type { SyncState } from './state.js';
+import type { SyncState } from './sync-state.js';
 import type { SourceStatus } from './sources.js';
 
 export type { Clock } from '../apiban/clock.js';
-export type { PublishedSet, SetSource } from './snapshot.js';
+export type { PublishedSet, SetSource } from './published-set.js';
 export type { SourceStatus } from './sources.js';
 export { computePublishedSet } from './compute.js';
 

@@ -11,8 +11,9 @@ import { StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-file.js';
 import { lockStateDir, type StateLock } from './lock.js';
-import { decodeSnapshot, encodeSnapshot, type PublishedSnapshot } from './snapshot.js';
-import { decodeState, emptyState, encodeState, type SyncState } from './state.js';
+import { decodeSnapshot, encodeSnapshot } from './published-file.js';
+import type { PublishedSet } from './published-set.js';
+import { decodeState, emptyState, encodeState, type SyncState } from './sync-state.js';
 
 const STATE_FILE = 'state.json';
 const PUBLISHED_FILE = 'published.json';
@@ -70,7 +71,7 @@ export class StateStore {
     await this.write(REQUESTS_FILE, JSON.stringify({ times }));
   }
 
-  async loadPublished(): Promise<PublishedSnapshot | undefined> {
+  async loadPublished(): Promise<PublishedSet | undefined> {
     const text = await readOptional(join(this.dir, PUBLISHED_FILE));
     if (text === undefined) return undefined;
     try {
@@ -81,7 +82,7 @@ export class StateStore {
     }
   }
 
-  async savePublished(snapshot: PublishedSnapshot): Promise<void> {
+  async savePublished(snapshot: PublishedSet): Promise<void> {
     await this.write(PUBLISHED_FILE, encodeSnapshot(snapshot));
   }
 
@@ -118,7 +119,7 @@ export async function readStateFile(dir: string): Promise<SyncState | undefined>
   return decodeOrFail(dir, STATE_FILE, decodeState);
 }
 
-export async function readPublishedFile(dir: string): Promise<PublishedSnapshot | undefined> {
+export async function readPublishedFile(dir: string): Promise<PublishedSet | undefined> {
   return decodeOrFail(dir, PUBLISHED_FILE, decodeSnapshot);
 }
 

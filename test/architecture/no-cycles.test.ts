@@ -98,7 +98,7 @@ describe('architecture: import cycles', () => {
   //   src/sync/run.ts -> src/sync/service.ts -> src/sync/run.ts
   //   (run.ts takes SyncHooks/SyncOptions types from service.ts, service.ts calls runSync).
   // Folder level, not checked here: src/config <-> src/push (push-schema.ts -> push/drivers/index.ts;
-  // push/devices.ts, push/scheduler.ts -> config) and src/config <-> targets (schema.ts ->
+  // push/devices.ts, push/push-scheduler.ts -> config) and src/config <-> targets (schema.ts ->
   // targets/index.ts; targets/opnsense-alias-json.ts -> config/duration.ts).
   it.skip('has no cycle between files of src/ and targets/', () => {
     const cycles = findCycles(importGraph()).map((cycle) => cycle.join(' -> '));

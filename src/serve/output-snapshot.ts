@@ -12,14 +12,8 @@ import { BanSet, type FamilyFilter } from '../banset/banset.js';
 import { intersectFamilies, renderOutput } from '../writers/render.js';
 import { buildResource, type ContentHistory, type Resource } from './content.js';
 import type { ServedOutput } from './outputs.js';
+import type { PublishedSet } from '../sync/published-set.js';
 
-/** What the server needs of a published set (the sync service's PublishedSet fits). */
-export interface ServedSet {
-  readonly bans: BanSet;
-  readonly syncedAt: Date;
-  readonly cursor?: string;
-  readonly source: string;
-}
 
 export interface VariantQuery {
   families: FamilyFilter;
@@ -38,7 +32,7 @@ export class Snapshot {
   private readonly ready = new Map<string, Variant>();
   private readonly pending = new Map<string, Promise<Variant>>();
 
-  constructor(readonly set: ServedSet, private readonly history: ContentHistory, readonly createdAt: number) {}
+  constructor(readonly set: PublishedSet, private readonly history: ContentHistory, readonly createdAt: number) {}
 
   /** The variant's bytes: synchronously once built, else the shared promise of its one build. */
   variant(output: ServedOutput, query: VariantQuery): Variant | Promise<Variant> {

@@ -7,13 +7,13 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { ServeMetrics } from './metrics.js';
-import type { ServedSet } from './snapshot.js';
-import type { ServeState } from './state.js';
+import type { PublishedSet } from '../sync/published-set.js';
+import type { ServeState } from './served-view.js';
 
 /** What the loop needs of the sync service (src/sync/service.ts SyncService fits). */
 export interface SyncRunner {
   sync(options?: { signal?: AbortSignal }): Promise<SyncResult>;
-  current(): ServedSet | undefined;
+  current(): PublishedSet | undefined;
   close(): Promise<void>;
 }
 
@@ -27,7 +27,7 @@ export interface SyncResult {
   added?: number;
   expired?: number;
   error?: string;
-  published?: ServedSet;
+  published?: PublishedSet;
 }
 
 /**
@@ -57,7 +57,7 @@ export class SyncScheduler {
     /** Read before each wait, so a reload changes the interval from the next run on. */
     private readonly interval: () => number,
     /** Called after each sync that succeeded and changed the set (scheduled pushes hang here). */
-    private readonly onChanged?: (set: ServedSet) => void,
+    private readonly onChanged?: (set: PublishedSet) => void,
   ) {}
 
   /** Publishes the set loaded from state (if any), then starts the loop with an immediate sync. */
@@ -108,7 +108,7 @@ export class SyncScheduler {
     }
   }
 
-  private async publish(set: ServedSet): Promise<void> {
+  private async publish(set: PublishedSet): Promise<void> {
     await this.state.publish(set);
     this.metrics.recordSet(set.bans, set.syncedAt);
   }
