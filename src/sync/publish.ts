@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parsePrefix, type Prefix } from '../banset/address.js';
 import type { BanSet } from '../banset/banset.js';
+import { checkPublishable, type GuardOverrides, type GuardSettings } from '../banset/guard.js';
 import { applyPolicy, parseEntries, parseListText, type BanPolicy, type Candidates } from '../banset/policy.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
@@ -50,6 +51,16 @@ export async function assembleSet(ctx: AssembleContext, base: SetBase): Promise<
   const published: PublishedSet = { bans, report, syncedAt: new Date(ctx.now), source: base.kind };
   if (base.kind === 'apiban' && base.cursor !== undefined) published.cursor = base.cursor;
   return { published, sources: sources.map((s) => s.status) };
+}
+
+/**
+ * The guard, measured against the last set that passed it (state.publishedSize): the one rule
+ * that both the sync service and the read-only export/check path apply before publishing.
+ */
+export function guardPublication(
+  what: 'sync' | 'export', state: { publishedSize?: number } | undefined, published: PublishedSet, guards: GuardSettings, overrides?: GuardOverrides,
+): void {
+  checkPublishable(what, state?.publishedSize, published.bans.size, guards, overrides);
 }
 
 /** APIBAN entries still active at `now` (lastSeen within the expiry period). */

@@ -14,7 +14,7 @@ import type { PublishedSet } from './published-set.js';
 import type { SourceStatus } from './sources.js';
 import type { SyncState } from './sync-state.js';
 import type { StateStore } from './store.js';
-import type { SyncHooks, SyncOptions } from './service.js';
+import type { SyncHooks, SyncOptions } from './sync-options.js';
 
 export interface RunStats extends DownloadStats { requests: number }
 
@@ -26,16 +26,25 @@ export interface SyncRunContext {
   store: StateStore;
   retryDelayMs?: number;
   state(): SyncState;
-  /** Progress of the latest run, kept when it fails half way (for the report). */
-  lastStats?: RunStats;
 }
 
 export interface RunOutcome { published: PublishedSet; stats: RunStats; sources: SourceStatus[] }
 
-export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promise<RunOutcome> {
-  const { config, stateDir } = ctx.loaded;
+/** A run that failed half way, with the progress it made (the report counts its requests). */
+export interface RunFailure { error: unknown; stats: RunStats }
+
+/** Never throws: a failure comes back with its stats, so no side channel is needed for them. */
+export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promise<RunOutcome | RunFailure> {
   const stats: RunStats = { ...emptyDownloadStats(), requests: 0 };
-  ctx.lastStats = stats;
+  try {
+    return await runWith(ctx, options, stats);
+  } catch (error) {
+    return { error, stats };
+  }
+}
+
+async function runWith(ctx: SyncRunContext, options: SyncOptions, stats: RunStats): Promise<RunOutcome> {
+  const { config, stateDir } = ctx.loaded;
   const assembleContext = { config, stateDir, log: ctx.log, now: ctx.clock.now(), store: ctx.store, signal: options.signal };
   if (config.apiban.key === undefined) {
     const assembled = await assembleSet(assembleContext, await keylessBase(config, ctx.log));
