@@ -12,7 +12,7 @@ import { diffBanSets, type BanDiff } from '../banset/diff.js';
 import { DeviceChangeError, DeviceError, truncate } from '../errors.js';
 import type { DeviceDialect, DevicePlan, TargetWriter } from '../writers/contract.js';
 import type { CliSession } from './cli-session.js';
-import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext } from './driver.js';
+import type { DeviceDriver, DeviceSession, DeviceEndpoint, DriverContext } from './driver.js';
 import { connectSsh, type SshConnection } from './ssh.js';
 import { verifyHolds } from './drivers/verify.js';
 
@@ -29,7 +29,7 @@ export function createCliDriver<O>(writer: DialectWriter<O>): DeviceDriver<O> {
     settings: writer.options,
     families: writer.families,
     writer,
-    async open(device: DeviceTarget<O>, context: DriverContext): Promise<DeviceSession> {
+    async open(device: DeviceEndpoint<O>, context: DriverContext): Promise<DeviceSession> {
       const connection = await connectSsh(device, context);
       try {
         const cli = await connection.openCli({ prompt: writer.device.prompt, commandTimeoutMs: device.timeoutMs });
@@ -47,7 +47,7 @@ export function createCliDriver<O>(writer: DialectWriter<O>): DeviceDriver<O> {
 class CliDeviceSession<O> implements DeviceSession {
   constructor(
     private readonly dialect: DeviceDialect<O>,
-    private readonly device: DeviceTarget<O>,
+    private readonly device: DeviceEndpoint<O>,
     private readonly connection: SshConnection,
     private readonly cli: CliSession,
     private readonly context: DriverContext,
@@ -61,7 +61,7 @@ class CliDeviceSession<O> implements DeviceSession {
 
   async read(): Promise<BanSet> {
     const output = await this.runChecked(this.dialect.show(this.device.settings));
-    return createExactBanSet(this.dialect.parse(output, this.device.settings));
+    return createExactBanSet(this.dialect.parse(output, this.device.settings, this.device.name));
   }
 
   plan(diff: BanDiff, wanted: BanSet): string[] {

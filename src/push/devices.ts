@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import type { DeviceConfig, DeviceSelector } from '../config/push-schema.js';
 import type { Env } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import type { AnyDeviceDriver, DeviceCredentials, DeviceTarget } from './driver.js';
+import type { AnyDeviceDriver, DeviceCredentials, DeviceEndpoint } from './driver.js';
 import { DRIVERS } from './drivers/index.js';
 
 export interface PushDevice {
   config: DeviceConfig;
   driver: AnyDeviceDriver;
-  target: DeviceTarget<unknown>;
+  endpoint: DeviceEndpoint<unknown>;
 }
 
 /** Devices matching any of the selector's names, groups or tags (or all); unknown names are an error. */
@@ -35,7 +35,7 @@ export function resolveDevice(config: DeviceConfig, env: Env): PushDevice {
   return {
     config,
     driver,
-    target: {
+    endpoint: {
       name: config.name,
       host: config.host,
       port: config.port,

@@ -147,7 +147,8 @@ function timeField(value: unknown, where: string): number {
 }
 
 function countField(value: unknown, where: string): number {
-  return timeField(value, where);
+  expect(typeof value === 'number' && Number.isFinite(value) && value >= 0, `${where} is not a count`);
+  return value;
 }
 
 function cursorField(value: unknown, where: string): string {

@@ -60,6 +60,11 @@ describe('sync/sync-state encode/decode', () => {
     expect(() => decodeState(JSON.stringify(good))).not.to.throw();
   });
 
+  it('names a bad publishedSize as a count, not a time', () => {
+    const good = JSON.parse(encodeState(emptyState())) as Record<string, unknown>;
+    expect(() => decodeState(JSON.stringify({ ...good, publishedSize: -3 }))).to.throw(/^publishedSize is not a count$/);
+  });
+
   it('drops, counts and reports (with a truncated example) entries that are valid JSON but not addresses', async () => {
     const dir = tempDir();
     try {

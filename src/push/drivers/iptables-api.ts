@@ -25,7 +25,7 @@ import { BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
 import { parseDuration } from '../../config/duration.js';
 import type { Logger } from '../../log.js';
-import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext, Verification } from '../driver.js';
+import type { DeviceDriver, DeviceSession, DeviceEndpoint, DriverContext, Verification } from '../driver.js';
 import { IptablesApiCalls } from './iptables-api-calls.js';
 import { loadLedger, saveLedger, type Ledger } from './iptables-api-ledger.js';
 import { basicAuthorization, HttpDevice, originOf } from './http.js';
@@ -47,7 +47,7 @@ class IptablesApiSession implements DeviceSession {
   private ledger: Ledger | undefined;
 
   constructor(
-    private readonly device: DeviceTarget<IptablesApiSettings>,
+    private readonly device: DeviceEndpoint<IptablesApiSettings>,
     private readonly calls: IptablesApiCalls,
     private readonly where: Parameters<typeof loadLedger>[0],
     private readonly log: Logger,
@@ -168,7 +168,7 @@ export const iptablesApiDriver: DeviceDriver<IptablesApiSettings> = {
   summary: 'iptables-api REST daemon (chain APIBANLOCAL): addip/removeip for the difference, /puship presence probes',
   settings,
   families: 'both',
-  async open(device: DeviceTarget<IptablesApiSettings>, context: DriverContext): Promise<DeviceSession> {
+  async open(device: DeviceEndpoint<IptablesApiSettings>, context: DriverContext): Promise<DeviceSession> {
     const { username, password, caFile } = device.credentials;
     const endpoint = originOf(device.settings.scheme, device.host, device.port ?? 8082);
     const http = new HttpDevice({

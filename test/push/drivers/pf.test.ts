@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DeviceError } from '../../../src/errors.js';
 import { pfDriver } from '../../../src/push/drivers/pf.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
-import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { bans, pushOnce, pushToSlowDevice, sshEndpoint } from './device.js';
 import { skipWhen } from '../../helpers/skip.js';
 
 const FAKE_PFCTL = `#!/bin/sh
@@ -38,7 +38,7 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
   this.timeout(20_000);
   let server: OpenSshServer;
   let tempDir: string;
-  const device = (settings: Record<string, unknown> = {}) => sshTarget(pfDriver, server, { tempDir, ...settings });
+  const device = (settings: Record<string, unknown> = {}) => sshEndpoint(pfDriver, server, { tempDir, ...settings });
   const table = () => readFileSync(join(server.dir, 'pf', 'APIBAN_SIP'), 'utf8').trim().split('\n');
   const commandsRun = () => readFileSync(join(server.dir, 'commands.log'), 'utf8').trim().split('\n');
 
