@@ -9,7 +9,7 @@ import type { BanSet } from '../banset/banset.js';
 import { checkPublishable, type GuardOverrides, type GuardSettings } from '../banset/guard.js';
 import { applyPolicy, parseEntries, parseListText, type BanPolicy, type Candidates } from '../banset/policy.js';
 import type { Config } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { PublishedSet } from './published-set.js';
 import { loadSources, type SourceStatus } from './sources.js';
@@ -97,7 +97,7 @@ async function readAllowlistFile(file: string, where: string, problems: string[]
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    problems.push(`${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    problems.push(`${where}: cannot read ${file} (${errorDetail(error)})`);
     return undefined;
   }
   const entries = parseListText(text, file);

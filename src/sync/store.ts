@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StateError } from '../errors.js';
+import { errorCode, errorDetail, StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-file.js';
 import { lockStateDir, type StateLock } from './lock.js';
@@ -28,7 +28,7 @@ export class StateStore {
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {
-      throw new StateError(`cannot create ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+      throw new StateError(`cannot create ${dir}: ${errorDetail(error)}`, { cause: error });
     }
     const lock = await lockStateDir(dir, log);
     await removeTempFiles(dir);
@@ -99,7 +99,7 @@ export class StateStore {
     try {
       await writeFileAtomic(join(this.dir, name), text);
     } catch (error) {
-      throw new StateError(`cannot write ${join(this.dir, name)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+      throw new StateError(`cannot write ${join(this.dir, name)}: ${errorDetail(error)}`, { cause: error });
     }
   }
 
@@ -109,7 +109,7 @@ export class StateStore {
     try {
       await rename(join(this.dir, name), join(this.dir, aside));
     } catch (error) {
-      throw new StateError(`cannot move corrupt ${join(this.dir, name)} aside: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
+      throw new StateError(`cannot move corrupt ${join(this.dir, name)} aside: ${errorCode(error)}`, { cause: error });
     }
   }
 }
@@ -141,7 +141,7 @@ async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw new StateError(`cannot read ${path}: ${errorDetail(error)}`, { cause: error });
   }
 }
