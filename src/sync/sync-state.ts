@@ -5,6 +5,7 @@
  * strictly: anything odd is treated as corruption by the store, never half-used; the one
  * exception is an address string that does not parse, which is dropped and counted.
  */
+import { isUsableCursor } from '../apiban/response.js';
 import { tryParsePrefix } from '../banset/address.js';
 
 export interface Sighting { firstSeen: number; lastSeen: number }
@@ -152,7 +153,7 @@ function countField(value: unknown, where: string): number {
 }
 
 function cursorField(value: unknown, where: string): string {
-  expect(typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value) && value !== 'none', `${where} is not a cursor`);
+  expect(isUsableCursor(value), `${where} is not a cursor`);
   return value as string;
 }
 
