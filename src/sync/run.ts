@@ -7,6 +7,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../apiban/clock.js';
 import { createApibanClient } from '../apiban/client.js';
+import { clientSettings } from '../apiban/client-settings.js';
 import { downloadBans, emptyDownloadStats, type DownloadStats } from './engine.js';
 import { activeEntries, assembleSet } from './publish.js';
 import { keylessBase } from './sample.js';
@@ -67,8 +68,7 @@ async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, sta
   // the state's copy only matters for a state directory from before the journal existed.
   const journal = await ctx.store.loadRequestLog();
   const client = createApibanClient({
-    key: apiban.key as string, baseUrl: apiban.baseUrl, version: apiban.version, set: apiban.set, caFile: apiban.caFile,
-    timeoutMs: apiban.timeout, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
+    ...clientSettings(apiban, apiban.key as string),
     clock: ctx.clock, log: ctx.log, history: journal.length > 0 ? journal : state.requestLog,
     journal: (times) => ctx.store.saveRequestLog(times),
     onWait: (ms, reason) => ctx.hooks.onProgress?.({ kind: 'wait', ms, reason, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window } }),
