@@ -22,6 +22,7 @@ export function encodeSnapshot(set: PublishedSet): string {
   });
 }
 
+// Hand-written like decodeState (sync-state.ts): the prefix array is large, and each entry is parsed strictly here anyway.
 export function decodeSnapshot(text: string): PublishedSet {
   const raw = JSON.parse(text) as Record<string, unknown>;
   if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT || raw.version !== 1) throw new Error(`not a ${SNAPSHOT_FORMAT} v1 file`);

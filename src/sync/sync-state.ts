@@ -71,6 +71,7 @@ function encodeSightings(sightings: Sightings): EncodedSightings {
 }
 
 /** Parses a state file; throws an Error saying what is wrong (the store moves the file aside). */
+// Hand-written, not zod: a zod pass over the parallel arrays measured ~3.9 ms per 10k entries on top of 7.6 ms for this whole decode (~+50%, ~0.4 s at 1M).
 export function decodeState(text: string): SyncState {
   const raw = JSON.parse(text) as Record<string, unknown>;
   const rejects = { count: 0, example: '' };
