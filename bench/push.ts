@@ -107,7 +107,7 @@ async function benchPushBytes(report: Report): Promise<void> {
       const device = {
         config: {} as DeviceConfig,
         driver,
-        target: {
+        endpoint: {
           name: driver.name, host: '127.0.0.1', port: server.port, credentials: server.credentials(),
           hostKey: { fingerprints: [server.fingerprint] }, timeoutMs: 300_000, settings: driver.settings.parse({ tempDir }),
         },

@@ -14,16 +14,17 @@ import { createRequestHandler } from '../src/serve/handler.js';
 import { ServeMetrics } from '../src/serve/metrics.js';
 import { RenderPool } from '../src/serve/render-pool.js';
 import { resolveSite } from '../src/serve/site.js';
-import { DEFAULT_QUERY, type ServedSet, type Variant } from '../src/serve/snapshot.js';
-import { ServeState } from '../src/serve/state.js';
+import { DEFAULT_QUERY, type Variant } from '../src/serve/output-snapshot.js';
+import type { PublishedSet } from '../src/sync/published-set.js';
+import { ServeState } from '../src/serve/served-view.js';
 import { generateAddresses } from './generate.js';
 import type { Report } from './report.js';
 
 const SIZE = 1_000_000;
 
-function served(count: number, seed: number): ServedSet {
-  const { bans } = applyPolicy(parseEntries(generateAddresses(count, seed, 8), 'bench'), DEFAULT_POLICY);
-  return { bans, syncedAt: new Date(), source: 'bench' };
+function served(count: number, seed: number): PublishedSet {
+  const { bans, report } = applyPolicy(parseEntries(generateAddresses(count, seed, 8), 'bench'), DEFAULT_POLICY);
+  return { bans, report, syncedAt: new Date(), source: 'local' };
 }
 
 function poll(url: string, agent: Agent, etag: string): Promise<{ status: number; ms: number }> {
@@ -36,7 +37,7 @@ function poll(url: string, agent: Agent, etag: string): Promise<{ status: number
   });
 }
 
-async function measure(pool: RenderPool, small: ServedSet, large: ServedSet): Promise<Record<string, string | number>> {
+async function measure(pool: RenderPool, small: PublishedSet, large: PublishedSet): Promise<Record<string, string | number>> {
   const state = new ServeState(resolveSite({ config: configSchema.parse({}), source: 'bench', stateDir: '/nonexistent' }), silentLogger, Date.now, pool);
   await state.publish(small);
   const server = createServer(createRequestHandler(state, new ServeMetrics(), silentLogger));

@@ -18,7 +18,7 @@ import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../src/banset/policy.
 import { configSchema } from '../src/config/schema.js';
 import { silentLogger } from '../src/log.js';
 import { ServeDaemon } from '../src/serve/daemon.js';
-import type { ServedSet } from '../src/serve/snapshot.js';
+import type { PublishedSet } from '../src/sync/published-set.js';
 import { generateAddresses } from './generate.js';
 import type { Report } from './report.js';
 
@@ -75,8 +75,8 @@ async function startNginx(dir: string, body: string): Promise<{ url: string; sto
 }
 
 async function startServe(): Promise<{ daemon: ServeDaemon; url: string; size: number }> {
-  const { bans } = applyPolicy(parseEntries(generateAddresses(10_000), 'bench'), DEFAULT_POLICY);
-  const set: ServedSet = { bans, syncedAt: new Date(), source: 'apiban' };
+  const { bans, report } = applyPolicy(parseEntries(generateAddresses(10_000), 'bench'), DEFAULT_POLICY);
+  const set: PublishedSet = { bans, report, syncedAt: new Date(), source: 'apiban' };
   const runner = {
     sync: async () => ({ ok: true, full: false, requests: 0, size: bans.size, durationMs: 0, changed: false, published: set }),
     current: () => set,

@@ -110,6 +110,17 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
+/** The operating system's error code (ENOENT, EACCES...) of anything thrown, or undefined. */
+export function errorCode(error: unknown): string | undefined {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What went wrong in one word when there is a code (ENOENT), else the thrown thing's message. */
+export function errorDetail(error: unknown): string {
+  return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
+}
+
 /**
  * Raised when a file cannot be written (`export --out`, state files): names the file and the
  * operating system's reason. `code` is the errno name (ENOSPC, EROFS, EACCES...).
@@ -119,7 +130,7 @@ export class FileWriteError extends ExporterError {
   readonly code: string | undefined;
   constructor(readonly path: string, cause: unknown) {
     super(`[file] cannot write ${path}: ${describeSystemError(cause, path)}`, { cause });
-    this.code = (cause as NodeJS.ErrnoException).code;
+    this.code = errorCode(cause);
   }
 }
 

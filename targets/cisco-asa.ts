@@ -41,5 +41,5 @@ export default defineTarget<CiscoAsaOptions>({
   http: { contentType: TEXT_PLAIN, extension: '.txt' },
   render: (bans, o) => renderCiscoGroups(bans, groups(o), o, ''),
   // Lists every network group; the parser keeps the two managed ones.
-  device: ciscoDialect<CiscoAsaOptions>('cisco-asa', ['terminal pager 0'], () => 'show running-config object-group network', groups),
+  device: ciscoDialect<CiscoAsaOptions>(['terminal pager 0'], () => 'show running-config object-group network', groups),
 });

@@ -67,6 +67,6 @@ export default defineTarget<CiscoIosOptions>({
     return renderCiscoGroups(bans, groups(o), o, '!\n') + acl;
   },
   // `section` prints each matching top-level block with its indented members.
-  device: ciscoDialect<CiscoIosOptions>('cisco-ios', ['terminal length 0'],
+  device: ciscoDialect<CiscoIosOptions>(['terminal length 0'],
     (o) => `show running-config | section ^object-group (network ${o.groupName}|v6-network ${o.groupNameV6})$`, groups),
 });

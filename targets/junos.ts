@@ -80,7 +80,7 @@ export default defineTarget<JunosOptions>({
     errors: JUNOS_ERRORS,
     prepare: JUNOS_PREPARE,
     show: (o) => showJunosLists(lists(o)),
-    parse: (output, o) => parseJunosLists('junos', output, lists(o)),
+    parse: (output, o, device) => parseJunosLists(device, output, lists(o)),
     plan: (diff, wanted, o) => planJunosLists(lists(o), diff, wanted, o),
   },
 });

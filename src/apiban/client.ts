@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Pool } from 'undici';
-import { ApibanError, ApibanMalformedError, ApibanRateLimitError, ApibanUnauthorizedError } from '../errors.js';
+import { ApibanError, ApibanMalformedError, ApibanRateLimitError, ApibanUnauthorizedError, errorDetail } from '../errors.js';
 import { redactSecrets, silentLogger, type Logger } from '../log.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_MAX_BODY_BYTES, FetchError, fetchCapped, type CappedRequest } from './fetch-capped.js';
@@ -218,7 +218,7 @@ function readCa(caFile: string | undefined): (string | Buffer)[] | undefined {
   try {
     return [...rootCertificates, readFileSync(caFile)];
   } catch (error) {
-    throw new ApibanError(`cannot read apiban.caFile ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ApibanError(`cannot read apiban.caFile ${caFile}: ${errorDetail(error)}`);
   }
 }
 

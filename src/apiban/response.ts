@@ -26,6 +26,11 @@ interface ApibanBody { ipaddress: string | unknown[]; ID: string }
  */
 const CURSOR = /^[A-Za-z0-9_.-]{1,64}$/;
 
+/** A cursor that may be sent back to APIBAN (also what the state file may hold). */
+export function isUsableCursor(value: unknown): boolean {
+  return typeof value === 'string' && CURSOR.test(value) && value !== 'none';
+}
+
 export function classifyResponse(operation: ApibanOperation, status: number, text: string): Classified {
   if (status === 403) return { kind: 'unauthorized' };
   if (status === 429) return { kind: 'rate-limited' };
@@ -36,7 +41,7 @@ export function classifyResponse(operation: ApibanOperation, status: number, tex
   if (status === 400 && body.ID === 'none') return operation === 'get' ? { kind: 'caught-up' } : { kind: 'not-listed' };
   if (status !== 200) return { kind: 'unexpected', status, detail: `ID ${JSON.stringify(body.ID.slice(0, 40))}` };
   if (!Array.isArray(body.ipaddress)) return { kind: 'malformed', detail: '200 with a non-array "ipaddress"' };
-  if (!CURSOR.test(body.ID) || body.ID === 'none') {
+  if (!isUsableCursor(body.ID)) {
     return { kind: 'malformed', detail: `200 with an unusable ID ${JSON.stringify(body.ID.slice(0, 40))}` };
   }
   // Non-string items are kept as text so the strict parser counts and reports them as invalid.

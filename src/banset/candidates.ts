@@ -36,9 +36,14 @@ export class Candidates {
   }
 
   reject(entry: string, reason: string, source: string): void {
-    this.invalid++;
-    if (this.invalidSamples.length < SAMPLE_LIMIT) this.invalidSamples.push({ entry, reason, source });
+    tallyRejected(this, { entry, reason, source });
   }
+}
+
+/** Counts a rejected entry and keeps the first few as examples (the policy report and sync stats alike). */
+export function tallyRejected(tally: { invalid: number; readonly invalidSamples: RejectedEntry[] }, rejected: RejectedEntry): void {
+  tally.invalid++;
+  if (tally.invalidSamples.length < SAMPLE_LIMIT) tally.invalidSamples.push(rejected);
 }
 
 /** Strictly parses entries as given (APIBAN's array items): no trimming, no comments. */

@@ -42,11 +42,10 @@ async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer
   const { apiban } = loaded.config;
   if (apiban.key === undefined || !isHost(parsePrefix(ip))) return undefined;
   const { createApibanClient } = await import('../apiban/client.js');
-  const client = createApibanClient({
-    key: apiban.key, baseUrl: apiban.baseUrl, version: apiban.version, set: apiban.set, caFile: apiban.caFile,
-    timeoutMs: apiban.timeout, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
-    retry: { attempts: 2, rateLimitWaits: 0 },
-  });
+  const { clientSettings } = await import('../apiban/client-settings.js');
+  // Not through the request journal: check reads without the state lock (serve may hold it), and
+  // a second writer would overwrite serve's journal; it makes one request and never waits instead.
+  const client = createApibanClient({ ...clientSettings(apiban, apiban.key), retry: { attempts: 2, rateLimitWaits: 0 } });
   try {
     return await client.check(ip);
   } catch (error) {

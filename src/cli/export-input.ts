@@ -9,7 +9,7 @@ import { checkPublishable, type GuardOverrides } from '../banset/guard.js';
 import { parseListBytes } from '../banset/candidates.js';
 import { applyPolicy, type PolicyReport } from '../banset/policy.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
 import { buildPolicy } from '../sync/publish.js';
 
@@ -36,6 +36,6 @@ async function readInput(input: string): Promise<Buffer> {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   } catch (error) {
-    throw new ConfigError('command line', [`--input: cannot read ${input} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+    throw new ConfigError('command line', [`--input: cannot read ${input} (${errorDetail(error)})`]);
   }
 }

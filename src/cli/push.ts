@@ -14,8 +14,9 @@ import { ConfigError, ExporterError, StateError } from '../errors.js';
 import { computePublishedSet } from '../sync/compute.js';
 import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
-import { createPushScheduler } from '../push/scheduler.js';
+import { createPushScheduler } from '../push/push-scheduler.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
+import { effectiveInterval, MIN_SYNC_INTERVAL_MS, SyncLoop } from '../sync/sync-loop.js';
 import { commandContext, type CommandContext } from './context.js';
 import { driversMarkdown } from './drivers-markdown.js';
 
@@ -146,24 +147,28 @@ function watchSelection(ctx: CommandContext, options: PushCommandOptions): Loade
 async function watch(ctx: CommandContext, service: SyncService, options: PushCommandOptions): Promise<void> {
   const loaded = watchSelection(ctx, options);
   // The same clamp as serve: polling faster than APIBAN's budget allows would starve full resyncs.
-  const { effectiveInterval, MIN_SYNC_INTERVAL_MS } = await import('../serve/scheduler.js');
   const intervalMs = effectiveInterval(loaded.config, options.minInterval === undefined ? MIN_SYNC_INTERVAL_MS : minInterval(options.minInterval));
   const devices = selectDevices(loaded.config.push.devices, loaded.config.push.schedule.select).map((d) => d.name);
   ctx.log.info({ component: 'push', intervalMs, devices }, 'watching');
   const scheduler = createPushScheduler(loaded, ctx.log, { acceptNewHostKey: options.acceptNewHostKey, onResults: (r) => report(ctx, r) });
   scheduler.start(() => service.current());
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  let stopping = false;
+  const stopRequested = new Promise<void>((resolve) => {
+    const stop = () => { stopping = true; resolve(); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   const initial = service.current();
   if (initial !== undefined) await scheduler.pushNow(initial);
-  while (!stop.signal.aborted) {
-    const result = await service.sync({ signal: stop.signal });
+  // The same loop as serve's (src/sync/sync-loop.ts); here each changing sync is pushed.
+  const loop = new SyncLoop(async (signal) => {
+    const result = await service.sync({ signal });
     const published = service.current();
     if (result.ok && result.changed && published !== undefined) await scheduler.afterSync(published);
-    await sleep(intervalMs, stop.signal);
-  }
+  }, () => intervalMs);
+  if (!stopping) loop.start();
+  await stopRequested;
+  await loop.stop();
   await scheduler.stop();
 }
 
@@ -171,11 +176,4 @@ function minInterval(text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined) throw new ConfigError('--min-interval', [`${JSON.stringify(text)} is not a duration`]);
   return ms;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-  });
 }

@@ -7,8 +7,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { Option, type Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
-import type { PushableSet, PushScheduler } from '../push/scheduler.js';
+import type { PushScheduler } from '../push/push-scheduler.js';
 import type { DeviceResult } from '../push/run.js';
+import type { PublishedSet } from '../sync/published-set.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../errors.js';
 import type { ServeDaemon } from '../serve/daemon.js';
@@ -68,7 +69,7 @@ class ScheduledPushes {
   private settings?: unknown;
 
   constructor(
-    private readonly log: Logger, private readonly current: () => PushableSet | undefined,
+    private readonly log: Logger, private readonly current: () => PublishedSet | undefined,
     private readonly onResults?: (results: DeviceResult[]) => void,
   ) {}
 
@@ -78,12 +79,12 @@ class ScheduledPushes {
     await this.stop();
     this.settings = settings;
     if (loaded.config.push.devices.length === 0) return;
-    const { createPushScheduler } = await import('../push/scheduler.js');
+    const { createPushScheduler } = await import('../push/push-scheduler.js');
     this.scheduler = createPushScheduler(loaded, this.log, { onResults: this.onResults });
     this.scheduler.start(this.current);
   }
 
-  afterSync(set: PushableSet): void {
+  afterSync(set: PublishedSet): void {
     void this.scheduler?.afterSync(set);
   }
 

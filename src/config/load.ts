@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorDetail } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -38,7 +38,7 @@ function readConfigFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(path, [`cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    throw new ConfigError(path, [`cannot read: ${errorDetail(error)}`]);
   }
   try {
     const value = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });

@@ -3,7 +3,7 @@
  * plus APIBAN_KEY / APIBAN_BASE_URL / APIBAN_STATE_DIR) is a working configuration.
  */
 import { z } from 'zod';
-import { tryParsePrefix } from '../banset/address.js';
+import { cidr } from './cidr.js';
 import { TARGETS } from '../../targets/index.js';
 import { resolveRegistryEntry } from './registry-entry.js';
 import { duration } from './duration.js';
@@ -11,9 +11,7 @@ import { serveSchema } from './serve-schema.js';
 import { pushSchema } from './push-schema.js';
 import { crossCheck } from './cross-checks.js';
 
-export const cidr = z.string().refine((v) => typeof tryParsePrefix(v) !== 'string', {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a strict IPv4/IPv6 address or CIDR`,
-});
+export { cidr } from './cidr.js';
 
 const apibanSchema = z.strictObject({
   key: z.string().min(1).optional().describe('APIBAN key; APIBAN_KEY overrides. Without one, the bundled sample list is used'),

@@ -4,20 +4,17 @@
  * /plain.txt, /pfsense.txt and /opnsense.txt without authentication and keeps the mirror off.
  */
 import { z } from 'zod';
-import { tryParsePrefix } from '../banset/address.js';
+import { cidr } from './cidr.js';
 import { duration } from './duration.js';
 import { parseListenAddress } from './listen-address.js';
 
-const strictCidr = z.string().refine((v) => typeof tryParsePrefix(v) !== 'string', {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a strict IPv4/IPv6 address or CIDR`,
-});
 
 /** A token given inline (usually `${VAR}`) or read from a file (trailing newline dropped). */
 const tokenSecret = z.strictObject({ token: z.string().min(1).optional(), tokenFile: z.string().min(1).optional() })
   .refine((s) => (s.token === undefined) !== (s.tokenFile === undefined), { error: 'give exactly one of token or tokenFile' });
 
 export const accessSchema = z.strictObject({
-  allow: z.array(strictCidr).optional().describe('client addresses allowed (CIDRs); others get 403'),
+  allow: z.array(cidr).optional().describe('client addresses allowed (CIDRs); others get 403'),
   basic: z.strictObject({ username: z.string().min(1), password: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
     .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), { error: 'give exactly one of password or passwordFile' })
     .optional(),

@@ -14,7 +14,7 @@ import type { DeviceDialect, DevicePlan, TargetWriter } from '../writers/contrac
 import type { BlockedCounters } from './counters/blocked.js';
 import { CLI_COUNTER_READERS, readCliCounters, withCounterSettings, type CliCounterReader } from './counters/cli-readers.js';
 import type { CliSession } from './cli-session.js';
-import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext } from './driver.js';
+import type { DeviceDriver, DeviceSession, DeviceEndpoint, DriverContext } from './driver.js';
 import { connectSsh, type SshConnection } from './ssh.js';
 import { verifyHolds } from './drivers/verify.js';
 
@@ -32,7 +32,7 @@ export function createCliDriver<O>(writer: DialectWriter<O>): DeviceDriver<O> {
     settings: counters === undefined ? writer.options : withCounterSettings(writer.options, counters.schema),
     families: writer.families,
     writer,
-    async open(device: DeviceTarget<O>, context: DriverContext): Promise<DeviceSession> {
+    async open(device: DeviceEndpoint<O>, context: DriverContext): Promise<DeviceSession> {
       const connection = await connectSsh(device, context);
       try {
         const cli = await connection.openCli({ prompt: writer.device.prompt, commandTimeoutMs: device.timeoutMs });
@@ -50,7 +50,7 @@ export function createCliDriver<O>(writer: DialectWriter<O>): DeviceDriver<O> {
 class CliDeviceSession<O> implements DeviceSession {
   constructor(
     private readonly dialect: DeviceDialect<O>,
-    private readonly device: DeviceTarget<O>,
+    private readonly device: DeviceEndpoint<O>,
     private readonly connection: SshConnection,
     private readonly cli: CliSession,
     private readonly context: DriverContext,
@@ -65,7 +65,7 @@ class CliDeviceSession<O> implements DeviceSession {
 
   async read(): Promise<BanSet> {
     const output = await this.runChecked(this.dialect.show(this.device.settings));
-    return createExactBanSet(this.dialect.parse(output, this.device.settings));
+    return createExactBanSet(this.dialect.parse(output, this.device.settings, this.device.name));
   }
 
   plan(diff: BanDiff, wanted: BanSet): string[] {

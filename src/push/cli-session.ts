@@ -8,6 +8,7 @@
 import type { ClientChannel } from 'ssh2';
 import { DeviceError, truncate } from '../errors.js';
 import type { Logger } from '../log.js';
+import { ANSI_ESCAPE, PAGER_PROMPT } from '../writers/terminal-artefacts.js';
 
 export interface CliSessionOptions {
   /** Matches the device prompt in every mode (exec, enable, config, Junos [edit]). */
@@ -15,9 +16,6 @@ export interface CliSessionOptions {
   commandTimeoutMs: number;
 }
 
-const PAGER = /(--More--|<--- More --->|---\(more(?: \d+%)?\)---)\s*$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ESC of terminal escape sequences is the point
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g;
 // IOS erases the pager prompt with backspaces, spaces, backspaces.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the backspaces IOS sends are what this matches
 const ERASE = /\x08+ *\x08*/g;
@@ -96,13 +94,13 @@ export class CliSession {
   }
 
   private receive(chunk: string): void {
-    this.buffer += chunk.replace(ANSI, '').replace(ERASE, '').replace(/\r/g, '');
+    this.buffer += chunk.replace(ANSI_ESCAPE, '').replace(ERASE, '').replace(/\r/g, '');
     this.check();
   }
 
   private check(): void {
     const tail = lastLine(this.buffer);
-    if (PAGER.test(tail)) {
+    if (PAGER_PROMPT.test(tail)) {
       this.buffer = this.buffer.slice(0, this.buffer.length - tail.length);
       this.stream.write(' ');
       return;

@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import type { DeviceConfig, DeviceSelector } from '../config/push-schema.js';
 import type { Env } from '../config/load.js';
-import { ConfigError } from '../errors.js';
-import type { AnyDeviceDriver, DeviceCredentials, DeviceTarget } from './driver.js';
+import { ConfigError, errorCode } from '../errors.js';
+import type { AnyDeviceDriver, DeviceCredentials, DeviceEndpoint } from './driver.js';
 import { DRIVERS } from './drivers/index.js';
 
 export interface PushDevice {
   config: DeviceConfig;
   driver: AnyDeviceDriver;
-  target: DeviceTarget<unknown>;
+  endpoint: DeviceEndpoint<unknown>;
 }
 
 /** Devices matching any of the selector's names, groups or tags (or all); unknown names are an error. */
@@ -35,7 +35,7 @@ export function resolveDevice(config: DeviceConfig, env: Env): PushDevice {
   return {
     config,
     driver,
-    target: {
+    endpoint: {
       name: config.name,
       host: config.host,
       port: config.port,
@@ -59,7 +59,7 @@ function resolveCredentials(config: DeviceConfig, env: Env, problems: string[]):
   const fromFile = (field: string, path: string | undefined) => {
     if (path === undefined) return undefined;
     try { return readFileSync(path); } catch (error) {
-      problems.push(`credentials.${field}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(`credentials.${field}: cannot read ${path} (${errorCode(error) ?? 'error'})`);
       return undefined;
     }
   };

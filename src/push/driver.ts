@@ -65,11 +65,11 @@ export interface DeviceDriver<S = unknown> {
    * for this device (shapeBans); without one the set is only narrowed to `families`.
    */
   readonly writer?: AnyTargetWriter;
-  open(device: DeviceTarget<S>, context: DriverContext): Promise<DeviceSession>;
+  open(device: DeviceEndpoint<S>, context: DriverContext): Promise<DeviceSession>;
 }
 
 /** What a driver receives about one device: the common fields plus its validated settings. */
-export interface DeviceTarget<S> {
+export interface DeviceEndpoint<S> {
   name: string;
   host: string;
   port?: number | undefined;

@@ -88,21 +88,21 @@ export function shapeForDevice(driver: AnyDeviceDriver, families: 'v4' | 'v6' | 
   return narrowed === undefined ? BanSet.EMPTY : wanted.only(narrowed);
 }
 
-/** `target` is the wanted set already shaped for this device, or the error shaping raised (over the device limit). */
-export async function pushToDevice(device: PushDevice, target: BanSet | Error, options: PushOptions): Promise<DeviceResult> {
+/** `wanted` is the set already shaped for this device, or the error shaping raised (over the device limit). */
+export async function pushToDevice(device: PushDevice, wanted: BanSet | Error, options: PushOptions): Promise<DeviceResult> {
   const started = performance.now();
-  const base = { device: device.target.name, driver: device.driver.name, added: 0, removed: 0, sent: 0 };
-  const timeout = AbortSignal.timeout(device.target.timeoutMs);
+  const base = { device: device.endpoint.name, driver: device.driver.name, added: 0, removed: 0, sent: 0 };
+  const timeout = AbortSignal.timeout(device.endpoint.timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
-  const log = options.log.child({ device: device.target.name });
+  const log = options.log.child({ device: device.endpoint.name });
   const progress: Omit<DeviceResult, 'durationMs' | 'result'> = { ...base };
   try {
-    if (target instanceof Error) throw target;
-    const outcome = await untilAborted(signal, device.target.name, runDevice(device, target, options, signal, log, progress));
+    if (wanted instanceof Error) throw wanted;
+    const outcome = await untilAborted(signal, device.endpoint.name, runDevice(device, wanted, options, signal, log, progress));
     return { ...progress, ...outcome, durationMs: elapsed(started) };
   } catch (error) {
     const result: DeviceOutcome = error instanceof PublishRefusedError ? 'refused' : 'failed';
-    const message = error instanceof ExporterError ? error.message : `[${device.target.name}] internal error: ${error instanceof Error ? error.message : String(error)}`;
+    const message = error instanceof ExporterError ? error.message : `[${device.endpoint.name}] internal error: ${error instanceof Error ? error.message : String(error)}`;
     log.error({ error: message }, result === 'refused' ? 'push refused by the guard' : 'push failed');
     const applied = error instanceof DeviceChangeError ? { applied: error.applied, sent: error.applied.length } : {};
     return { ...progress, ...applied, result, error: message, durationMs: elapsed(started) };
@@ -110,22 +110,22 @@ export async function pushToDevice(device: PushDevice, target: BanSet | Error, o
 }
 
 async function runDevice(
-  device: PushDevice, target: BanSet, options: PushOptions, signal: AbortSignal, log: Logger,
+  device: PushDevice, wanted: BanSet, options: PushOptions, signal: AbortSignal, log: Logger,
   progress: Omit<DeviceResult, 'durationMs' | 'result'>,
 ): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent' | 'bytes' | 'verified' | 'blocked'>> {
-  const session: DeviceSession = await device.driver.open(device.target, { log, signal, acceptNewHostKey: options.acceptNewHostKey ?? false });
+  const session: DeviceSession = await device.driver.open(device.endpoint, { log, signal, acceptNewHostKey: options.acceptNewHostKey ?? false });
   try {
     const current = await session.read();
     // Compared in the form the device stores, so an unchanged device diffs empty and the guard
     // weighs like against like (nftables: merged intervals on both sides).
-    const stored = session.comparable?.(target) ?? target;
+    const stored = session.comparable?.(wanted) ?? wanted;
     const diff = diffBanSets(current, stored);
     progress.added = diff.added.length;
     progress.removed = diff.removed.length;
-    if (isEmptyDiff(diff)) return { ...(await confirmUnchanged(session, target, options, log, current.size)), ...(await readBlocked(session)) };
-    checkPublishable(device.target.name, current.size, stored.size, options.guards, options.overrides);
-    if (options.dryRun) return { result: 'planned', plan: session.plan(diff, target), sent: 0 };
-    const { sent, bytes, verified } = await session.apply(diff, target);
+    if (isEmptyDiff(diff)) return { ...(await confirmUnchanged(session, wanted, options, log, current.size)), ...(await readBlocked(session)) };
+    checkPublishable(device.endpoint.name, current.size, stored.size, options.guards, options.overrides);
+    if (options.dryRun) return { result: 'planned', plan: session.plan(diff, wanted), sent: 0 };
+    const { sent, bytes, verified } = await session.apply(diff, wanted);
     log.info({ added: diff.added.length, removed: diff.removed.length, sent, bytes }, 'device updated');
     return { result: 'changed', sent, bytes, verified: verified ?? 'read back', ...(await readBlocked(session)) };
   } finally {
@@ -144,13 +144,13 @@ async function readBlocked(session: DeviceSession): Promise<{ blocked?: BlockedC
  * record (iptables-api) proves it on the device; what it had to re-add makes the push `changed`.
  */
 async function confirmUnchanged(
-  session: DeviceSession, target: BanSet, options: PushOptions, log: Logger, entries: number,
+  session: DeviceSession, wanted: BanSet, options: PushOptions, log: Logger, entries: number,
 ): Promise<Pick<DeviceResult, 'result' | 'sent' | 'verified'>> {
   if (session.confirm === undefined || options.dryRun) {
     log.info({ entries }, 'device already holds the set');
     return { result: 'unchanged', sent: 0, verified: session.confirm === undefined ? 'read back' : undefined };
   }
-  const { sent, verified } = await session.confirm(target);
+  const { sent, verified } = await session.confirm(wanted);
   if (sent === 0) {
     log.info({ entries, verified }, 'device already holds the set');
     return { result: 'unchanged', sent: 0, verified };

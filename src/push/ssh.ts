@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { DeviceError, HostKeyError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { DeviceCredentials, DeviceTarget, DriverContext } from './driver.js';
+import type { DeviceCredentials, DeviceEndpoint, DriverContext } from './driver.js';
 import { CliSession, type CliSessionOptions } from './cli-session.js';
 import { appendKnownHost, fingerprintOf, judgeHostKey, keyTypeOf, normalizeFingerprint, readKnownHosts } from './known-hosts.js';
 
-export type SshTarget = Pick<DeviceTarget<unknown>, 'name' | 'host' | 'port' | 'credentials' | 'hostKey' | 'timeoutMs'>;
+export type SshEndpoint = Pick<DeviceEndpoint<unknown>, 'name' | 'host' | 'port' | 'credentials' | 'hostKey' | 'timeoutMs'>;
 
 export interface ExecResult { code: number | null; signal?: string | undefined; stdout: string; stderr: string }
 
@@ -23,70 +23,70 @@ export function defaultKnownHostsFile(): string {
 }
 
 /** Opens an authenticated connection; throws HostKeyError or DeviceError (never with a secret). */
-export async function connectSsh(target: SshTarget, context: DriverContext): Promise<SshConnection> {
+export async function connectSsh(endpoint: SshEndpoint, context: DriverContext): Promise<SshConnection> {
   // Loaded on first use: commands that never open SSH start without it.
   const { default: ssh2 } = await import('ssh2');
   const client = new ssh2.Client();
-  const port = target.port ?? 22;
+  const port = endpoint.port ?? 22;
   const check = { refusal: undefined as HostKeyError | undefined };
   const config: ConnectConfig = {
-    host: target.host,
+    host: endpoint.host,
     port,
-    ...sshCredentials(target.credentials),
-    tryKeyboard: target.credentials.password !== undefined,
-    readyTimeout: target.timeoutMs,
+    ...sshCredentials(endpoint.credentials),
+    tryKeyboard: endpoint.credentials.password !== undefined,
+    readyTimeout: endpoint.timeoutMs,
     hostVerifier: (key: Buffer) => {
-      check.refusal = verifyHostKey(target, port, key, context);
+      check.refusal = verifyHostKey(endpoint, port, key, context);
       return check.refusal === undefined;
     },
   };
   client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
-    finish(prompts.map(() => target.credentials.password ?? ''));
+    finish(prompts.map(() => endpoint.credentials.password ?? ''));
   });
   await new Promise<void>((resolve, reject) => {
-    const onAbort = () => { client.destroy(); reject(timeoutError(target.name, 'connecting')); };
+    const onAbort = () => { client.destroy(); reject(timeoutError(endpoint.name, 'connecting')); };
     if (context.signal.aborted) return onAbort();
     context.signal.addEventListener('abort', onAbort, { once: true });
     client.once('ready', () => { context.signal.removeEventListener('abort', onAbort); resolve(); });
     client.once('error', (error: Error & { level?: string }) => {
       context.signal.removeEventListener('abort', onAbort);
       client.destroy();
-      reject(check.refusal ?? connectError(target, port, error));
+      reject(check.refusal ?? connectError(endpoint, port, error));
     });
     client.connect(config);
   });
-  context.log.debug({ device: target.name, host: target.host, port }, 'ssh connected');
-  return new SshConnection(client, target.name, context.signal, context.log);
+  context.log.debug({ device: endpoint.name, host: endpoint.host, port }, 'ssh connected');
+  return new SshConnection(client, endpoint.name, context.signal, context.log);
 }
 
-function verifyHostKey(target: SshTarget, port: number, key: Buffer, context: DriverContext): HostKeyError | undefined {
+function verifyHostKey(endpoint: SshEndpoint, port: number, key: Buffer, context: DriverContext): HostKeyError | undefined {
   const fingerprint = fingerprintOf(key);
-  const pinned = target.hostKey.fingerprints.map(normalizeFingerprint);
+  const pinned = endpoint.hostKey.fingerprints.map(normalizeFingerprint);
   if (pinned.length > 0) {
     return pinned.includes(fingerprint) ? undefined
-      : new HostKeyError(target.name, fingerprint, `does not match the pinned fingerprint(s) ${pinned.join(', ')}; refusing to connect`);
+      : new HostKeyError(endpoint.name, fingerprint, `does not match the pinned fingerprint(s) ${pinned.join(', ')}; refusing to connect`);
   }
-  const file = target.hostKey.knownHostsFile ?? defaultKnownHostsFile();
-  const verdict = judgeHostKey(readKnownHosts(file), target.host, port, key);
+  const file = endpoint.hostKey.knownHostsFile ?? defaultKnownHostsFile();
+  const verdict = judgeHostKey(readKnownHosts(file), endpoint.host, port, key);
   if (verdict === 'known') return undefined;
-  if (verdict === 'revoked') return new HostKeyError(target.name, fingerprint, `is marked @revoked in ${file}; refusing to connect`);
+  if (verdict === 'revoked') return new HostKeyError(endpoint.name, fingerprint, `is marked @revoked in ${file}; refusing to connect`);
   if (verdict === 'changed') {
-    return new HostKeyError(target.name, fingerprint, `differs from the key recorded in ${file} (CHANGED host key, possible man-in-the-middle); refusing to connect`);
+    return new HostKeyError(endpoint.name, fingerprint, `differs from the key recorded in ${file} (CHANGED host key, possible man-in-the-middle); refusing to connect`);
   }
   if (!context.acceptNewHostKey) {
-    return new HostKeyError(target.name, fingerprint,
+    return new HostKeyError(endpoint.name, fingerprint,
       `(${keyTypeOf(key)}) is unknown: not in ${file}; check it and pin it with hostKey.fingerprint, or run with --accept-new-host-key`);
   }
-  appendKnownHost(file, target.host, port, key);
-  context.log.warn({ device: target.name, fingerprint, knownHosts: file }, 'accepted and recorded a new host key');
+  appendKnownHost(file, endpoint.host, port, key);
+  context.log.warn({ device: endpoint.name, fingerprint, knownHosts: file }, 'accepted and recorded a new host key');
   return undefined;
 }
 
-function connectError(target: SshTarget, port: number, error: Error & { level?: string }): DeviceError {
-  const where = `${target.credentials.username ?? '(no user)'}@${target.host}:${port}`;
-  if (error.level === 'client-authentication') return new DeviceError(target.name, undefined, `authentication failed for ${where}`);
-  if (error.level === 'client-timeout') return new DeviceError(target.name, undefined, `no SSH handshake from ${where} within ${target.timeoutMs} ms`);
-  return new DeviceError(target.name, undefined, `cannot connect to ${where}: ${error.message}`);
+function connectError(endpoint: SshEndpoint, port: number, error: Error & { level?: string }): DeviceError {
+  const where = `${endpoint.credentials.username ?? '(no user)'}@${endpoint.host}:${port}`;
+  if (error.level === 'client-authentication') return new DeviceError(endpoint.name, undefined, `authentication failed for ${where}`);
+  if (error.level === 'client-timeout') return new DeviceError(endpoint.name, undefined, `no SSH handshake from ${where} within ${endpoint.timeoutMs} ms`);
+  return new DeviceError(endpoint.name, undefined, `cannot connect to ${where}: ${error.message}`);
 }
 
 export function timeoutError(device: string, doing: string): DeviceError {

@@ -15,7 +15,7 @@ import { isIPv4 } from 'node:net';
 import { createBanSet, type BanSet } from '../banset/banset.js';
 import { parsePrefix, tryParsePrefix } from '../banset/address.js';
 import type { AccessConfig } from '../config/serve-schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorCode } from '../errors.js';
 
 export interface AccessRule {
   readonly allow?: BanSet | undefined;
@@ -49,7 +49,7 @@ export function readSecretFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new ConfigError(path, [`${what}: cannot read the secret file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    throw new ConfigError(path, [`${what}: cannot read the secret file ${path} (${errorCode(error) ?? 'error'})`]);
   }
 }
 

@@ -8,11 +8,13 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
 import { createRequestHandler } from './handler.js';
 import { closeListener, createListener, listen, parseListen, type ListenAddress } from './listener.js';
-import { ServeMetrics, type ApibanOutcome } from './metrics.js';
-import { effectiveInterval, MIN_SYNC_INTERVAL_MS, SyncScheduler, type SyncRunner } from './scheduler.js';
-import type { ServedSet } from './snapshot.js';
+import type { ApibanOutcome } from '../apiban/client.js';
+import { ServeMetrics } from './metrics.js';
+import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../sync/sync-loop.js';
+import { SyncScheduler, type SyncRunner } from './sync-scheduler.js';
+import type { PublishedSet } from '../sync/published-set.js';
 import { resolveSite, type Site } from './site.js';
-import { ServeState } from './state.js';
+import { ServeState } from './served-view.js';
 import { StatusPage } from './status.js';
 
 export interface SyncHooksLike { onApibanRequest?(outcome: ApibanOutcome): void }
@@ -30,7 +32,7 @@ export interface DaemonOptions {
   minIntervalMs?: number | undefined;
   processMetrics?: boolean | undefined;
   /** Called after each sync that changed the set; `serve` runs the scheduled pushes from here. */
-  onSetChanged?: (set: ServedSet) => void;
+  onSetChanged?: (set: PublishedSet) => void;
 }
 
 /**

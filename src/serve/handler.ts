@@ -13,8 +13,8 @@ import type { ServeMetrics } from './metrics.js';
 import { handleMirror } from './mirror.js';
 import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
 import type { Route } from './site.js';
-import type { VariantQuery, Variant } from './snapshot.js';
-import type { ServeState, ServeView } from './state.js';
+import type { VariantQuery, Variant } from './output-snapshot.js';
+import type { ServeState, ServeView } from './served-view.js';
 import type { StatusPage } from './status.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -35,9 +35,10 @@ export function createRequestHandler(state: ServeState, metrics: ServeMetrics, l
   };
 }
 
-interface Target { path: string; pathToken?: string; query: string }
+/** The parts of a request URL the routes need (a path token is the first segment of a token-protected path). */
+interface RequestUrl { path: string; pathToken?: string; query: string }
 
-function splitUrl(url: string): Target | undefined {
+function splitUrl(url: string): RequestUrl | undefined {
   const mark = url.indexOf('?');
   let path = mark < 0 ? url : url.slice(0, mark);
   const query = mark < 0 ? '' : url.slice(mark + 1);
@@ -51,23 +52,23 @@ function splitUrl(url: string): Target | undefined {
 
 function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics, status?: StatusPage): Promise<void> | void {
   const view = state.view;
-  const target = splitUrl(req.url ?? '/');
-  const route = target === undefined ? undefined : view.site.routes.get(target.path);
-  if (route !== undefined) return serveOutput(req, res, view, route, target as Target, metrics);
-  if (target?.path === '/healthz' || target?.path === '/metrics') return serveAdmin(req, res, state, target, metrics);
-  if (status !== undefined && (target?.path === '/' || target?.path === '/status.json')) {
-    return status.serve(req, res, target.path, target.pathToken).then((code) => metrics.recordRequest('_status', code, 0));
+  const requested = splitUrl(req.url ?? '/');
+  const route = requested === undefined ? undefined : view.site.routes.get(requested.path);
+  if (route !== undefined) return serveOutput(req, res, view, route, requested as RequestUrl, metrics);
+  if (requested?.path === '/healthz' || requested?.path === '/metrics') return serveAdmin(req, res, state, requested, metrics);
+  if (status !== undefined && (requested?.path === '/' || requested?.path === '/status.json')) {
+    return status.serve(req, res, requested.path, requested.pathToken).then((code) => metrics.recordRequest('_status', code, 0));
   }
-  if (target?.path.startsWith('/api/') && target.pathToken === undefined && view.site.mirrorTokens !== undefined) {
-    return handleMirror(req, res, target.path, view, view.site.retryAfterSeconds).then((code) => metrics.recordRequest('_mirror', code, 0));
+  if (requested?.path.startsWith('/api/') && requested.pathToken === undefined && view.site.mirrorTokens !== undefined) {
+    return handleMirror(req, res, requested.path, view, view.site.retryAfterSeconds).then((code) => metrics.recordRequest('_mirror', code, 0));
   }
   sendStatus(req, res, 404);
   metrics.recordRequest('_unknown', 404, 0);
 }
 
 /** Checks method and access; answers and returns false when the request must stop here. */
-function admit(req: IncomingMessage, res: ServerResponse, rule: AccessRule, target: Target): boolean {
-  if (hidesPath(rule, target.pathToken)) {
+function admit(req: IncomingMessage, res: ServerResponse, rule: AccessRule, requested: RequestUrl): boolean {
+  if (hidesPath(rule, requested.pathToken)) {
     sendStatus(req, res, 404);
     return false;
   }
@@ -75,20 +76,20 @@ function admit(req: IncomingMessage, res: ServerResponse, rule: AccessRule, targ
     sendStatus(req, res, 405, { allow: 'GET, HEAD' });
     return false;
   }
-  const decision = checkAccess(rule, { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization, pathToken: target.pathToken });
+  const decision = checkAccess(rule, { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization, pathToken: requested.pathToken });
   if (decision.ok) return true;
   sendStatus(req, res, decision.status, decision.challenge === undefined ? {} : { 'www-authenticate': decision.challenge });
   return false;
 }
 
-function serveOutput(req: IncomingMessage, res: ServerResponse, view: ServeView, route: Route, target: Target, metrics: ServeMetrics): Promise<void> | void {
+function serveOutput(req: IncomingMessage, res: ServerResponse, view: ServeView, route: Route, requested: RequestUrl, metrics: ServeMetrics): Promise<void> | void {
   const name = route.output.name;
-  if (!admit(req, res, route.output.access, target)) return metrics.recordRequest(name, res.statusCode, 0);
+  if (!admit(req, res, route.output.access, requested)) return metrics.recordRequest(name, res.statusCode, 0);
   if (view.snapshot === undefined) {
     sendStatus(req, res, 503, { 'retry-after': String(view.site.retryAfterSeconds) });
     return metrics.recordRequest(name, 503, 0);
   }
-  const query = parseQuery(target.query);
+  const query = parseQuery(requested.query);
   if (query === undefined) {
     sendStatus(req, res, 400, {}, 'ipv4only and ipv6only exclude each other');
     return metrics.recordRequest(name, 400, 0);
@@ -131,9 +132,9 @@ export function parseQuery(query: string): VariantQuery | undefined {
   return { families, aggregate };
 }
 
-async function serveAdmin(req: IncomingMessage, res: ServerResponse, state: ServeState, target: Target, metrics: ServeMetrics): Promise<void> {
-  const label = target.path === '/healthz' ? '_healthz' : '_metrics';
-  if (!admit(req, res, state.view.site.admin, target)) return metrics.recordRequest(label, res.statusCode, 0);
+async function serveAdmin(req: IncomingMessage, res: ServerResponse, state: ServeState, requested: RequestUrl, metrics: ServeMetrics): Promise<void> {
+  const label = requested.path === '/healthz' ? '_healthz' : '_metrics';
+  if (!admit(req, res, state.view.site.admin, requested)) return metrics.recordRequest(label, res.statusCode, 0);
   if (label === '_healthz') {
     const { status, report } = buildHealth(state.latestSet, state.lastSync, state.view.site.maxAgeMs, state.now(), state.lastReload);
     return metrics.recordRequest(label, status, sendJson(req, res, status, report));

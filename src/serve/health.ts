@@ -4,7 +4,7 @@
  * successful sync and when the data went stale. A failed sync with fresh data stays 200 but shows
  * `lastSync.ok: false` and the error line, so the failure is visible without taking the list away.
  */
-import type { ServedSet } from './snapshot.js';
+import type { PublishedSet } from '../sync/published-set.js';
 
 export interface SyncOutcome {
   at: Date;
@@ -28,7 +28,7 @@ export interface HealthReport {
 }
 
 export function buildHealth(
-  set: ServedSet | undefined, lastSync: SyncOutcome | undefined, maxAgeMs: number, now: number, lastReload?: ReloadOutcome,
+  set: PublishedSet | undefined, lastSync: SyncOutcome | undefined, maxAgeMs: number, now: number, lastReload?: ReloadOutcome,
 ): { status: number; report: HealthReport } {
   const ageMs = set === undefined ? undefined : now - set.syncedAt.getTime();
   const status: HealthReport['status'] = ageMs === undefined ? 'starting' : ageMs > maxAgeMs ? 'stale' : 'ok';

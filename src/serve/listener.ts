@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { ServeConfig } from '../config/serve-schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorCode } from '../errors.js';
 import type { RequestHandler } from './handler.js';
 
 export type { ListenAddress };
@@ -67,7 +67,7 @@ function readPem(path: string, field: string, problems: string[]): Buffer | unde
   try {
     return readFileSync(path);
   } catch (error) {
-    problems.push(`serve.tls.${field}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    problems.push(`serve.tls.${field}: cannot read ${path} (${errorCode(error) ?? 'error'})`);
     return undefined;
   }
 }

@@ -6,7 +6,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BanSet } from '../banset/banset.js';
 
-export type ApibanOutcome = 'page' | 'caught-up' | 'unauthorized' | 'rate-limited' | 'error' | 'malformed';
+import type { ApibanOutcome } from '../apiban/client.js';
 
 export class ServeMetrics {
   readonly registry = new Registry();

@@ -11,7 +11,7 @@ import type { BlockedFamily } from '../push/counters/blocked.js';
 import type { HistoryEvent } from '../sync/history-event.js';
 import type { SyncOutcome } from './health.js';
 import type { ServedOutput } from './outputs.js';
-import type { ServedSet } from './snapshot.js';
+import type { PublishedSet } from '../sync/published-set.js';
 import type { BlockedTraffic } from './status-blocked.js';
 import { firewallSettings, type FirewallSetting } from './status-firewall.js';
 
@@ -37,7 +37,7 @@ export interface LastPush { at: string; result: string; added: number; removed: 
 export interface StatusInputs {
   now: number;
   origin: string;
-  latestSet?: ServedSet | undefined;
+  latestSet?: PublishedSet | undefined;
   lastSync?: SyncOutcome | undefined;
   lastApiban?: { at: number; outcome: string };
   nextSyncAt?: number | undefined;

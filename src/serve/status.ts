@@ -17,7 +17,7 @@ import { loadBlocked, saveBlocked } from './status-blocked-store.js';
 import { sendBody, sendStatus } from './respond.js';
 import { CHART_DAYS, renderStatusHtml } from './status-html.js';
 import { buildStatusModel, type StatusInputs } from './status-model.js';
-import type { ServeState } from './state.js';
+import type { ServeState } from './served-view.js';
 
 export const STATUS_PATHS = ['/', '/status.json'] as const;
 

@@ -7,7 +7,7 @@
  */
 import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FileWriteError } from '../errors.js';
+import { errorCode, FileWriteError } from '../errors.js';
 
 let sequence = 0;
 const TEMP_MARK = '.tmp-';
@@ -76,7 +76,7 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } catch (error) {
     // Some filesystems refuse fsync on a directory; the rename itself is still atomic there.
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     if (code !== 'EINVAL' && code !== 'EISDIR') throw new FileWriteError(dir, error);
   } finally {
     await handle?.close();

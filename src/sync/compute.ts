@@ -6,14 +6,14 @@
  * an error that says to run `sync` (publishing the sample there would hide a real problem).
  * Reads without the lock: files are only ever replaced by atomic renames.
  */
-import { checkPublishable, type GuardOverrides } from '../banset/guard.js';
+import type { GuardOverrides } from '../banset/guard.js';
 import type { LoadedConfig } from '../config/load.js';
 import { StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { systemClock, type Clock } from '../apiban/clock.js';
-import { activeEntries, assembleSet, type AssembledSet, type SetBase } from './publish.js';
+import { activeEntries, assembleSet, guardPublication, type AssembledSet, type SetBase } from './publish.js';
 import { keylessBase } from './sample.js';
-import type { SyncState } from './state.js';
+import type { SyncState } from './sync-state.js';
 import { readStateFile } from './store.js';
 
 export interface ComputeOptions extends GuardOverrides {
@@ -37,7 +37,7 @@ export async function computeAssembledSet(
   // The set is rebuilt now, but its data is as old as the last successful sync.
   if (base.kind === 'apiban' && state?.lastSync?.ok) assembled.published.syncedAt = new Date(state.lastSync.at);
   if (!options.unguarded) {
-    checkPublishable('export', state?.publishedSize, assembled.published.bans.size, loaded.config.guards, options);
+    guardPublication('export', state, assembled.published, loaded.config.guards, options);
   }
   return { assembled, state };
 }

@@ -6,10 +6,11 @@
  * dropped, never stored.
  */
 import { formatPrefix, tryParsePrefix } from '../banset/address.js';
+import { tallyRejected } from '../banset/candidates.js';
 import type { RejectedEntry } from '../banset/policy.js';
 import type { Logger } from '../log.js';
 import { FIRST_CURSOR, type ApibanClient } from '../apiban/client.js';
-import type { FullResync, Sightings, SyncState } from './state.js';
+import type { FullResync, Sightings, SyncState } from './sync-state.js';
 import { ApibanError } from '../errors.js';
 
 export interface DownloadContext {
@@ -39,7 +40,6 @@ export interface DownloadStats {
 
 /** A runaway server (an ID that never reaches "none") must not page forever: 2.5M addresses. */
 const MAX_PAGES = 10_000;
-const SAMPLE_LIMIT = 20;
 
 export function emptyDownloadStats(): DownloadStats {
   return { full: false, pages: 0, received: 0, invalid: 0, invalidSamples: [], added: 0, expired: 0 };
@@ -113,8 +113,7 @@ function record(state: SyncState, entries: string[], now: number, stats: Downloa
   for (const entry of entries) {
     const parsed = tryParsePrefix(entry);
     if (typeof parsed === 'string') {
-      stats.invalid++;
-      if (stats.invalidSamples.length < SAMPLE_LIMIT) stats.invalidSamples.push({ entry, reason: parsed, source: 'apiban' });
+      tallyRejected(stats, { entry, reason: parsed, source: 'apiban' });
       continue;
     }
     const key = formatPrefix(parsed);

@@ -12,8 +12,8 @@ import { computeAssembledSet } from './compute.js';
 import { buildPolicy, unfilteredSet } from './publish.js';
 import { readSample } from './sample.js';
 import { loadSources } from './sources.js';
-import type { SetSource } from './snapshot.js';
-import type { SyncState } from './state.js';
+import type { SetSource } from './published-set.js';
+import type { SyncState } from './sync-state.js';
 
 export interface AddressExplanation {
   query: string;

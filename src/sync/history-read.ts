@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StateError } from '../errors.js';
+import { errorCode, errorDetail, StateError } from '../errors.js';
 import type { HistoryEvent } from './history-event.js';
 
 export const HISTORY_FILE = 'history.jsonl';
@@ -55,8 +55,8 @@ export async function readHistoryText(stateDir: string): Promise<string> {
   try {
     return await readFile(historyPath(stateDir), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw new StateError(`cannot read ${historyPath(stateDir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    if (errorCode(error) === 'ENOENT') return '';
+    throw new StateError(`cannot read ${historyPath(stateDir)}: ${errorDetail(error)}`, { cause: error });
   }
 }
 

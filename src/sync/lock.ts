@@ -20,7 +20,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { StateError } from '../errors.js';
+import { errorCode, errorDetail, StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from './atomic-file.js';
 
@@ -91,11 +91,11 @@ async function bindLock(dir: string): Promise<Server> {
   try {
     return await listenOn(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw lockFailure(dir, error);
+    if (errorCode(error) !== 'EADDRINUSE') throw lockFailure(dir, error);
   }
   if (process.platform !== 'linux' && !(await answers(path))) {
     await rm(path, { force: true });
-    try { return await listenOn(path); } catch (error) { if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw lockFailure(dir, error); }
+    try { return await listenOn(path); } catch (error) { if (errorCode(error) !== 'EADDRINUSE') throw lockFailure(dir, error); }
   }
   throw new StateError(`${dir} is locked by ${describeOwner(await readOwner(dir))}: another apiban-exporter sync, serve or push is using this state directory`);
 }
@@ -150,6 +150,6 @@ function commandName(): string {
 }
 
 function lockFailure(dir: string, error: unknown): StateError {
-  const detail = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  const detail = errorDetail(error);
   return new StateError(`cannot lock ${dir}: ${detail}`, { cause: error });
 }

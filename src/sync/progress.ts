@@ -4,7 +4,7 @@
  * full download of a large list does not look hung. One line, rewritten in place with a
  * carriage return; the line is cleared at the end so the summary prints on a clean line.
  */
-import type { SyncProgress } from './service.js';
+import type { SyncProgress } from './sync-options.js';
 
 export interface ProgressLine { write(text: string): unknown }
 

@@ -6,13 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { parsePrefix, type Prefix } from '../banset/address.js';
 import type { BanSet } from '../banset/banset.js';
+import { checkPublishable, type GuardOverrides, type GuardSettings } from '../banset/guard.js';
 import { applyPolicy, parseEntries, parseListText, type BanPolicy, type Candidates } from '../banset/policy.js';
 import type { Config } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { PublishedSet } from './snapshot.js';
+import type { PublishedSet } from './published-set.js';
 import { loadSources, type SourceStatus } from './sources.js';
-import type { Sightings } from './state.js';
+import type { Sightings } from './sync-state.js';
 import type { StateStore } from './store.js';
 
 export type SetBase =
@@ -44,6 +45,16 @@ export async function assembleSet(ctx: AssembleContext, base: SetBase): Promise<
   const published: PublishedSet = { bans, report, syncedAt: new Date(ctx.now), source: base.kind };
   if (base.kind === 'apiban' && base.cursor !== undefined) published.cursor = base.cursor;
   return { published, sources: sources.map((s) => s.status) };
+}
+
+/**
+ * The guard, measured against the last set that passed it (state.publishedSize): the one rule
+ * that both the sync service and the read-only export/check path apply before publishing.
+ */
+export function guardPublication(
+  what: 'sync' | 'export', state: { publishedSize?: number | undefined } | undefined, published: PublishedSet, guards: GuardSettings, overrides?: GuardOverrides,
+): void {
+  checkPublishable(what, state?.publishedSize, published.bans.size, guards, overrides);
 }
 
 /** APIBAN entries still active at `now` (lastSeen within the expiry period). */
@@ -80,7 +91,7 @@ async function readAllowlistFile(file: string, where: string, problems: string[]
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    problems.push(`${where}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    problems.push(`${where}: cannot read ${file} (${errorDetail(error)})`);
     return undefined;
   }
   const entries = parseListText(text, file);

@@ -7,14 +7,15 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../apiban/clock.js';
 import { createApibanClient } from '../apiban/client.js';
+import { clientSettings } from '../apiban/client-settings.js';
 import { downloadBans, emptyDownloadStats, type DownloadStats } from './engine.js';
 import { activeEntries, assembleSet } from './publish.js';
 import { keylessBase } from './sample.js';
-import type { PublishedSet } from './snapshot.js';
+import type { PublishedSet } from './published-set.js';
 import type { SourceStatus } from './sources.js';
-import type { SyncState } from './state.js';
+import type { SyncState } from './sync-state.js';
 import type { StateStore } from './store.js';
-import type { SyncHooks, SyncOptions } from './service.js';
+import type { SyncHooks, SyncOptions } from './sync-options.js';
 
 export interface RunStats extends DownloadStats { requests: number }
 
@@ -26,16 +27,25 @@ export interface SyncRunContext {
   store: StateStore;
   retryDelayMs?: number | undefined;
   state(): SyncState;
-  /** Progress of the latest run, kept when it fails half way (for the report). */
-  lastStats?: RunStats;
 }
 
 export interface RunOutcome { published: PublishedSet; stats: RunStats; sources: SourceStatus[] }
 
-export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promise<RunOutcome> {
-  const { config, stateDir } = ctx.loaded;
+/** A run that failed half way, with the progress it made (the report counts its requests). */
+export interface RunFailure { error: unknown; stats: RunStats }
+
+/** Never throws: a failure comes back with its stats, so no side channel is needed for them. */
+export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promise<RunOutcome | RunFailure> {
   const stats: RunStats = { ...emptyDownloadStats(), requests: 0 };
-  ctx.lastStats = stats;
+  try {
+    return await runWith(ctx, options, stats);
+  } catch (error) {
+    return { error, stats };
+  }
+}
+
+async function runWith(ctx: SyncRunContext, options: SyncOptions, stats: RunStats): Promise<RunOutcome> {
+  const { config, stateDir } = ctx.loaded;
   const assembleContext = { config, stateDir, log: ctx.log, now: ctx.clock.now(), store: ctx.store, signal: options.signal };
   if (config.apiban.key === undefined) {
     const assembled = await assembleSet(assembleContext, await keylessBase(config, ctx.log));
@@ -58,8 +68,7 @@ async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, sta
   // the state's copy only matters for a state directory from before the journal existed.
   const journal = await ctx.store.loadRequestLog();
   const client = createApibanClient({
-    key: apiban.key as string, baseUrl: apiban.baseUrl, version: apiban.version, set: apiban.set, caFile: apiban.caFile,
-    timeoutMs: apiban.timeout, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
+    ...clientSettings(apiban, apiban.key as string),
     clock: ctx.clock, log: ctx.log, history: journal.length > 0 ? journal : state.requestLog,
     journal: (times) => ctx.store.saveRequestLog(times),
     onWait: (ms, reason) => ctx.hooks.onProgress?.({ kind: 'wait', ms, reason, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window } }),

@@ -6,20 +6,22 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import { BanSet } from '../banset/banset.js';
-import { checkPublishable } from '../banset/guard.js';
 import { ApibanError, ConfigError, PublishRefusedError, StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { systemClock, type Clock } from '../apiban/clock.js';
 import { runSync, type RunStats, type SyncRunContext } from './run.js';
-import type { PublishedSet } from './snapshot.js';
+import type { SyncHooks, SyncOptions } from './sync-options.js';
+import type { PublishedSet } from './published-set.js';
+import { guardPublication } from './publish.js';
 import { StateStore } from './store.js';
 import { SyncHistory } from './history.js';
-import type { SyncState } from './state.js';
+import type { SyncState } from './sync-state.js';
 import type { SourceStatus } from './sources.js';
 
 export type { Clock } from '../apiban/clock.js';
-export type { PublishedSet, SetSource } from './snapshot.js';
+export type { PublishedSet, SetSource } from './published-set.js';
 export type { SourceStatus } from './sources.js';
+export type { SyncHooks, SyncOptions, SyncProgress } from './sync-options.js';
 export { computePublishedSet } from './compute.js';
 
 export interface SyncReport {
@@ -39,8 +41,6 @@ export interface SyncReport {
 
 export type SyncErrorKind = 'apiban' | 'guard' | 'state' | 'config' | 'aborted' | 'internal';
 
-export interface SyncOptions { full?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined; signal?: AbortSignal | undefined }
-
 export interface SyncService {
   /** One sync (full when due or asked). Never throws for APIBAN/network/guard failures. Serialised: a call while one runs shares it. */
   sync(options?: SyncOptions): Promise<SyncReport>;
@@ -49,16 +49,6 @@ export interface SyncService {
   /** Releases the lock. */
   close(): Promise<void>;
 }
-
-export interface SyncHooks {
-  onApibanRequest?(outcome: 'page' | 'caught-up' | 'unauthorized' | 'rate-limited' | 'error' | 'malformed'): void;
-  /** Progress of a download, for a terminal (src/sync/progress.ts). */
-  onProgress?: ((event: SyncProgress) => void) | undefined;
-}
-
-export type SyncProgress =
-  | { kind: 'page'; pages: number; entries: number }
-  | { kind: 'wait'; ms: number; reason: 'budget' | 'rate-limited'; budget: { requests: number; windowMs: number } };
 
 /** Test and tuning knobs that have no place in the user's configuration. */
 export interface SyncServiceOptions {
@@ -85,9 +75,10 @@ export async function createSyncService(
 
   async function syncOnce(syncOptions: SyncOptions): Promise<SyncReport> {
     const started = clock.now();
+    const outcome = await runSync(context, syncOptions);
+    if ('error' in outcome) return failed(syncOptions.signal?.aborted ? 'aborted' : errorKind(outcome.error), outcome.error, started, outcome.stats);
     try {
-      const outcome = await runSync(context, syncOptions);
-      checkPublishable('sync', state.publishedSize, outcome.published.bans.size, loaded.config.guards, syncOptions);
+      guardPublication('sync', state, outcome.published, loaded.config.guards, syncOptions);
       const changed = current === undefined || !current.bans.equals(outcome.published.bans) || current.source !== outcome.published.source;
       // Written ahead of the publication: history-read.ts drops the event if the publication never happens.
       await history.recordSuccess(current?.bans ?? BanSet.EMPTY, outcome.published.bans, syncKind(outcome), (p) => state.entries.has(p), clock.now());
@@ -98,20 +89,20 @@ export async function createSyncService(
       await store.save(state);
       return { ...summarize(outcome.stats), ok: true, size: current.bans.size, durationMs: clock.now() - started, changed, sources: outcome.sources, published: current };
     } catch (error) {
-      return failed(syncOptions.signal?.aborted ? 'aborted' : errorKind(error), error, started);
+      return failed(syncOptions.signal?.aborted ? 'aborted' : errorKind(error), error, started, outcome.stats);
     }
   }
 
-  async function failed(kind: SyncErrorKind, error: unknown, started: number): Promise<SyncReport> {
+  async function failed(kind: SyncErrorKind, error: unknown, started: number, stats: RunStats): Promise<SyncReport> {
     const message = describeFailure(kind, error);
     if (kind === 'aborted') log.info({ component: 'sync' }, message);
     else if (kind === 'internal') log.error({ component: 'sync', err: (error as Error).stack }, message);
     else log.error({ component: 'sync' }, message);
     state.lastSync = { at: clock.now(), ok: false, error: message };
-    if (kind !== 'aborted') await history.recordFailure(current?.bans ?? BanSet.EMPTY, context.lastStats?.full ? 'full' : 'incremental', message, clock.now());
+    if (kind !== 'aborted') await history.recordFailure(current?.bans ?? BanSet.EMPTY, stats.full ? 'full' : 'incremental', message, clock.now());
     await store.save(state).catch(() => undefined);
     return {
-      ...summarize(context.lastStats), ok: false, size: current?.bans.size ?? 0, durationMs: clock.now() - started,
+      ...summarize(stats), ok: false, size: current?.bans.size ?? 0, durationMs: clock.now() - started,
       changed: false, error: message, errorKind: kind, published: current,
     };
   }
@@ -130,8 +121,8 @@ function syncKind(outcome: { published: PublishedSet; stats: RunStats }): 'sampl
   return outcome.published.source === 'sample' ? 'sample' : outcome.stats.full ? 'full' : 'incremental';
 }
 
-function summarize(stats: RunStats | undefined) {
-  const { full = false, requests = 0, pages = 0, received = 0, invalid = 0, added = 0, expired = 0 } = stats ?? {};
+function summarize(stats: RunStats) {
+  const { full, requests, pages, received, invalid, added, expired } = stats;
   return { full, requests, pages, received, invalid, added, expired };
 }
 

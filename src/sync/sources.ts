@@ -3,6 +3,7 @@
  * entry per line. Each good read is cached in the state directory; a source that fails keeps its
  * last good content and is reported by name, so one broken URL never empties the list.
  */
+import { errorCode } from '../errors.js';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
@@ -73,7 +74,7 @@ async function fetchSource(url: string, options: SourceReadOptions): Promise<str
 
 /** A URL may carry credentials (user:pass@ or a token query): messages name the source, never the URL. */
 function describeFailure(error: unknown): string {
-  const { code, message } = error as NodeJS.ErrnoException;
+  const code = errorCode(error);
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return `cannot read the file (${code})`;
-  return (message ?? String(error)).split('\n')[0];
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }

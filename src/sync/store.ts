@@ -7,12 +7,13 @@
  */
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StateError } from '../errors.js';
+import { errorCode, errorDetail, StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-file.js';
 import { lockStateDir, type StateLock } from './lock.js';
-import { decodeSnapshot, encodeSnapshot, type PublishedSnapshot } from './snapshot.js';
-import { decodeState, emptyState, encodeState, type SyncState } from './state.js';
+import { decodeSnapshot, encodeSnapshot } from './published-file.js';
+import type { PublishedSet } from './published-set.js';
+import { decodeState, emptyState, encodeState, type SyncState } from './sync-state.js';
 
 const STATE_FILE = 'state.json';
 const PUBLISHED_FILE = 'published.json';
@@ -27,7 +28,7 @@ export class StateStore {
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {
-      throw new StateError(`cannot create ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+      throw new StateError(`cannot create ${dir}: ${errorDetail(error)}`, { cause: error });
     }
     const lock = await lockStateDir(dir, log);
     await removeTempFiles(dir);
@@ -70,7 +71,7 @@ export class StateStore {
     await this.write(REQUESTS_FILE, JSON.stringify({ times }));
   }
 
-  async loadPublished(): Promise<PublishedSnapshot | undefined> {
+  async loadPublished(): Promise<PublishedSet | undefined> {
     const text = await readOptional(join(this.dir, PUBLISHED_FILE));
     if (text === undefined) return undefined;
     try {
@@ -81,7 +82,7 @@ export class StateStore {
     }
   }
 
-  async savePublished(snapshot: PublishedSnapshot): Promise<void> {
+  async savePublished(snapshot: PublishedSet): Promise<void> {
     await this.write(PUBLISHED_FILE, encodeSnapshot(snapshot));
   }
 
@@ -98,7 +99,7 @@ export class StateStore {
     try {
       await writeFileAtomic(join(this.dir, name), text);
     } catch (error) {
-      throw new StateError(`cannot write ${join(this.dir, name)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+      throw new StateError(`cannot write ${join(this.dir, name)}: ${errorDetail(error)}`, { cause: error });
     }
   }
 
@@ -108,7 +109,7 @@ export class StateStore {
     try {
       await rename(join(this.dir, name), join(this.dir, aside));
     } catch (error) {
-      throw new StateError(`cannot move corrupt ${join(this.dir, name)} aside: ${(error as NodeJS.ErrnoException).code}`, { cause: error });
+      throw new StateError(`cannot move corrupt ${join(this.dir, name)} aside: ${errorCode(error)}`, { cause: error });
     }
   }
 }
@@ -118,7 +119,7 @@ export async function readStateFile(dir: string): Promise<SyncState | undefined>
   return decodeOrFail(dir, STATE_FILE, decodeState);
 }
 
-export async function readPublishedFile(dir: string): Promise<PublishedSnapshot | undefined> {
+export async function readPublishedFile(dir: string): Promise<PublishedSet | undefined> {
   return decodeOrFail(dir, PUBLISHED_FILE, decodeSnapshot);
 }
 
@@ -140,7 +141,7 @@ async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw new StateError(`cannot read ${path}: ${errorDetail(error)}`, { cause: error });
   }
 }

@@ -85,14 +85,14 @@ export function renderCiscoGroups(bans: BanSet, groups: CiscoGroup[], o: CiscoOp
 
 /** The device dialect of a Cisco target; only paging and the `show` command differ. */
 export function ciscoDialect<O extends CiscoOptions>(
-  target: string, prepare: string[], show: (o: O) => string, groups: (o: O) => CiscoGroup[],
+  prepare: string[], show: (o: O) => string, groups: (o: O) => CiscoGroup[],
 ): DeviceDialect<O> {
   return {
     prompt: CISCO_PROMPT,
     errors: CISCO_ERRORS,
     prepare,
     show,
-    parse: (output, o) => parseCiscoGroups(target, output, groups(o)),
+    parse: (output, o, device) => parseCiscoGroups(device, output, groups(o)),
     plan: (diff, wanted, o) => planCiscoGroups(groups(o), diff, wanted, o),
   };
 }
@@ -125,7 +125,7 @@ export function planCiscoGroups(groups: CiscoGroup[], diff: BanDiff, wanted: Ban
  * and the member forms this tool writes are accepted, anything else (a `range`, a `group-object`,
  * garbage) is an error naming the line, because a plan computed from a misread group is wrong.
  */
-export function parseCiscoGroups(target: string, output: string, groups: CiscoGroup[]): Prefix[] {
+export function parseCiscoGroups(device: string, output: string, groups: CiscoGroup[]): Prefix[] {
   const prefixes: Prefix[] = [];
   let current: CiscoGroup | undefined;
   for (const line of cleanCliOutput(output)) {
@@ -136,7 +136,7 @@ export function parseCiscoGroups(target: string, output: string, groups: CiscoGr
     if (current === undefined || /^ description( |$)/.test(line)) continue;
     const member = parseCiscoMember(line, current);
     if (typeof member === 'string') {
-      throw new DeviceError(target, undefined, `unreadable line in "${current.header}": ${JSON.stringify(line)} (${member})`);
+      throw new DeviceError(device, undefined, `unreadable line in "${current.header}": ${JSON.stringify(line)} (${member})`);
     }
     prefixes.push(member);
   }

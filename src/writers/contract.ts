@@ -46,8 +46,8 @@ export interface DeviceDialect<O> {
   readonly prepare: string[];
   /** The command that prints the managed list(s). */
   show(options: O): string;
-  /** Pure: the prefixes the managed list(s) hold, from `show`'s output. */
-  parse(output: string, options: O): Prefix[];
+  /** Pure: the prefixes the managed list(s) hold, from `show`'s output; `device` (its name) only labels errors. */
+  parse(output: string, options: O, device: string): Prefix[];
   plan(diff: BanDiff, wanted: BanSet, options: O): DevicePlan;
 }
 

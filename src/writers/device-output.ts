@@ -8,21 +8,8 @@ import { z } from 'zod';
 import { FAMILY_BITS, comparePrefixes, parsePrefix, tryParsePrefix, type Family, type Prefix } from '../banset/address.js';
 import type { BanSet } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';
+import { ANSI_ESCAPE, PAGER_ARTEFACTS } from './terminal-artefacts.js';
 
-/*
- * Pager leftovers when paging could not be switched off (or a login script turned it back on):
- * IOS prints " --More-- " and erases it with backspaces, spaces and backspaces; ASA prints
- * "<--- More --->" and erases it with CR, spaces, CR; Junos prints "---(more 45%)---" the same way.
- * The erase sequence is matched exactly, so the leading space of the next member line survives.
- */
-const PAGER_ARTEFACTS = [
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the backspaces IOS erases its pager prompt with
-  / ?--More-- ?(?:\x08+ *\x08+)?/g,
-  /<--- More --->(?:\r *\r)?/g,
-  /---\(more(?: \d+%)?\)---(?:\r *\r)?/g,
-];
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the ESC of terminal escape sequences is the point
-const ANSI_ESCAPE = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /** Lines of captured output with pager artefacts, terminal escapes and CR line endings removed. */
 export function cleanCliOutput(output: string): string[] {

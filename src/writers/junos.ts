@@ -83,7 +83,7 @@ export function showJunosLists(lists: JunosList[]): string {
  * bare `set ... NAME` of an empty list) are accepted for a managed NAME; any other statement on
  * it (`deactivate`, `apply-path`, a wrong family) is an error naming the line.
  */
-export function parseJunosLists(target: string, output: string, lists: JunosList[]): Prefix[] {
+export function parseJunosLists(device: string, output: string, lists: JunosList[]): Prefix[] {
   const prefixes: Prefix[] = [];
   for (const line of cleanCliOutput(output)) {
     const words = line.trim().split(/\s+/);
@@ -91,7 +91,7 @@ export function parseJunosLists(target: string, output: string, lists: JunosList
     if (list === undefined) continue;
     const member = words[0] !== 'set' || words.length > 5 ? 'not a plain "set" of a prefix' : readMember(words[4], list.family);
     if (typeof member === 'string') {
-      throw new DeviceError(target, undefined, `unreadable line for prefix-list ${list.name}: ${JSON.stringify(line)} (${member})`);
+      throw new DeviceError(device, undefined, `unreadable line for prefix-list ${list.name}: ${JSON.stringify(line)} (${member})`);
     }
     if (member !== undefined) prefixes.push(member);
   }

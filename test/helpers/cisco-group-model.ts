@@ -83,5 +83,5 @@ export function replayCiscoPlan<O extends CiscoLikeOptions>(
     else if (before.counts()[family] > 0) expected.push(parsePrefix(placeholder));
   }
   const texts = (prefixes: Prefix[]) => createBanSet(prefixes).toArray().map((p) => formatPrefix(p));
-  return { actual: texts(present(writer.device, 'the writer\'s device dialect').parse(model.runningConfig(), options)), expected: texts(expected), sent: plan.apply.length };
+  return { actual: texts(present(writer.device, 'the writer\'s device dialect').parse(model.runningConfig(), options, 'edge-1')), expected: texts(expected), sent: plan.apply.length };
 }

@@ -187,9 +187,9 @@ describe('push job with the CLI driver', () => {
       const wrongKey = await startJunos(AUTH);
       closers.push(() => good.device.close(), () => slow.device.close(), () => wrongKey.device.close());
       const slowDevice = device(slow.device, 'cisco-ios');
-      slowDevice.target.timeoutMs = 600;
+      slowDevice.endpoint.timeoutMs = 600;
       const keyDevice = device(wrongKey.device, 'junos');
-      keyDevice.target.hostKey.fingerprints = [good.device.fingerprint];
+      keyDevice.endpoint.hostKey.fingerprints = [good.device.fingerprint];
       const results = await pushToDevices([slowDevice, keyDevice, device(good.device, 'cisco-ios')], bans('192.0.2.9'), options({ concurrency: 2 }));
       expect(results.map((r) => r.result)).to.deep.equal(['failed', 'failed', 'changed']);
       expect(results[0].error).to.match(/timed out/);

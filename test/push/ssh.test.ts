@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceError, HostKeyError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
-import { connectSsh, type SshTarget } from '../../src/push/ssh.js';
+import { connectSsh, type SshEndpoint } from '../../src/push/ssh.js';
 import type { DriverContext } from '../../src/push/driver.js';
 import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
 import { generateKeyPair } from '../helpers/ssh-device.js';
@@ -15,7 +15,7 @@ function context(overrides: Partial<DriverContext> = {}): DriverContext {
   return { log: silentLogger, signal: new AbortController().signal, acceptNewHostKey: false, ...overrides };
 }
 
-function targetFor(sim: IosSimulator, overrides: Partial<SshTarget> = {}): SshTarget {
+function targetFor(sim: IosSimulator, overrides: Partial<SshEndpoint> = {}): SshEndpoint {
   return {
     name: 'r1', host: '127.0.0.1', port: sim.device.port, timeoutMs: 3000,
     credentials: { username: 'admin', password: 'secret-pw' },

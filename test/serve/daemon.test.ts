@@ -5,7 +5,7 @@ import { formatIssues } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
-import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../../src/serve/scheduler.js';
+import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../../src/sync/sync-loop.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { configSchema } from '../../src/config/schema.js';
 import { selfSignedCertificate } from '../helpers/tls.js';

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/log.js';
 import { createRequestHandler, parseQuery } from '../../src/serve/handler.js';
 import { ServeMetrics } from '../../src/serve/metrics.js';
 import { resolveSite } from '../../src/serve/site.js';
-import { ServeState } from '../../src/serve/state.js';
+import { ServeState } from '../../src/serve/served-view.js';
 import { renderOutput } from '../../src/writers/render.js';
 import { getTarget } from '../../targets/index.js';
 import { closeServer, listenOnLoopback } from '../helpers/listen.js';

@@ -7,8 +7,8 @@ import { createRequestHandler } from '../../src/serve/handler.js';
 import { ServeMetrics } from '../../src/serve/metrics.js';
 import { RenderPool } from '../../src/serve/render-pool.js';
 import { resolveSite } from '../../src/serve/site.js';
-import { DEFAULT_QUERY } from '../../src/serve/snapshot.js';
-import { ServeState } from '../../src/serve/state.js';
+import { DEFAULT_QUERY } from '../../src/serve/output-snapshot.js';
+import { ServeState } from '../../src/serve/served-view.js';
 import { closeServer, listenOnLoopback } from '../helpers/listen.js';
 import { bansOf, servedSet, testConfig } from './support.js';
 

@@ -6,15 +6,16 @@ import type { LoadedConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
-import type { SyncResult, SyncRunner } from '../../src/serve/scheduler.js';
-import type { ServedSet } from '../../src/serve/snapshot.js';
+import type { SyncResult, SyncRunner } from '../../src/serve/sync-scheduler.js';
+import type { PublishedSet } from '../../src/sync/published-set.js';
 
 export function bansOf(...entries: string[]): BanSet {
   return createBanSet(entries.map(parsePrefix));
 }
 
-export function servedSet(bans: BanSet, syncedAt = new Date()): ServedSet {
-  return { bans, syncedAt, source: 'apiban', cursor: String(Math.floor(syncedAt.getTime() / 1000)) };
+export function servedSet(bans: BanSet, syncedAt = new Date()): PublishedSet {
+  const report = { candidates: bans.size, invalid: 0, invalidSamples: [], tooWide: 0, protectedHits: 0, allowlistHits: 0, published: bans.size };
+  return { bans, report, syncedAt, source: 'apiban', cursor: String(Math.floor(syncedAt.getTime() / 1000)) };
 }
 
 /** A sync service stand-in: each sync publishes `next` (or fails while `failing` is set). */
@@ -23,7 +24,7 @@ export class ScriptedRunner implements SyncRunner {
   failing = false;
   syncs = 0;
   closed = false;
-  private published?: ServedSet;
+  private published?: PublishedSet;
 
   constructor(initial?: BanSet) {
     this.next = initial;
@@ -39,7 +40,7 @@ export class ScriptedRunner implements SyncRunner {
     return { ok: true, full: false, requests: 1, size: this.next.size, durationMs: 1, changed, published: this.published };
   }
 
-  current(): ServedSet | undefined {
+  current(): PublishedSet | undefined {
     return this.published;
   }
 

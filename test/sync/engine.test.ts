@@ -11,7 +11,7 @@ import type { ApibanClient, PageResult } from '../../src/apiban/client.js';
 import { ApibanError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { downloadBans } from '../../src/sync/engine.js';
-import { emptyState, type SyncState } from '../../src/sync/state.js';
+import { emptyState, type SyncState } from '../../src/sync/sync-state.js';
 import { readPublishedFile, readStateFile } from '../../src/sync/store.js';
 import { runCli } from '../helpers/cli.js';
 import { startFakeApiban } from '../helpers/fake-apiban.js';

@@ -15,7 +15,7 @@ const options = (input: object = {}) => ciscoAsa.options.parse(input);
 const device = present(ciscoAsa.device, 'the cisco-asa device dialect');
 const plan = (before: BanSet, after: BanSet, input: object = {}) => device.plan(diffBanSets(before, after), after, options(input));
 const SHOW = device.show(options());
-const parseVariant = (variant?: string) => createBanSet(device.parse(readTranscript('cisco-asa', SHOW, variant), options()));
+const parseVariant = (variant?: string) => createBanSet(device.parse(readTranscript('cisco-asa', SHOW, variant), options(), 'edge-1'));
 const firstIssue = (input: object) => {
   const result = ciscoAsa.options.safeParse(input);
   return result.success ? undefined : `${result.error.issues[0].path.join('.')}: ${result.error.issues[0].message}`;

@@ -98,24 +98,24 @@ describe('targets/cisco-ios', () => {
     });
 
     it('parses the recorded running-config, upper-case IPv6 included', () => {
-      const prefixes = device.parse(readTranscript('cisco-ios', SHOW), options());
+      const prefixes = device.parse(readTranscript('cisco-ios', SHOW), options(), 'edge-1');
       expect(createBanSet(prefixes).equals(set('192.0.2.10', '198.51.100.0/24', '203.0.113.7', '2001:db8::1', '2001:db8:1::/48'))).to.equal(true);
     });
 
     it('parses a paged transcript (pager leftovers stripped) to the same prefixes', () => {
-      const plain = device.parse(readTranscript('cisco-ios', SHOW), options());
-      expect(device.parse(readTranscript('cisco-ios', SHOW, 'paged'), options())).to.deep.equal(plain);
+      const plain = device.parse(readTranscript('cisco-ios', SHOW), options(), 'edge-1');
+      expect(device.parse(readTranscript('cisco-ios', SHOW, 'paged'), options(), 'edge-1')).to.deep.equal(plain);
     });
 
     it('reads missing groups as empty and a placeholder-only device as its placeholders', () => {
-      expect(device.parse(readTranscript('cisco-ios', SHOW, 'missing'), options())).to.deep.equal([]);
-      const held = createBanSet(device.parse(readTranscript('cisco-ios', SHOW, 'placeholder-only'), options()));
+      expect(device.parse(readTranscript('cisco-ios', SHOW, 'missing'), options(), 'edge-1')).to.deep.equal([]);
+      const held = createBanSet(device.parse(readTranscript('cisco-ios', SHOW, 'placeholder-only'), options(), 'edge-1'));
       expect(held.equals(set('192.0.2.255', '2001:db8::ffff'))).to.equal(true);
     });
 
     it('refuses a member line it does not write, naming the line', () => {
-      expect(() => device.parse(readTranscript('cisco-ios', SHOW, 'range-member'), options()))
-        .to.throw(DeviceError, /\[cisco-ios\] unreadable line in "object-group network APIBAN-V4": " range 192\.0\.2\.20 192\.0\.2\.29"/);
+      expect(() => device.parse(readTranscript('cisco-ios', SHOW, 'range-member'), options(), 'edge-1'))
+        .to.throw(DeviceError, /\[edge-1\] unreadable line in "object-group network APIBAN-V4": " range 192\.0\.2\.20 192\.0\.2\.29"/);
     });
   });
 

@@ -15,7 +15,7 @@ const options = (input: object = {}) => junos.options.parse(input);
 const device = present(junos.device, 'the junos device dialect');
 const plan = (before: BanSet, after: BanSet, input: object = {}) => device.plan(diffBanSets(before, after), after, options(input));
 const SHOW = device.show(options());
-const parseVariant = (variant?: string) => createBanSet(device.parse(readTranscript('junos', SHOW, variant), options()));
+const parseVariant = (variant?: string) => createBanSet(device.parse(readTranscript('junos', SHOW, variant), options(), 'edge-1'));
 const firstIssue = (input: object) => {
   const result = junos.options.safeParse(input);
   return result.success ? undefined : `${result.error.issues[0].path.join('.')}: ${result.error.issues[0].message}`;
@@ -40,7 +40,7 @@ function replay(before: BanSet, after: BanSet): string[] {
     else expect(['configure exclusive', 'show | compare']).to.include(line);
   }
   const display = [...lists].flatMap(([name, members]) => [...members].map((m) => `set policy-options prefix-list ${name} ${m}`));
-  return createBanSet(device.parse(display.join('\n'), options())).toArray().map((p) => formatPrefix(p));
+  return createBanSet(device.parse(display.join('\n'), options(), 'edge-1')).toArray().map((p) => formatPrefix(p));
 }
 
 describe('targets/junos', () => {
@@ -106,9 +106,9 @@ describe('targets/junos', () => {
     });
 
     it('refuses statements on a managed list it does not write, naming the line', () => {
-      expect(() => parseVariant('deactivated')).to.throw(DeviceError, /\[junos\] unreadable line for prefix-list APIBAN: "deactivate policy-options/);
+      expect(() => parseVariant('deactivated')).to.throw(DeviceError, /\[edge-1\] unreadable line for prefix-list APIBAN: "deactivate policy-options/);
       expect(() => parseVariant('apply-path')).to.throw(DeviceError, /apply-path/);
-      expect(() => device.parse('set policy-options prefix-list APIBAN 2001:db8::1/128\n', options())).to.throw(DeviceError, /IPv6 prefix in the IPv4 list/);
+      expect(() => device.parse('set policy-options prefix-list APIBAN 2001:db8::1/128\n', options(), 'edge-1')).to.throw(DeviceError, /IPv6 prefix in the IPv4 list/);
     });
   });
 

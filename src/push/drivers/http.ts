@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Agent } from 'undici';
-import { DeviceError, truncate } from '../../errors.js';
+import { DeviceError, errorDetail, truncate } from '../../errors.js';
 import { redactSecrets } from '../../log.js';
 
 export interface HttpDeviceOptions {
@@ -99,6 +99,6 @@ function readCaFile(device: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new DeviceError(device, undefined, `cannot read the CA file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new DeviceError(device, undefined, `cannot read the CA file ${path}: ${errorDetail(error)}`);
   }
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { BlockedCounters } from '../counters/blocked.js';
 import { withCounterSettings } from '../counters/cli-readers.js';
 import { parseIptablesSetDrops } from '../counters/iptables.js';
-import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext } from '../driver.js';
+import type { DeviceDriver, DeviceSession, DeviceEndpoint, DriverContext } from '../driver.js';
 import { connectSsh } from '../ssh.js';
 import type { LinuxIpsetSettings } from './linux-ipset.js';
 
@@ -25,7 +25,7 @@ export function withIptablesCounters(driver: DeviceDriver<LinuxIpsetSettings>): 
   return {
     ...driver,
     settings: withCounterSettings(driver.settings, counters) as z.ZodType<Settings>,
-    async open(device: DeviceTarget<Settings>, context: DriverContext): Promise<DeviceSession> {
+    async open(device: DeviceEndpoint<Settings>, context: DriverContext): Promise<DeviceSession> {
       const session = await driver.open(device, context);
       const chain = device.settings.counters?.chain;
       if (chain === undefined) return session;
@@ -40,7 +40,7 @@ export function withIptablesCounters(driver: DeviceDriver<LinuxIpsetSettings>): 
   };
 }
 
-async function readChainCounters(device: DeviceTarget<Settings>, context: DriverContext, chain: string): Promise<BlockedCounters | undefined> {
+async function readChainCounters(device: DeviceEndpoint<Settings>, context: DriverContext, chain: string): Promise<BlockedCounters | undefined> {
   const sudo = device.settings.sudo ? 'sudo -n ' : '';
   const { setV4, setV6 } = device.settings.ipset;
   let connection: Awaited<ReturnType<typeof connectSsh>> | undefined;

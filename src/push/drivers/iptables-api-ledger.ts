@@ -5,10 +5,12 @@
  * daemon (a timeout, a crash, a lost answer) stays in `pending` until a later push has either
  * removed it or proved it present, so nothing the driver ever sent is forgotten.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DeviceError } from '../../errors.js';
+import { DeviceError, errorCode } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { writeFileAtomic } from '../../sync/atomic-file.js';
 
 export interface Ledger {
   version: 2;
@@ -29,7 +31,7 @@ export function loadLedger(where: Where): Ledger | undefined {
   try {
     ledger = JSON.parse(readFileSync(where.path, 'utf8')) as Partial<Ledger>;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errorCode(error);
     if (code !== 'ENOENT') where.log.warn({ device: where.device, ledger: where.path }, `ledger unreadable (${code ?? 'not JSON'}); the chain's content is unknown`);
     return undefined;
   }
@@ -46,13 +48,12 @@ export function loadLedger(where: Where): Ledger | undefined {
   return { version: 2, endpoint: where.endpoint, entries: ledger.entries, pending: ledger.pending ?? [], fullCheckAt: ledger.fullCheckAt };
 }
 
-/** Written to a temporary name and renamed: a crash never leaves half a ledger. */
-export function saveLedger(where: Where, ledger: Omit<Ledger, 'version' | 'endpoint'>): void {
+/** The project's one atomic write (synced, then renamed): a crash never leaves half a ledger. */
+export async function saveLedger(where: Where, ledger: Omit<Ledger, 'version' | 'endpoint'>): Promise<void> {
   const content: Ledger = { version: 2, endpoint: where.endpoint, ...ledger };
   try {
-    mkdirSync(dirname(where.path), { recursive: true });
-    writeFileSync(`${where.path}.tmp`, `${JSON.stringify(content)}\n`, { mode: 0o600 });
-    renameSync(`${where.path}.tmp`, where.path);
+    await mkdir(dirname(where.path), { recursive: true });
+    await writeFileAtomic(where.path, `${JSON.stringify(content)}\n`);
   } catch (error) {
     throw new DeviceError(where.device, undefined, `cannot write the ledger ${where.path}: ${(error as Error).message}`, { cause: error });
   }

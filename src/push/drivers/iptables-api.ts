@@ -25,7 +25,7 @@ import { BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
 import { parseDuration } from '../../config/duration.js';
 import type { Logger } from '../../log.js';
-import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext, Verification } from '../driver.js';
+import type { DeviceDriver, DeviceSession, DeviceEndpoint, DriverContext, Verification } from '../driver.js';
 import { IptablesApiCalls } from './iptables-api-calls.js';
 import { loadLedger, saveLedger, type Ledger } from './iptables-api-ledger.js';
 import { basicAuthorization, HttpDevice, originOf } from './http.js';
@@ -47,7 +47,7 @@ class IptablesApiSession implements DeviceSession {
   private ledger: Ledger | undefined;
 
   constructor(
-    private readonly device: DeviceTarget<IptablesApiSettings>,
+    private readonly device: DeviceEndpoint<IptablesApiSettings>,
     private readonly calls: IptablesApiCalls,
     private readonly where: Parameters<typeof loadLedger>[0],
     private readonly log: Logger,
@@ -76,7 +76,7 @@ class IptablesApiSession implements DeviceSession {
     const held = new Set(this.ledger?.entries ?? []);
     const pending = new Set([...(this.ledger?.pending ?? []), ...format(diff.added), ...format(diff.removed)]);
     const save = () => saveLedger(this.where, { entries: [...held], pending: [...pending], fullCheckAt: this.ledger?.fullCheckAt });
-    save(); // intent first: whatever happens next, every address we may touch is on record
+    await save(); // intent first: whatever happens next, every address we may touch is on record
     try {
       if (first && this.mayFlush()) await this.calls.flush();
       if (first && !this.mayFlush()) this.log.warn({ device: this.device.name }, 'first push to a single-family device: adding the set without /flushchain (it would flush both families); entries added by other tools stay');
@@ -91,7 +91,7 @@ class IptablesApiSession implements DeviceSession {
         pending.delete(address);
       }
     } finally {
-      save();
+      await save();
     }
     const check = await this.confirm(wanted, new Set(format(diff.added)));
     return { sent: this.calls.sent, verified: first ? `first push${this.mayFlush() ? ' after /flushchain' : ''}; ${check.verified}` : check.verified };
@@ -118,7 +118,7 @@ class IptablesApiSession implements DeviceSession {
       full = true;
     }
     const fullCheckAt = full ? new Date().toISOString() : this.ledger?.fullCheckAt;
-    saveLedger(this.where, { entries: format(wanted.toArray()), pending: [], fullCheckAt });
+    await saveLedger(this.where, { entries: format(wanted.toArray()), pending: [], fullCheckAt });
     if (this.ledger !== undefined) this.ledger = { ...this.ledger, entries: format(wanted.toArray()), pending: [], fullCheckAt };
     const how = unchanged.length === 0 ? 'every address was added by this push' : outcome.readded ? `re-added all ${unchanged.length} with /addip (this daemon has no /puship)`
       : `${full ? `every one of the ${unchanged.length}` : `${chosen.length} of the ${unchanged.length}`} unchanged addresses probed with /puship: ${outcome.missing} missing, re-inserted`;
@@ -169,7 +169,7 @@ export const iptablesApiDriver: DeviceDriver<IptablesApiSettings> = {
   summary: 'iptables-api REST daemon (chain APIBANLOCAL): addip/removeip for the difference, /puship presence probes',
   settings,
   families: 'both',
-  async open(device: DeviceTarget<IptablesApiSettings>, context: DriverContext): Promise<DeviceSession> {
+  async open(device: DeviceEndpoint<IptablesApiSettings>, context: DriverContext): Promise<DeviceSession> {
     const { username, password, caFile } = device.credentials;
     const endpoint = originOf(device.settings.scheme, device.host, device.port ?? 8082);
     const http = new HttpDevice({

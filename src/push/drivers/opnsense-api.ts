@@ -21,7 +21,7 @@ import { BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
 import { formatPrefix, type Prefix } from '../../banset/address.js';
 import { DeviceError } from '../../errors.js';
-import type { DeviceDriver, DeviceSession, DeviceTarget, DriverContext } from '../driver.js';
+import type { DeviceDriver, DeviceSession, DeviceEndpoint, DriverContext } from '../driver.js';
 import { basicAuthorization, HttpDevice, originOf } from './http.js';
 import { parseListed, verifyHolds } from './verify.js';
 
@@ -40,7 +40,7 @@ const UTIL_API = '/api/firewall/alias_util';
 class OpnsenseApiSession implements DeviceSession {
   private aliasMissing = false;
 
-  constructor(private readonly device: DeviceTarget<OpnsenseApiSettings>, private readonly http: HttpDevice) {}
+  constructor(private readonly device: DeviceEndpoint<OpnsenseApiSettings>, private readonly http: HttpDevice) {}
 
   async read(): Promise<BanSet> {
     const { alias, createAlias } = this.device.settings;
@@ -128,7 +128,7 @@ export const opnsenseApiDriver: DeviceDriver<OpnsenseApiSettings> = {
   summary: 'OPNsense REST API: External alias kept in step with alias_util add/delete',
   settings,
   families: 'both',
-  async open(device: DeviceTarget<OpnsenseApiSettings>, context: DriverContext): Promise<DeviceSession> {
+  async open(device: DeviceEndpoint<OpnsenseApiSettings>, context: DriverContext): Promise<DeviceSession> {
     const { apiKey, apiSecret, caFile } = device.credentials;
     if (!apiKey || !apiSecret) throw new DeviceError(device.name, undefined, 'opnsense-api needs credentials apiKey and apiSecret');
     const { scheme } = device.settings;

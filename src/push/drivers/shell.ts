@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { BanSet } from '../../banset/banset.js';
 import { isEmptyDiff, type BanDiff } from '../../banset/diff.js';
 import { DeviceError } from '../../errors.js';
-import type { DeviceSession, DeviceTarget, DriverContext } from '../driver.js';
+import type { DeviceSession, DeviceEndpoint, DriverContext } from '../driver.js';
 import { connectSsh, type ExecResult, type SshConnection } from '../ssh.js';
 import { verifyHolds } from './verify.js';
 import type { BlockedCounters } from '../counters/blocked.js';
@@ -62,7 +62,7 @@ export class ShellSession implements DeviceSession {
 
   constructor(
     private readonly connection: SshConnection,
-    private readonly device: DeviceTarget<ShellSettings>,
+    private readonly device: DeviceEndpoint<ShellSettings>,
     private readonly dialect: ShellDialect,
   ) {
     const slug = device.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
@@ -147,7 +147,7 @@ export class ShellSession implements DeviceSession {
 }
 
 /** Opens the SSH connection and wraps it in a ShellSession. */
-export async function openShellSession(device: DeviceTarget<ShellSettings>, context: DriverContext, dialect: ShellDialect): Promise<DeviceSession> {
+export async function openShellSession(device: DeviceEndpoint<ShellSettings>, context: DriverContext, dialect: ShellDialect): Promise<DeviceSession> {
   const connection = await connectSsh(device, context);
   return new ShellSession(connection, device, dialect);
 }

@@ -14,7 +14,7 @@ import { pushToDevices } from '../../../src/push/run.js';
 import { ServeMetrics } from '../../../src/serve/metrics.js';
 import { BlockedTraffic } from '../../../src/serve/status-blocked.js';
 import { kernelBench } from './kernel-support.js';
-import { bans, sshTarget } from '../drivers/device.js';
+import { bans, sshEndpoint } from '../drivers/device.js';
 
 const BANNED = '192.0.2.78';
 
@@ -25,8 +25,8 @@ describe('blocked-traffic counters on a real kernel (OpenSSH + ipset + iptables 
   const driver = present(DRIVERS.get('linux-ipset'), 'the linux-ipset driver');
 
   it('reads the DROP rule matching the set and publishes exactly the packets sent', async () => {
-    const target = sshTarget(driver, bench.server, { tempDir: join(bench.server.dir, 'upload'), counters: { chain: 'INPUT' } });
-    const device = { config: { name: 'dev1', driver: 'linux-ipset' } as DeviceConfig, driver, target };
+    const target = sshEndpoint(driver, bench.server, { tempDir: join(bench.server.dir, 'upload'), counters: { chain: 'INPUT' } });
+    const device = { config: { name: 'dev1', driver: 'linux-ipset' } as DeviceConfig, driver, endpoint: target };
     const push = (wanted = bans(BANNED, '198.51.100.0/24', '2001:db8::1')) => pushToDevices([device], wanted, { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });
     const metrics = new ServeMetrics({ processMetrics: false });
     const blocked = new BlockedTraffic(metrics.registry);

@@ -13,7 +13,7 @@ import { pushToDevices } from '../../../src/push/run.js';
 import { ServeMetrics } from '../../../src/serve/metrics.js';
 import { BlockedTraffic } from '../../../src/serve/status-blocked.js';
 import { kernelBench } from './kernel-support.js';
-import { bans, sshTarget } from '../drivers/device.js';
+import { bans, sshEndpoint } from '../drivers/device.js';
 
 const BANNED = '192.0.2.77';
 
@@ -23,8 +23,8 @@ describe('blocked-traffic counters on a real kernel (OpenSSH + nft in a network 
   const sendFromBanned = (count: number) => bench.sendFromBanned(count);
 
   it('reads the drop rule\'s counters on each push and publishes exactly the packets sent', async () => {
-    const target = sshTarget(linuxNftablesDriver, bench.server, { tempDir: join(bench.server.dir, 'upload'), nftables: { dropRule: true } });
-    const device = { config: { name: 'dev1', driver: 'linux-nftables' } as DeviceConfig, driver: linuxNftablesDriver, target };
+    const target = sshEndpoint(linuxNftablesDriver, bench.server, { tempDir: join(bench.server.dir, 'upload'), nftables: { dropRule: true } });
+    const device = { config: { name: 'dev1', driver: 'linux-nftables' } as DeviceConfig, driver: linuxNftablesDriver, endpoint: target };
     const wanted = bans(BANNED, '198.51.100.0/24');
     const push = () => pushToDevices([device], wanted, { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });
     const metrics = new ServeMetrics({ processMetrics: false });

@@ -9,13 +9,13 @@ import { parsePrefix } from '../../../src/banset/address.js';
 import { createBanSet, type BanSet } from '../../../src/banset/banset.js';
 import { diffBanSets } from '../../../src/banset/diff.js';
 import { silentLogger } from '../../../src/log.js';
-import type { DeviceDriver, DeviceTarget, DriverContext } from '../../../src/push/driver.js';
+import type { DeviceDriver, DeviceEndpoint, DriverContext } from '../../../src/push/driver.js';
 
 export function bans(...entries: string[]): BanSet {
   return createBanSet(entries.map((e) => parsePrefix(e)));
 }
 
-export function deviceTarget<S>(driver: DeviceDriver<S>, fields: Omit<Partial<DeviceTarget<S>>, 'settings'> & { settings?: unknown }): DeviceTarget<S> {
+export function deviceEndpoint<S>(driver: DeviceDriver<S>, fields: Omit<Partial<DeviceEndpoint<S>>, 'settings'> & { settings?: unknown }): DeviceEndpoint<S> {
   return {
     name: 'dev1',
     host: '127.0.0.1',
@@ -35,7 +35,7 @@ export interface PushOutcome { before: BanSet; plan: string[]; sent: number; byt
 
 export async function pushOnce<S>(
   driver: DeviceDriver<S>,
-  device: DeviceTarget<S>,
+  device: DeviceEndpoint<S>,
   wanted: BanSet,
   options: { dryRun?: boolean; context?: DriverContext } = {},
 ): Promise<PushOutcome> {
@@ -55,12 +55,12 @@ export async function pushOnce<S>(
 }
 
 /** A device entry that logs in to a test OpenSSH server with its client key and pinned host key. */
-export function sshTarget<S>(driver: DeviceDriver<S>, server: { port: number; fingerprint: string; credentials(): DeviceTarget<S>['credentials'] }, settings: unknown = {}): DeviceTarget<S> {
-  return deviceTarget(driver, { port: server.port, credentials: server.credentials(), hostKey: { fingerprints: [server.fingerprint] }, settings });
+export function sshEndpoint<S>(driver: DeviceDriver<S>, server: { port: number; fingerprint: string; credentials(): DeviceEndpoint<S>['credentials'] }, settings: unknown = {}): DeviceEndpoint<S> {
+  return deviceEndpoint(driver, { port: server.port, credentials: server.credentials(), hostKey: { fingerprints: [server.fingerprint] }, settings });
 }
 
 /** Pushes while the test sshd's wrapper sleeps 2 s per command (SLOW_AND_LOGGED), with a 700 ms budget; returns the error. */
-export async function pushToSlowDevice<S>(serverDir: string, driver: DeviceDriver<S>, device: DeviceTarget<S>, wanted: BanSet): Promise<unknown> {
+export async function pushToSlowDevice<S>(serverDir: string, driver: DeviceDriver<S>, device: DeviceEndpoint<S>, wanted: BanSet): Promise<unknown> {
   writeFileSync(join(serverDir, 'slow'), '');
   try {
     return await pushOnce(driver, device, wanted, { context: driverContext(700) }).then(() => undefined, (error: unknown) => error);

@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/log.js';
 import { iptablesApiDriver } from '../../../src/push/drivers/iptables-api.js';
 import { pushToDevice } from '../../../src/push/run.js';
 import { FakeIptablesApi } from '../../helpers/fake-iptables-api.js';
-import { bans, deviceTarget, driverContext, pushOnce } from './device.js';
+import { bans, deviceEndpoint, driverContext, pushOnce } from './device.js';
 import { present } from '../../helpers/present.js';
 
 describe('push driver iptables-api (fake daemon answering as palner/iptables-api does)', () => {
@@ -15,7 +15,7 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
   let dir: string;
   let ledger: string;
   const device = (settings: Record<string, unknown> = {}, families?: 'v4' | 'v6' | 'both') =>
-    ({ ...deviceTarget(iptablesApiDriver, { port: fake.port, settings: { ledger, ...settings } }), families });
+    ({ ...deviceEndpoint(iptablesApiDriver, { port: fake.port, settings: { ledger, ...settings } }), families });
   const readLedger = () => JSON.parse(readFileSync(ledger, 'utf8')) as { entries: string[]; pending: string[]; fullCheckAt?: string };
   const puships = () => fake.requests.filter((r) => r.startsWith('GET /puship/'));
 
@@ -83,7 +83,7 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
       await pushOnce(iptablesApiDriver, device({ probe: 3 }), wanted);
       lose(fake);
       const [target] = [device({ probe: 3 })];
-      const result = await pushToDevice({ config: {} as never, driver: iptablesApiDriver, target }, wanted, { log: silentLogger, guards: { maxShrink: 0.5, allowEmpty: false } as never });
+      const result = await pushToDevice({ config: {} as never, driver: iptablesApiDriver, endpoint: target }, wanted, { log: silentLogger, guards: { maxShrink: 0.5, allowEmpty: false } as never });
       expect(result.result, result.error).to.equal('changed');
       expect(result.sent).to.equal(30);
       expect(result.verified).to.match(/every one of the 30 unchanged addresses probed with \/puship: 30 missing, re-inserted/);

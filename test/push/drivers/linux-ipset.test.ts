@@ -5,7 +5,7 @@ import { DeviceError } from '../../../src/errors.js';
 import { linuxIpsetDriver } from '../../../src/push/drivers/linux-ipset.js';
 import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
-import { bans, driverContext, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { bans, driverContext, pushOnce, pushToSlowDevice, sshEndpoint } from './device.js';
 import { skipWhen } from '../../helpers/skip.js';
 
 /** Members as the kernel lists them, read independently of the driver. */
@@ -18,7 +18,7 @@ describe('push driver linux-ipset (real OpenSSH + ipset in a network namespace)'
   let ns: NetworkNamespace;
   let server: OpenSshServer;
   let tempDir: string;
-  const device = (ipset: Record<string, unknown> = {}) => sshTarget(linuxIpsetDriver, server, { tempDir, ipset });
+  const device = (ipset: Record<string, unknown> = {}) => sshEndpoint(linuxIpsetDriver, server, { tempDir, ipset });
   const commandsRun = () => readFileSync(join(server.dir, 'commands.log'), 'utf8').trim().split('\n');
 
   before(async function () {

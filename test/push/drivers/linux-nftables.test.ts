@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/log.js';
 import { pushToDevice } from '../../../src/push/run.js';
 import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
-import { bans, driverContext, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { bans, driverContext, pushOnce, pushToSlowDevice, sshEndpoint } from './device.js';
 import { skipWhen } from '../../helpers/skip.js';
 
 /** The kernel's view, read independently of the driver: element texts as nft prints them. */
@@ -22,7 +22,7 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
   let ns: NetworkNamespace;
   let server: OpenSshServer;
   let tempDir: string;
-  const device = () => sshTarget(linuxNftablesDriver, server, { tempDir });
+  const device = () => sshEndpoint(linuxNftablesDriver, server, { tempDir });
   const commandsRun = () => readFileSync(join(server.dir, 'commands.log'), 'utf8').trim().split('\n');
 
   before(async function () {
@@ -65,7 +65,7 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
   it('reports an unchanged device as unchanged, sent 0, also when the kernel merged neighbours (job and driver compare one form)', async () => {
     const wanted = bans('192.0.2.2', '192.0.2.3', '198.51.100.0/25', '198.51.100.128/25', '203.0.113.9', '2001:db8::1', '2001:db8::2');
     await pushOnce(linuxNftablesDriver, device(), wanted);
-    const result = await pushToDevice({ config: {} as never, driver: linuxNftablesDriver, target: device() }, wanted, { log: silentLogger, guards: { maxShrink: 0.1, allowEmpty: false } });
+    const result = await pushToDevice({ config: {} as never, driver: linuxNftablesDriver, endpoint: device() }, wanted, { log: silentLogger, guards: { maxShrink: 0.1, allowEmpty: false } });
     expect(result, result.error).to.include({ result: 'unchanged', added: 0, removed: 0, sent: 0 });
   });
 
@@ -132,7 +132,7 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
   });
 
   it('uses sudo -n when asked', async () => {
-    const target = sshTarget(linuxNftablesDriver, server, { tempDir, sudo: true });
+    const target = sshEndpoint(linuxNftablesDriver, server, { tempDir, sudo: true });
     const outcome = await pushOnce(linuxNftablesDriver, target, bans('192.0.2.1'), { dryRun: true });
     expect(outcome.plan[1]).to.match(/^sudo -n nft -f /);
     expect(commandsRun()).to.deep.equal(['sudo -n nft -j list table inet apiban']);

@@ -4,7 +4,7 @@ import { DeviceError } from '../../../src/errors.js';
 import { opnsenseApiDriver } from '../../../src/push/drivers/opnsense-api.js';
 import { FakeOpnsense } from '../../helpers/fake-opnsense.js';
 import { selfSignedCertificate, type TestCertificate } from '../../helpers/tls.js';
-import { bans, deviceTarget, driverContext, pushOnce } from './device.js';
+import { bans, deviceEndpoint, driverContext, pushOnce } from './device.js';
 import { present } from '../../helpers/present.js';
 
 const KEY = 'k3y-0123456789';
@@ -13,7 +13,7 @@ const SECRET = 's3cret-abcdefgh';
 describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
   let fake: FakeOpnsense;
   const device = (settings: Record<string, unknown> = {}, secret = SECRET) =>
-    deviceTarget(opnsenseApiDriver, { port: fake.port, settings: { scheme: 'http', ...settings }, credentials: { apiKey: KEY, apiSecret: secret } });
+    deviceEndpoint(opnsenseApiDriver, { port: fake.port, settings: { scheme: 'http', ...settings }, credentials: { apiKey: KEY, apiSecret: secret } });
 
   beforeEach(async () => { fake = await new FakeOpnsense(KEY, SECRET).start(); });
   afterEach(async () => { await fake.stop(); });
@@ -116,13 +116,13 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
     beforeEach(async () => { await fake.stop(); fake = await new FakeOpnsense(KEY, SECRET, certificate).start(); });
 
     it('trusts the device through caFile', async () => {
-      const target = deviceTarget(opnsenseApiDriver, { port: fake.port, credentials: { apiKey: KEY, apiSecret: SECRET, caFile: certificate.certFile } });
+      const target = deviceEndpoint(opnsenseApiDriver, { port: fake.port, credentials: { apiKey: KEY, apiSecret: SECRET, caFile: certificate.certFile } });
       await pushOnce(opnsenseApiDriver, target, bans('192.0.2.1'));
       expect([...present(fake.aliases.get('APIBAN_SIP'), 'alias APIBAN_SIP').entries]).to.deep.equal(['192.0.2.1']);
     });
 
     it('refuses a certificate it cannot verify', async () => {
-      const target = deviceTarget(opnsenseApiDriver, { port: fake.port, credentials: { apiKey: KEY, apiSecret: SECRET } });
+      const target = deviceEndpoint(opnsenseApiDriver, { port: fake.port, credentials: { apiKey: KEY, apiSecret: SECRET } });
       const error = await pushOnce(opnsenseApiDriver, target, bans('192.0.2.1')).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(DeviceError);
       expect(fake.calls).to.deep.equal([]);

@@ -13,7 +13,7 @@ import type { DeviceConfig } from '../../../src/config/push-schema.js';
 import { silentLogger } from '../../../src/log.js';
 import { pushToDevices } from '../../../src/push/run.js';
 import { OpenSshServer, openSshUnavailable, SLOW_AND_LOGGED } from '../../helpers/openssh.js';
-import { bans, pushOnce, pushToSlowDevice, sshTarget } from './device.js';
+import { bans, pushOnce, pushToSlowDevice, sshEndpoint } from './device.js';
 import { skipWhen } from '../../helpers/skip.js';
 
 const FAKE_PFCTL = `#!/bin/sh
@@ -48,7 +48,7 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
   this.timeout(20_000);
   let server: OpenSshServer;
   let tempDir: string;
-  const device = (settings: Record<string, unknown> = {}) => sshTarget(pfDriver, server, { tempDir, ...settings });
+  const device = (settings: Record<string, unknown> = {}) => sshEndpoint(pfDriver, server, { tempDir, ...settings });
   const table = () => readFileSync(join(server.dir, 'pf', 'APIBAN_SIP'), 'utf8').trim().split('\n');
   const commandsRun = () => readFileSync(join(server.dir, 'commands.log'), 'utf8').trim().split('\n');
 
@@ -120,7 +120,7 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
 
   it("reads the table's In/Block + Out/Block counters on each push, one number for both families", async () => {
     const push = (settings: Record<string, unknown> = {}) => pushToDevices(
-      [{ config: { name: 'pf1', driver: 'pf' } as DeviceConfig, driver: pfDriver, target: device(settings) }],
+      [{ config: { name: 'pf1', driver: 'pf' } as DeviceConfig, driver: pfDriver, endpoint: device(settings) }],
       bans('192.0.2.10', '2001:db8::1'), { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });
     writeFileSync(join(server.dir, 'blocked-APIBAN_SIP'), '56 3360 5 300\n');
     const [first] = await push();

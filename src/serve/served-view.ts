@@ -9,8 +9,9 @@ import { ContentHistory } from './content.js';
 import type { ReloadOutcome, SyncOutcome } from './health.js';
 import { advanceMirrorIndex, type MirrorIndex } from './mirror-index.js';
 import type { Site } from './site.js';
+import type { PublishedSet } from '../sync/published-set.js';
+import { Snapshot } from './output-snapshot.js';
 import { RenderPool } from './render-pool.js';
-import { Snapshot, type ServedSet } from './snapshot.js';
 
 export interface ServeView {
   readonly site: Site;
@@ -22,7 +23,7 @@ export interface ServeView {
 export class ServeState {
   view: ServeView;
   /** Newest published set, also when its bans equal the snapshot's (health shows its time). */
-  latestSet?: ServedSet | undefined;
+  latestSet?: PublishedSet | undefined;
   lastSync?: SyncOutcome | undefined;
   /** The last SIGHUP's outcome (/healthz shows a rejected configuration). */
   lastReload?: ReloadOutcome;
@@ -37,7 +38,7 @@ export class ServeState {
   }
 
   /** Publishes a set; bytes are rebuilt only when the bans differ from the served ones. */
-  publish(set: ServedSet): Promise<void> {
+  publish(set: PublishedSet): Promise<void> {
     return this.serialise(async () => {
       const current = this.view;
       if (current.snapshot === undefined || !current.snapshot.set.bans.equals(set.bans)) await this.swap(current.site, set, current.mirror);
@@ -54,7 +55,7 @@ export class ServeState {
     });
   }
 
-  private async swap(site: Site, set: ServedSet, previousMirror: MirrorIndex | undefined): Promise<void> {
+  private async swap(site: Site, set: PublishedSet, previousMirror: MirrorIndex | undefined): Promise<void> {
     const snapshot = new Snapshot(set, this.history, this.now(), this.renderer.render);
     const failures = await snapshot.prebuild(site.outputs);
     for (const failure of failures) this.log.error({ output: failure.output, err: failure.error.message }, 'output cannot be rendered');

@@ -9,19 +9,13 @@
  * snapshot: the promise is memoised, so concurrent first requests share one render. Renders of
  * large sets run in a worker thread (render-pool.ts), so the server keeps answering meanwhile.
  */
-import type { BanSet, FamilyFilter } from '../banset/banset.js';
+import type { FamilyFilter } from '../banset/banset.js';
 import { intersectFamilies } from '../writers/render.js';
 import { resourceOf, type ContentHistory, type Resource } from './content.js';
 import { renderInline, type VariantRenderer } from './render-pool.js';
 import type { ServedOutput } from './outputs.js';
+import type { PublishedSet } from '../sync/published-set.js';
 
-/** What the server needs of a published set (the sync service's PublishedSet fits). */
-export interface ServedSet {
-  readonly bans: BanSet;
-  readonly syncedAt: Date;
-  readonly cursor?: string | undefined;
-  readonly source: string;
-}
 
 export interface VariantQuery {
   families: FamilyFilter;
@@ -41,7 +35,7 @@ export class Snapshot {
   private readonly pending = new Map<string, Promise<Variant>>();
 
   constructor(
-    readonly set: ServedSet, private readonly history: ContentHistory, readonly createdAt: number,
+    readonly set: PublishedSet, private readonly history: ContentHistory, readonly createdAt: number,
     private readonly render: VariantRenderer = renderInline,
   ) {}
 

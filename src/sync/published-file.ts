@@ -4,19 +4,13 @@
  * replaces it. Prefixes are stored as canonical text and re-parsed strictly on load.
  */
 import { formatPrefix, tryParsePrefix, type Prefix } from '../banset/address.js';
-import { createBanSet, type BanSet } from '../banset/banset.js';
+import { createBanSet } from '../banset/banset.js';
 import type { PolicyReport } from '../banset/policy.js';
-
-/** Where the set came from: APIBAN (plus local lists), the local lists alone (no key), or the bundled sample. */
-export type SetSource = 'apiban' | 'local' | 'sample';
-
-export interface PublishedSet { bans: BanSet; report: PolicyReport; syncedAt: Date; cursor?: string; source: SetSource }
-
-export type PublishedSnapshot = PublishedSet;
+import type { PublishedSet } from './published-set.js';
 
 const SNAPSHOT_FORMAT = 'apiban-exporter/published';
 
-export function encodeSnapshot(set: PublishedSnapshot): string {
+export function encodeSnapshot(set: PublishedSet): string {
   return JSON.stringify({
     format: SNAPSHOT_FORMAT,
     version: 1,
@@ -28,7 +22,8 @@ export function encodeSnapshot(set: PublishedSnapshot): string {
   });
 }
 
-export function decodeSnapshot(text: string): PublishedSnapshot {
+// Hand-written like decodeState (sync-state.ts): the prefix array is large, and each entry is parsed strictly here anyway.
+export function decodeSnapshot(text: string): PublishedSet {
   const raw = JSON.parse(text) as Record<string, unknown>;
   if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT || raw.version !== 1) throw new Error(`not a ${SNAPSHOT_FORMAT} v1 file`);
   if (typeof raw.syncedAt !== 'number' || !Number.isFinite(raw.syncedAt)) throw new Error('syncedAt is not a time');
@@ -42,7 +37,7 @@ export function decodeSnapshot(text: string): PublishedSnapshot {
     if (typeof parsed === 'string') throw new Error(`prefixes[${i}]: ${parsed}`);
     return parsed;
   });
-  const set: PublishedSnapshot = { bans: createBanSet(prefixes), report, syncedAt: new Date(raw.syncedAt), source: raw.source };
+  const set: PublishedSet = { bans: createBanSet(prefixes), report, syncedAt: new Date(raw.syncedAt), source: raw.source };
   if (raw.cursor !== undefined) set.cursor = raw.cursor as string;
   return set;
 }

@@ -1,19 +1,18 @@
 /**
- * The sync loop of the daemon: one sync at start, then one every `sync.interval`, never two at a
- * time (the next is scheduled only when the previous one ended). A failed sync keeps the last
- * good set on the air; the failure goes to /healthz, /metrics and one log line. Whether a run is
- * a full resync is the sync service's decision (sync.fullResync, empty or lost state).
+ * What serve does with each run of the shared sync loop (src/sync/sync-loop.ts): a failed sync
+ * keeps the last good set on the air; the failure goes to /healthz, /metrics and one log line.
+ * Whether a run is a full resync is the sync service's decision (sync.fullResync, empty or lost state).
  */
-import type { Config } from '../config/schema.js';
+import { SyncLoop } from '../sync/sync-loop.js';
 import type { Logger } from '../log.js';
 import type { ServeMetrics } from './metrics.js';
-import type { ServedSet } from './snapshot.js';
-import type { ServeState } from './state.js';
+import type { PublishedSet } from '../sync/published-set.js';
+import type { ServeState } from './served-view.js';
 
 /** What the loop needs of the sync service (src/sync/service.ts SyncService fits). */
 export interface SyncRunner {
   sync(options?: { signal?: AbortSignal }): Promise<SyncResult>;
-  current(): ServedSet | undefined;
+  current(): PublishedSet | undefined;
   close(): Promise<void>;
 }
 
@@ -27,27 +26,11 @@ export interface SyncResult {
   added?: number;
   expired?: number;
   error?: string | undefined;
-  published?: ServedSet | undefined;
-}
-
-/**
- * APIBAN allows 11 requests per 2 minutes per key, and an incremental sync costs at least one
- * request (usually two: a page and the "caught up" answer). Polling faster than once a minute
- * would leave no room for full resyncs and `check` calls, so intervals are clamped.
- */
-export const MIN_SYNC_INTERVAL_MS = 60_000;
-
-export function effectiveInterval(config: Config, minimumMs = MIN_SYNC_INTERVAL_MS): number {
-  const budget = config.apiban.budget;
-  const perSyncShare = Math.ceil((2 * budget.window) / budget.requests);
-  return Math.max(config.sync.interval, minimumMs, perSyncShare);
+  published?: PublishedSet | undefined;
 }
 
 export class SyncScheduler {
-  private timer?: NodeJS.Timeout;
-  private running: Promise<void> | undefined;
-  private readonly abort = new AbortController();
-  private stopped = false;
+  private readonly loop: SyncLoop;
 
   constructor(
     private readonly runner: SyncRunner,
@@ -55,44 +38,34 @@ export class SyncScheduler {
     private readonly metrics: ServeMetrics,
     private readonly log: Logger,
     /** Read before each wait, so a reload changes the interval from the next run on. */
-    private readonly interval: () => number,
+    interval: () => number,
     /** Called after each sync that succeeded and changed the set (scheduled pushes hang here). */
-    private readonly onChanged?: (set: ServedSet) => void,
-  ) {}
+    private readonly onChanged?: (set: PublishedSet) => void,
+  ) {
+    this.loop = new SyncLoop((signal) => this.runOnce(signal), interval);
+  }
 
   /** Publishes the set loaded from state (if any), then starts the loop with an immediate sync. */
   async start(): Promise<void> {
     const saved = this.runner.current();
     if (saved !== undefined) await this.publish(saved);
-    this.tick();
+    this.loop.start();
   }
 
   /** Runs one sync now unless one is running (then waits for that one). */
   runNow(): Promise<void> {
-    this.running ??= this.runOnce().finally(() => { this.running = undefined; });
-    return this.running;
+    return this.loop.runNow();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.abort.abort();
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private tick(): void {
-    if (this.stopped) return;
-    void this.runNow().finally(() => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => this.tick(), this.interval());
-    });
-  }
-
-  private async runOnce(): Promise<void> {
+  private async runOnce(signal: AbortSignal): Promise<void> {
     const at = new Date();
     let result: SyncResult;
     try {
-      result = await this.runner.sync({ signal: this.abort.signal });
+      result = await this.runner.sync({ signal });
     } catch (error) {
       result = { ok: false, full: false, requests: 0, size: 0, durationMs: Date.now() - at.getTime(), changed: false, error: (error as Error).message };
     }
@@ -108,7 +81,7 @@ export class SyncScheduler {
     }
   }
 
-  private async publish(set: ServedSet): Promise<void> {
+  private async publish(set: PublishedSet): Promise<void> {
     await this.state.publish(set);
     this.metrics.recordSet(set.bans, set.syncedAt);
   }

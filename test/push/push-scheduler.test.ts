@@ -3,8 +3,8 @@ import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet } from '../../src/banset/banset.js';
 import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log.js';
-import { createPushScheduler } from '../../src/push/scheduler.js';
-import type { PublishedSet } from '../../src/sync/snapshot.js';
+import { createPushScheduler } from '../../src/push/push-scheduler.js';
+import type { PublishedSet } from '../../src/sync/published-set.js';
 import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ function published(...entries: string[]): PublishedSet {
   return { bans: createBanSet(entries.map((e) => parsePrefix(e))), report: {} as PublishedSet['report'], syncedAt: new Date(), source: 'apiban' };
 }
 
-describe('push/scheduler', () => {
+describe('push/push-scheduler', () => {
   let sim: IosSimulator;
   afterEach(() => sim.device.close());
 

@@ -7,20 +7,17 @@
 import { Cron } from 'croner';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
-import type { PublishedSet } from '../sync/snapshot.js';
+import type { PublishedSet } from '../sync/published-set.js';
 import { resolveDevice, selectDevices } from './devices.js';
 import { pushToDevices, type DeviceResult, type PushOptions } from './run.js';
 
-/** Only the bans matter to a push; serve hands over its own view of the published set. */
-export type PushableSet = Pick<PublishedSet, 'bans'>;
-
 export interface PushScheduler {
   /** Call after every sync that changed the set; pushes unless push.schedule.afterSync is false. */
-  afterSync(published: PushableSet): Promise<DeviceResult[] | undefined>;
+  afterSync(published: PublishedSet): Promise<DeviceResult[] | undefined>;
   /** Pushes `published` to the scheduled devices now (coalesced with a run in progress). */
-  pushNow(published: PushableSet): Promise<DeviceResult[] | undefined>;
+  pushNow(published: PublishedSet): Promise<DeviceResult[] | undefined>;
   /** Starts the cron job, if configured; each tick pushes what `current()` returns. */
-  start(current: () => PushableSet | undefined): void;
+  start(current: () => PublishedSet | undefined): void;
   /** Stops the cron job, aborts a running push and waits for it. */
   stop(): Promise<void>;
   /** Results of the last finished push, for status pages and metrics. */
@@ -38,10 +35,10 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
   const stopping = new AbortController();
   let cron: Cron | undefined;
   let running: Promise<DeviceResult[] | undefined> | undefined;
-  let pending: PushableSet | undefined;
+  let pending: PublishedSet | undefined;
   let last: DeviceResult[] | undefined;
 
-  async function runOnce(published: PushableSet): Promise<DeviceResult[] | undefined> {
+  async function runOnce(published: PublishedSet): Promise<DeviceResult[] | undefined> {
     const devices = selectDevices(push.devices, push.schedule.select).map((d) => resolveDevice(d, options.env ?? process.env));
     if (devices.length === 0) return undefined;
     const pushOptions: PushOptions = {
@@ -56,9 +53,9 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
     return results;
   }
 
-  async function drain(published: PushableSet): Promise<DeviceResult[] | undefined> {
+  async function drain(published: PublishedSet): Promise<DeviceResult[] | undefined> {
     let results: DeviceResult[] | undefined;
-    for (let next: PushableSet | undefined = published; next !== undefined && !stopping.signal.aborted; next = pending) {
+    for (let next: PublishedSet | undefined = published; next !== undefined && !stopping.signal.aborted; next = pending) {
       pending = undefined;
       try { results = await runOnce(next); } catch (error) {
         log.error({ component: 'push', error: (error as Error).message }, 'scheduled push could not start');
@@ -67,7 +64,7 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
     return results;
   }
 
-  function pushNow(published: PushableSet): Promise<DeviceResult[] | undefined> {
+  function pushNow(published: PublishedSet): Promise<DeviceResult[] | undefined> {
     if (running !== undefined) { pending = published; return running; }
     running = drain(published).finally(() => { running = undefined; });
     return running;

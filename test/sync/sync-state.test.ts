@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeState, emptyState, encodeState, type Sightings, type SyncState } from '../../src/sync/state.js';
+import { decodeState, emptyState, encodeState, type Sightings, type SyncState } from '../../src/sync/sync-state.js';
 import { StateStore } from '../../src/sync/store.js';
 import { captureLog } from '../apiban/capture-log.js';
 import { tempDir } from './support.js';
@@ -28,7 +28,7 @@ function normalize(state: SyncState): unknown {
   return JSON.parse(JSON.stringify(state, (_k, v: unknown) => (v instanceof Map ? [...v] : v)));
 }
 
-describe('sync/state encode/decode', () => {
+describe('sync/sync-state encode/decode', () => {
   it('round-trips any state', () => {
     fc.assert(fc.property(states, (state) => {
       expect(normalize(decodeState(encodeState(state)))).to.deep.equal(normalize(state));
@@ -58,6 +58,11 @@ describe('sync/state encode/decode', () => {
     ];
     for (const value of bad) expect(() => decodeState(JSON.stringify(value)), JSON.stringify(value).slice(0, 120)).to.throw();
     expect(() => decodeState(JSON.stringify(good))).not.to.throw();
+  });
+
+  it('names a bad publishedSize as a count, not a time', () => {
+    const good = JSON.parse(encodeState(emptyState())) as Record<string, unknown>;
+    expect(() => decodeState(JSON.stringify({ ...good, publishedSize: -3 }))).to.throw(/^publishedSize is not a count$/);
   });
 
   it('drops, counts and reports (with a truncated example) entries that are valid JSON but not addresses', async () => {
