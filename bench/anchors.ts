@@ -18,7 +18,10 @@ const CIDR_TOOLS = fileURLToPath(new URL('./cidr-tools-anchor.js', import.meta.u
 const ROUNDS = 5;
 const GNU_TIME = '/usr/bin/time';
 
-interface Run { ms: number; mb?: number | undefined }
+interface Run {
+  ms: number;
+  mb?: number | undefined;
+}
 
 /** One process: wall time, and peak RSS through GNU time when it is there. */
 function timeProcess(command: string[], dir: string): Run | undefined {
@@ -43,7 +46,10 @@ function pair(ours: string[], anchor: string[] | undefined, dir: string): { ours
     const theirs = anchor && timeProcess(anchor, dir);
     if (theirs) b.push(theirs);
   }
-  const summary = (runs: Run[]) => ({ ms: median(runs.map((r) => r.ms)), mb: runs[0]?.mb === undefined ? undefined : median(runs.map((r) => r.mb as number)) });
+  const summary = (runs: Run[]) => ({
+    ms: median(runs.map((r) => r.ms)),
+    mb: runs[0]?.mb === undefined ? undefined : median(runs.map((r) => r.mb as number)),
+  });
   return b.length > 0 ? { ours: summary(a), anchor: summary(b) } : { ours: summary(a) };
 }
 
@@ -62,25 +68,53 @@ const installed = (tool: string) => !spawnSync(tool, ['--version'], { stdio: 'ig
 export async function benchAnchors(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'apiban-bench-anchors-'));
   const out = join(dir, 'out.txt');
-  const exportArgs = (input: string) => [process.execPath, CLI, '--log-level', 'warn', 'export', '-t', 'plain', '--aggregate', '--input', input, '--out', out];
+  const exportArgs = (input: string) => [
+    process.execPath,
+    CLI,
+    '--log-level',
+    'warn',
+    'export',
+    '-t',
+    'plain',
+    '--aggregate',
+    '--input',
+    input,
+    '--out',
+    out,
+  ];
   const iprange = installed('iprange');
   const rows: Record<string, string | number>[] = [];
-  const row = (work: string, anchorName: string, goal: string, measured: { ours: Run; anchor?: Run }) => rows.push({
-    work, 'ours ms': measured.ours.ms.toFixed(0), 'ours MB': measured.ours.mb?.toFixed(0) ?? '-', anchor: anchorName,
-    'anchor ms': measured.anchor?.ms.toFixed(0) ?? 'n/a', 'anchor MB': measured.anchor?.mb?.toFixed(0) ?? '-',
-    ratio: measured.anchor ? `${(measured.ours.ms / measured.anchor.ms).toFixed(2)}x` : 'n/a', goal,
-  });
+  const row = (work: string, anchorName: string, goal: string, measured: { ours: Run; anchor?: Run }) =>
+    rows.push({
+      work,
+      'ours ms': measured.ours.ms.toFixed(0),
+      'ours MB': measured.ours.mb?.toFixed(0) ?? '-',
+      anchor: anchorName,
+      'anchor ms': measured.anchor?.ms.toFixed(0) ?? 'n/a',
+      'anchor MB': measured.anchor?.mb?.toFixed(0) ?? '-',
+      ratio: measured.anchor ? `${(measured.ours.ms / measured.anchor.ms).toFixed(2)}x` : 'n/a',
+      goal,
+    });
   try {
     row('`--version` (start-up)', '`node -e 0`', '<= 4x', pair([process.execPath, CLI, '--version'], [process.execPath, '-e', '0'], dir));
     for (const count of [100_000, 1_000_000]) {
       const input = join(dir, `v4-${count}.txt`);
       await writeList(input, count, 2, true);
-      row(`aggregate ${count === 100_000 ? '100k' : '1M'} IPv4, whole CLI`, 'iprange', count === 100_000 ? '<= 2.5x' : '<= 0.75x',
-        pair(exportArgs(input), iprange ? ['iprange', input] : undefined, dir));
+      row(
+        `aggregate ${count === 100_000 ? '100k' : '1M'} IPv4, whole CLI`,
+        'iprange',
+        count === 100_000 ? '<= 2.5x' : '<= 0.75x',
+        pair(exportArgs(input), iprange ? ['iprange', input] : undefined, dir),
+      );
     }
     const mixed = join(dir, 'mixed-1m.txt');
     await writeList(mixed, 1_000_000, 8);
-    row('aggregate 1M mixed (8% IPv6), whole CLI', 'cidr-tools', '<= 0.35x', pair(exportArgs(mixed), [process.execPath, CIDR_TOOLS, mixed, join(dir, 'cidr-tools.txt')], dir));
+    row(
+      'aggregate 1M mixed (8% IPv6), whole CLI',
+      'cidr-tools',
+      '<= 0.35x',
+      pair(exportArgs(mixed), [process.execPath, CIDR_TOOLS, mixed, join(dir, 'cidr-tools.txt')], dir),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -26,4 +26,6 @@ const body = renderOutput(plain, bans, { header: true, placeholder: null });
 const renderMs = lap(t);
 writeFileSync(outputPath, body);
 const totalMs = lap(started);
-process.stdout.write(`${JSON.stringify({ parseMs, aggregateMs, renderMs, totalMs, entriesOut: bans.size, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ parseMs, aggregateMs, renderMs, totalMs, entriesOut: bans.size, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+);

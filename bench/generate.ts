@@ -13,7 +13,7 @@ export function* generateAddresses(count: number, seed = 42, v6Percent = 2): Gen
   for (let i = 0; i < count; i++) {
     const roll = next() % 100;
     if (roll < v6Percent) {
-      yield formatIPv6(0x2001_0db8n << 96n | BigInt(next() % 65536) << 64n | BigInt(next()));
+      yield formatIPv6((0x2001_0db8n << 96n) | (BigInt(next() % 65536) << 64n) | BigInt(next()));
     } else {
       // 1,024 busy /16s outside the protected ranges; neighbours cluster within a /24.
       const cluster = 0x2d000000 + (next() % 1024) * 65536 + (next() % 256) * 256;

@@ -52,7 +52,10 @@ async function startFleet(held: string[]): Promise<{ device: SimulatedDevice; dr
       fleet.push({ device: sim.device, driver: 'cisco-asa' });
     } else {
       const sim = await startJunos(AUTH);
-      sim.model.seed('APIBAN', held.map((h) => `${h}/32`));
+      sim.model.seed(
+        'APIBAN',
+        held.map((h) => `${h}/32`),
+      );
       fleet.push({ device: sim.device, driver: 'junos' });
     }
   }
@@ -64,25 +67,44 @@ export async function benchPush(report: Report): Promise<void> {
   const wanted = createBanSet([...held.slice(CHANGE), ...hosts(ENTRIES, CHANGE)].map((h) => parsePrefix(h)));
   const fleet = await startFleet(held);
   try {
-    const devices = fleet.map(({ device, driver }, i) => resolveDevice(pushSchema.parse({
-      devices: [{
-        name: `${driver}-${i}`, driver, host: device.host, port: device.port, timeout: 60,
-        credentials: { username: 'bench', password: 'bench-pw' }, hostKey: { fingerprint: device.fingerprint },
-        settings: driver === 'junos' ? { commitConfirmedMinutes: 0 } : {},
-      }],
-    }).devices[0] as DeviceConfig, {}));
+    const devices = fleet.map(({ device, driver }, i) =>
+      resolveDevice(
+        pushSchema.parse({
+          devices: [
+            {
+              name: `${driver}-${i}`,
+              driver,
+              host: device.host,
+              port: device.port,
+              timeout: 60,
+              credentials: { username: 'bench', password: 'bench-pw' },
+              hostKey: { fingerprint: device.fingerprint },
+              settings: driver === 'junos' ? { commitConfirmedMinutes: 0 } : {},
+            },
+          ],
+        }).devices[0] as DeviceConfig,
+        {},
+      ),
+    );
     const started = performance.now();
     const results = await pushToDevices(devices, wanted, { log: silentLogger, guards: { allowEmpty: false, maxShrink: 0.5 } });
     const seconds = (performance.now() - started) / 1000;
-    report('push: 10-entry change to 50 devices holding 10,000 entries each', ['cisco-ios', 'cisco-asa', 'junos'].map((driver) => {
-      const mine = results.filter((r) => r.driver === driver);
-      const sent = mine.map((r) => r.sent);
-      return {
-        driver, devices: mine.length, changed: mine.filter((r) => r.result === 'changed').length,
-        'lines sent/device (min-max)': `${Math.min(...sent)}-${Math.max(...sent)}`, change: CHANGE * 2,
-        'fleet total (s)': seconds.toFixed(1), bar: 'lines <= change + small constant; fleet < 30 s',
-      };
-    }));
+    report(
+      'push: 10-entry change to 50 devices holding 10,000 entries each',
+      ['cisco-ios', 'cisco-asa', 'junos'].map((driver) => {
+        const mine = results.filter((r) => r.driver === driver);
+        const sent = mine.map((r) => r.sent);
+        return {
+          driver,
+          devices: mine.length,
+          changed: mine.filter((r) => r.result === 'changed').length,
+          'lines sent/device (min-max)': `${Math.min(...sent)}-${Math.max(...sent)}`,
+          change: CHANGE * 2,
+          'fleet total (s)': seconds.toFixed(1),
+          bar: 'lines <= change + small constant; fleet < 30 s',
+        };
+      }),
+    );
   } finally {
     await Promise.all(fleet.map(({ device }) => device.close()));
   }
@@ -108,18 +130,31 @@ async function benchPushBytes(report: Report): Promise<void> {
         config: {} as DeviceConfig,
         driver,
         endpoint: {
-          name: driver.name, host: '127.0.0.1', port: server.port, credentials: server.credentials(),
-          hostKey: { fingerprints: [server.fingerprint] }, timeoutMs: 300_000, settings: driver.settings.parse({ tempDir }),
+          name: driver.name,
+          host: '127.0.0.1',
+          port: server.port,
+          credentials: server.credentials(),
+          hostKey: { fingerprints: [server.fingerprint] },
+          timeoutMs: 300_000,
+          settings: driver.settings.parse({ tempDir }),
         },
       };
       const fill = await pushTimed(device, held);
       const change = await pushTimed(device, changed);
       rows.push({
-        driver, 'first push (bytes)': fill.bytes, 'change (bytes)': change.bytes, 'change (entries sent)': change.sent,
-        'change (s)': change.seconds, result: change.result, bar: 'change < 1 KB (a few hundred bytes)',
+        driver,
+        'first push (bytes)': fill.bytes,
+        'change (bytes)': change.bytes,
+        'change (entries sent)': change.sent,
+        'change (s)': change.seconds,
+        result: change.result,
+        bar: 'change < 1 KB (a few hundred bytes)',
       });
     }
-    report('push: bytes per push, 10-entry change to a 100,000-entry kernel set', rows.map((r) => ({ ...r, driver: r.driver.name })));
+    report(
+      'push: bytes per push, 10-entry change to a 100,000-entry kernel set',
+      rows.map((r) => ({ ...r, driver: r.driver.name })),
+    );
   } finally {
     await server.stop();
     ns.remove();

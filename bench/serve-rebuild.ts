@@ -33,12 +33,19 @@ function poll(url: string, agent: Agent, etag: string): Promise<{ status: number
     request(url, { agent, headers: { 'if-none-match': etag } }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
 async function measure(pool: RenderPool, small: PublishedSet, large: PublishedSet): Promise<Record<string, string | number>> {
-  const state = new ServeState(resolveSite({ config: configSchema.parse({}), source: 'bench', stateDir: '/nonexistent' }), silentLogger, Date.now, pool);
+  const state = new ServeState(
+    resolveSite({ config: configSchema.parse({}), source: 'bench', stateDir: '/nonexistent' }),
+    silentLogger,
+    Date.now,
+    pool,
+  );
   await state.publish(small);
   const server = createServer(createRequestHandler(state, new ServeMetrics(), silentLogger));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,7 +57,9 @@ async function measure(pool: RenderPool, small: PublishedSet, large: PublishedSe
   const latencies: number[] = [];
   let done = false;
   const started = performance.now();
-  const publishing = state.publish(large).finally(() => { done = true; });
+  const publishing = state.publish(large).finally(() => {
+    done = true;
+  });
   while (!done) {
     const { status, ms } = await poll(url, agent, etag);
     if (status === 304) latencies.push(ms);
@@ -62,15 +71,21 @@ async function measure(pool: RenderPool, small: PublishedSet, large: PublishedSe
   await state.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]?.toFixed(1) ?? 'n/a';
-  return { '304s answered': latencies.length, 'p50 ms': at(0.5), 'p99 ms': at(0.99), 'worst ms': at(1), 'rebuild ms': rebuildMs.toFixed(0) };
+  return {
+    '304s answered': latencies.length,
+    'p50 ms': at(0.5),
+    'p99 ms': at(0.99),
+    'worst ms': at(1),
+    'rebuild ms': rebuildMs.toFixed(0),
+  };
 }
 
 export async function benchServeRebuild(report: Report): Promise<void> {
   const small = served(10_000, 7);
   const large = served(SIZE, 42);
   const rows = [
-    { path: 'event loop (before issue 9 item 5)', ...await measure(new RenderPool(Number.POSITIVE_INFINITY), small, large) },
-    { path: 'render worker', ...await measure(new RenderPool(), small, large), bar: 'p99 < 20 ms' },
+    { path: 'event loop (before issue 9 item 5)', ...(await measure(new RenderPool(Number.POSITIVE_INFINITY), small, large)) },
+    { path: 'render worker', ...(await measure(new RenderPool(), small, large)), bar: 'p99 < 20 ms' },
   ];
   report(`serve 304 p99 while a ${large.bans.size}-entry set is rebuilt (3 default outputs, 1 poller)`, rows);
 }

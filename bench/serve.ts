@@ -27,10 +27,23 @@ const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon
 const CONNECTIONS = 32;
 const SECONDS = 4;
 
-interface Measure { rps: number; p99: number; non2xx: number }
+interface Measure {
+  rps: number;
+  p99: number;
+  non2xx: number;
+}
 
 async function autocannon(url: string, headers: Record<string, string> = {}): Promise<Measure> {
-  const args = [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), url];
+  const args = [
+    AUTOCANNON,
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(SECONDS),
+    '-j',
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]),
+    url,
+  ];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number };
   return { rps: Math.round(result.requests.average), p99: result.latency.p99, non2xx: result.non2xx };
@@ -38,8 +51,21 @@ async function autocannon(url: string, headers: Record<string, string> = {}): Pr
 
 /** wrk's --latency table gives p99; its own summary gives requests/sec. */
 async function wrk(url: string, headers: Record<string, string> = {}): Promise<Measure | undefined> {
-  const args = ['-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--latency', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
-  const out = await run('wrk', args).then((r) => r.stdout, () => undefined);
+  const args = [
+    '-t',
+    '2',
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    `${SECONDS}s`,
+    '--latency',
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+    url,
+  ];
+  const out = await run('wrk', args).then(
+    (r) => r.stdout,
+    () => undefined,
+  );
   const rps = out && /Requests\/sec:\s+([\d.]+)/.exec(out);
   const p99 = out && /99%\s+([\d.]+)(us|ms|s)/.exec(out);
   if (!rps || !p99) return undefined;
@@ -56,21 +82,47 @@ async function freePort(): Promise<number> {
 }
 
 async function startNginx(dir: string, body: string): Promise<{ url: string; stop(): Promise<void> } | undefined> {
-  if (!(await run('nginx', ['-v']).then(() => true, () => false))) return undefined;
+  if (
+    !(await run('nginx', ['-v']).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
   const port = await freePort();
   writeFileSync(join(dir, 'plain.txt'), body);
-  writeFileSync(join(dir, 'nginx.conf'), [
-    'user root;', 'worker_processes 1;', 'daemon off;', `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log;`,
-    'events { worker_connections 1024; }',
-    `http { access_log off; default_type text/plain; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};`,
-    `  server { listen 127.0.0.1:${port}; root ${dir}; } }`,
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    [
+      'user root;',
+      'worker_processes 1;',
+      'daemon off;',
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/error.log;`,
+      'events { worker_connections 1024; }',
+      `http { access_log off; default_type text/plain; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};`,
+      `  server { listen 127.0.0.1:${port}; root ${dir}; } }`,
+    ].join('\n'),
+  );
   const child: ChildProcess = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}/plain.txt`;
-  for (let i = 0; i < 50 && !(await fetch(url).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 50 &&
+    !(await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
   return {
     url,
-    stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGQUIT'); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGQUIT');
+      }),
   };
 }
 
@@ -88,7 +140,12 @@ async function startServe(): Promise<{ daemon: ServeDaemon; url: string; size: n
   return { daemon, url: `http://127.0.0.1:${daemon.address.port}/plain.txt`, size: bans.size };
 }
 
-async function measureBoth(tool: string, measure: (url: string, headers?: Record<string, string>) => Promise<Measure | undefined>, url: string, etag: string) {
+async function measureBoth(
+  tool: string,
+  measure: (url: string, headers?: Record<string, string>) => Promise<Measure | undefined>,
+  url: string,
+  etag: string,
+) {
   return { tool, full: await measure(url), revalidate: await measure(url, { 'if-none-match': etag }) };
 }
 
@@ -102,7 +159,10 @@ export async function benchServe(report: Report): Promise<void> {
   const nginxEtag = nginx && ((await fetch(nginx.url)).headers.get('etag') as string);
   const rows: Record<string, string | number>[] = [];
   try {
-    for (const [tool, measure] of [['autocannon', autocannon], ['wrk', wrk]] as const) {
+    for (const [tool, measure] of [
+      ['autocannon', autocannon],
+      ['wrk', wrk],
+    ] as const) {
       const ours = await measureBoth(tool, measure, serve.url, etag);
       const theirs = nginx && (await measureBoth(tool, measure, nginx.url, nginxEtag as string));
       for (const kind of ['full', 'revalidate'] as const) {
@@ -110,8 +170,13 @@ export async function benchServe(report: Report): Promise<void> {
         const b = theirs?.[kind];
         if (a === undefined) continue;
         rows.push({
-          tool, response: kind === 'full' ? `200 (${body.length} B)` : '304', 'serve req/s': a.rps, 'serve p99 ms': a.p99,
-          'nginx req/s': b?.rps ?? 'n/a', 'nginx p99 ms': b?.p99 ?? 'n/a', ratio: b ? (a.rps / b.rps).toFixed(2) : 'n/a',
+          tool,
+          response: kind === 'full' ? `200 (${body.length} B)` : '304',
+          'serve req/s': a.rps,
+          'serve p99 ms': a.p99,
+          'nginx req/s': b?.rps ?? 'n/a',
+          'nginx p99 ms': b?.p99 ?? 'n/a',
+          ratio: b ? (a.rps / b.rps).toFixed(2) : 'n/a',
           bar: kind === 'full' ? 'ratio >= 0.70' : 'ratio >= 0.60, p99 < 20 ms',
         });
       }

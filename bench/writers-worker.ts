@@ -29,4 +29,6 @@ if (mode === 'render') {
   renderMs = Number(process.hrtime.bigint() - started) / 1e6;
 }
 const overLimit = writer.maxEntries !== undefined && bans.size > writer.maxEntries;
-process.stdout.write(`${JSON.stringify({ overLimit, entries: bans.size, renderMs, aggregateMs, outputMb, peakMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ overLimit, entries: bans.size, renderMs, aggregateMs, outputMb, peakMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+);

@@ -14,7 +14,10 @@ export class ExporterError extends Error {
 
 /** Raised when a string is not a strict IPv4/IPv6 address or CIDR (see banset/address.ts). */
 export class InvalidAddressError extends ExporterError {
-  constructor(readonly input: string, readonly reason: string) {
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+  ) {
     super(`[address] ${JSON.stringify(truncate(input, 80))}: ${reason}`);
   }
 }
@@ -22,7 +25,10 @@ export class InvalidAddressError extends ExporterError {
 /** Raised when the configuration file or environment is unusable; `problems` are `path: message` lines. */
 export class ConfigError extends ExporterError {
   override readonly exitCode = 2;
-  constructor(readonly source: string, readonly problems: string[]) {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
     super(`[config] ${source}: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
 }
@@ -30,7 +36,11 @@ export class ConfigError extends ExporterError {
 /** Raised when APIBAN answers with something other than a page, "caught up" or a check result. */
 export class ApibanError extends ExporterError {
   override readonly exitCode = 3;
-  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
     super(`[apiban] ${message}`, options);
   }
 }
@@ -65,7 +75,11 @@ export class PublishRefusedError extends ExporterError {
 
 /** Raised when a writer's output would exceed the device limit it declares (never a silent cut). */
 export class TargetLimitError extends ExporterError {
-  constructor(readonly target: string, readonly entries: number, readonly limit: number) {
+  constructor(
+    readonly target: string,
+    readonly entries: number,
+    readonly limit: number,
+  ) {
     super(`[${target}] ${entries} entries exceed the device limit of ${limit}`);
   }
 }
@@ -89,7 +103,11 @@ export class DeviceError extends ExporterError {
  * `fingerprint` is the presented key's SHA256 fingerprint, so the operator can check and pin it.
  */
 export class HostKeyError extends DeviceError {
-  constructor(device: string, readonly fingerprint: string, reason: string) {
+  constructor(
+    device: string,
+    readonly fingerprint: string,
+    reason: string,
+  ) {
     super(device, undefined, `host key ${fingerprint}: ${reason}`);
   }
 }
@@ -100,9 +118,19 @@ export class HostKeyError extends DeviceError {
  * transactions (Cisco) they stay in effect; `aborted` says whether the undo commands ran.
  */
 export class DeviceChangeError extends DeviceError {
-  constructor(device: string, command: string, output: string, readonly applied: readonly string[], readonly aborted: boolean) {
+  constructor(
+    device: string,
+    command: string,
+    output: string,
+    readonly applied: readonly string[],
+    readonly aborted: boolean,
+  ) {
     const last = applied.length > 0 ? `, last: ${JSON.stringify(applied[applied.length - 1])}` : '';
-    super(device, command, `(${applied.length} line(s) applied before it${last}; ${aborted ? 'abort commands sent' : 'abort not possible'}) ${output.trim()}`);
+    super(
+      device,
+      command,
+      `(${applied.length} line(s) applied before it${last}; ${aborted ? 'abort commands sent' : 'abort not possible'}) ${output.trim()}`,
+    );
   }
 }
 
@@ -128,7 +156,10 @@ export function errorDetail(error: unknown): string {
 export class FileWriteError extends ExporterError {
   override readonly exitCode = 4;
   readonly code: string | undefined;
-  constructor(readonly path: string, cause: unknown) {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
     super(`[file] cannot write ${path}: ${describeSystemError(cause, path)}`, { cause });
     this.code = errorCode(cause);
   }
@@ -139,6 +170,7 @@ function describeSystemError(cause: unknown, path: string): string {
   const error = cause as NodeJS.ErrnoException;
   if (error.code === undefined) return String(error.message ?? cause);
   const reason = error.message.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+( '.*')?$/, '');
-  const where = error.syscall !== undefined && error.path !== undefined && !error.path.startsWith(path) ? `, ${error.syscall} ${error.path}` : '';
+  const where =
+    error.syscall !== undefined && error.path !== undefined && !error.path.startsWith(path) ? `, ${error.syscall} ${error.path}` : '';
   return `${reason} (${error.code}${where})`;
 }

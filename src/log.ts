@@ -13,9 +13,12 @@ import { isLogLevel } from './log-levels.js';
 export type { Logger };
 export type LogFormat = 'json' | 'pretty';
 
-export function createLogger(options: { format?: LogFormat; level?: string | undefined; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  options: { format?: LogFormat; level?: string | undefined; destination?: NodeJS.WritableStream } = {},
+): Logger {
   const level = options.level ?? 'info';
-  if (!isLogLevel(level)) throw new ConfigError('--log-level', [`${JSON.stringify(level)} is not a log level (trace, debug, info, warn, error, fatal, silent)`]);
+  if (!isLogLevel(level))
+    throw new ConfigError('--log-level', [`${JSON.stringify(level)} is not a log level (trace, debug, info, warn, error, fatal, silent)`]);
   const destination = options.destination ?? process.stderr;
   const common = {
     level,
@@ -35,7 +38,9 @@ type WithChindings = Logger & { [chindingsSym]: string };
 
 /** pino's bindings are a pre-serialized `,"k":v` string; rebuilt from an object, each key once. */
 function serializeBindings(bindings: Bindings): string {
-  return Object.entries(bindings).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join('');
+  return Object.entries(bindings)
+    .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`)
+    .join('');
 }
 
 /**
@@ -97,7 +102,9 @@ function prettyStream(out: NodeJS.WritableStream): { write(line: string): void }
       const { time, level, msg, component, ...rest } = JSON.parse(line) as Record<string, unknown>;
       const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
       const when = new Date(typeof time === 'number' ? time : Date.now()).toISOString();
-      out.write(`${when} ${levels[level as number] ?? level} ${component ? `${component}: ` : ''}${msg ?? ''}${fields.length ? ` ${fields.join(' ')}` : ''}\n`);
+      out.write(
+        `${when} ${levels[level as number] ?? level} ${component ? `${component}: ` : ''}${msg ?? ''}${fields.length ? ` ${fields.join(' ')}` : ''}\n`,
+      );
     },
   };
 }

@@ -21,20 +21,34 @@ import { z } from 'zod';
 import { TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
 import {
-  ciscoDialect, ciscoName, ciscoOptionFields, DISTINCT_GROUP_NAMES, renderCiscoGroups, type CiscoGroup,
+  ciscoDialect,
+  ciscoName,
+  ciscoOptionFields,
+  DISTINCT_GROUP_NAMES,
+  renderCiscoGroups,
+  type CiscoGroup,
 } from '../src/writers/cisco.js';
 
 const aclOptions = z.strictObject({
   name: ciscoName(63, 'APIBAN-IN', 'IPv4 extended ACL name'),
   nameV6: ciscoName(63, 'APIBAN6-IN', 'IPv6 ACL name'),
-  interface: z.string().regex(/^[A-Za-z][A-Za-z0-9/.:-]{0,63}$/, 'interface must look like GigabitEthernet0/0/0')
-    .nullable().default(null).describe('interface the ACLs are applied to inbound; null writes the ACLs only'),
+  interface: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9/.:-]{0,63}$/, 'interface must look like GigabitEthernet0/0/0')
+    .nullable()
+    .default(null)
+    .describe('interface the ACLs are applied to inbound; null writes the ACLs only'),
 });
 
-const options = z.strictObject({
-  ...ciscoOptionFields(63),
-  acl: aclOptions.nullable().default(null).describe('also write deny ACLs for the groups (and apply them to an interface); off by default'),
-}).refine(...DISTINCT_GROUP_NAMES);
+const options = z
+  .strictObject({
+    ...ciscoOptionFields(63),
+    acl: aclOptions
+      .nullable()
+      .default(null)
+      .describe('also write deny ACLs for the groups (and apply them to an interface); off by default'),
+  })
+  .refine(...DISTINCT_GROUP_NAMES);
 type CiscoIosOptions = z.infer<typeof options>;
 
 function groups(o: CiscoIosOptions): CiscoGroup[] {
@@ -46,8 +60,14 @@ function groups(o: CiscoIosOptions): CiscoGroup[] {
 
 function aclLines(o: CiscoIosOptions, acl: NonNullable<CiscoIosOptions['acl']>): string[] {
   const lines = [
-    `ip access-list extended ${acl.name}`, ` deny ip object-group ${o.groupName} any`, ' permit ip any any', '!',
-    `ipv6 access-list ${acl.nameV6}`, ` deny ipv6 object-group ${o.groupNameV6} any`, ' permit ipv6 any any', '!',
+    `ip access-list extended ${acl.name}`,
+    ` deny ip object-group ${o.groupName} any`,
+    ' permit ip any any',
+    '!',
+    `ipv6 access-list ${acl.nameV6}`,
+    ` deny ipv6 object-group ${o.groupNameV6} any`,
+    ' permit ipv6 any any',
+    '!',
   ];
   if (acl.interface !== null) {
     lines.push(`interface ${acl.interface}`, ` ip access-group ${acl.name} in`, ` ipv6 traffic-filter ${acl.nameV6} in`, '!');
@@ -67,6 +87,9 @@ export default defineTarget<CiscoIosOptions>({
     return renderCiscoGroups(bans, groups(o), o, '!\n') + acl;
   },
   // `section` prints each matching top-level block with its indented members.
-  device: ciscoDialect<CiscoIosOptions>(['terminal length 0'],
-    (o) => `show running-config | section ^object-group (network ${o.groupName}|v6-network ${o.groupNameV6})$`, groups),
+  device: ciscoDialect<CiscoIosOptions>(
+    ['terminal length 0'],
+    (o) => `show running-config | section ^object-group (network ${o.groupName}|v6-network ${o.groupNameV6})$`,
+    groups,
+  ),
 });

@@ -24,8 +24,25 @@ import paloaltoEdl from './paloalto-edl.js';
 import pfsenseAliasXml from './pfsense-alias-xml.js';
 
 export const TARGETS: ReadonlyMap<string, AnyTargetWriter> = new Map(
-  [plain, pfsense, opnsense, ciscoAsa, ciscoFmc, ciscoIos, fortigate, ipset, iptables, junos, junosAddressSet, junosSrxFeed,
-    mikrotik, nftables, opnsenseAliasJson, paloaltoEdl, pfsenseAliasXml].map((writer) => [writer.name, writer]),
+  [
+    plain,
+    pfsense,
+    opnsense,
+    ciscoAsa,
+    ciscoFmc,
+    ciscoIos,
+    fortigate,
+    ipset,
+    iptables,
+    junos,
+    junosAddressSet,
+    junosSrxFeed,
+    mikrotik,
+    nftables,
+    opnsenseAliasJson,
+    paloaltoEdl,
+    pfsenseAliasXml,
+  ].map((writer) => [writer.name, writer]),
 );
 
 export const TARGET_NAMES: readonly string[] = [...TARGETS.keys()];

@@ -27,17 +27,29 @@ const TMP_SUFFIX = '-tmp';
 
 /** ipset names hold 31 characters; the temporary set adds TMP_SUFFIX. */
 const setName = (fallback: string) =>
-  z.string()
-    .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,26}$/, `must be a letter followed by up to 26 letters, digits, "_", "." or "-" (room for "${TMP_SUFFIX}")`)
+  z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9_.-]{0,26}$/,
+      `must be a letter followed by up to 26 letters, digits, "_", "." or "-" (room for "${TMP_SUFFIX}")`,
+    )
     .default(fallback)
     .describe(`ipset name; the temporary set is this name + "${TMP_SUFFIX}"`);
 
-const options = z.strictObject({
-  setV4: setName('apiban4'),
-  setV6: setName('apiban6'),
-  maxelem: z.number().int().min(1).max(2 ** 31).nullable().default(null)
-    .describe(`fixed maxelem for both sets; null computes it (next power of two >= 2 x size, min ${MIN_MAXELEM})`),
-}).refine((o) => o.setV4 !== o.setV6, { message: 'setV4 and setV6 must differ', path: ['setV6'] });
+const options = z
+  .strictObject({
+    setV4: setName('apiban4'),
+    setV6: setName('apiban6'),
+    maxelem: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31)
+      .nullable()
+      .default(null)
+      .describe(`fixed maxelem for both sets; null computes it (next power of two >= 2 x size, min ${MIN_MAXELEM})`),
+  })
+  .refine((o) => o.setV4 !== o.setV6, { message: 'setV4 and setV6 must differ', path: ['setV6'] });
 export type IpsetOptions = z.infer<typeof options>;
 export const IPSET_HASHSIZE = 1024;
 
@@ -66,9 +78,13 @@ function familyBlock(bans: BanSet, family: 'v4' | 'v6', name: string, configured
  * never less); -exist makes an add of a present entry and a del of an absent one no-ops.
  */
 export function renderIpsetDelta(add: BanSet, remove: BanSet, o: IpsetOptions): string {
-  return `# apiban-exporter difference: ${add.size} added, ${remove.size} deleted\n`
-    + add.text('v4', { linePrefix: `add ${o.setV4} ` }) + add.text('v6', { linePrefix: `add ${o.setV6} ` })
-    + remove.text('v4', { linePrefix: `del ${o.setV4} ` }) + remove.text('v6', { linePrefix: `del ${o.setV6} ` });
+  return (
+    `# apiban-exporter difference: ${add.size} added, ${remove.size} deleted\n` +
+    add.text('v4', { linePrefix: `add ${o.setV4} ` }) +
+    add.text('v6', { linePrefix: `add ${o.setV6} ` }) +
+    remove.text('v4', { linePrefix: `del ${o.setV4} ` }) +
+    remove.text('v6', { linePrefix: `del ${o.setV6} ` })
+  );
 }
 
 /**

@@ -24,13 +24,16 @@ import { defineTarget } from '../src/writers/contract.js';
 const RESERVED_CHAINS = ['INPUT', 'OUTPUT', 'FORWARD', 'PREROUTING', 'POSTROUTING', 'ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'LOG'];
 
 const options = z.strictObject({
-  chain: z.string()
+  chain: z
+    .string()
     .regex(/^[A-Za-z][A-Za-z0-9_-]{0,27}$/, 'chain must be a letter followed by up to 27 letters, digits, "_" or "-"')
     .refine((name) => !RESERVED_CHAINS.includes(name.toUpperCase()), { message: 'chain must not be a built-in chain or target name' })
     .default('APIBAN')
     .describe('user-defined chain in the filter table that holds the ban rules'),
   target: z.enum(['DROP', 'REJECT']).default('DROP').describe('what each rule does to a banned source'),
-  family: z.enum(['ipv4', 'ipv6']).default('ipv4')
+  family: z
+    .enum(['ipv4', 'ipv6'])
+    .default('ipv4')
     .describe('ipv4 for iptables-restore, ipv6 for ip6tables-restore; the other family is left out of this file'),
 });
 type IptablesOptions = z.infer<typeof options>;

@@ -26,9 +26,17 @@ import { junosName } from '../src/writers/junos.js';
 const options = z.strictObject({
   setName: junosName(57, 'APIBAN', 'address-set name (also the prefix of the address names NAME-<n>)'),
   header: headerOption,
-  placeholder: z.string().refine((v) => { const p = tryParsePrefix(v); return typeof p !== 'string' && p.length > 0; },
-    { message: 'must be a strict IPv4/IPv6 address or CIDR (not /0)' })
-    .default('192.0.2.255').describe('address kept in the set when the list is empty (an empty address-set does not commit)'),
+  placeholder: z
+    .string()
+    .refine(
+      (v) => {
+        const p = tryParsePrefix(v);
+        return typeof p !== 'string' && p.length > 0;
+      },
+      { message: 'must be a strict IPv4/IPv6 address or CIDR (not /0)' },
+    )
+    .default('192.0.2.255')
+    .describe('address kept in the set when the list is empty (an empty address-set does not commit)'),
 });
 
 export default defineTarget({

@@ -19,7 +19,10 @@ import { placeholderOption, renderLines, TEXT_PLAIN } from '../src/writers/commo
 import { defineTarget } from '../src/writers/contract.js';
 
 const options = z.strictObject({
-  header: z.boolean().default(false).describe('start the body with a "#" comment (off: the SRX feed parser is not documented to skip comments)'),
+  header: z
+    .boolean()
+    .default(false)
+    .describe('start the body with a "#" comment (off: the SRX feed parser is not documented to skip comments)'),
   placeholder: placeholderOption,
 });
 

@@ -23,26 +23,40 @@ import { headerLine, headerOption, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
 import { placeholderHost } from '../src/writers/device-output.js';
 import {
-  JUNOS_ERRORS, JUNOS_PREPARE, JUNOS_PROMPT, junosCommitOptions, junosName, parseJunosLists, planJunosLists,
-  PRIVATE_WITHOUT_CONFIRM, showJunosLists, type JunosList,
+  JUNOS_ERRORS,
+  JUNOS_PREPARE,
+  JUNOS_PROMPT,
+  junosCommitOptions,
+  junosName,
+  parseJunosLists,
+  planJunosLists,
+  PRIVATE_WITHOUT_CONFIRM,
+  showJunosLists,
+  type JunosList,
 } from '../src/writers/junos.js';
 
-const options = z.strictObject({
-  listName: junosName(63, 'APIBAN', 'IPv4 prefix-list name'),
-  listNameV6: junosName(63, 'APIBAN6', 'IPv6 prefix-list name'),
-  format: z.enum(['replace', 'set']).default('replace')
-    .describe('"replace": curly form with replace: tags (load replace); "set": delete + set lines (load set)'),
-  header: headerOption,
-  placeholderV4: placeholderHost(4, '192.0.2.255'),
-  placeholderV6: placeholderHost(6, '2001:db8::ffff'),
-  ...junosCommitOptions,
-})
+const options = z
+  .strictObject({
+    listName: junosName(63, 'APIBAN', 'IPv4 prefix-list name'),
+    listNameV6: junosName(63, 'APIBAN6', 'IPv6 prefix-list name'),
+    format: z
+      .enum(['replace', 'set'])
+      .default('replace')
+      .describe('"replace": curly form with replace: tags (load replace); "set": delete + set lines (load set)'),
+    header: headerOption,
+    placeholderV4: placeholderHost(4, '192.0.2.255'),
+    placeholderV6: placeholderHost(6, '2001:db8::ffff'),
+    ...junosCommitOptions,
+  })
   .refine((o) => o.listName !== o.listNameV6, { message: 'listName and listNameV6 must differ', path: ['listNameV6'] })
   .refine(PRIVATE_WITHOUT_CONFIRM.check, { message: PRIVATE_WITHOUT_CONFIRM.message, path: ['configureMode'] });
 type JunosOptions = z.infer<typeof options>;
 
 function lists(o: JunosOptions): JunosList[] {
-  return [{ family: 4, name: o.listName }, { family: 6, name: o.listNameV6 }];
+  return [
+    { family: 4, name: o.listName },
+    { family: 6, name: o.listNameV6 },
+  ];
 }
 
 /** A list's members, one per line in `style`; the placeholder stands in for an empty family. */

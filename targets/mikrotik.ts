@@ -25,16 +25,31 @@ import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
 
 const options = z.strictObject({
-  list: z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/, 'list must be 1-63 letters, digits, "_", "." or "-"')
-    .default('APIBAN').describe('address-list name (the same name is used under /ip and /ipv6); the script owns this list'),
-  comment: z.string().regex(/^[A-Za-z0-9 _.,:/()-]{0,100}$/, 'comment may hold up to 100 letters, digits, spaces and _.,:/()-')
-    .default('apiban-exporter').describe('comment set on every entry the script adds'),
-  timeout: z.string().regex(/^([1-9][0-9]{0,3}[wdhms])+$/, 'timeout must be a RouterOS time such as 7d or 1d12h')
-    .nullable().default(null).describe('entry timeout (dynamic entries, refreshed on every run); null adds static entries'),
+  list: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,63}$/, 'list must be 1-63 letters, digits, "_", "." or "-"')
+    .default('APIBAN')
+    .describe('address-list name (the same name is used under /ip and /ipv6); the script owns this list'),
+  comment: z
+    .string()
+    .regex(/^[A-Za-z0-9 _.,:/()-]{0,100}$/, 'comment may hold up to 100 letters, digits, spaces and _.,:/()-')
+    .default('apiban-exporter')
+    .describe('comment set on every entry the script adds'),
+  timeout: z
+    .string()
+    .regex(/^([1-9][0-9]{0,3}[wdhms])+$/, 'timeout must be a RouterOS time such as 7d or 1d12h')
+    .nullable()
+    .default(null)
+    .describe('entry timeout (dynamic entries, refreshed on every run); null adds static entries'),
 });
 type MikrotikOptions = z.infer<typeof options>;
 
-interface FamilyMenu { suffix: '4' | '6'; menu: string; family: 'v4' | 'v6'; hostSuffix: string }
+interface FamilyMenu {
+  suffix: '4' | '6';
+  menu: string;
+  family: 'v4' | 'v6';
+  hostSuffix: string;
+}
 const MENUS: FamilyMenu[] = [
   { suffix: '4', menu: '/ip firewall address-list', family: 'v4', hostSuffix: '/32' },
   { suffix: '6', menu: '/ipv6 firewall address-list', family: 'v6', hostSuffix: '/128' },
@@ -54,18 +69,23 @@ function addLines(bans: BanSet, m: FamilyMenu, o: MikrotikOptions): string {
 
 function sweepLine(m: FamilyMenu, o: MikrotikOptions): string {
   const want = `apibanWant${m.suffix}`;
-  const normalise = m.family === 'v4'
-    ? `:if ([:pick $a ([:len $a] - 3) [:len $a]] = "/32") do={ :set a [:pick $a 0 ([:len $a] - 3)] }`
-    : `:if ([:typeof [:find $a "/"]] = "nil") do={ :set a ($a . "${m.hostSuffix}") }`;
+  const normalise =
+    m.family === 'v4'
+      ? `:if ([:pick $a ([:len $a] - 3) [:len $a]] = "/32") do={ :set a [:pick $a 0 ([:len $a] - 3)] }`
+      : `:if ([:typeof [:find $a "/"]] = "nil") do={ :set a ($a . "${m.hostSuffix}") }`;
   const keep = o.timeout === null ? '' : ` else={ ${m.menu} set $i timeout=${o.timeout} }`;
-  return `:global ${want}; :foreach i in=[${m.menu} find where list="${o.list}"] do={ :local a [:tostr [${m.menu} get $i address]]; ${normalise}; `
-    + `:if ([:typeof ($${want}->$a)] = "nothing") do={ ${m.menu} remove $i }${keep} }`;
+  return (
+    `:global ${want}; :foreach i in=[${m.menu} find where list="${o.list}"] do={ :local a [:tostr [${m.menu} get $i address]]; ${normalise}; ` +
+    `:if ([:typeof ($${want}->$a)] = "nothing") do={ ${m.menu} remove $i }${keep} }`
+  );
 }
 
 function render(bans: BanSet, o: MikrotikOptions): string {
   const cleanup = [...MENUS.map((m) => sweepLine(m, o)), '/system script environment remove [find where name~"^apiban(Add|Want)[46]\\$"]'];
-  return `${headerLine(bans)}\n# RouterOS v7: adds first, removes unwanted entries last; safe to re-run.\n`
-    + `${MENUS.map((m) => addLines(bans, m, o)).join('')}${cleanup.join('\n')}\n`;
+  return (
+    `${headerLine(bans)}\n# RouterOS v7: adds first, removes unwanted entries last; safe to re-run.\n` +
+    `${MENUS.map((m) => addLines(bans, m, o)).join('')}${cleanup.join('\n')}\n`
+  );
 }
 
 export default defineTarget({

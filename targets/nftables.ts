@@ -25,29 +25,73 @@ export const ELEMENTS_PER_STATEMENT = 4096;
 
 /** Words nft's parser takes as keywords where a name is expected (checked against nft 1.0.6). */
 export const NFT_RESERVED = [
-  'accept', 'add', 'arp', 'bridge', 'chain', 'continue', 'counter', 'create', 'ct', 'delete', 'drop', 'element',
-  'elements', 'ether', 'flags', 'flush', 'goto', 'hook', 'icmp', 'icmpv6', 'inet', 'ip', 'ip6', 'jump', 'limit',
-  'list', 'log', 'map', 'meta', 'netdev', 'policy', 'priority', 'queue', 'reject', 'return', 'rule', 'set', 'table',
-  'tcp', 'type', 'udp',
+  'accept',
+  'add',
+  'arp',
+  'bridge',
+  'chain',
+  'continue',
+  'counter',
+  'create',
+  'ct',
+  'delete',
+  'drop',
+  'element',
+  'elements',
+  'ether',
+  'flags',
+  'flush',
+  'goto',
+  'hook',
+  'icmp',
+  'icmpv6',
+  'inet',
+  'ip',
+  'ip6',
+  'jump',
+  'limit',
+  'list',
+  'log',
+  'map',
+  'meta',
+  'netdev',
+  'policy',
+  'priority',
+  'queue',
+  'reject',
+  'return',
+  'rule',
+  'set',
+  'table',
+  'tcp',
+  'type',
+  'udp',
 ];
 
 const identifier = (what: string, fallback: string) =>
-  z.string()
+  z
+    .string()
     .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, `${what} must be a letter followed by up to 31 letters, digits or "_"`)
     .refine((name) => !NFT_RESERVED.includes(name.toLowerCase()), { message: `${what} must not be an nft keyword` })
     .default(fallback)
     .describe(`${what} (a bare nft identifier)`);
 
-const options = z.strictObject({
-  table: identifier('table name', 'apiban'),
-  tableFamily: z.enum(['inet', 'ip', 'ip6']).default('inet')
-    .describe('family of the table; both sets are always declared, the drop rule matches only what the family can see'),
-  setV4: identifier('IPv4 set name', 'v4'),
-  setV6: identifier('IPv6 set name', 'v6'),
-  dropRule: z.boolean().default(false)
-    .describe('also manage an input-hook chain (priority filter - 10) whose only rules drop sources in the sets'),
-  chain: identifier('chain name used by dropRule', 'input'),
-}).refine((o) => o.setV4 !== o.setV6, { message: 'setV4 and setV6 must differ', path: ['setV6'] });
+const options = z
+  .strictObject({
+    table: identifier('table name', 'apiban'),
+    tableFamily: z
+      .enum(['inet', 'ip', 'ip6'])
+      .default('inet')
+      .describe('family of the table; both sets are always declared, the drop rule matches only what the family can see'),
+    setV4: identifier('IPv4 set name', 'v4'),
+    setV6: identifier('IPv6 set name', 'v6'),
+    dropRule: z
+      .boolean()
+      .default(false)
+      .describe('also manage an input-hook chain (priority filter - 10) whose only rules drop sources in the sets'),
+    chain: identifier('chain name used by dropRule', 'input'),
+  })
+  .refine((o) => o.setV4 !== o.setV6, { message: 'setV4 and setV6 must differ', path: ['setV6'] });
 export type NftOptions = z.infer<typeof options>;
 
 function elementStatements(bans: BanSet, where: string, family: 'v4' | 'v6'): string {
@@ -103,10 +147,15 @@ function tableBlock(o: NftOptions): string[] {
  */
 export function renderNftDelta(remove: { v4: readonly string[]; v6: readonly string[] }, add: BanSet, o: NftOptions): string {
   const table = `${o.tableFamily} ${o.table}`;
-  const head = [`# apiban-exporter difference: ${remove.v4.length + remove.v6.length} elements deleted, ${add.size} added`, ...tableBlock(o)];
+  const head = [
+    `# apiban-exporter difference: ${remove.v4.length + remove.v6.length} elements deleted, ${add.size} added`,
+    ...tableBlock(o),
+  ];
   const rule = o.dropRule ? `${dropRuleLines(o).join('\n')}\n` : '';
-  return `${head.join('\n')}\n${deleteStatements(remove.v4, `${table} ${o.setV4}`)}${deleteStatements(remove.v6, `${table} ${o.setV6}`)}`
-    + `${elementStatements(add, `${table} ${o.setV4}`, 'v4')}${elementStatements(add, `${table} ${o.setV6}`, 'v6')}${rule}`;
+  return (
+    `${head.join('\n')}\n${deleteStatements(remove.v4, `${table} ${o.setV4}`)}${deleteStatements(remove.v6, `${table} ${o.setV6}`)}` +
+    `${elementStatements(add, `${table} ${o.setV4}`, 'v4')}${elementStatements(add, `${table} ${o.setV6}`, 'v6')}${rule}`
+  );
 }
 
 function render(bans: BanSet, o: NftOptions): string {

@@ -34,26 +34,51 @@ import { defineTarget } from '../src/writers/contract.js';
 const requireAtRuntime = createRequire(import.meta.url);
 const xmlBuilder = (): typeof import('xmlbuilder2') => requireAtRuntime('xmlbuilder2') as typeof import('xmlbuilder2');
 
-const RESERVED_NAMES = ['port', 'pass', 'ip', 'icmp', 'tcp', 'udp', 'gre', 'esp', 'ah', 'ipv6', 'igmp', 'ospf', 'pim', 'carp', 'pfsync', 'sctp'];
+const RESERVED_NAMES = [
+  'port',
+  'pass',
+  'ip',
+  'icmp',
+  'tcp',
+  'udp',
+  'gre',
+  'esp',
+  'ah',
+  'ipv6',
+  'igmp',
+  'ospf',
+  'pim',
+  'carp',
+  'pfsync',
+  'sctp',
+];
 
-const aliasName = z.string()
+const aliasName = z
+  .string()
   .regex(/^[A-Za-z0-9_]{1,31}$/, 'alias name must be 1-31 letters, digits or "_"')
-  .refine((name) => !/^[0-9]+$/.test(name) && !/^_+$/.test(name), { message: 'alias name may not consist of only digits or only underscores' })
-  .refine((name) => !RESERVED_NAMES.includes(name.toLowerCase()), { message: 'alias name must not be a reserved word or IP protocol name' });
+  .refine((name) => !/^[0-9]+$/.test(name) && !/^_+$/.test(name), {
+    message: 'alias name may not consist of only digits or only underscores',
+  })
+  .refine((name) => !RESERVED_NAMES.includes(name.toLowerCase()), {
+    message: 'alias name must not be a reserved word or IP protocol name',
+  });
 
 const options = z.strictObject({
   name: aliasName.default('APIBAN_SIP').describe('alias name used in firewall rules'),
-  url: feedUrlOption.describe('URL pfSense downloads the list from (this exporter\'s pfsense target); required'),
-  updatefreq: z.number().int().min(1).max(365).default(1).describe('refresh interval in whole days (pfSense\'s unit)'),
+  url: feedUrlOption.describe("URL pfSense downloads the list from (this exporter's pfsense target); required"),
+  updatefreq: z.number().int().min(1).max(365).default(1).describe("refresh interval in whole days (pfSense's unit)"),
   descr: descriptionOption('APIBAN SIP attackers (managed by apiban-exporter)').describe('alias description'),
 });
 type AliasXmlOptions = z.infer<typeof options>;
 
 function render(bans: BanSet, o: AliasXmlOptions): string {
-  const doc = xmlBuilder().create({ version: '1.0' })
+  const doc = xmlBuilder()
+    .create({ version: '1.0' })
     .com(' Restoring the Aliases area REPLACES ALL ALIASES: merge this <alias> into a full aliases export first. ')
     .com(` URL table alias; pfSense fetches the list (${bans.size} entries at generation) from the URL. `)
-    .ele('pfsense').ele('aliases').ele('alias');
+    .ele('pfsense')
+    .ele('aliases')
+    .ele('alias');
   doc.ele('name').txt(o.name);
   doc.ele('type').txt('urltable');
   doc.ele('url').txt(o.url);

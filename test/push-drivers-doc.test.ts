@@ -35,7 +35,10 @@ describe('docs: push drivers', () => {
   it('holds exactly the registry table between the drivers markers of push-drivers.md', () => {
     const table = /<!-- drivers:start -->\n([\s\S]*?)<!-- drivers:end -->/.exec(page('push-drivers.md'))?.[1];
     expect(table, 'drivers markers missing').to.be.a('string');
-    expect(present(table, 'the drivers table').trim()).to.equal(driversMarkdown(), 'regenerate with `apiban-exporter push --drivers-markdown`');
+    expect(present(table, 'the drivers table').trim()).to.equal(
+      driversMarkdown(),
+      'regenerate with `apiban-exporter push --drivers-markdown`',
+    );
   });
 
   it('prints that table with push --drivers-markdown, without a configuration', async () => {
@@ -44,11 +47,11 @@ describe('docs: push drivers', () => {
     expect(result.stdout.trim()).to.equal(driversMarkdown());
   });
 
-  it('names every shell and HTTP driver, and no other, in push-drivers.md\'s hand-kept table', () => {
+  it("names every shell and HTTP driver, and no other, in push-drivers.md's hand-kept table", () => {
     expect(tableDrivers(page('push-drivers.md'), 'transport')).to.deep.equal(otherDrivers);
   });
 
-  it('names every CLI driver, and no other, in push.md\'s hand-kept table', () => {
+  it("names every CLI driver, and no other, in push.md's hand-kept table", () => {
     expect(tableDrivers(page('push.md'), 'read')).to.deep.equal(cliDrivers);
   });
 });

@@ -9,7 +9,12 @@ export type ClientSettings = Pick<ApibanClientOptions, 'key' | 'baseUrl' | 'vers
 
 export function clientSettings(apiban: Config['apiban'], key: string): ClientSettings {
   return {
-    key, baseUrl: apiban.baseUrl, version: apiban.version, set: apiban.set, caFile: apiban.caFile,
-    timeoutMs: apiban.timeout, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
+    key,
+    baseUrl: apiban.baseUrl,
+    version: apiban.version,
+    set: apiban.set,
+    caFile: apiban.caFile,
+    timeoutMs: apiban.timeout,
+    budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window },
   };
 }

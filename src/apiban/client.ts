@@ -71,14 +71,21 @@ class HttpApibanClient implements ApibanClient {
   constructor(private readonly options: ApibanClientOptions) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger;
-    this.pacer = new Pacer(options.budget, this.clock, options.history, { journal: options.journal, inFlightMs: options.timeoutMs, onWait: options.onWait });
+    this.pacer = new Pacer(options.budget, this.clock, options.history, {
+      journal: options.journal,
+      inFlightMs: options.timeoutMs,
+      onWait: options.onWait,
+    });
     this.ca = readCa(options.caFile);
   }
 
   /** undici is loaded on the first request: commands that never reach APIBAN start without it. */
   private async connection(): Promise<Pool> {
     const { Pool } = await import('undici');
-    this.pool ??= new Pool(new URL(this.options.baseUrl).origin, { connections: 1, connect: { ca: this.ca, timeout: this.options.timeoutMs } });
+    this.pool ??= new Pool(new URL(this.options.baseUrl).origin, {
+      connections: 1,
+      connect: { ca: this.ca, timeout: this.options.timeoutMs },
+    });
     return this.pool;
   }
 
@@ -115,7 +122,8 @@ class HttpApibanClient implements ApibanClient {
       this.report(operation, outcome.report);
       if (outcome.final) return answer as Classified;
       if (outcome.rateLimited) {
-        if (++waits > rateLimitWaits) throw new ApibanRateLimitError(`429 rate limit exceeded ${waits} times in a row; giving up for now`, 429);
+        if (++waits > rateLimitWaits)
+          throw new ApibanRateLimitError(`429 rate limit exceeded ${waits} times in a row; giving up for now`, 429);
         // An absurd Retry-After must not park the service for days.
         const wait = Math.min(retryAfterMs ?? this.options.budget.windowMs, this.options.budget.windowMs * 10);
         this.log.warn({ component: 'apiban', waitMs: wait }, 'rate limited (429): waiting out the window');
@@ -140,10 +148,16 @@ class HttpApibanClient implements ApibanClient {
       return retry(new ApibanError(this.redact(`${where}: ${answer.message}`)));
     }
     switch (answer.kind) {
-      case 'page': case 'listed': return { final: true, report: 'page' };
-      case 'caught-up': case 'not-listed': return { final: true, report: 'caught-up' };
-      case 'rate-limited': return { final: false, rateLimited: true, report: 'rate-limited' };
-      case 'server-error': return retry(new ApibanError(`${where}: server error ${answer.status}`, answer.status));
+      case 'page':
+      case 'listed':
+        return { final: true, report: 'page' };
+      case 'caught-up':
+      case 'not-listed':
+        return { final: true, report: 'caught-up' };
+      case 'rate-limited':
+        return { final: false, rateLimited: true, report: 'rate-limited' };
+      case 'server-error':
+        return retry(new ApibanError(`${where}: server error ${answer.status}`, answer.status));
       case 'unauthorized':
         this.report(operation, 'unauthorized');
         throw new ApibanUnauthorizedError('403 unauthorized: check APIBAN_KEY', 403);
@@ -164,7 +178,10 @@ class HttpApibanClient implements ApibanClient {
     try {
       const response = await fetchCapped(await this.connection(), { ...this.buildRequest(operation, argument), signal });
       const answer = classifyResponse(operation, response.status, response.text);
-      return { answer, retryAfterMs: answer.kind === 'rate-limited' ? parseRetryAfter(response.headers['retry-after'], this.clock.now()) : undefined };
+      return {
+        answer,
+        retryAfterMs: answer.kind === 'rate-limited' ? parseRetryAfter(response.headers['retry-after'], this.clock.now()) : undefined,
+      };
     } catch (error) {
       if (error instanceof FetchError) return { answer: error, retryAfterMs: undefined };
       throw error;
@@ -180,7 +197,10 @@ class HttpApibanClient implements ApibanClient {
     }
     const body = operation === 'get' ? { set, id: argument } : { set, ipaddress: argument };
     return {
-      ...common, method: 'POST', path: `${this.basePath()}/api/${operation}`, body: JSON.stringify(body),
+      ...common,
+      method: 'POST',
+      path: `${this.basePath()}/api/${operation}`,
+      body: JSON.stringify(body),
       headers: { ...common.headers, authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     };
   }

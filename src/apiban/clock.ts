@@ -13,5 +13,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: async (ms, signal) => { await delay(Math.max(0, ms), undefined, { signal }); },
+  sleep: async (ms, signal) => {
+    await delay(Math.max(0, ms), undefined, { signal });
+  },
 };

@@ -9,7 +9,11 @@ import type { Dispatcher } from 'undici';
 export type FetchFailure = 'too-large' | 'truncated' | 'network' | 'timeout' | 'aborted';
 
 export class FetchError extends Error {
-  constructor(readonly reason: FetchFailure, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: FetchFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -24,7 +28,11 @@ export interface CappedRequest {
   signal?: AbortSignal | undefined;
 }
 
-export interface CappedResponse { status: number; headers: Record<string, string | string[] | undefined>; text: string }
+export interface CappedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
 
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -32,8 +40,13 @@ export async function fetchCapped(dispatcher: Dispatcher, request: CappedRequest
   let response: Dispatcher.ResponseData;
   try {
     response = await dispatcher.request({
-      method: request.method, path: request.path, headers: request.headers ?? {}, body: request.body ?? null,
-      signal: request.signal ?? null, headersTimeout: request.timeoutMs, bodyTimeout: request.timeoutMs,
+      method: request.method,
+      path: request.path,
+      headers: request.headers ?? {},
+      body: request.body ?? null,
+      signal: request.signal ?? null,
+      headersTimeout: request.timeoutMs,
+      bodyTimeout: request.timeoutMs,
     });
   } catch (error) {
     throw toFetchError(error, request.signal);

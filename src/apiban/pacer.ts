@@ -31,8 +31,16 @@ export class Pacer {
   private queue: Promise<unknown> = Promise.resolve();
 
   /** `history`: request times from an earlier process (kept in the state directory) still count. */
-  constructor(private readonly budget: Budget, private readonly clock: Clock, history: readonly number[] = [], private readonly options: PacerOptions = {}) {
-    this.times = history.filter((t) => Number.isFinite(t)).sort((a, b) => a - b).slice(-budget.requests);
+  constructor(
+    private readonly budget: Budget,
+    private readonly clock: Clock,
+    history: readonly number[] = [],
+    private readonly options: PacerOptions = {},
+  ) {
+    this.times = history
+      .filter((t) => Number.isFinite(t))
+      .sort((a, b) => a - b)
+      .slice(-budget.requests);
   }
 
   /** Runs `task` when the budget allows, after every task queued before it. */

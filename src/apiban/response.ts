@@ -18,7 +18,10 @@ export type Classified =
   | { kind: 'unexpected'; status: number; detail: string }
   | { kind: 'malformed'; detail: string };
 
-interface ApibanBody { ipaddress: string | unknown[]; ID: string }
+interface ApibanBody {
+  ipaddress: string | unknown[];
+  ID: string;
+}
 
 /**
  * The cursor goes back into a JSON body (v2) or a URL path (v1): anything but a plain token is
@@ -45,7 +48,7 @@ export function classifyResponse(operation: ApibanOperation, status: number, tex
     return { kind: 'malformed', detail: `200 with an unusable ID ${JSON.stringify(body.ID.slice(0, 40))}` };
   }
   // Non-string items are kept as text so the strict parser counts and reports them as invalid.
-  const entries = body.ipaddress.map((item) => (typeof item === 'string' ? item : JSON.stringify(item) ?? String(item)));
+  const entries = body.ipaddress.map((item) => (typeof item === 'string' ? item : (JSON.stringify(item) ?? String(item))));
   return operation === 'get' ? { kind: 'page', entries, next: body.ID } : { kind: 'listed', id: body.ID };
 }
 

@@ -10,8 +10,16 @@
 import { InvalidAddressError } from '../errors.js';
 
 export type Family = 4 | 6;
-export interface Prefix4 { readonly family: 4; readonly network: number; readonly length: number }
-export interface Prefix6 { readonly family: 6; readonly network: bigint; readonly length: number }
+export interface Prefix4 {
+  readonly family: 4;
+  readonly network: number;
+  readonly length: number;
+}
+export interface Prefix6 {
+  readonly family: 6;
+  readonly network: bigint;
+  readonly length: number;
+}
 export type Prefix = Prefix4 | Prefix6;
 
 export const FAMILY_BITS = { 4: 32, 6: 128 } as const;
@@ -167,10 +175,16 @@ export function formatIPv6(value: bigint): string {
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) { bestStart = i; bestLength = j - i; }
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));

@@ -7,8 +7,16 @@ import type { Prefix, Prefix6 } from './address.js';
 import { V4_OPS, V6_OPS } from './range.js';
 import { prefixRange4, prefixRange6 } from './address.js';
 import {
-  aggregateColumn, createColumn4, createColumn6, findCovering, formatColumnText, subtractColumn,
-  type Column, type Column4, type Column6, type TextStyle,
+  aggregateColumn,
+  createColumn4,
+  createColumn6,
+  findCovering,
+  formatColumnText,
+  subtractColumn,
+  type Column,
+  type Column4,
+  type Column6,
+  type TextStyle,
 } from './column.js';
 
 export type { TextStyle } from './column.js';
@@ -21,12 +29,19 @@ export interface TransferredBanSet {
   v6: { networks: ArrayLike<bigint>; lengths: Uint8Array };
 }
 
-export interface BanCounts { v4: number; v6: number; total: number }
+export interface BanCounts {
+  v4: number;
+  v6: number;
+  total: number;
+}
 
 export class BanSet {
   static readonly EMPTY = new BanSet(createColumn4([]), createColumn6([]));
 
-  private constructor(private readonly v4: Column4, private readonly v6: Column6) {}
+  private constructor(
+    private readonly v4: Column4,
+    private readonly v6: Column6,
+  ) {}
 
   /** @internal */
   static fromColumns(v4: Column4, v6: Column6): BanSet {
@@ -86,8 +101,7 @@ export class BanSet {
    */
   text(families: FamilyFilter = 'both', style: TextStyle | boolean = {}): string {
     const resolved = typeof style === 'boolean' ? { explicitLength: style } : style;
-    return (families !== 'v6' ? formatColumnText(this.v4, resolved) : '')
-      + (families !== 'v4' ? formatColumnText(this.v6, resolved) : '');
+    return (families !== 'v6' ? formatColumnText(this.v4, resolved) : '') + (families !== 'v4' ? formatColumnText(this.v6, resolved) : '');
   }
 
   only(families: FamilyFilter): BanSet {
@@ -136,7 +150,8 @@ export class BanSet {
 function sameColumn<N extends number | bigint>(a: Column<N>, b: Column<N>): boolean {
   if (a.networks.length !== b.networks.length) return false;
   // A memcmp of the typed arrays: a serve publish compares million-entry sets on the event loop.
-  if (a.networks instanceof Uint32Array && b.networks instanceof Uint32Array) return sameBytes(a.networks, b.networks) && sameBytes(a.lengths, b.lengths);
+  if (a.networks instanceof Uint32Array && b.networks instanceof Uint32Array)
+    return sameBytes(a.networks, b.networks) && sameBytes(a.lengths, b.lengths);
   for (let i = 0; i < a.networks.length; i++) {
     if (a.networks[i] !== b.networks[i] || a.lengths[i] !== b.lengths[i]) return false;
   }

@@ -6,7 +6,11 @@
 import { parseIPv4Bytes, tryParsePrefix, type Prefix, type Prefix6 } from './address.js';
 import { growableFloat64 } from './growable.js';
 
-export interface RejectedEntry { entry: string; reason: string; source: string }
+export interface RejectedEntry {
+  entry: string;
+  reason: string;
+  source: string;
+}
 
 const SAMPLE_LIMIT = 20;
 

@@ -104,7 +104,9 @@ function scatter4(from: Columns4, to: Columns4, bucketCounts: Uint32Array, pass:
 }
 
 export function createColumn6(prefixes: readonly { network: bigint; length: number }[], minLength = 0, keepCovered = false): Column6 {
-  const sorted = prefixes.filter((p) => p.length >= minLength).sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length));
+  const sorted = prefixes
+    .filter((p) => p.length >= minLength)
+    .sort((a, b) => (a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length));
   const networks: bigint[] = [];
   const lengths: number[] = [];
   let lastEnd = -1n;
@@ -124,13 +126,19 @@ function columnBuilder<N extends number | bigint>(ops: RangeOps<N>, capacity: nu
   if (ops === (V4_OPS as RangeOps<N>)) {
     const networks = growableUint32(capacity);
     return {
-      push: (network: N, length: number) => { networks.push(network as number); lengths.push(length); },
+      push: (network: N, length: number) => {
+        networks.push(network as number);
+        lengths.push(length);
+      },
       done: (): Column<N> => ({ ops, networks: networks.view() as unknown as ArrayLike<N>, lengths: lengths.view() }),
     };
   }
   const networks: N[] = [];
   return {
-    push: (network: N, length: number) => { networks.push(network); lengths.push(length); },
+    push: (network: N, length: number) => {
+      networks.push(network);
+      lengths.push(length);
+    },
     done: (): Column<N> => ({ ops, networks, lengths: lengths.view() }),
   };
 }
@@ -149,7 +157,10 @@ export function aggregateColumn<N extends number | bigint>(column: Column<N>): C
       end = ops.blockEnd(networks[j], lengths[j]);
     }
     if (j === i) out.push(networks[i], lengths[i]);
-    else { merged = true; rangeToPrefixes(ops, networks[i], end, out.push); }
+    else {
+      merged = true;
+      rangeToPrefixes(ops, networks[i], end, out.push);
+    }
     i = j + 1;
   }
   return merged ? out.done() : column;
@@ -196,7 +207,10 @@ export function subtractColumn<N extends number | bigint>(column: Column<N>, hol
     const start = networks[i];
     const end = ops.blockEnd(start, lengths[i]);
     while (h < merged.length && merged[h][1] < start) h++;
-    if (h >= merged.length || merged[h][0] > end) { out.push(start, lengths[i]); continue; }
+    if (h >= merged.length || merged[h][0] > end) {
+      out.push(start, lengths[i]);
+      continue;
+    }
     hits++;
     let cursor: N | undefined = start;
     for (let k = h; cursor !== undefined && k < merged.length && merged[k][0] <= end; k++) {
@@ -269,7 +283,9 @@ export function formatColumnText(column: Column4 | Column6, style: TextStyle = {
     return text;
   }
   const { networks, lengths } = column as Column4;
-  const [prefix, suffix, hostWord] = [style.linePrefix ?? '', style.lineSuffix ?? '', style.hostWord].map((t) => Buffer.from(t ?? '', 'latin1'));
+  const [prefix, suffix, hostWord] = [style.linePrefix ?? '', style.lineSuffix ?? '', style.hostWord].map((t) =>
+    Buffer.from(t ?? '', 'latin1'),
+  );
   const out = Buffer.allocUnsafe(networks.length * (prefix.length + suffix.length + hostWord.length + 35));
   let at = 0;
   for (let i = 0; i < networks.length; i++) {

@@ -19,9 +19,16 @@ export function diffBanSets(before: BanSet, after: BanSet): BanDiff {
   let b = right.next();
   while (!a.done || !b.done) {
     const order = a.done ? 1 : b.done ? -1 : comparePrefixes(a.value, b.value);
-    if (order < 0) { removed.push(a.value as Prefix); a = left.next(); }
-    else if (order > 0) { added.push(b.value as Prefix); b = right.next(); }
-    else { a = left.next(); b = right.next(); }
+    if (order < 0) {
+      removed.push(a.value as Prefix);
+      a = left.next();
+    } else if (order > 0) {
+      added.push(b.value as Prefix);
+      b = right.next();
+    } else {
+      a = left.next();
+      b = right.next();
+    }
   }
   return { added, removed };
 }

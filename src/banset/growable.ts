@@ -8,7 +8,10 @@ export class Growable<T extends TypedArray> {
   private buffer: T;
   length = 0;
 
-  constructor(private readonly make: (capacity: number) => T, capacity = 1024) {
+  constructor(
+    private readonly make: (capacity: number) => T,
+    capacity = 1024,
+  ) {
     this.buffer = make(Math.max(16, capacity));
   }
 

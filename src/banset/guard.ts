@@ -21,7 +21,11 @@ export interface GuardOverrides {
 
 /** Throws PublishRefusedError when `nextSize` must not replace `previousSize` (undefined = nothing published yet). */
 export function checkPublishable(
-  what: string, previousSize: number | undefined, nextSize: number, settings: GuardSettings, overrides: GuardOverrides = {},
+  what: string,
+  previousSize: number | undefined,
+  nextSize: number,
+  settings: GuardSettings,
+  overrides: GuardOverrides = {},
 ): void {
   if (nextSize === 0 && !(settings.allowEmpty || overrides.allowEmpty)) {
     throw new PublishRefusedError(`${what}: refusing to publish an empty list (pass --allow-empty or set guards.allowEmpty)`);

@@ -16,9 +16,21 @@ export { Candidates, parseEntries, parseListText, type RejectedEntry } from './c
  * operator's own network. Documentation ranges are left out on purpose: samples and tests use them.
  */
 export const PROTECTED_RANGES: readonly string[] = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
-  '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4',
-  '::/128', '::1/128', '::ffff:0:0/96', 'fe80::/10', 'fc00::/7', 'ff00::/8',
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+  '::/128',
+  '::1/128',
+  '::ffff:0:0/96',
+  'fe80::/10',
+  'fc00::/7',
+  'ff00::/8',
 ];
 
 /**
@@ -104,4 +116,3 @@ export function applyPolicy(candidates: Candidates, policy: BanPolicy): { bans: 
     },
   };
 }
-

@@ -33,7 +33,10 @@ export type Range<N> = [start: N, end: N];
 
 /** Calls `emit` with the minimal list of CIDR blocks that exactly cover [start, end], in order. */
 export function rangeToPrefixes<N extends number | bigint>(
-  ops: RangeOps<N>, start: N, end: N, emit: (network: N, length: number) => void,
+  ops: RangeOps<N>,
+  start: N,
+  end: N,
+  emit: (network: N, length: number) => void,
 ): void {
   let cursor = start;
   for (;;) {

@@ -57,12 +57,18 @@ async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer
 }
 
 function describeLocal(local: AddressExplanation): string {
-  const lines = [local.listed ? `${local.query}: listed (published as ${local.publishedAs})` : `${local.query}: not listed${local.excluded ? `: ${local.excluded}` : ''}`];
+  const lines = [
+    local.listed
+      ? `${local.query}: listed (published as ${local.publishedAs})`
+      : `${local.query}: not listed${local.excluded ? `: ${local.excluded}` : ''}`,
+  ];
   for (const lister of local.listedBy) {
     if (lister.source === 'apiban') lines.push(`  APIBAN ${lister.entry}: first seen ${lister.firstSeen}, last seen ${lister.lastSeen}`);
     else lines.push(`  ${lister.source === 'sample' ? 'bundled sample list' : `local source ${lister.name}`}: ${lister.entry}`);
   }
-  const from = { sample: 'the bundled sample (no APIBAN key)', local: 'the local sources (no APIBAN key)', apiban: 'APIBAN' }[local.set.source];
+  const from = { sample: 'the bundled sample (no APIBAN key)', local: 'the local sources (no APIBAN key)', apiban: 'APIBAN' }[
+    local.set.source
+  ];
   lines.push(`  published set: ${local.set.size} entries from ${from}, synced ${local.set.syncedAt}`);
   return lines.join('\n');
 }

@@ -22,24 +22,41 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
   { name: 'targets', description: 'list the supported targets', hasOptions: true, load: () => import('./targets.js') },
   { name: 'config', description: 'check or print the configuration', hasOptions: false, load: () => import('./config.js') },
   {
-    name: 'export', hasOptions: true, load: () => import('./export.js'),
+    name: 'export',
+    hasOptions: true,
+    load: () => import('./export.js'),
     description: 'render the current ban set, or a given list (--input), for one target',
   },
   {
-    name: 'serve', hasOptions: true, load: () => import('./serve.js'),
+    name: 'serve',
+    hasOptions: true,
+    load: () => import('./serve.js'),
     description: 'keep the ban set fresh and serve every configured output over HTTP(S) for firewalls to poll',
   },
-  { name: 'push', description: 'push the ban set to configured devices (only the difference is sent)', hasOptions: true, load: () => import('./push.js') },
   {
-    name: 'sync', hasOptions: true, load: () => import('./sync.js'),
-    description: 'download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)',
+    name: 'push',
+    description: 'push the ban set to configured devices (only the difference is sent)',
+    hasOptions: true,
+    load: () => import('./push.js'),
   },
   {
-    name: 'check', arguments: '<ip>', hasOptions: true, load: () => import('./check.js'),
+    name: 'sync',
+    hasOptions: true,
+    load: () => import('./sync.js'),
+    description:
+      'download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)',
+  },
+  {
+    name: 'check',
+    arguments: '<ip>',
+    hasOptions: true,
+    load: () => import('./check.js'),
     description: 'is this address in the local published set (since when, listed by whom) and, with a key, on APIBAN',
   },
   {
-    name: 'history', hasOptions: true, load: () => import('./history.js'),
+    name: 'history',
+    hasOptions: true,
+    load: () => import('./history.js'),
     description: 'each sync: time, kind, outcome, addresses added and removed (kept for sync.history)',
   },
 ];
@@ -50,8 +67,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
  * `--help` all come from the real command.
  */
 function registerStandIn(program: Command, entry: CommandEntry): void {
-  const standIn = program.command(entry.name).description(entry.description)
-    .helpOption(false).allowUnknownOption().allowExcessArguments();
+  const standIn = program.command(entry.name).description(entry.description).helpOption(false).allowUnknownOption().allowExcessArguments();
   if (entry.hasOptions) standIn.addOption(new Option('-h, --help').hideHelp());
   if (entry.arguments !== undefined) standIn.argument(entry.arguments);
   // The real command reports a missing argument and shows its help (`help export` calls the
@@ -69,4 +85,6 @@ function registerStandIn(program: Command, entry: CommandEntry): void {
   });
 }
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = COMMAND_ENTRIES.map((entry) => (program: Command) => registerStandIn(program, entry));
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = COMMAND_ENTRIES.map(
+  (entry) => (program: Command) => registerStandIn(program, entry),
+);

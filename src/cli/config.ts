@@ -10,8 +10,13 @@ export function register(program: Command): void {
   const config = program.command('config').description('check or print the configuration');
   config
     .command('check')
-    .description('validate the configuration as serve and push would at start (secret and TLS files, credential variables); prints "path: problem" lines and exits 2 when invalid')
-    .option('--schema-only', 'check the file alone, without the secret, TLS and allowlist files and the variables it names (for checking away from the host that runs it)')
+    .description(
+      'validate the configuration as serve and push would at start (secret and TLS files, credential variables); prints "path: problem" lines and exits 2 when invalid',
+    )
+    .option(
+      '--schema-only',
+      'check the file alone, without the secret, TLS and allowlist files and the variables it names (for checking away from the host that runs it)',
+    )
     .action(async (options: { schemaOnly?: boolean }, command: Command) => {
       const ctx = commandContext(command);
       if (options.schemaOnly !== true) await checkStartup(ctx.loaded, process.env);
@@ -37,7 +42,10 @@ export function register(program: Command): void {
  */
 export async function checkStartup(loaded: LoadedConfig, env: Env): Promise<void> {
   const [{ resolveSite }, { loadTls }, { resolveDevice }, { buildPolicy }] = await Promise.all([
-    import('../serve/site.js'), import('../serve/listener.js'), import('../push/devices.js'), import('../sync/publish.js'),
+    import('../serve/site.js'),
+    import('../serve/listener.js'),
+    import('../push/devices.js'),
+    import('../sync/publish.js'),
   ]);
   const problems: string[] = [];
   const collect = async (prefix: string, resolve: () => unknown) => {

@@ -15,7 +15,10 @@ function settingNames(schema: unknown): string[] {
 
 export function driversMarkdown(): string {
   const rows = [...DRIVERS.values()].map((d) => {
-    const settings = settingNames(d.settings).map((name) => `\`${name}\``).join(', ') || '-';
+    const settings =
+      settingNames(d.settings)
+        .map((name) => `\`${name}\``)
+        .join(', ') || '-';
     const writer = d.writer ? `\`${d.writer.name}\`` : '-';
     return `| \`${d.name}\` | ${d.summary.replace(/\|/g, '\\|')} | ${d.families} | ${writer} | ${settings} |`;
   });

@@ -16,12 +16,19 @@ import { buildPolicy } from '../sync/publish.js';
 const EXAMPLES = 5;
 const EXAMPLE_CHARS = 60;
 
-export async function readInputSet(input: string, loaded: LoadedConfig, log: Logger, guard: GuardOverrides): Promise<{ bans: BanSet; report: PolicyReport }> {
+export async function readInputSet(
+  input: string,
+  loaded: LoadedConfig,
+  log: Logger,
+  guard: GuardOverrides,
+): Promise<{ bans: BanSet; report: PolicyReport }> {
   const name = input === '-' ? 'stdin' : input;
   const candidates = parseListBytes(await readInput(input), name);
   const { bans, report } = applyPolicy(candidates, await buildPolicy(loaded.config.policy));
   if (report.invalid > 0) {
-    const examples = report.invalidSamples.slice(0, EXAMPLES).map((bad) => ({ entry: bad.entry.slice(0, EXAMPLE_CHARS), reason: bad.reason }));
+    const examples = report.invalidSamples
+      .slice(0, EXAMPLES)
+      .map((bad) => ({ entry: bad.entry.slice(0, EXAMPLE_CHARS), reason: bad.reason }));
     log.warn({ component: 'export', input: name, invalid: report.invalid, examples }, `${name}: ${report.invalid} invalid line(s) dropped`);
   }
   checkPublishable('export', undefined, bans.size, loaded.config.guards, guard);

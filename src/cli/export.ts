@@ -16,8 +16,15 @@ import type { AnyTargetWriter } from '../writers/contract.js';
 import { commandContext, type CommandContext } from './context.js';
 
 interface ExportOptions {
-  target?: string; output?: string; out?: string; input?: string; option: string[];
-  families?: 'v4' | 'v6' | 'both' | undefined; aggregate?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined;
+  target?: string;
+  output?: string;
+  out?: string;
+  input?: string;
+  option: string[];
+  families?: 'v4' | 'v6' | 'both' | undefined;
+  aggregate?: boolean | undefined;
+  allowEmpty?: boolean | undefined;
+  force?: boolean | undefined;
 }
 
 export function register(program: Command): void {
@@ -47,11 +54,22 @@ export function register(program: Command): void {
         process.stdout.write(body);
       } else {
         const sidecars = Object.entries(writer.sidecars?.(body, output.options) ?? {});
-        await writeFilesAtomic([{ path: options.out, data: body }, ...sidecars.map(([suffix, data]) => ({ path: `${options.out}${suffix}`, data }))], 0o644);
+        await writeFilesAtomic(
+          [{ path: options.out, data: body }, ...sidecars.map(([suffix, data]) => ({ path: `${options.out}${suffix}`, data }))],
+          0o644,
+        );
         if (ctx.json) ctx.printJson(summary);
       }
-      const from = published.source === 'sample' ? ' from the bundled sample list' : published.source === 'input' ? ` from ${options.input === '-' ? 'stdin' : options.input}` : '';
-      ctx.log.info({ component: 'export', ...summary }, `exported ${summary.entries} entries (v4 ${v4}, v6 ${v6}) for ${writer.name}${from}`);
+      const from =
+        published.source === 'sample'
+          ? ' from the bundled sample list'
+          : published.source === 'input'
+            ? ` from ${options.input === '-' ? 'stdin' : options.input}`
+            : '';
+      ctx.log.info(
+        { component: 'export', ...summary },
+        `exported ${summary.entries} entries (v4 ${v4}, v6 ${v6}) for ${writer.name}${from}`,
+      );
     });
 }
 
@@ -69,7 +87,8 @@ async function chooseSet(ctx: CommandContext, options: ExportOptions): Promise<{
 /** Config validation and --target's choices only let known names through; this says so if that ever breaks. */
 function writerNamed(name: string): AnyTargetWriter {
   const writer = getTarget(name);
-  if (writer === undefined) throw new ConfigError('command line', [`unknown target ${JSON.stringify(name)} (known: ${TARGET_NAMES.join(', ')})`]);
+  if (writer === undefined)
+    throw new ConfigError('command line', [`unknown target ${JSON.stringify(name)} (known: ${TARGET_NAMES.join(', ')})`]);
   return writer;
 }
 
@@ -85,7 +104,11 @@ function chooseOutput(ctx: CommandContext, options: ExportOptions): Pick<OutputC
   }
   if (options.target === undefined) throw new ConfigError('command line', ['--target or --output is required']);
   const parsed = writerNamed(options.target).options.safeParse(parseOptionPairs(options.option));
-  if (!parsed.success) throw new ConfigError('command line', formatIssues(parsed.error.issues).map((line) => `--option ${line}`));
+  if (!parsed.success)
+    throw new ConfigError(
+      'command line',
+      formatIssues(parsed.error.issues).map((line) => `--option ${line}`),
+    );
   return { target: options.target, options: parsed.data, ...cli };
 }
 

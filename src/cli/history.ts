@@ -22,7 +22,8 @@ export function register(program: Command): void {
       const { loadHistory } = await import('../sync/history-query.js');
       const events = await loadHistory(ctx.loaded.stateDir, sinceMs);
       if (ctx.json) ctx.printJson({ since: new Date(sinceMs).toISOString(), events });
-      else ctx.print(events.length === 0 ? `no sync recorded since ${new Date(sinceMs).toISOString()}` : events.map(describeEvent).join('\n'));
+      else
+        ctx.print(events.length === 0 ? `no sync recorded since ${new Date(sinceMs).toISOString()}` : events.map(describeEvent).join('\n'));
     });
 }
 
@@ -34,7 +35,9 @@ function sinceDuration(text: string): number {
 
 export function describeEvent(event: HistoryEvent): string {
   const outcome = event.ok ? 'ok' : `failed: ${event.error ?? 'unknown error'}`;
-  const lines = [`${event.at}  ${event.kind.padEnd(11)}  ${outcome}  +${event.addedCount} -${event.removedCount}  (${event.size} entries: ${event.v4} v4, ${event.v6} v6)`];
+  const lines = [
+    `${event.at}  ${event.kind.padEnd(11)}  ${outcome}  +${event.addedCount} -${event.removedCount}  (${event.size} entries: ${event.v4} v4, ${event.v6} v6)`,
+  ];
   lines.push(...listed('+', event.added, event.addedCount));
   for (const [reason, entries] of Object.entries(event.removed)) lines.push(...listed(`- ${reason}`, entries, entries.length));
   return lines.join('\n');

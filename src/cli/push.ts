@@ -21,10 +21,19 @@ import { commandContext, type CommandContext } from './context.js';
 import { driversMarkdown } from './drivers-markdown.js';
 
 interface PushCommandOptions {
-  device: string[]; group: string[]; tag: string[]; all?: boolean;
+  device: string[];
+  group: string[];
+  tag: string[];
+  all?: boolean;
   driversMarkdown?: boolean;
-  dryRun?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined; acceptNewHostKey?: boolean | undefined;
-  sync: boolean; watch?: boolean; concurrency?: string; minInterval?: string;
+  dryRun?: boolean | undefined;
+  allowEmpty?: boolean | undefined;
+  force?: boolean | undefined;
+  acceptNewHostKey?: boolean | undefined;
+  sync: boolean;
+  watch?: boolean;
+  concurrency?: string;
+  minInterval?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -91,11 +100,15 @@ async function wantedSet(ctx: CommandContext, options: PushCommandOptions): Prom
 async function pushOnce(ctx: CommandContext, options: PushCommandOptions, devices: PushDevice[]): Promise<void> {
   const wanted = await wantedSet(ctx, options);
   const concurrency = options.concurrency === undefined ? ctx.loaded.config.push.concurrency : Number(options.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError('command line', ['--concurrency: a whole number of at least 1']);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError('command line', ['--concurrency: a whole number of at least 1']);
   const progress = process.stderr.isTTY && !ctx.json;
   const results = await pushToDevices(devices, wanted, {
-    log: ctx.log.child({ component: 'push' }), guards: ctx.loaded.config.guards, concurrency,
-    dryRun: options.dryRun, acceptNewHostKey: options.acceptNewHostKey,
+    log: ctx.log.child({ component: 'push' }),
+    guards: ctx.loaded.config.guards,
+    concurrency,
+    dryRun: options.dryRun,
+    acceptNewHostKey: options.acceptNewHostKey,
     overrides: { allowEmpty: options.allowEmpty, force: options.force },
     onResult: progress ? (r, done, total) => process.stderr.write(`\r\x1b[K[${done}/${total}] ${r.device}: ${r.result}`) : undefined,
   });
@@ -130,42 +143,68 @@ export function report(ctx: CommandContext, results: readonly DeviceResult[]): v
 
 export function formatSummary(results: readonly DeviceResult[]): string {
   const header = ['device', 'added', 'removed', 'sent', 'duration', 'result'];
-  const rows = results.map((r) => [r.device, String(r.added), String(r.removed), String(r.sent), `${(r.durationMs / 1000).toFixed(1)}s`, r.result]);
+  const rows = results.map((r) => [
+    r.device,
+    String(r.added),
+    String(r.removed),
+    String(r.sent),
+    `${(r.durationMs / 1000).toFixed(1)}s`,
+    r.result,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The command line's selection when it has one, else push.schedule.select (what serve pushes to). */
 function watchSelection(ctx: CommandContext, options: PushCommandOptions): LoadedConfig {
   const { push } = ctx.loaded.config;
   const given = options.all || options.device.length + options.group.length + options.tag.length > 0;
-  const select: DeviceSelector = given ? { all: options.all, device: options.device, group: options.group, tag: options.tag } : push.schedule.select;
-  if (selectDevices(push.devices, select).length === 0) throw new ConfigError('command line', ['no configured device matches the selection']);
+  const select: DeviceSelector = given
+    ? { all: options.all, device: options.device, group: options.group, tag: options.tag }
+    : push.schedule.select;
+  if (selectDevices(push.devices, select).length === 0)
+    throw new ConfigError('command line', ['no configured device matches the selection']);
   return { ...ctx.loaded, config: { ...ctx.loaded.config, push: { ...push, schedule: { ...push.schedule, select } } } };
 }
 
 async function watch(ctx: CommandContext, service: SyncService, options: PushCommandOptions): Promise<void> {
   const loaded = watchSelection(ctx, options);
   // The same clamp as serve: polling faster than APIBAN's budget allows would starve full resyncs.
-  const intervalMs = effectiveInterval(loaded.config, options.minInterval === undefined ? MIN_SYNC_INTERVAL_MS : minInterval(options.minInterval));
+  const intervalMs = effectiveInterval(
+    loaded.config,
+    options.minInterval === undefined ? MIN_SYNC_INTERVAL_MS : minInterval(options.minInterval),
+  );
   const devices = selectDevices(loaded.config.push.devices, loaded.config.push.schedule.select).map((d) => d.name);
   ctx.log.info({ component: 'push', intervalMs, devices }, 'watching');
   const scheduler = createPushScheduler(loaded, ctx.log, { acceptNewHostKey: options.acceptNewHostKey, onResults: (r) => report(ctx, r) });
   scheduler.start(() => service.current());
   let stopping = false;
   const stopRequested = new Promise<void>((resolve) => {
-    const stop = () => { stopping = true; resolve(); };
+    const stop = () => {
+      stopping = true;
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   const initial = service.current();
   if (initial !== undefined) await scheduler.pushNow(initial);
   // The same loop as serve's (src/sync/sync-loop.ts); here each changing sync is pushed.
-  const loop = new SyncLoop(async (signal) => {
-    const result = await service.sync({ signal });
-    const published = service.current();
-    if (result.ok && result.changed && published !== undefined) await scheduler.afterSync(published);
-  }, () => intervalMs);
+  const loop = new SyncLoop(
+    async (signal) => {
+      const result = await service.sync({ signal });
+      const published = service.current();
+      if (result.ok && result.changed && published !== undefined) await scheduler.afterSync(published);
+    },
+    () => intervalMs,
+  );
   if (!stopping) loop.start();
   await stopRequested;
   await loop.stop();

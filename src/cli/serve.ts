@@ -15,7 +15,10 @@ import { ConfigError } from '../errors.js';
 import type { ServeDaemon } from '../serve/daemon.js';
 import { commandContext, type CommandContext, type GlobalOptions } from './context.js';
 
-interface ServeOptions { listen?: string; minInterval?: string }
+interface ServeOptions {
+  listen?: string;
+  minInterval?: string;
+}
 
 export function register(program: Command): void {
   program
@@ -42,9 +45,13 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
   const { createSyncService } = await import('../sync/service.js');
   const { ServeDaemon } = await import('../serve/daemon.js');
   const holder: { daemon?: ServeDaemon } = {};
-  const pushes = new ScheduledPushes(ctx.log, () => holder.daemon?.state.view.snapshot?.set, (results) => {
-    holder.daemon?.status.recordPush(results);
-  });
+  const pushes = new ScheduledPushes(
+    ctx.log,
+    () => holder.daemon?.state.view.snapshot?.set,
+    (results) => {
+      holder.daemon?.status.recordPush(results);
+    },
+  );
   const daemon = await ServeDaemon.start({
     loaded: ctx.loaded,
     log: ctx.log.child({ component: 'serve' }),
@@ -69,7 +76,8 @@ class ScheduledPushes {
   private settings?: unknown;
 
   constructor(
-    private readonly log: Logger, private readonly current: () => PublishedSet | undefined,
+    private readonly log: Logger,
+    private readonly current: () => PublishedSet | undefined,
     private readonly onResults?: (results: DeviceResult[]) => void,
   ) {}
 
@@ -122,7 +130,9 @@ class ServeSignals {
   serve(daemon: ServeDaemon, pushes: ScheduledPushes): Promise<void> {
     this.daemon = daemon;
     this.pushes = pushes;
-    const done = new Promise<void>((resolve) => { this.stopped = resolve; });
+    const done = new Promise<void>((resolve) => {
+      this.stopped = resolve;
+    });
     if (this.stopPending) this.stop();
     else if (this.hangupPending) this.hangup();
     return done;
@@ -137,9 +147,12 @@ class ServeSignals {
     this.hangupPending = daemon === undefined;
     if (daemon === undefined || pushes === undefined) return;
     // reload() never throws; the push scheduler's rebuild is guarded too, so no SIGHUP can end serve.
-    void daemon.reload()
+    void daemon
+      .reload()
       .then((ok) => (ok ? pushes.apply(daemon.config) : undefined))
-      .catch((error: unknown) => this.log.error({ err: (error as Error).message }, 'scheduled pushes could not be rebuilt after the reload'));
+      .catch((error: unknown) =>
+        this.log.error({ err: (error as Error).message }, 'scheduled pushes could not be rebuilt after the reload'),
+      );
   }
 
   private stop(): void {

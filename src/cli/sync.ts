@@ -8,22 +8,31 @@ import type { SyncErrorKind, SyncReport } from '../sync/service.js';
 import type { ProgressRenderer } from '../sync/progress.js';
 import { commandContext } from './context.js';
 
-interface SyncCommandOptions { full?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined }
+interface SyncCommandOptions {
+  full?: boolean | undefined;
+  allowEmpty?: boolean | undefined;
+  force?: boolean | undefined;
+}
 
 const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state: 4, guard: 5, aborted: 130, internal: 70 };
 
 export function register(program: Command): void {
   program
     .command('sync')
-    .description('download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)')
+    .description(
+      'download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)',
+    )
     .option('--full', 'download the whole active list again instead of only what is new')
     .option('--allow-empty', 'accept an empty result instead of refusing it')
     .option('--force', 'accept a result that shrank more than guards.maxShrink')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The state directory (state.dir, APIBAN_STATE_DIR) keeps every address with first/last seen
 times and the cursor, saved after every page: an interrupted sync resumes where it stopped.
 A full download runs every sync.fullResync (7d), with --full, or when there is no state.
-Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5 guard.`)
+Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5 guard.`,
+    )
     .action(async (options: SyncCommandOptions, command: Command) => {
       const ctx = commandContext(command);
       // SIGTERM/SIGINT stop the download between requests: the cursor reached is saved (after
@@ -67,8 +76,11 @@ export function reportJson(report: SyncReport): unknown {
   return {
     ...rest,
     published: published && {
-      source: published.source, syncedAt: published.syncedAt.toISOString(), cursor: published.cursor,
-      counts: published.bans.counts(), report: published.report,
+      source: published.source,
+      syncedAt: published.syncedAt.toISOString(),
+      cursor: published.cursor,
+      counts: published.bans.counts(),
+      report: published.report,
     },
   };
 }
@@ -78,11 +90,14 @@ export function summarize(report: SyncReport): string {
   if (report.published?.source === 'sample' && report.ok) {
     return `sync ok: no APIBAN key configured, using the bundled sample list (documentation addresses only): ${report.size} entries published in ${seconds}s`;
   }
-  if (report.published?.source === 'local' && report.ok) return `sync ok: no APIBAN key configured, publishing the local sources only: ${report.size} entries in ${seconds}s`;
-  const work = `${report.full ? 'full' : 'incremental'}, ${report.pages} page(s) in ${report.requests} request(s), ${report.received} received`
-    + `, ${report.added} added, ${report.expired} expired${report.invalid ? `, ${report.invalid} invalid dropped` : ''}`;
+  if (report.published?.source === 'local' && report.ok)
+    return `sync ok: no APIBAN key configured, publishing the local sources only: ${report.size} entries in ${seconds}s`;
+  const work =
+    `${report.full ? 'full' : 'incremental'}, ${report.pages} page(s) in ${report.requests} request(s), ${report.received} received` +
+    `, ${report.added} added, ${report.expired} expired${report.invalid ? `, ${report.invalid} invalid dropped` : ''}`;
   const failedSources = (report.sources ?? []).filter((s) => !s.ok).map((s) => s.name);
   const sources = failedSources.length ? `; source(s) failing, last good copy used: ${failedSources.join(', ')}` : '';
-  if (report.ok) return `sync ok: ${work}; ${report.size} entries published${report.changed ? ' (changed)' : ' (unchanged)'} in ${seconds}s${sources}`;
+  if (report.ok)
+    return `sync ok: ${work}; ${report.size} entries published${report.changed ? ' (changed)' : ' (unchanged)'} in ${seconds}s${sources}`;
   return `sync failed: ${report.error}\n  ${work}; still publishing the last good set of ${report.size} entries`;
 }

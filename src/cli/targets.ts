@@ -5,8 +5,10 @@ import { commandContext } from './context.js';
 
 /** The README's targets table is exactly this output (a test fails when they drift). */
 export function targetsMarkdown(): string {
-  const rows = [...TARGETS.values()].map((w) =>
-    `| \`${w.name}\` | ${w.summary} | ${w.families} | \`${w.http.extension}\` | ${w.aggregateByDefault ? 'yes' : 'no'} | ${w.maxEntries ?? '-'} | ${w.device ? 'SSH CLI' : '-'} |`);
+  const rows = [...TARGETS.values()].map(
+    (w) =>
+      `| \`${w.name}\` | ${w.summary} | ${w.families} | \`${w.http.extension}\` | ${w.aggregateByDefault ? 'yes' : 'no'} | ${w.maxEntries ?? '-'} | ${w.device ? 'SSH CLI' : '-'} |`,
+  );
   const head = '| target | what it writes | families | extension | aggregates by default | max entries | push dialect |';
   return [head, '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -20,8 +22,12 @@ export function register(program: Command): void {
       const ctx = commandContext(command);
       if (options.markdown) return ctx.print(targetsMarkdown());
       const rows = [...TARGETS.values()].map((w) => ({
-        name: w.name, families: w.families, push: w.device !== undefined, extension: w.http.extension,
-        maxEntries: w.maxEntries ?? null, summary: w.summary,
+        name: w.name,
+        families: w.families,
+        push: w.device !== undefined,
+        extension: w.http.extension,
+        maxEntries: w.maxEntries ?? null,
+        summary: w.summary,
       }));
       if (ctx.json) return ctx.printJson(rows);
       const width = Math.max(...rows.map((r) => r.name.length));

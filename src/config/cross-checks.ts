@@ -27,7 +27,11 @@ function outputProblems(config: CheckedConfig): ConfigProblem[] {
   const firstIndex = new Map<string, number>();
   config.outputs.forEach((output, i) => {
     const first = firstIndex.get(output.name);
-    if (first !== undefined) problems.push({ path: ['outputs', i, 'name'], message: `duplicate output name ${JSON.stringify(output.name)} (also outputs[${first}])` });
+    if (first !== undefined)
+      problems.push({
+        path: ['outputs', i, 'name'],
+        message: `duplicate output name ${JSON.stringify(output.name)} (also outputs[${first}])`,
+      });
     else firstIndex.set(output.name, i);
   });
   return [...problems, ...findPathConflicts(config.outputs)];
@@ -37,20 +41,32 @@ function serveProblems(config: CheckedConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const names: string[] = config.outputs.length > 0 ? config.outputs.map((o) => o.name) : [...DEFAULT_OUTPUT_TARGETS];
   for (const name of Object.keys(config.serve.outputAccess)) {
-    if (!names.includes(name)) problems.push({ path: ['serve', 'outputAccess', name], message: `no output has this name (outputs: ${names.join(', ')})` });
+    if (!names.includes(name))
+      problems.push({ path: ['serve', 'outputAccess', name], message: `no output has this name (outputs: ${names.join(', ')})` });
   }
   const { mirror, timeouts } = config.serve;
   if (mirror.enabled && mirror.tokens.length === 0 && mirror.tokensFile === undefined) {
     problems.push({ path: ['serve', 'mirror'], message: 'enabled without tokens (set tokens or tokensFile)' });
   }
   if (timeouts.headers > timeouts.request) {
-    problems.push({ path: ['serve', 'timeouts', 'headers'], message: 'must not be longer than serve.timeouts.request (the whole request includes its headers)' });
+    problems.push({
+      path: ['serve', 'timeouts', 'headers'],
+      message: 'must not be longer than serve.timeouts.request (the whole request includes its headers)',
+    });
   }
   return problems;
 }
 
 function pushProblems(config: CheckedConfig): ConfigProblem[] {
   const known = config.push.devices.map((d) => d.name);
-  return (config.push.schedule.select.device ?? []).flatMap((name, i) => (known.includes(name) ? []
-    : [{ path: ['push', 'schedule', 'select', 'device', i], message: `no device named ${JSON.stringify(name)} (devices: ${known.join(', ') || 'none'})` }]));
+  return (config.push.schedule.select.device ?? []).flatMap((name, i) =>
+    known.includes(name)
+      ? []
+      : [
+          {
+            path: ['push', 'schedule', 'select', 'device', i],
+            message: `no device named ${JSON.stringify(name)} (devices: ${known.join(', ') || 'none'})`,
+          },
+        ],
+  );
 }

@@ -1,5 +1,8 @@
 /** `HOST:PORT` or `[v6]:PORT`, as `serve.listen` and `--listen` take it; port 0 binds any free port. */
-export interface ListenAddress { host: string; port: number }
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
 
 /** The address, or why the text is not one. */
 export function parseListenAddress(text: string): ListenAddress | string {

@@ -23,7 +23,10 @@ export interface LoadedConfig {
 export function loadConfig(path: string | undefined, env: Env = process.env): LoadedConfig {
   const source = path ?? 'defaults';
   const raw = path === undefined ? {} : readConfigFile(path);
-  if (!isMapping(raw)) throw new ConfigError(source, [`(root): the configuration must be a mapping of sections (apiban:, outputs:, ...), not ${describeKind(raw)}`]);
+  if (!isMapping(raw))
+    throw new ConfigError(source, [
+      `(root): the configuration must be a mapping of sections (apiban:, outputs:, ...), not ${describeKind(raw)}`,
+    ]);
   const problems: string[] = [];
   const expanded = expandEnv(raw, env, [], problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
@@ -44,7 +47,8 @@ function readConfigFile(path: string): unknown {
     const value = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
     return value ?? {};
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : 'syntax';
+    const where =
+      error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : 'syntax';
     throw new ConfigError(path, [`${where}: ${(error as Error).message.split('\n')[0]}`]);
   }
 }
@@ -71,11 +75,16 @@ export function expandEnv(value: unknown, env: Env, path: (string | number)[], p
     return undefined;
   }
   if (typeof value === 'string') {
-    return value.split('$${').map((part) => part.replace(ENV_REF, (_, name: string) => {
-      const found = env[name];
-      if (found === undefined) problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
-      return found ?? '';
-    })).join('${');
+    return value
+      .split('$${')
+      .map((part) =>
+        part.replace(ENV_REF, (_, name: string) => {
+          const found = env[name];
+          if (found === undefined) problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
+          return found ?? '';
+        }),
+      )
+      .join('${');
   }
   if (value === null || typeof value !== 'object') return value;
   const inside = new Set(ancestors).add(value);
@@ -99,9 +108,11 @@ function resolveStateDir(config: Config, env: Env): string {
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((issue) => issue.code === 'unrecognized_keys'
-    ? issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (check the spelling; see \`config print\`)`)
-    : [`${formatPath(issue.path)}: ${issue.message}`]);
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (check the spelling; see \`config print\`)`)
+      : [`${formatPath(issue.path)}: ${issue.message}`],
+  );
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -15,7 +15,11 @@ export function resolveRegistryEntry<E, V>(
   const entry = registry.get(reference.name);
   if (entry === undefined) {
     const supported = [...registry.keys()].join(', ');
-    ctx.addIssue({ code: 'custom', path: [reference.field], message: `unknown ${reference.kind} ${JSON.stringify(reference.name)}; supported: ${supported}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: [reference.field],
+      message: `unknown ${reference.kind} ${JSON.stringify(reference.name)}; supported: ${supported}`,
+    });
     return undefined;
   }
   const parsed = safeParseNested(schemaOf(entry), nested.value);
@@ -30,7 +34,10 @@ export function resolveRegistryEntry<E, V>(
  * safeParse, and also a ZodError thrown out of a transform inside the entry's schema (a schema
  * that calls another's `.parse()`): still a problem with the options, never a crash.
  */
-function safeParseNested<V>(schema: ZodType<V>, value: unknown): { success: true; data: V } | { success: false; issues: z.core.$ZodIssue[] } {
+function safeParseNested<V>(
+  schema: ZodType<V>,
+  value: unknown,
+): { success: true; data: V } | { success: false; issues: z.core.$ZodIssue[] } {
   try {
     const parsed = schema.safeParse(value);
     return parsed.success ? { success: true, data: parsed.data } : { success: false, issues: parsed.error.issues };

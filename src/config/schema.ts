@@ -15,31 +15,41 @@ export { cidr } from './cidr.js';
 
 const apibanSchema = z.strictObject({
   key: z.string().min(1).optional().describe('APIBAN key; APIBAN_KEY overrides. Without one, the bundled sample list is used'),
-  baseUrl: z.url({ protocol: /^https?$/ }).default('https://apiban.org').describe('origin; the client appends /api/...'),
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default('https://apiban.org')
+    .describe('origin; the client appends /api/...'),
   version: z.enum(['v2', 'v1']).default('v2'),
   set: z.enum(['sip', 'http', 'all']).default('sip'),
   caFile: z.string().optional().describe('extra CA certificate (PEM), trusted besides the system CAs; verification is never off'),
   timeout: duration('30s', { timer: true }),
-  budget: z.strictObject({
-    requests: z.number().int().positive().default(11),
-    window: duration('120s', { timer: true }),
-  }).prefault({}).describe('APIBAN allows 11 requests per 2 minutes per key'),
+  budget: z
+    .strictObject({
+      requests: z.number().int().positive().default(11),
+      window: duration('120s', { timer: true }),
+    })
+    .prefault({})
+    .describe('APIBAN allows 11 requests per 2 minutes per key'),
 });
 
-const sourceSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use letters, digits, ".", "_" or "-"'),
-  file: z.string().optional(),
-  url: z.url({ protocol: /^https?$/ }).optional(),
-}).refine((s) => (s.file === undefined) !== (s.url === undefined), { error: 'give exactly one of file or url' });
+const sourceSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use letters, digits, ".", "_" or "-"'),
+    file: z.string().optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .refine((s) => (s.file === undefined) !== (s.url === undefined), { error: 'give exactly one of file or url' });
 
 const policySchema = z.strictObject({
   allowlist: z.array(cidr).default([]).describe('never blocked, whatever the sources say'),
   allowlistFiles: z.array(z.string()).default([]),
   protectSpecialRanges: z.boolean().default(true).describe('never ban private, loopback, link-local, multicast, reserved space'),
-  minPrefixLength: z.strictObject({
-    v4: z.number().int().min(0).max(32).default(16),
-    v6: z.number().int().min(0).max(128).default(32),
-  }).prefault({}),
+  minPrefixLength: z
+    .strictObject({
+      v4: z.number().int().min(0).max(32).default(16),
+      v6: z.number().int().min(0).max(128).default(32),
+    })
+    .prefault({}),
   aggregate: z.boolean().default(false),
 });
 
@@ -48,43 +58,57 @@ const guardSchema = z.strictObject({
   maxShrink: z.number().min(0).max(1).default(0.5).describe('refuse a new set that lost more than this share of entries'),
 });
 
-export const outputSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "_" or "-"'),
-  target: z.string(),
-  options: z.record(z.string(), z.unknown()).default({}),
-  path: z.string().regex(/^\/[A-Za-z0-9._/-]*$/, 'an absolute URL path of letters, digits, ".", "_", "-" and "/"').optional(),
-  families: z.enum(['v4', 'v6', 'both']).optional(),
-  aggregate: z.boolean().optional(),
-}).transform((output, ctx) => {
-  const resolved = resolveRegistryEntry(ctx, TARGETS, { field: 'target', kind: 'target', name: output.target },
-    (writer) => writer.options, { field: 'options', value: output.options });
-  if (resolved === undefined) return z.NEVER;
-  const { entry: writer, value: options } = resolved;
-  // A stable path ends in the writer's extension: the SRX only polls URLs ending in .txt, and
-  // the extension tells every other consumer (and the operator) what the file holds.
-  if (output.path !== undefined && !output.path.endsWith(writer.http.extension)) {
-    ctx.addIssue({ code: 'custom', path: ['path'], message: `must end in ${writer.http.extension} (the ${writer.name} extension)` });
-    return z.NEVER;
-  }
-  return { ...output, options: options as unknown, path: output.path ?? `/${output.name}${writer.http.extension}` };
-});
+export const outputSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "_" or "-"'),
+    target: z.string(),
+    options: z.record(z.string(), z.unknown()).default({}),
+    path: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]*$/, 'an absolute URL path of letters, digits, ".", "_", "-" and "/"')
+      .optional(),
+    families: z.enum(['v4', 'v6', 'both']).optional(),
+    aggregate: z.boolean().optional(),
+  })
+  .transform((output, ctx) => {
+    const resolved = resolveRegistryEntry(
+      ctx,
+      TARGETS,
+      { field: 'target', kind: 'target', name: output.target },
+      (writer) => writer.options,
+      { field: 'options', value: output.options },
+    );
+    if (resolved === undefined) return z.NEVER;
+    const { entry: writer, value: options } = resolved;
+    // A stable path ends in the writer's extension: the SRX only polls URLs ending in .txt, and
+    // the extension tells every other consumer (and the operator) what the file holds.
+    if (output.path !== undefined && !output.path.endsWith(writer.http.extension)) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: `must end in ${writer.http.extension} (the ${writer.name} extension)` });
+      return z.NEVER;
+    }
+    return { ...output, options: options as unknown, path: output.path ?? `/${output.name}${writer.http.extension}` };
+  });
 
-export const configSchema = z.strictObject({
-  apiban: apibanSchema.prefault({}),
-  state: z.strictObject({ dir: z.string().optional().describe('default: $XDG_STATE_HOME/apiban-exporter, else ./state') }).prefault({}),
-  sync: z.strictObject({
-    interval: duration('5m', { timer: true }).describe('serve / push --watch: time between incremental syncs'),
-    expiry: duration('7d').describe('an address expires this long after APIBAN last listed it'),
-    fullResync: duration('7d').describe('a full download replaces the set at least this often'),
-    history: duration('30d').describe('how long the sync history (history.jsonl in the state directory) is kept'),
-  }).prefault({}),
-  sources: z.array(sourceSchema).default([]).describe('local lists merged into the bans'),
-  policy: policySchema.prefault({}),
-  guards: guardSchema.prefault({}),
-  outputs: z.array(outputSchema).default([]),
-  serve: serveSchema.prefault({}),
-  push: pushSchema.prefault({}),
-}).superRefine(crossCheck);
+export const configSchema = z
+  .strictObject({
+    apiban: apibanSchema.prefault({}),
+    state: z.strictObject({ dir: z.string().optional().describe('default: $XDG_STATE_HOME/apiban-exporter, else ./state') }).prefault({}),
+    sync: z
+      .strictObject({
+        interval: duration('5m', { timer: true }).describe('serve / push --watch: time between incremental syncs'),
+        expiry: duration('7d').describe('an address expires this long after APIBAN last listed it'),
+        fullResync: duration('7d').describe('a full download replaces the set at least this often'),
+        history: duration('30d').describe('how long the sync history (history.jsonl in the state directory) is kept'),
+      })
+      .prefault({}),
+    sources: z.array(sourceSchema).default([]).describe('local lists merged into the bans'),
+    policy: policySchema.prefault({}),
+    guards: guardSchema.prefault({}),
+    outputs: z.array(outputSchema).default([]),
+    serve: serveSchema.prefault({}),
+    push: pushSchema.prefault({}),
+  })
+  .superRefine(crossCheck);
 
 export type Config = z.infer<typeof configSchema>;
 export type OutputConfig = Config['outputs'][number];

@@ -5,10 +5,26 @@
  * where a secret lives (`passwordFile`, `tokenFile`, `apiKeyEnv`) are not secrets and do not match.
  */
 export const SECRET_KEYS = [
-  'key', 'apiKey', 'apiSecret', 'secret', 'clientSecret',
-  'password', 'passwd', 'pass', 'passphrase', 'privateKey',
-  'token', 'tokens', 'accessToken', 'authToken', 'bearer', 'authorization', 'auth',
-  'sig', 'signature', 'cookie',
+  'key',
+  'apiKey',
+  'apiSecret',
+  'secret',
+  'clientSecret',
+  'password',
+  'passwd',
+  'pass',
+  'passphrase',
+  'privateKey',
+  'token',
+  'tokens',
+  'accessToken',
+  'authToken',
+  'bearer',
+  'authorization',
+  'auth',
+  'sig',
+  'signature',
+  'cookie',
 ] as const;
 
 const NORMALIZED = new Set(SECRET_KEYS.map(normalize));

@@ -8,45 +8,60 @@ import { cidr } from './cidr.js';
 import { duration } from './duration.js';
 import { parseListenAddress } from './listen-address.js';
 
-
 /** A token given inline (usually `${VAR}`) or read from a file (trailing newline dropped). */
-const tokenSecret = z.strictObject({ token: z.string().min(1).optional(), tokenFile: z.string().min(1).optional() })
+const tokenSecret = z
+  .strictObject({ token: z.string().min(1).optional(), tokenFile: z.string().min(1).optional() })
   .refine((s) => (s.token === undefined) !== (s.tokenFile === undefined), { error: 'give exactly one of token or tokenFile' });
 
-export const accessSchema = z.strictObject({
-  allow: z.array(cidr).optional().describe('client addresses allowed (CIDRs); others get 403'),
-  basic: z.strictObject({ username: z.string().min(1), password: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
-    .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), { error: 'give exactly one of password or passwordFile' })
-    .optional(),
-  bearer: tokenSecret.optional().describe('Authorization: Bearer <token> (OPNsense authtype Bearer)'),
-  pathToken: tokenSecret.optional().describe('served under /t/<token>/... (pfSense has no auth field)'),
-}).describe('allow narrows by address; basic, bearer and pathToken are alternatives (any one suffices); {} = open');
+export const accessSchema = z
+  .strictObject({
+    allow: z.array(cidr).optional().describe('client addresses allowed (CIDRs); others get 403'),
+    basic: z
+      .strictObject({ username: z.string().min(1), password: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
+      .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), {
+        error: 'give exactly one of password or passwordFile',
+      })
+      .optional(),
+    bearer: tokenSecret.optional().describe('Authorization: Bearer <token> (OPNsense authtype Bearer)'),
+    pathToken: tokenSecret.optional().describe('served under /t/<token>/... (pfSense has no auth field)'),
+  })
+  .describe('allow narrows by address; basic, bearer and pathToken are alternatives (any one suffices); {} = open');
 
 const tokenList = z.array(z.string().min(8, 'a mirror token needs at least 8 characters'));
 
 export const serveSchema = z.strictObject({
-  listen: z.string().default('127.0.0.1:8080').superRefine((text, ctx) => {
-    const parsed = parseListenAddress(text);
-    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-  }),
-  tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional()
+  listen: z
+    .string()
+    .default('127.0.0.1:8080')
+    .superRefine((text, ctx) => {
+      const parsed = parseListenAddress(text);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    }),
+  tls: z
+    .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+    .optional()
     .describe('serve HTTPS with these PEM files; plain HTTP without'),
   maxAge: duration('2h').describe('/healthz answers 503 when the served set is older than this'),
   retryAfter: duration('30s', { timer: true }).describe('Retry-After sent with 503 before the first successful sync'),
   access: accessSchema.prefault({}).describe('default access rule of every output'),
   outputAccess: z.record(z.string(), accessSchema).default({}).describe('per output name; replaces the default rule'),
   adminAccess: accessSchema.prefault({}).describe('access rule of /healthz and /metrics'),
-  mirror: z.strictObject({
-    enabled: z.boolean().default(false),
-    tokens: tokenList.default([]).describe('keys clients use as APIBAN key (v1 path, v2 Bearer)'),
-    tokensFile: z.string().optional().describe('one token per line'),
-  }).prefault({}).describe('APIBAN-compatible API answered from the local set'),
-  timeouts: z.strictObject({
-    headers: duration('10s', { timer: true }).describe('a client must send its request headers within this'),
-    request: duration('30s', { timer: true }).describe('a whole request must arrive within this'),
-    keepAlive: duration('5s', { timer: true }).describe('an idle keep-alive socket is closed after this'),
-    shutdown: duration('10s', { timer: true }).describe('on SIGTERM, in-flight responses get this long to finish'),
-  }).prefault({}),
+  mirror: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      tokens: tokenList.default([]).describe('keys clients use as APIBAN key (v1 path, v2 Bearer)'),
+      tokensFile: z.string().optional().describe('one token per line'),
+    })
+    .prefault({})
+    .describe('APIBAN-compatible API answered from the local set'),
+  timeouts: z
+    .strictObject({
+      headers: duration('10s', { timer: true }).describe('a client must send its request headers within this'),
+      request: duration('30s', { timer: true }).describe('a whole request must arrive within this'),
+      keepAlive: duration('5s', { timer: true }).describe('an idle keep-alive socket is closed after this'),
+      shutdown: duration('10s', { timer: true }).describe('on SIGTERM, in-flight responses get this long to finish'),
+    })
+    .prefault({}),
   maxRequestsPerSocket: z.number().int().nonnegative().default(1000).describe('0 = unlimited'),
 });
 

@@ -14,8 +14,16 @@ export const DEFAULT_OUTPUT_TARGETS = ['plain', 'pfsense', 'opnsense'] as const;
 /** Paths the server answers itself; an output may not shadow them. */
 const RESERVED = [/^\/healthz$/, /^\/metrics$/, /^\/status\.json$/, /^\/api(\/|$)/, /^\/t(\/|$)/];
 
-export interface PathedOutput { name: string; target: string; options: unknown; path: string }
-export interface ConfigProblem { path: (string | number)[]; message: string }
+export interface PathedOutput {
+  name: string;
+  target: string;
+  options: unknown;
+  path: string;
+}
+export interface ConfigProblem {
+  path: (string | number)[];
+  message: string;
+}
 
 export function defaultOutput(target: string): PathedOutput & { families?: undefined; aggregate?: undefined } {
   const writer = getTarget(target) as AnyTargetWriter;

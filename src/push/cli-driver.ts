@@ -99,8 +99,11 @@ class CliDeviceSession<O> implements DeviceSession {
     const configured = (this.device.settings as { counters?: unknown }).counters;
     if (this.counters === undefined || configured === undefined) return undefined;
     try {
-      const blocked = await readCliCounters(this.counters.reads(configured, this.device.settings as Record<string, unknown>), (command) => this.runChecked(command));
-      if (blocked === undefined) this.context.log.warn({ device: this.device.name }, 'counters: no entry of the configured rule references the managed lists');
+      const blocked = await readCliCounters(this.counters.reads(configured, this.device.settings as Record<string, unknown>), (command) =>
+        this.runChecked(command),
+      );
+      if (blocked === undefined)
+        this.context.log.warn({ device: this.device.name }, 'counters: no entry of the configured rule references the managed lists');
       return blocked;
     } catch (error) {
       this.context.log.warn({ device: this.device.name, error: (error as Error).message }, 'counters: reading the hit counts failed');
@@ -150,4 +153,3 @@ class CliDeviceSession<O> implements DeviceSession {
     return output;
   }
 }
-

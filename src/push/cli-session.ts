@@ -21,7 +21,11 @@ export interface CliSessionOptions {
 const ERASE = /\x08+ *\x08*/g;
 const PASSWORD_PROMPT = /[Pp]assword:\s*$/;
 
-interface Waiter { until: RegExp; resolve: (text: string) => void; reject: (error: Error) => void }
+interface Waiter {
+  until: RegExp;
+  resolve: (text: string) => void;
+  reject: (error: Error) => void;
+}
 
 export class CliSession {
   private buffer = '';
@@ -64,7 +68,8 @@ export class CliSession {
     if (this.prompt.trimEnd().endsWith('#')) return;
     const either = new RegExp(`${PASSWORD_PROMPT.source}|${this.options.prompt.source}`);
     const reply = await this.exchange('enable\n', either, this.options.commandTimeoutMs, 'enable');
-    if (PASSWORD_PROMPT.test(lastLine(reply))) await this.exchange(`${password}\n`, this.options.prompt, this.options.commandTimeoutMs, 'enable');
+    if (PASSWORD_PROMPT.test(lastLine(reply)))
+      await this.exchange(`${password}\n`, this.options.prompt, this.options.commandTimeoutMs, 'enable');
     if (!this.prompt.trimEnd().endsWith('#')) throw new DeviceError(this.device, 'enable', 'enable mode refused (wrong enable password?)');
   }
 
@@ -81,12 +86,24 @@ export class CliSession {
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
-        reject(new DeviceError(this.device, what, `no prompt within ${timeoutMs} ms; last output: ${JSON.stringify(truncate(this.buffer.slice(-200), 200))}`));
+        reject(
+          new DeviceError(
+            this.device,
+            what,
+            `no prompt within ${timeoutMs} ms; last output: ${JSON.stringify(truncate(this.buffer.slice(-200), 200))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiter = {
         until,
-        resolve: (out) => { clearTimeout(timer); resolve(out); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        resolve: (out) => {
+          clearTimeout(timer);
+          resolve(out);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       if (text !== undefined) this.stream.write(text);
       else this.check();

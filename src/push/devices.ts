@@ -20,11 +20,17 @@ export interface PushDevice {
 /** Devices matching any of the selector's names, groups or tags (or all); unknown names are an error. */
 export function selectDevices(devices: readonly DeviceConfig[], selector: DeviceSelector): DeviceConfig[] {
   const unknown = (selector.device ?? []).filter((n) => !devices.some((d) => d.name === n));
-  if (unknown.length > 0) throw new ConfigError('push', [`unknown device(s): ${unknown.join(', ')}; configured: ${devices.map((d) => d.name).join(', ') || 'none'}`]);
+  if (unknown.length > 0)
+    throw new ConfigError('push', [
+      `unknown device(s): ${unknown.join(', ')}; configured: ${devices.map((d) => d.name).join(', ') || 'none'}`,
+    ]);
   if (selector.all) return [...devices];
-  return devices.filter((d) => (selector.device ?? []).includes(d.name)
-    || d.groups.some((g) => (selector.group ?? []).includes(g))
-    || d.tags.some((t) => (selector.tag ?? []).includes(t)));
+  return devices.filter(
+    (d) =>
+      (selector.device ?? []).includes(d.name) ||
+      d.groups.some((g) => (selector.group ?? []).includes(g)) ||
+      d.tags.some((t) => (selector.tag ?? []).includes(t)),
+  );
 }
 
 export function resolveDevice(config: DeviceConfig, env: Env): PushDevice {
@@ -58,7 +64,9 @@ function resolveCredentials(config: DeviceConfig, env: Env, problems: string[]):
   };
   const fromFile = (field: string, path: string | undefined) => {
     if (path === undefined) return undefined;
-    try { return readFileSync(path); } catch (error) {
+    try {
+      return readFileSync(path);
+    } catch (error) {
       problems.push(`credentials.${field}: cannot read ${path} (${errorCode(error) ?? 'error'})`);
       return undefined;
     }

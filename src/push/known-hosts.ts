@@ -33,7 +33,10 @@ export function keyTypeOf(keyBlob: Buffer): string {
 
 /** Normalizes a pinned fingerprint (with or without the `SHA256:` prefix and padding). */
 export function normalizeFingerprint(text: string): string {
-  const bare = text.trim().replace(/^SHA256:/i, '').replace(/=+$/, '');
+  const bare = text
+    .trim()
+    .replace(/^SHA256:/i, '')
+    .replace(/=+$/, '');
   return `SHA256:${bare}`;
 }
 
@@ -43,7 +46,7 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const fields = line.split(/\s+/);
-    const marker = fields[0] === '@revoked' || fields[0] === '@cert-authority' ? fields.shift() as KnownHostEntry['marker'] : undefined;
+    const marker = fields[0] === '@revoked' || fields[0] === '@cert-authority' ? (fields.shift() as KnownHostEntry['marker']) : undefined;
     if (fields.length < 3) continue;
     const key = Buffer.from(fields[2], 'base64');
     if (key.length === 0) continue;
@@ -76,7 +79,13 @@ function matchesPattern(pattern: string, name: string): boolean {
     const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
     return digest === hash;
   }
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return regex.test(name);
 }
 

@@ -42,8 +42,11 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
     const devices = selectDevices(push.devices, push.schedule.select).map((d) => resolveDevice(d, options.env ?? process.env));
     if (devices.length === 0) return undefined;
     const pushOptions: PushOptions = {
-      log: log.child({ component: 'push' }), guards, concurrency: push.concurrency,
-      acceptNewHostKey: options.acceptNewHostKey, signal: stopping.signal,
+      log: log.child({ component: 'push' }),
+      guards,
+      concurrency: push.concurrency,
+      acceptNewHostKey: options.acceptNewHostKey,
+      signal: stopping.signal,
     };
     const results = await pushToDevices(devices, published.bans, pushOptions);
     const failed = results.filter((r) => r.result === 'failed' || r.result === 'refused').length;
@@ -57,7 +60,9 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
     let results: DeviceResult[] | undefined;
     for (let next: PublishedSet | undefined = published; next !== undefined && !stopping.signal.aborted; next = pending) {
       pending = undefined;
-      try { results = await runOnce(next); } catch (error) {
+      try {
+        results = await runOnce(next);
+      } catch (error) {
         log.error({ component: 'push', error: (error as Error).message }, 'scheduled push could not start');
       }
     }
@@ -65,8 +70,13 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
   }
 
   function pushNow(published: PublishedSet): Promise<DeviceResult[] | undefined> {
-    if (running !== undefined) { pending = published; return running; }
-    running = drain(published).finally(() => { running = undefined; });
+    if (running !== undefined) {
+      pending = published;
+      return running;
+    }
+    running = drain(published).finally(() => {
+      running = undefined;
+    });
     return running;
   }
 
@@ -85,6 +95,8 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
       stopping.abort();
       await running;
     },
-    get last() { return last; },
+    get last() {
+      return last;
+    },
   };
 }

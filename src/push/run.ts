@@ -102,7 +102,10 @@ export async function pushToDevice(device: PushDevice, wanted: BanSet | Error, o
     return { ...progress, ...outcome, durationMs: elapsed(started) };
   } catch (error) {
     const result: DeviceOutcome = error instanceof PublishRefusedError ? 'refused' : 'failed';
-    const message = error instanceof ExporterError ? error.message : `[${device.endpoint.name}] internal error: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof ExporterError
+        ? error.message
+        : `[${device.endpoint.name}] internal error: ${error instanceof Error ? error.message : String(error)}`;
     log.error({ error: message }, result === 'refused' ? 'push refused by the guard' : 'push failed');
     const applied = error instanceof DeviceChangeError ? { applied: error.applied, sent: error.applied.length } : {};
     return { ...progress, ...applied, result, error: message, durationMs: elapsed(started) };
@@ -110,10 +113,18 @@ export async function pushToDevice(device: PushDevice, wanted: BanSet | Error, o
 }
 
 async function runDevice(
-  device: PushDevice, wanted: BanSet, options: PushOptions, signal: AbortSignal, log: Logger,
+  device: PushDevice,
+  wanted: BanSet,
+  options: PushOptions,
+  signal: AbortSignal,
+  log: Logger,
   progress: Omit<DeviceResult, 'durationMs' | 'result'>,
 ): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent' | 'bytes' | 'verified' | 'blocked'>> {
-  const session: DeviceSession = await device.driver.open(device.endpoint, { log, signal, acceptNewHostKey: options.acceptNewHostKey ?? false });
+  const session: DeviceSession = await device.driver.open(device.endpoint, {
+    log,
+    signal,
+    acceptNewHostKey: options.acceptNewHostKey ?? false,
+  });
   try {
     const current = await session.read();
     // Compared in the form the device stores, so an unchanged device diffs empty and the guard
@@ -122,7 +133,8 @@ async function runDevice(
     const diff = diffBanSets(current, stored);
     progress.added = diff.added.length;
     progress.removed = diff.removed.length;
-    if (isEmptyDiff(diff)) return { ...(await confirmUnchanged(session, wanted, options, log, current.size)), ...(await readBlocked(session)) };
+    if (isEmptyDiff(diff))
+      return { ...(await confirmUnchanged(session, wanted, options, log, current.size)), ...(await readBlocked(session)) };
     checkPublishable(device.endpoint.name, current.size, stored.size, options.guards, options.overrides);
     if (options.dryRun) return { result: 'planned', plan: session.plan(diff, wanted), sent: 0 };
     const { sent, bytes, verified } = await session.apply(diff, wanted);
@@ -144,7 +156,11 @@ async function readBlocked(session: DeviceSession): Promise<{ blocked?: BlockedC
  * record (iptables-api) proves it on the device; what it had to re-add makes the push `changed`.
  */
 async function confirmUnchanged(
-  session: DeviceSession, wanted: BanSet, options: PushOptions, log: Logger, entries: number,
+  session: DeviceSession,
+  wanted: BanSet,
+  options: PushOptions,
+  log: Logger,
+  entries: number,
 ): Promise<Pick<DeviceResult, 'result' | 'sent' | 'verified'>> {
   if (session.confirm === undefined || options.dryRun) {
     log.info({ entries }, 'device already holds the set');

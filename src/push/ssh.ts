@@ -16,7 +16,12 @@ import { appendKnownHost, fingerprintOf, judgeHostKey, keyTypeOf, normalizeFinge
 
 export type SshEndpoint = Pick<DeviceEndpoint<unknown>, 'name' | 'host' | 'port' | 'credentials' | 'hostKey' | 'timeoutMs'>;
 
-export interface ExecResult { code: number | null; signal?: string | undefined; stdout: string; stderr: string }
+export interface ExecResult {
+  code: number | null;
+  signal?: string | undefined;
+  stdout: string;
+  stderr: string;
+}
 
 export function defaultKnownHostsFile(): string {
   return join(homedir(), '.ssh', 'known_hosts');
@@ -44,10 +49,16 @@ export async function connectSsh(endpoint: SshEndpoint, context: DriverContext):
     finish(prompts.map(() => endpoint.credentials.password ?? ''));
   });
   await new Promise<void>((resolve, reject) => {
-    const onAbort = () => { client.destroy(); reject(timeoutError(endpoint.name, 'connecting')); };
+    const onAbort = () => {
+      client.destroy();
+      reject(timeoutError(endpoint.name, 'connecting'));
+    };
     if (context.signal.aborted) return onAbort();
     context.signal.addEventListener('abort', onAbort, { once: true });
-    client.once('ready', () => { context.signal.removeEventListener('abort', onAbort); resolve(); });
+    client.once('ready', () => {
+      context.signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
     client.once('error', (error: Error & { level?: string }) => {
       context.signal.removeEventListener('abort', onAbort);
       client.destroy();
@@ -63,7 +74,8 @@ function verifyHostKey(endpoint: SshEndpoint, port: number, key: Buffer, context
   const fingerprint = fingerprintOf(key);
   const pinned = endpoint.hostKey.fingerprints.map(normalizeFingerprint);
   if (pinned.length > 0) {
-    return pinned.includes(fingerprint) ? undefined
+    return pinned.includes(fingerprint)
+      ? undefined
       : new HostKeyError(endpoint.name, fingerprint, `does not match the pinned fingerprint(s) ${pinned.join(', ')}; refusing to connect`);
   }
   const file = endpoint.hostKey.knownHostsFile ?? defaultKnownHostsFile();
@@ -71,11 +83,18 @@ function verifyHostKey(endpoint: SshEndpoint, port: number, key: Buffer, context
   if (verdict === 'known') return undefined;
   if (verdict === 'revoked') return new HostKeyError(endpoint.name, fingerprint, `is marked @revoked in ${file}; refusing to connect`);
   if (verdict === 'changed') {
-    return new HostKeyError(endpoint.name, fingerprint, `differs from the key recorded in ${file} (CHANGED host key, possible man-in-the-middle); refusing to connect`);
+    return new HostKeyError(
+      endpoint.name,
+      fingerprint,
+      `differs from the key recorded in ${file} (CHANGED host key, possible man-in-the-middle); refusing to connect`,
+    );
   }
   if (!context.acceptNewHostKey) {
-    return new HostKeyError(endpoint.name, fingerprint,
-      `(${keyTypeOf(key)}) is unknown: not in ${file}; check it and pin it with hostKey.fingerprint, or run with --accept-new-host-key`);
+    return new HostKeyError(
+      endpoint.name,
+      fingerprint,
+      `(${keyTypeOf(key)}) is unknown: not in ${file}; check it and pin it with hostKey.fingerprint, or run with --accept-new-host-key`,
+    );
   }
   appendKnownHost(file, endpoint.host, port, key);
   context.log.warn({ device: endpoint.name, fingerprint, knownHosts: file }, 'accepted and recorded a new host key');
@@ -85,7 +104,8 @@ function verifyHostKey(endpoint: SshEndpoint, port: number, key: Buffer, context
 function connectError(endpoint: SshEndpoint, port: number, error: Error & { level?: string }): DeviceError {
   const where = `${endpoint.credentials.username ?? '(no user)'}@${endpoint.host}:${port}`;
   if (error.level === 'client-authentication') return new DeviceError(endpoint.name, undefined, `authentication failed for ${where}`);
-  if (error.level === 'client-timeout') return new DeviceError(endpoint.name, undefined, `no SSH handshake from ${where} within ${endpoint.timeoutMs} ms`);
+  if (error.level === 'client-timeout')
+    return new DeviceError(endpoint.name, undefined, `no SSH handshake from ${where} within ${endpoint.timeoutMs} ms`);
   return new DeviceError(endpoint.name, undefined, `cannot connect to ${where}: ${error.message}`);
 }
 
@@ -97,8 +117,15 @@ export function timeoutError(device: string, doing: string): DeviceError {
 export class SshConnection {
   private closed = false;
 
-  constructor(readonly client: Client, readonly device: string, private readonly signal: AbortSignal, private readonly log: Logger) {
-    client.once('close', () => { this.closed = true; });
+  constructor(
+    readonly client: Client,
+    readonly device: string,
+    private readonly signal: AbortSignal,
+    private readonly log: Logger,
+  ) {
+    client.once('close', () => {
+      this.closed = true;
+    });
   }
 
   /** Runs one command (no PTY); `input` is written to its stdin. Never throws on a non-zero exit. */
@@ -108,8 +135,12 @@ export class SshConnection {
         if (error) return fail(error);
         let stdout = '';
         let stderr = '';
-        stream.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-        stream.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+        stream.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString('utf8');
+        });
+        stream.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+        });
         stream.on('close', (code: number | null, signal?: string) => done({ code, signal, stdout, stderr }));
         stream.end(input);
       });
@@ -142,17 +173,36 @@ export class SshConnection {
   async close(): Promise<void> {
     if (this.closed) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { this.client.destroy(); resolve(); }, 2000);
-      this.client.once('close', () => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(() => {
+        this.client.destroy();
+        resolve();
+      }, 2000);
+      this.client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       this.client.end();
     });
   }
 
-  private withSftp<T>(doing: string, body: (sftp: SFTPWrapper, done: (value: T) => void, fail: (error: Error) => void) => void): Promise<T> {
+  private withSftp<T>(
+    doing: string,
+    body: (sftp: SFTPWrapper, done: (value: T) => void, fail: (error: Error) => void) => void,
+  ): Promise<T> {
     return this.withChannel<T>(doing, (done, fail) => {
       this.client.sftp((error, sftp) => {
         if (error) return fail(error);
-        body(sftp, (value) => { sftp.end(); done(value); }, (e) => { sftp.end(); fail(e); });
+        body(
+          sftp,
+          (value) => {
+            sftp.end();
+            done(value);
+          },
+          (e) => {
+            sftp.end();
+            fail(e);
+          },
+        );
       });
     });
   }
@@ -173,14 +223,18 @@ export class SshConnection {
       if (this.signal.aborted) return onAbort();
       this.signal.addEventListener('abort', onAbort, { once: true });
       this.client.once('close', onClose);
-      body((value) => finish(() => resolve(value)),
-        (error) => finish(() => reject(new DeviceError(this.device, undefined, `${doing} failed: ${error.message}`, { cause: error }))));
+      body(
+        (value) => finish(() => resolve(value)),
+        (error) => finish(() => reject(new DeviceError(this.device, undefined, `${doing} failed: ${error.message}`, { cause: error }))),
+      );
     });
   }
 }
 
 /** ssh2's types want an unset credential left out rather than undefined (exactOptionalPropertyTypes). */
-function sshCredentials(credentials: DeviceCredentials): Pick<ConnectConfig, 'username' | 'password' | 'privateKey' | 'passphrase' | 'agent'> {
+function sshCredentials(
+  credentials: DeviceCredentials,
+): Pick<ConnectConfig, 'username' | 'password' | 'privateKey' | 'passphrase' | 'agent'> {
   const { username, password, privateKey, passphrase, agent } = credentials;
   return {
     ...(username !== undefined && { username }),

@@ -61,10 +61,13 @@ function tokenDigest(secret: { token?: string | undefined; tokenFile?: string | 
 export function resolveAccess(config: AccessConfig, where: string): AccessRule {
   return {
     allow: config.allow === undefined ? undefined : createBanSet(config.allow.map(parsePrefix)),
-    basic: config.basic === undefined ? undefined : {
-      user: digest(config.basic.username),
-      password: digest(config.basic.password ?? readSecretFile(config.basic.passwordFile as string, `${where}.basic.passwordFile`)),
-    },
+    basic:
+      config.basic === undefined
+        ? undefined
+        : {
+            user: digest(config.basic.username),
+            password: digest(config.basic.password ?? readSecretFile(config.basic.passwordFile as string, `${where}.basic.passwordFile`)),
+          },
     bearer: config.bearer === undefined ? undefined : tokenDigest(config.bearer, `${where}.bearer.tokenFile`),
     pathToken: config.pathToken === undefined ? undefined : tokenDigest(config.pathToken, `${where}.pathToken.tokenFile`),
   };

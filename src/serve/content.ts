@@ -41,7 +41,10 @@ export async function buildResource(body: string, contentType: string, history: 
  * the history.
  */
 export function resourceOf(
-  bytes: { identity: Uint8Array; gzip: Uint8Array; hash: string }, contentType: string, history: ContentHistory, versionTime: number,
+  bytes: { identity: Uint8Array; gzip: Uint8Array; hash: string },
+  contentType: string,
+  history: ContentHistory,
+  versionTime: number,
 ): Resource {
   const { hash } = bytes;
   const modifiedAt = history.firstSeen(hash, versionTime);

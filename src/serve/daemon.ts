@@ -17,7 +17,9 @@ import { resolveSite, type Site } from './site.js';
 import { ServeState } from './served-view.js';
 import { StatusPage } from './status.js';
 
-export interface SyncHooksLike { onApibanRequest?(outcome: ApibanOutcome): void }
+export interface SyncHooksLike {
+  onApibanRequest?(outcome: ApibanOutcome): void;
+}
 
 export interface DaemonOptions {
   loaded: LoadedConfig;
@@ -45,8 +47,11 @@ const SERVE_ONLY_SECTIONS = new Set(['serve', 'push', 'outputs']);
 
 export function changedSyncSections(next: LoadedConfig, previous: LoadedConfig): string[] {
   const sections = new Set([...Object.keys(next.config), ...Object.keys(previous.config)]);
-  const changed = [...sections].filter((section) => !SERVE_ONLY_SECTIONS.has(section)
-    && !isDeepStrictEqual((next.config as Record<string, unknown>)[section], (previous.config as Record<string, unknown>)[section]));
+  const changed = [...sections].filter(
+    (section) =>
+      !SERVE_ONLY_SECTIONS.has(section) &&
+      !isDeepStrictEqual((next.config as Record<string, unknown>)[section], (previous.config as Record<string, unknown>)[section]),
+  );
   if (next.stateDir !== previous.stateDir && !changed.includes('state')) changed.push('state');
   return changed;
 }
@@ -75,11 +80,19 @@ export class ServeDaemon {
     const state = new ServeState(resolveSite(loaded), log);
     const holder: { daemon?: ServeDaemon; address?: ListenAddress } = {};
     const current = () => holder.daemon?.loaded ?? loaded;
-    const status = new StatusPage(state, {
-      config: () => current().config, stateDir: () => current().stateDir, tls: () => loaded.config.serve.tls !== undefined,
-      listenOrigin: () => `${loaded.config.serve.tls === undefined ? 'http' : 'https'}://${formatHost(holder.address?.host ?? '127.0.0.1')}:${holder.address?.port ?? 0}`,
-      intervalMs: () => effectiveInterval(current().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS), log,
-    }, metrics.registry);
+    const status = new StatusPage(
+      state,
+      {
+        config: () => current().config,
+        stateDir: () => current().stateDir,
+        tls: () => loaded.config.serve.tls !== undefined,
+        listenOrigin: () =>
+          `${loaded.config.serve.tls === undefined ? 'http' : 'https'}://${formatHost(holder.address?.host ?? '127.0.0.1')}:${holder.address?.port ?? 0}`,
+        intervalMs: () => effectiveInterval(current().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS),
+        log,
+      },
+      metrics.registry,
+    );
     await status.restoreBlocked();
     const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
     const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
@@ -96,13 +109,26 @@ export class ServeDaemon {
     holder.daemon = daemon;
     const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';
     const intervalMs = effectiveInterval(loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
-    log.info({ host: address.host, port: address.port, url: `${scheme}://${formatHost(address.host)}:${address.port}/`, intervalMs, outputs: state.view.site.outputs.map((o) => o.path) }, 'listening');
+    log.info(
+      {
+        host: address.host,
+        port: address.port,
+        url: `${scheme}://${formatHost(address.host)}:${address.port}/`,
+        intervalMs,
+        outputs: state.view.site.outputs.map((o) => o.path),
+      },
+      'listening',
+    );
     await scheduler.start();
     return daemon;
   }
 
   private static scheduleSyncs(
-    runner: SyncRunner, state: ServeState, metrics: ServeMetrics, options: DaemonOptions, loaded: () => LoadedConfig,
+    runner: SyncRunner,
+    state: ServeState,
+    metrics: ServeMetrics,
+    options: DaemonOptions,
+    loaded: () => LoadedConfig,
   ): SyncScheduler {
     const interval = () => effectiveInterval(loaded().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
     return new SyncScheduler(runner, state, metrics, options.log, interval, options.onSetChanged);
@@ -162,7 +188,10 @@ export class ServeDaemon {
     }
     this.loaded = next;
     if (runner !== undefined) await this.swapRunner(runner, sections);
-    if (!isDeepStrictEqual(next.config.serve.listen, previous.config.serve.listen) || !isDeepStrictEqual(next.config.serve.tls, previous.config.serve.tls)) {
+    if (
+      !isDeepStrictEqual(next.config.serve.listen, previous.config.serve.listen) ||
+      !isDeepStrictEqual(next.config.serve.tls, previous.config.serve.tls)
+    ) {
       log.warn({ sections: ['serve.listen/tls'] }, 'these changes take effect after a restart');
     }
     this.state.lastReload = { at: new Date(), ok: true };
@@ -193,7 +222,9 @@ export class ServeDaemon {
   private async swapRunner(runner: SyncRunner, sections: string[]): Promise<void> {
     const old = this.runner;
     this.runner = runner;
-    await old.close().catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'closing the previous sync service failed'));
+    await old
+      .close()
+      .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'closing the previous sync service failed'));
     this.options.log.info({ sections }, 'sync settings changed: sync service restarted');
     await this.resumeRunning();
   }

@@ -36,7 +36,11 @@ export function createRequestHandler(state: ServeState, metrics: ServeMetrics, l
 }
 
 /** The parts of a request URL the routes need (a path token is the first segment of a token-protected path). */
-interface RequestUrl { path: string; pathToken?: string; query: string }
+interface RequestUrl {
+  path: string;
+  pathToken?: string;
+  query: string;
+}
 
 function splitUrl(url: string): RequestUrl | undefined {
   const mark = url.indexOf('?');
@@ -50,7 +54,13 @@ function splitUrl(url: string): RequestUrl | undefined {
   return { path, pathToken, query };
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, metrics: ServeMetrics, status?: StatusPage): Promise<void> | void {
+function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: ServeState,
+  metrics: ServeMetrics,
+  status?: StatusPage,
+): Promise<void> | void {
   const view = state.view;
   const requested = splitUrl(req.url ?? '/');
   const route = requested === undefined ? undefined : view.site.routes.get(requested.path);
@@ -60,7 +70,9 @@ function handle(req: IncomingMessage, res: ServerResponse, state: ServeState, me
     return status.serve(req, res, requested.path, requested.pathToken).then((code) => metrics.recordRequest('_status', code, 0));
   }
   if (requested?.path.startsWith('/api/') && requested.pathToken === undefined && view.site.mirrorTokens !== undefined) {
-    return handleMirror(req, res, requested.path, view, view.site.retryAfterSeconds).then((code) => metrics.recordRequest('_mirror', code, 0));
+    return handleMirror(req, res, requested.path, view, view.site.retryAfterSeconds).then((code) =>
+      metrics.recordRequest('_mirror', code, 0),
+    );
   }
   sendStatus(req, res, 404);
   metrics.recordRequest('_unknown', 404, 0);
@@ -76,13 +88,24 @@ function admit(req: IncomingMessage, res: ServerResponse, rule: AccessRule, requ
     sendStatus(req, res, 405, { allow: 'GET, HEAD' });
     return false;
   }
-  const decision = checkAccess(rule, { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization, pathToken: requested.pathToken });
+  const decision = checkAccess(rule, {
+    remoteAddress: req.socket.remoteAddress,
+    authorization: req.headers.authorization,
+    pathToken: requested.pathToken,
+  });
   if (decision.ok) return true;
   sendStatus(req, res, decision.status, decision.challenge === undefined ? {} : { 'www-authenticate': decision.challenge });
   return false;
 }
 
-function serveOutput(req: IncomingMessage, res: ServerResponse, view: ServeView, route: Route, requested: RequestUrl, metrics: ServeMetrics): Promise<void> | void {
+function serveOutput(
+  req: IncomingMessage,
+  res: ServerResponse,
+  view: ServeView,
+  route: Route,
+  requested: RequestUrl,
+  metrics: ServeMetrics,
+): Promise<void> | void {
   const name = route.output.name;
   if (!admit(req, res, route.output.access, requested)) return metrics.recordRequest(name, res.statusCode, 0);
   if (view.snapshot === undefined) {
@@ -132,7 +155,13 @@ export function parseQuery(query: string): VariantQuery | undefined {
   return { families, aggregate };
 }
 
-async function serveAdmin(req: IncomingMessage, res: ServerResponse, state: ServeState, requested: RequestUrl, metrics: ServeMetrics): Promise<void> {
+async function serveAdmin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: ServeState,
+  requested: RequestUrl,
+  metrics: ServeMetrics,
+): Promise<void> {
   const label = requested.path === '/healthz' ? '_healthz' : '_metrics';
   if (!admit(req, res, state.view.site.admin, requested)) return metrics.recordRequest(label, res.statusCode, 0);
   if (label === '_healthz') {

@@ -16,7 +16,11 @@ export interface SyncOutcome {
 }
 
 /** A reload that failed leaves the previous configuration running; the monitor still sees it. */
-export interface ReloadOutcome { at: Date; ok: boolean; error?: string }
+export interface ReloadOutcome {
+  at: Date;
+  ok: boolean;
+  error?: string;
+}
 
 export interface HealthReport {
   status: 'ok' | 'starting' | 'stale';
@@ -28,17 +32,28 @@ export interface HealthReport {
 }
 
 export function buildHealth(
-  set: PublishedSet | undefined, lastSync: SyncOutcome | undefined, maxAgeMs: number, now: number, lastReload?: ReloadOutcome,
+  set: PublishedSet | undefined,
+  lastSync: SyncOutcome | undefined,
+  maxAgeMs: number,
+  now: number,
+  lastReload?: ReloadOutcome,
 ): { status: number; report: HealthReport } {
   const ageMs = set === undefined ? undefined : now - set.syncedAt.getTime();
   const status: HealthReport['status'] = ageMs === undefined ? 'starting' : ageMs > maxAgeMs ? 'stale' : 'ok';
   const report: HealthReport = {
     status,
     lastSync: lastSync === undefined ? null : { ...lastSync, at: lastSync.at.toISOString() },
-    set: set === undefined ? null : {
-      size: set.bans.size, v4: set.bans.counts().v4, v6: set.bans.counts().v6, source: set.source,
-      syncedAt: set.syncedAt.toISOString(), ageSeconds: Math.round((ageMs as number) / 1000),
-    },
+    set:
+      set === undefined
+        ? null
+        : {
+            size: set.bans.size,
+            v4: set.bans.counts().v4,
+            v6: set.bans.counts().v6,
+            source: set.source,
+            syncedAt: set.syncedAt.toISOString(),
+            ageSeconds: Math.round((ageMs as number) / 1000),
+          },
     cursorAgeSeconds: cursorAge(set?.cursor, now),
     maxAgeSeconds: Math.round(maxAgeMs / 1000),
   };

@@ -35,9 +35,8 @@ export function createListener(config: ServeConfig, handler: RequestHandler): Se
     // Node checks the two deadlines on this interval (default 30 s); keep it finer than the deadlines.
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.headers / 2))),
   };
-  const server = config.tls === undefined
-    ? createHttpServer(options, handler)
-    : createHttpsServer({ ...options, ...loadTls(config.tls) }, handler);
+  const server =
+    config.tls === undefined ? createHttpServer(options, handler) : createHttpsServer({ ...options, ...loadTls(config.tls) }, handler);
   server.keepAliveTimeout = timeouts.keepAlive;
   server.maxRequestsPerSocket = config.maxRequestsPerSocket;
   return server;

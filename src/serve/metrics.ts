@@ -10,22 +10,46 @@ import type { ApibanOutcome } from '../apiban/client.js';
 
 export class ServeMetrics {
   readonly registry = new Registry();
-  private readonly syncs = new Counter({ name: 'apiban_exporter_syncs_total', help: 'syncs by result', labelNames: ['result'], registers: [this.registry] });
-  private readonly apibanRequests = new Counter({
-    name: 'apiban_exporter_apiban_requests_total', help: 'APIBAN requests by outcome', labelNames: ['outcome'], registers: [this.registry],
+  private readonly syncs = new Counter({
+    name: 'apiban_exporter_syncs_total',
+    help: 'syncs by result',
+    labelNames: ['result'],
+    registers: [this.registry],
   });
-  private readonly bans = new Gauge({ name: 'apiban_exporter_bans', help: 'entries in the served set', labelNames: ['family'], registers: [this.registry] });
+  private readonly apibanRequests = new Counter({
+    name: 'apiban_exporter_apiban_requests_total',
+    help: 'APIBAN requests by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly bans = new Gauge({
+    name: 'apiban_exporter_bans',
+    help: 'entries in the served set',
+    labelNames: ['family'],
+    registers: [this.registry],
+  });
   private readonly lastSuccess = new Gauge({
-    name: 'apiban_exporter_last_successful_sync_timestamp_seconds', help: 'when the served set was last synced', registers: [this.registry],
+    name: 'apiban_exporter_last_successful_sync_timestamp_seconds',
+    help: 'when the served set was last synced',
+    registers: [this.registry],
   });
   private readonly requests = new Counter({
-    name: 'apiban_exporter_http_requests_total', help: 'HTTP requests by output and status code', labelNames: ['output', 'code'], registers: [this.registry],
+    name: 'apiban_exporter_http_requests_total',
+    help: 'HTTP requests by output and status code',
+    labelNames: ['output', 'code'],
+    registers: [this.registry],
   });
   private readonly bytes = new Counter({
-    name: 'apiban_exporter_http_response_bytes_total', help: 'body bytes sent by output', labelNames: ['output'], registers: [this.registry],
+    name: 'apiban_exporter_http_response_bytes_total',
+    help: 'body bytes sent by output',
+    labelNames: ['output'],
+    registers: [this.registry],
   });
   private readonly reloads = new Counter({
-    name: 'apiban_exporter_config_reloads_total', help: 'SIGHUP reloads by result (error: the running configuration stayed)', labelNames: ['result'], registers: [this.registry],
+    name: 'apiban_exporter_config_reloads_total',
+    help: 'SIGHUP reloads by result (error: the running configuration stayed)',
+    labelNames: ['result'],
+    registers: [this.registry],
   });
   /** Bound children per output, then per code: a request costs two map reads and an increment. */
   private readonly requestChildren = new Map<string, Map<number, { inc(value?: number): void }>>();

@@ -26,10 +26,21 @@ const NOT_BLOCKED = { ipaddress: ['not blocked'], ID: 'none' };
 const OTHER_SET = { ipaddress: ['set not held by this mirror'], ID: 'none' };
 const MAX_BODY = 4096;
 
-interface MirrorCall { token: string | undefined; action: 'banned' | 'check'; argument: string | undefined; set: string }
+interface MirrorCall {
+  token: string | undefined;
+  action: 'banned' | 'check';
+  argument: string | undefined;
+  set: string;
+}
 
 /** Answers one /api/ request; returns the status code sent (for metrics). */
-export async function handleMirror(req: IncomingMessage, res: ServerResponse, path: string, view: ServeView, retryAfter: number): Promise<number> {
+export async function handleMirror(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  view: ServeView,
+  retryAfter: number,
+): Promise<number> {
   const call = req.method === 'POST' ? await readV2Call(req, path) : readV1Call(req.method, path);
   if (call === undefined) return reply(req, res, 404, undefined);
   if (call === 'bad-request') return reply(req, res, 400, { ipaddress: 'invalid request', ID: 'none' });
@@ -60,7 +71,12 @@ function readV1Call(method: string | undefined, path: string): MirrorCall | unde
   if (method !== 'GET' && method !== 'HEAD') return undefined;
   const match = /^\/api\/([^/]+)\/(banned|check)(?:\/([^/]+))?\/?$/.exec(path);
   if (match === null || (match[2] === 'check' && match[3] === undefined)) return undefined;
-  return { token: decodeSegment(match[1]), action: match[2] as MirrorCall['action'], argument: match[3] && decodeSegment(match[3]), set: 'sip' };
+  return {
+    token: decodeSegment(match[1]),
+    action: match[2] as MirrorCall['action'],
+    argument: match[3] && decodeSegment(match[3]),
+    set: 'sip',
+  };
 }
 
 async function readV2Call(req: IncomingMessage, path: string): Promise<MirrorCall | 'bad-request' | undefined> {
@@ -86,7 +102,7 @@ async function readSmallJson(req: IncomingMessage): Promise<Record<string, unkno
   }
   try {
     const value: unknown = size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

@@ -16,7 +16,6 @@ import { renderInline, type VariantRenderer } from './render-pool.js';
 import type { ServedOutput } from './outputs.js';
 import type { PublishedSet } from '../sync/published-set.js';
 
-
 export interface VariantQuery {
   families: FamilyFilter;
   /** undefined: the output's (or writer's) default. */
@@ -35,7 +34,9 @@ export class Snapshot {
   private readonly pending = new Map<string, Promise<Variant>>();
 
   constructor(
-    readonly set: PublishedSet, private readonly history: ContentHistory, readonly createdAt: number,
+    readonly set: PublishedSet,
+    private readonly history: ContentHistory,
+    readonly createdAt: number,
     private readonly render: VariantRenderer = renderInline,
   ) {}
 
@@ -61,7 +62,9 @@ export class Snapshot {
    */
   async prebuild(outputs: readonly ServedOutput[]): Promise<{ output: string; error: Error }[]> {
     const results = await Promise.allSettled(outputs.map((output) => this.variant(output, DEFAULT_QUERY)));
-    return results.flatMap((result, i) => (result.status === 'rejected' ? [{ output: outputs[i].name, error: result.reason as Error }] : []));
+    return results.flatMap((result, i) =>
+      result.status === 'rejected' ? [{ output: outputs[i].name, error: result.reason as Error }] : [],
+    );
   }
 
   private async build(output: ServedOutput, query: VariantQuery): Promise<Variant> {
@@ -70,7 +73,8 @@ export class Snapshot {
     const rendered = await this.render(output.writer, this.set.bans, output.options, shape);
     const main = resourceOf(rendered.main, output.writer.http.contentType, this.history, this.createdAt);
     const sidecars = new Map<string, Resource>();
-    for (const sidecar of rendered.sidecars) sidecars.set(sidecar.suffix, resourceOf(sidecar, 'text/plain; charset=utf-8', this.history, this.createdAt));
+    for (const sidecar of rendered.sidecars)
+      sidecars.set(sidecar.suffix, resourceOf(sidecar, 'text/plain; charset=utf-8', this.history, this.createdAt));
     return { main, sidecars };
   }
 }

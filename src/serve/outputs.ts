@@ -38,8 +38,12 @@ export function resolveOutputs(config: Config, source: string): ServedOutput[] {
     const accessConfig = config.serve.outputAccess[output.name] ?? config.serve.access;
     const where = output.name in config.serve.outputAccess ? `serve.outputAccess.${output.name}` : 'serve.access';
     return {
-      name: output.name, writer, options: output.options, path: output.path,
-      families: output.families, aggregate: output.aggregate,
+      name: output.name,
+      writer,
+      options: output.options,
+      path: output.path,
+      families: output.families,
+      aggregate: output.aggregate,
       sidecarSuffixes: sidecarSuffixes(writer, output.options),
       access: collectProblems(problems, () => resolveAccess(accessConfig, where)) ?? {},
     };

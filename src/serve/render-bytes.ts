@@ -31,12 +31,17 @@ export interface VariantShape {
   readonly aggregate: boolean | undefined;
 }
 
-export async function renderVariantBytes(writer: AnyTargetWriter, set: BanSet, options: unknown, shape: VariantShape): Promise<RenderedVariant> {
+export async function renderVariantBytes(
+  writer: AnyTargetWriter,
+  set: BanSet,
+  options: unknown,
+  shape: VariantShape,
+): Promise<RenderedVariant> {
   const bans = shape.families === undefined ? BanSet.EMPTY : set.only(shape.families);
   const body = renderOutput(writer, bans, options, { families: shape.families ?? 'both', aggregate: shape.aggregate });
   const main = await bytesOf(body);
   const sidecars: (RenderedBytes & { suffix: string })[] = [];
-  for (const [suffix, text] of Object.entries(writer.sidecars?.(body, options) ?? {})) sidecars.push({ suffix, ...await bytesOf(text) });
+  for (const [suffix, text] of Object.entries(writer.sidecars?.(body, options) ?? {})) sidecars.push({ suffix, ...(await bytesOf(text)) });
   return { main, sidecars };
 }
 

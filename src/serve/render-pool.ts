@@ -36,7 +36,10 @@ export type VariantRenderer = (writer: AnyTargetWriter, set: BanSet, options: un
 
 export const renderInline: VariantRenderer = renderVariantBytes;
 
-interface Waiting { resolve(variant: RenderedVariant): void; reject(error: Error): void }
+interface Waiting {
+  resolve(variant: RenderedVariant): void;
+  reject(error: Error): void;
+}
 
 export class RenderPool {
   private worker: Worker | undefined;
@@ -107,7 +110,12 @@ export class RenderPool {
     if (this.waiting.size === 0) this.worker?.unref();
     if (waiting === undefined) return;
     if (reply.error === undefined) waiting.resolve(reply.variant);
-    else waiting.reject(reply.error.limit === undefined ? new Error(reply.error.message) : new TargetLimitError(reply.error.limit.target, reply.error.limit.entries, reply.error.limit.limit));
+    else
+      waiting.reject(
+        reply.error.limit === undefined
+          ? new Error(reply.error.message)
+          : new TargetLimitError(reply.error.limit.target, reply.error.limit.entries, reply.error.limit.limit),
+      );
   }
 
   /** A crashed worker fails what it held; the next render starts a fresh one. */

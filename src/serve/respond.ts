@@ -13,14 +13,35 @@ const CACHE_CONTROL = 'no-cache';
 /** writeHead's flat [name, value, ...] form: node writes it as it is, without walking an object. */
 type HeaderList = (string | number)[];
 
-interface PreparedHeaders { ok: HeaderList; okGzip: HeaderList; notModified: HeaderList; notModifiedGzip: HeaderList }
+interface PreparedHeaders {
+  ok: HeaderList;
+  okGzip: HeaderList;
+  notModified: HeaderList;
+  notModifiedGzip: HeaderList;
+}
 
 /** Per resource, built on its first request: a request then allocates no header object. */
 const prepared = new WeakMap<Resource, PreparedHeaders>();
 
 function prepareHeaders(resource: Resource): PreparedHeaders {
-  const validators = (etag: string): HeaderList => ['cache-control', CACHE_CONTROL, 'etag', etag, 'last-modified', resource.lastModified, 'vary', 'Accept-Encoding'];
-  const body = (bytes: Buffer): HeaderList => ['content-type', resource.contentType, 'content-length', bytes.length, 'x-content-type-options', 'nosniff'];
+  const validators = (etag: string): HeaderList => [
+    'cache-control',
+    CACHE_CONTROL,
+    'etag',
+    etag,
+    'last-modified',
+    resource.lastModified,
+    'vary',
+    'Accept-Encoding',
+  ];
+  const body = (bytes: Buffer): HeaderList => [
+    'content-type',
+    resource.contentType,
+    'content-length',
+    bytes.length,
+    'x-content-type-options',
+    'nosniff',
+  ];
   const headers = {
     ok: [...validators(resource.etag), ...body(resource.identity)],
     okGzip: [...validators(resource.gzipEtag), ...body(resource.gzip), 'content-encoding', 'gzip'],
@@ -51,17 +72,35 @@ export function sendResource(req: IncomingMessage, res: ServerResponse, resource
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'bad request', 401: 'authentication required', 403: 'forbidden', 404: 'not found',
-  405: 'method not allowed', 413: 'request body too large', 500: 'internal error', 503: 'no list yet: the first sync has not completed',
+  400: 'bad request',
+  401: 'authentication required',
+  403: 'forbidden',
+  404: 'not found',
+  405: 'method not allowed',
+  413: 'request body too large',
+  500: 'internal error',
+  503: 'no list yet: the first sync has not completed',
 };
 
 /** A short plain-text status answer; `detail` must not contain anything the client sent. */
-export function sendStatus(req: IncomingMessage, res: ServerResponse, status: number, headers: OutgoingHttpHeaders = {}, detail?: string): void {
+export function sendStatus(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders = {},
+  detail?: string,
+): void {
   const body = `${detail ?? STATUS_TEXT[status] ?? 'error'}\n`;
   sendBody(req, res, status, body, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
 }
 
-export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown, headers: OutgoingHttpHeaders = {}): number {
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: OutgoingHttpHeaders = {},
+): number {
   return sendBody(req, res, status, JSON.stringify(value), { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
 }
 

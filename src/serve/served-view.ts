@@ -30,7 +30,9 @@ export class ServeState {
   private readonly history = new ContentHistory();
   private queue: Promise<unknown> = Promise.resolve();
   constructor(
-    site: Site, private readonly log: Logger, readonly now: () => number = Date.now,
+    site: Site,
+    private readonly log: Logger,
+    readonly now: () => number = Date.now,
     /** Renders large sets off the event loop; the worker starts on the first such render. */
     private readonly renderer = new RenderPool(),
   ) {

@@ -50,9 +50,15 @@ export function resolveSite(loaded: LoadedConfig): Site {
 }
 
 function mirrorTokens(mirror: LoadedConfig['config']['serve']['mirror'], source: string): Buffer[] {
-  const fromFile = mirror.tokensFile === undefined ? [] : readSecretFile(mirror.tokensFile, 'serve.mirror.tokensFile')
-    .split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const fromFile =
+    mirror.tokensFile === undefined
+      ? []
+      : readSecretFile(mirror.tokensFile, 'serve.mirror.tokensFile')
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter((line) => line !== '' && !line.startsWith('#'));
   const tokens = [...mirror.tokens, ...fromFile];
-  if (tokens.length === 0) throw new ConfigError(source, [`serve.mirror.tokensFile: ${mirror.tokensFile} holds no token (the mirror is enabled)`]);
+  if (tokens.length === 0)
+    throw new ConfigError(source, [`serve.mirror.tokensFile: ${mirror.tokensFile} holds no token (the mirror is enabled)`]);
   return tokens.map((token) => digest(token));
 }

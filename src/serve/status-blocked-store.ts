@@ -27,7 +27,9 @@ const fileSchema = z.strictObject({
 });
 
 export type BlockedPoint = z.infer<typeof point>;
-export interface BlockedFile extends BlockedTotalsSnapshot { series: BlockedPoint[] }
+export interface BlockedFile extends BlockedTotalsSnapshot {
+  series: BlockedPoint[];
+}
 
 export function blockedPath(stateDir: string): string {
   return join(stateDir, BLOCKED_FILE);
@@ -44,7 +46,11 @@ export async function loadBlocked(stateDir: string): Promise<BlockedFile | undef
     throw error;
   }
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch (error) { throw new Error(`${path}: not JSON (${(error as Error).message})`); }
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not JSON (${(error as Error).message})`);
+  }
   const checked = fileSchema.safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];

@@ -23,8 +23,18 @@ export class BlockedTraffic {
   constructor(registry?: Registry) {
     if (registry === undefined) return;
     const labelNames = ['device', 'family'] as const;
-    this.packets = new Counter({ name: 'apiban_blocked_packets_total', help: 'packets the ban rule dropped, as the device counts them', labelNames, registers: [registry] });
-    this.bytes = new Counter({ name: 'apiban_blocked_bytes_total', help: 'bytes the ban rule dropped, as the device counts them', labelNames, registers: [registry] });
+    this.packets = new Counter({
+      name: 'apiban_blocked_packets_total',
+      help: 'packets the ban rule dropped, as the device counts them',
+      labelNames,
+      registers: [registry],
+    });
+    this.bytes = new Counter({
+      name: 'apiban_blocked_bytes_total',
+      help: 'bytes the ban rule dropped, as the device counts them',
+      labelNames,
+      registers: [registry],
+    });
   }
 
   /** Returns whether any device reported (only then is there something new to save). */

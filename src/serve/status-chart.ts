@@ -2,7 +2,10 @@
  * Charts drawn on the server as inline SVG: the page needs no script, no font and no request
  * beyond itself. Each point carries a <title>, so a browser shows the exact number on hover.
  */
-export interface ChartPoint { at: number; value: number }
+export interface ChartPoint {
+  at: number;
+  value: number;
+}
 
 const WIDTH = 720;
 const HEIGHT = 140;
@@ -12,7 +15,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-interface Scale { x(at: number): number; y(value: number): number; max: number }
+interface Scale {
+  x(at: number): number;
+  y(value: number): number;
+  max: number;
+}
 
 function scale(from: number, to: number, max: number, height = HEIGHT): Scale {
   const span = Math.max(1, to - from);
@@ -26,11 +33,13 @@ function scale(from: number, to: number, max: number, height = HEIGHT): Scale {
 
 function frame(label: string, body: string, s: Scale, from: number, to: number, height = HEIGHT): string {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeHtml(label)}">`
-    + `<line x1="${PAD}" y1="${s.y(0)}" x2="${WIDTH - PAD}" y2="${s.y(0)}" class="axis"/>`
-    + `<text x="2" y="${s.y(s.max) + 4}" class="tick">${s.max}</text><text x="2" y="${s.y(0)}" class="tick">0</text>`
-    + `<text x="${PAD}" y="${height - 2}" class="tick">${day(from)}</text>`
-    + `<text x="${WIDTH - PAD}" y="${height - 2}" class="tick" text-anchor="end">${day(to)}</text>${body}</svg>`;
+  return (
+    `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeHtml(label)}">` +
+    `<line x1="${PAD}" y1="${s.y(0)}" x2="${WIDTH - PAD}" y2="${s.y(0)}" class="axis"/>` +
+    `<text x="2" y="${s.y(s.max) + 4}" class="tick">${s.max}</text><text x="2" y="${s.y(0)}" class="tick">0</text>` +
+    `<text x="${PAD}" y="${height - 2}" class="tick">${day(from)}</text>` +
+    `<text x="${WIDTH - PAD}" y="${height - 2}" class="tick" text-anchor="end">${day(to)}</text>${body}</svg>`
+  );
 }
 
 /** A step line of a level (entries in the set) over [from, to]. */
@@ -38,7 +47,12 @@ export function lineChart(label: string, points: readonly ChartPoint[], from: nu
   if (points.length === 0) return `<p class="empty">${escapeHtml(label)}: no data yet</p>`;
   const s = scale(from, to, Math.max(...points.map((p) => p.value)));
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${s.x(p.at).toFixed(1)},${s.y(p.value).toFixed(1)}`).join(' ');
-  const dots = points.map((p) => `<circle cx="${s.x(p.at).toFixed(1)}" cy="${s.y(p.value).toFixed(1)}" r="2"><title>${new Date(p.at).toISOString()}: ${p.value}</title></circle>`).join('');
+  const dots = points
+    .map(
+      (p) =>
+        `<circle cx="${s.x(p.at).toFixed(1)}" cy="${s.y(p.value).toFixed(1)}" r="2"><title>${new Date(p.at).toISOString()}: ${p.value}</title></circle>`,
+    )
+    .join('');
   return frame(label, `<path d="${path}" class="line"/>${dots}`, s, from, to);
 }
 
@@ -53,6 +67,14 @@ export function upDownChart(label: string, up: readonly ChartPoint[], down: read
     const y = dir === 1 ? middle - h : middle;
     return `<rect x="${(half.x(p.at) - 1).toFixed(1)}" y="${y.toFixed(1)}" width="2" height="${Math.max(h, p.value > 0 ? 1 : 0).toFixed(1)}" class="${cls}"><title>${new Date(p.at).toISOString()}: ${dir === 1 ? '+' : '-'}${p.value}</title></rect>`;
   };
-  const body = up.filter((p) => p.value > 0).map((p) => bar(p, 1, 'up')).join('') + down.filter((p) => p.value > 0).map((p) => bar(p, -1, 'down')).join('');
+  const body =
+    up
+      .filter((p) => p.value > 0)
+      .map((p) => bar(p, 1, 'up'))
+      .join('') +
+    down
+      .filter((p) => p.value > 0)
+      .map((p) => bar(p, -1, 'down'))
+      .join('');
   return frame(label, body, half, from, to, HEIGHT);
 }

@@ -5,18 +5,28 @@
  */
 import type { ServedOutput } from './outputs.js';
 
-export interface FirewallSetting { firewall: string; lines: string[] }
+export interface FirewallSetting {
+  firewall: string;
+  lines: string[];
+}
 
 type Builder = (url: string, output: ServedOutput) => FirewallSetting;
 
 const BUILDERS: Record<string, Builder> = {
   // pfSense: Firewall > Aliases > URLs, type "URL Table (IPs)" (pfsense/pfsense src/etc/rc.update_urltables).
-  pfsense: (url) => ({ firewall: 'pfSense', lines: ['Firewall > Aliases > URLs > Add, Type: URL Table (IPs)', `URL: ${url}`, 'Update frequency: 1 (days)'] }),
+  pfsense: (url) => ({
+    firewall: 'pfSense',
+    lines: ['Firewall > Aliases > URLs > Add, Type: URL Table (IPs)', `URL: ${url}`, 'Update frequency: 1 (days)'],
+  }),
   // OPNsense: Firewall > Aliases, type "URL Table (IPs)" (opnsense/core src/opnsense/scripts/filter/lib/alias/uri.py).
   opnsense: (url, output) => ({
     firewall: 'OPNsense',
-    lines: ['Firewall > Aliases > Add, Type: URL Table (IPs)', `Content: ${url}`, 'Refresh Frequency: 0 days 1 hour',
-      ...(output.access.bearer !== undefined ? ['Authorization: Bearer <token of serve.outputAccess>'] : [])],
+    lines: [
+      'Firewall > Aliases > Add, Type: URL Table (IPs)',
+      `Content: ${url}`,
+      'Refresh Frequency: 0 days 1 hour',
+      ...(output.access.bearer !== undefined ? ['Authorization: Bearer <token of serve.outputAccess>'] : []),
+    ],
   }),
   // Junos "set security dynamic-address" (Junos 18.4R1+): the path must end in .txt.
   'junos-srx-feed': (url) => {
@@ -34,15 +44,28 @@ const BUILDERS: Record<string, Builder> = {
     };
   },
   // Cisco "Custom Lists and Feeds: Requirements": the MD5 URL is required for intervals of 30 minutes or less.
-  'cisco-fmc': (url) => ({ firewall: 'Cisco FMC', lines: ['Objects > Security Intelligence > Network Lists and Feeds > Add, Type: Feed', `Feed URL: ${url}`, `MD5 URL: ${url}.md5`] }),
+  'cisco-fmc': (url) => ({
+    firewall: 'Cisco FMC',
+    lines: ['Objects > Security Intelligence > Network Lists and Feeds > Add, Type: Feed', `Feed URL: ${url}`, `MD5 URL: ${url}.md5`],
+  }),
   // Palo Alto "Objects > External Dynamic Lists".
-  'paloalto-edl': (url) => ({ firewall: 'Palo Alto', lines: ['Objects > External Dynamic Lists > Add, Type: IP List', `Source: ${url}`, 'Repeat: Five Minute'] }),
+  'paloalto-edl': (url) => ({
+    firewall: 'Palo Alto',
+    lines: ['Objects > External Dynamic Lists > Add, Type: IP List', `Source: ${url}`, 'Repeat: Five Minute'],
+  }),
   // FortiGate CLI reference, "config system external-resource" (refresh-rate in minutes).
   fortigate: (url, output) => ({
     firewall: 'FortiGate',
-    lines: ['config system external-resource', '    edit "APIBAN"', '        set type address', `        set resource "${url}"`,
+    lines: [
+      'config system external-resource',
+      '    edit "APIBAN"',
+      '        set type address',
+      `        set resource "${url}"`,
       ...(output.access.basic !== undefined ? ['        set username "<user>"', '        set password <password>'] : []),
-      '        set refresh-rate 5', '    next', 'end'],
+      '        set refresh-rate 5',
+      '    next',
+      'end',
+    ],
   }),
 };
 

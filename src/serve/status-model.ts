@@ -32,7 +32,14 @@ export interface StatusModel {
 /** Totals since this daemon started, per family; null in `devices` means "not reported". */
 export type DeviceBlocked = Partial<Record<BlockedFamily, { packets: number; bytes?: number }>>;
 
-export interface LastPush { at: string; result: string; added: number; removed: number; sent: number; error?: string }
+export interface LastPush {
+  at: string;
+  result: string;
+  added: number;
+  removed: number;
+  sent: number;
+  error?: string;
+}
 
 export interface StatusInputs {
   now: number;
@@ -53,7 +60,10 @@ export function buildStatusModel(input: StatusInputs): StatusModel {
   const counts = set?.bans.counts();
   return {
     generatedAt: new Date(input.now).toISOString(),
-    set: set === undefined || counts === undefined ? null : { size: counts.total, v4: counts.v4, v6: counts.v6, source: set.source, syncedAt: set.syncedAt.toISOString() },
+    set:
+      set === undefined || counts === undefined
+        ? null
+        : { size: counts.total, v4: counts.v4, v6: counts.v6, source: set.source, syncedAt: set.syncedAt.toISOString() },
     apiban: { lastAnswerAt: iso(input.lastApiban?.at), lastOutcome: input.lastApiban?.outcome ?? null },
     lastSync: lastSync === undefined ? null : { ...lastSync, at: lastSync.at.toISOString() },
     nextSyncAt: iso(input.nextSyncAt),
@@ -61,7 +71,9 @@ export function buildStatusModel(input: StatusInputs): StatusModel {
     history: input.history.map((e) => ({ at: e.at, kind: e.kind, ok: e.ok, size: e.size, added: e.addedCount, removed: e.removedCount })),
     outputs: input.outputs.map((output) => describeOutput(output, input.origin)),
     devices: config.push.devices.map((device) => ({
-      name: device.name, driver: device.driver, host: device.host,
+      name: device.name,
+      driver: device.driver,
+      host: device.host,
       lastPush: lastPush(input.pushes, device.name),
       blocked: deviceBlocked(input.blocked, device.name),
     })),
@@ -72,7 +84,9 @@ export function buildStatusModel(input: StatusInputs): StatusModel {
 function deviceBlocked(blocked: BlockedTraffic | undefined, device: string): DeviceBlocked | null {
   const totals = blocked?.totals.of(device);
   if (totals === undefined) return null;
-  return Object.fromEntries(totals.map((t) => [t.family, t.bytes === undefined ? { packets: t.packets } : { packets: t.packets, bytes: t.bytes }]));
+  return Object.fromEntries(
+    totals.map((t) => [t.family, t.bytes === undefined ? { packets: t.packets } : { packets: t.packets, bytes: t.bytes }]),
+  );
 }
 
 function iso(ms: number | undefined): string | null {
@@ -82,13 +96,19 @@ function iso(ms: number | undefined): string | null {
 /** The guard refuses when the last sync's error is its own (PublishRefusedError messages start with "[guard]"). */
 function guardState(config: Config, lastSync: SyncOutcome | undefined): StatusModel['guard'] {
   const refusing = lastSync?.ok === false && (lastSync.error ?? '').startsWith('[guard]');
-  return { allowEmpty: config.guards.allowEmpty, maxShrink: config.guards.maxShrink, refusing, ...(refusing ? { message: lastSync?.error } : {}) };
+  return {
+    allowEmpty: config.guards.allowEmpty,
+    maxShrink: config.guards.maxShrink,
+    refusing,
+    ...(refusing ? { message: lastSync?.error } : {}),
+  };
 }
 
 function describeOutput(output: ServedOutput, origin: string): StatusModel['outputs'][number] {
   const tokenOnly = output.access.pathToken !== undefined;
   const url = `${origin}${tokenOnly ? '/t/<token>' : ''}${output.path}`;
-  const isProtected = output.access.basic !== undefined || output.access.bearer !== undefined || tokenOnly || output.access.allow !== undefined;
+  const isProtected =
+    output.access.basic !== undefined || output.access.bearer !== undefined || tokenOnly || output.access.allow !== undefined;
   return { name: output.name, target: output.writer.name, url, protected: isProtected, firewall: firewallSettings(output, url) };
 }
 
@@ -96,7 +116,11 @@ function lastPush(pushes: StatusInputs['pushes'], device: string): LastPush | nu
   const result = pushes?.results.find((r) => r.device === device);
   if (pushes === undefined || result === undefined) return null;
   return {
-    at: new Date(pushes.at).toISOString(), result: result.result, added: result.added, removed: result.removed, sent: result.sent,
+    at: new Date(pushes.at).toISOString(),
+    result: result.result,
+    added: result.added,
+    removed: result.removed,
+    sent: result.sent,
     ...(result.error === undefined ? {} : { error: result.error }),
   };
 }

@@ -39,7 +39,12 @@ export interface StatusFacts {
   pushes?: { at: number; results: readonly DeviceResult[] };
 }
 
-interface Rendered { key: readonly unknown[]; origin: string; html: string; json: string }
+interface Rendered {
+  key: readonly unknown[];
+  origin: string;
+  html: string;
+  json: string;
+}
 
 export class StatusPage {
   readonly facts: StatusFacts = {};
@@ -50,7 +55,12 @@ export class StatusPage {
   /** Saves run one after another, so an older snapshot never lands after a newer one. */
   private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly state: ServeState, private readonly sources: StatusSources, registry?: Registry, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly state: ServeState,
+    private readonly sources: StatusSources,
+    registry?: Registry,
+    private readonly now: () => number = Date.now,
+  ) {
     this.blocked = new BlockedTraffic(registry);
   }
 
@@ -79,9 +89,11 @@ export class StatusPage {
   private saveBlocked(): void {
     const snapshot = this.blocked.toFile();
     const stateDir = this.sources.stateDir();
-    this.saving = this.saving.then(() => saveBlocked(stateDir, snapshot)).catch((error: Error) => {
-      this.sources.log?.warn({ error: error.message }, 'blocked-traffic totals not saved');
-    });
+    this.saving = this.saving
+      .then(() => saveBlocked(stateDir, snapshot))
+      .catch((error: Error) => {
+        this.sources.log?.warn({ error: error.message }, 'blocked-traffic totals not saved');
+      });
   }
 
   async render(origin: string): Promise<Rendered> {
@@ -91,9 +103,17 @@ export class StatusPage {
     if (cached !== undefined && cached.origin === origin && key.every((part, i) => part === cached.key[i])) return cached;
     const events = await this.historyEvents();
     const inputs: StatusInputs = {
-      now: this.now(), origin, latestSet: state.latestSet, lastSync: state.lastSync, config: this.sources.config(),
-      outputs: state.view.site.outputs, history: events, ...facts, blocked: this.blocked,
-      nextSyncAt: state.lastSync === undefined ? undefined : state.lastSync.at.getTime() + state.lastSync.durationMs + this.sources.intervalMs(),
+      now: this.now(),
+      origin,
+      latestSet: state.latestSet,
+      lastSync: state.lastSync,
+      config: this.sources.config(),
+      outputs: state.view.site.outputs,
+      history: events,
+      ...facts,
+      blocked: this.blocked,
+      nextSyncAt:
+        state.lastSync === undefined ? undefined : state.lastSync.at.getTime() + state.lastSync.durationMs + this.sources.intervalMs(),
     };
     const model = buildStatusModel(inputs);
     this.rendered = { key, origin, html: renderStatusHtml(model), json: `${JSON.stringify(model, null, 2)}\n` };
@@ -106,7 +126,11 @@ export class StatusPage {
       sendStatus(req, res, 405, { allow: 'GET, HEAD' });
       return 405;
     }
-    const decision = checkAccess(this.state.view.site.admin, { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization, pathToken });
+    const decision = checkAccess(this.state.view.site.admin, {
+      remoteAddress: req.socket.remoteAddress,
+      authorization: req.headers.authorization,
+      pathToken,
+    });
     if (!decision.ok) {
       sendStatus(req, res, decision.status, decision.challenge === undefined ? {} : { 'www-authenticate': decision.challenge });
       return decision.status;
@@ -114,7 +138,8 @@ export class StatusPage {
     const rendered = await this.render(this.origin(req));
     const json = path === '/status.json';
     sendBody(req, res, 200, json ? rendered.json : rendered.html, {
-      'content-type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8', 'cache-control': 'no-store',
+      'content-type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
       // Nothing on the page loads from elsewhere; the policy makes that a promise the browser keeps.
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'",
     });
@@ -125,14 +150,19 @@ export class StatusPage {
   private origin(req: IncomingMessage): string {
     const host = req.headers.host;
     const scheme = this.sources.tls() ? 'https' : 'http';
-    return host !== undefined && /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/.test(host) ? `${scheme}://${host}` : this.sources.listenOrigin();
+    return host !== undefined && /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/.test(host)
+      ? `${scheme}://${host}`
+      : this.sources.listenOrigin();
   }
 
   private async historyEvents(): Promise<HistoryEvent[]> {
     if (this.history.after !== this.state.lastSync || this.history.after === undefined) {
       const since = this.now() - CHART_DAYS * 86_400_000;
       try {
-        this.history = { after: this.state.lastSync, events: eventsSince(parseHistory(await readHistoryText(this.sources.stateDir())), since) };
+        this.history = {
+          after: this.state.lastSync,
+          events: eventsSince(parseHistory(await readHistoryText(this.sources.stateDir())), since),
+        };
       } catch {
         this.history = { after: this.state.lastSync, events: [] }; // an unreadable history must not take the page down
       }

@@ -67,11 +67,28 @@ export class SyncScheduler {
     try {
       result = await this.runner.sync({ signal });
     } catch (error) {
-      result = { ok: false, full: false, requests: 0, size: 0, durationMs: Date.now() - at.getTime(), changed: false, error: (error as Error).message };
+      result = {
+        ok: false,
+        full: false,
+        requests: 0,
+        size: 0,
+        durationMs: Date.now() - at.getTime(),
+        changed: false,
+        error: (error as Error).message,
+      };
     }
     this.metrics.recordSync(result.ok);
     this.state.lastSync = { at, ok: result.ok, full: result.full, durationMs: result.durationMs, size: result.size, error: result.error };
-    const fields = { ok: result.ok, full: result.full, requests: result.requests, size: result.size, added: result.added, expired: result.expired, changed: result.changed, durationMs: result.durationMs };
+    const fields = {
+      ok: result.ok,
+      full: result.full,
+      requests: result.requests,
+      size: result.size,
+      added: result.added,
+      expired: result.expired,
+      changed: result.changed,
+      durationMs: result.durationMs,
+    };
     if (result.ok) this.log.info(fields, 'sync done');
     else this.log.error({ ...fields, error: result.error }, 'sync failed; serving the last good set');
     const set = result.published ?? this.runner.current();

@@ -12,7 +12,10 @@ import { errorCode, FileWriteError } from '../errors.js';
 let sequence = 0;
 const TEMP_MARK = '.tmp-';
 
-export interface FileContent { path: string; data: string }
+export interface FileContent {
+  path: string;
+  data: string;
+}
 
 /** `mode` defaults to owner-only (state); exported lists pass 0o644 so a web server can read them. */
 export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {

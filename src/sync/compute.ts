@@ -22,13 +22,19 @@ export interface ComputeOptions extends GuardOverrides {
   unguarded?: boolean;
 }
 
-export async function computePublishedSet(loaded: LoadedConfig, log: Logger, options: ComputeOptions = {}): Promise<AssembledSet['published']> {
+export async function computePublishedSet(
+  loaded: LoadedConfig,
+  log: Logger,
+  options: ComputeOptions = {},
+): Promise<AssembledSet['published']> {
   return (await computeAssembledSet(loaded, log, options)).assembled.published;
 }
 
 /** Like computePublishedSet, also returning the state and per-source status (for `check`). */
 export async function computeAssembledSet(
-  loaded: LoadedConfig, log: Logger, options: ComputeOptions = {},
+  loaded: LoadedConfig,
+  log: Logger,
+  options: ComputeOptions = {},
 ): Promise<{ assembled: AssembledSet; state: SyncState | undefined }> {
   const now = (options.clock ?? systemClock).now();
   const state = await readStateFile(loaded.stateDir);

@@ -46,11 +46,18 @@ export function emptyDownloadStats(): DownloadStats {
 }
 
 /** Fills `stats` as it goes, so a run that fails half way still reports its progress. */
-export async function downloadBans(ctx: DownloadContext, options: { full?: boolean | undefined }, stats = emptyDownloadStats()): Promise<DownloadStats> {
+export async function downloadBans(
+  ctx: DownloadContext,
+  options: { full?: boolean | undefined },
+  stats = emptyDownloadStats(),
+): Promise<DownloadStats> {
   const { state, log } = ctx;
   const reason = fullResyncReason(state, ctx.now(), ctx.fullResyncMs, options.full === true);
   if (state.fullResync !== undefined) {
-    log.info({ component: 'sync', cursor: state.fullResync.cursor, entriesSoFar: state.fullResync.entries.size }, 'resuming an interrupted full resync');
+    log.info(
+      { component: 'sync', cursor: state.fullResync.cursor, entriesSoFar: state.fullResync.entries.size },
+      'resuming an interrupted full resync',
+    );
   } else if (reason !== undefined) {
     log.info({ component: 'sync', reason }, 'starting a full resync');
     state.fullResync = { cursor: FIRST_CURSOR, startedAt: ctx.now(), entries: new Map() };
@@ -103,7 +110,8 @@ async function fetchPages(ctx: DownloadContext, stats: DownloadStats): Promise<E
 function notCaughtUp(ending: Exclude<Ending, 'caught-up'>, state: SyncState, maxPages: number): string {
   const what = state.fullResync === undefined ? 'incremental download' : 'full resync';
   const cursor = state.fullResync?.cursor ?? state.cursor;
-  const why = ending === 'stuck' ? `the cursor stopped moving at ${cursor}` : `it reached the limit of ${maxPages} pages at cursor ${cursor}`;
+  const why =
+    ending === 'stuck' ? `the cursor stopped moving at ${cursor}` : `it reached the limit of ${maxPages} pages at cursor ${cursor}`;
   return `${what} did not catch up: ${why}; the previous set stays published and the next sync resumes from the saved cursor`;
 }
 
@@ -137,7 +145,10 @@ function completeFullResync(state: SyncState, stats: DownloadStats): void {
 function expire(entries: Sightings, now: number, expiryMs: number): number {
   let expired = 0;
   for (const [key, seen] of entries) {
-    if (seen.lastSeen + expiryMs <= now) { entries.delete(key); expired++; }
+    if (seen.lastSeen + expiryMs <= now) {
+      entries.delete(key);
+      expired++;
+    }
   }
   return expired;
 }

@@ -47,13 +47,24 @@ export async function explainAddress(loaded: LoadedConfig, log: Logger, input: s
   return explanation;
 }
 
-async function findListers(loaded: LoadedConfig, log: Logger, query: Prefix, source: SetSource, state: SyncState | undefined): Promise<Lister[]> {
+async function findListers(
+  loaded: LoadedConfig,
+  log: Logger,
+  query: Prefix,
+  source: SetSource,
+  state: SyncState | undefined,
+): Promise<Lister[]> {
   const listers: Lister[] = [];
   if (source === 'apiban' && state !== undefined) {
     const hit = unfilteredSet(parseEntries(state.entries.keys(), 'apiban')).covering(query);
     const seen = hit && state.entries.get(formatPrefix(hit));
     if (hit && seen) {
-      listers.push({ source: 'apiban', entry: formatPrefix(hit), firstSeen: new Date(seen.firstSeen).toISOString(), lastSeen: new Date(seen.lastSeen).toISOString() });
+      listers.push({
+        source: 'apiban',
+        entry: formatPrefix(hit),
+        firstSeen: new Date(seen.firstSeen).toISOString(),
+        lastSeen: new Date(seen.lastSeen).toISOString(),
+      });
     }
   } else if (source === 'sample') {
     const hit = unfilteredSet(parseListText((await readSample()).text, 'sample')).covering(query);

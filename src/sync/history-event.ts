@@ -66,10 +66,19 @@ export function changeEvent(change: SyncChange): HistoryEvent {
   }
   const counts = change.after.counts();
   const event: HistoryEvent = {
-    id: newSyncId(change.now), at: new Date(change.now).toISOString(), kind: change.kind, ok: true,
-    before: setDigest(change.before), after: change.before === change.after ? setDigest(change.before) : setDigest(change.after),
-    size: counts.total, v4: counts.v4, v6: counts.v6,
-    addedCount: diff.added.length, removedCount: diff.removed.length, added, removed,
+    id: newSyncId(change.now),
+    at: new Date(change.now).toISOString(),
+    kind: change.kind,
+    ok: true,
+    before: setDigest(change.before),
+    after: change.before === change.after ? setDigest(change.before) : setDigest(change.after),
+    size: counts.total,
+    v4: counts.v4,
+    v6: counts.v6,
+    addedCount: diff.added.length,
+    removedCount: diff.removed.length,
+    added,
+    removed,
   };
   if (diff.added.length > MAX_LISTED || diff.removed.length > MAX_LISTED) event.truncated = true;
   return event;
@@ -80,12 +89,25 @@ export function failureEvent(now: number, kind: SyncKind, current: BanSet, error
   const digest = setDigest(current);
   const counts = current.counts();
   return {
-    id: newSyncId(now), at: new Date(now).toISOString(), kind, ok: false, error,
-    before: digest, after: digest, size: counts.total, v4: counts.v4, v6: counts.v6,
-    addedCount: 0, removedCount: 0, added: [], removed: {},
+    id: newSyncId(now),
+    at: new Date(now).toISOString(),
+    kind,
+    ok: false,
+    error,
+    before: digest,
+    after: digest,
+    size: counts.total,
+    v4: counts.v4,
+    v6: counts.v6,
+    addedCount: 0,
+    removedCount: 0,
+    added: [],
+    removed: {},
   };
 }
 
 export function removedList(event: HistoryEvent): Array<{ prefix: string; reason: RemovalReason }> {
-  return (Object.entries(event.removed) as Array<[RemovalReason, string[]]>).flatMap(([reason, list]) => list.map((prefix) => ({ prefix, reason })));
+  return (Object.entries(event.removed) as Array<[RemovalReason, string[]]>).flatMap(([reason, list]) =>
+    list.map((prefix) => ({ prefix, reason })),
+  );
 }

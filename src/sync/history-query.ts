@@ -10,7 +10,12 @@ import { readPublishedFile } from './store.js';
 
 export type AddressChange = 'listed' | RemovalReason;
 
-export interface AddressHistoryEntry { at: string; change: AddressChange; entry: string; syncKind: HistoryEvent['kind'] }
+export interface AddressHistoryEntry {
+  at: string;
+  change: AddressChange;
+  entry: string;
+  syncKind: HistoryEvent['kind'];
+}
 
 /** The events recorded in `stateDir` since `sinceMs`, oldest first; an event whose set never went out is left out. */
 export async function loadHistory(stateDir: string, sinceMs = 0): Promise<HistoryEvent[]> {
@@ -23,7 +28,10 @@ export async function loadHistory(stateDir: string, sinceMs = 0): Promise<Histor
 export function addressHistory(events: readonly HistoryEvent[], query: Prefix): AddressHistoryEntry[] {
   const out: AddressHistoryEntry[] = [];
   for (const event of events) {
-    const changes: Array<[AddressChange, readonly string[]]> = [['listed', event.added], ...(Object.entries(event.removed) as Array<[RemovalReason, string[]]>)];
+    const changes: Array<[AddressChange, readonly string[]]> = [
+      ['listed', event.added],
+      ...(Object.entries(event.removed) as Array<[RemovalReason, string[]]>),
+    ];
     for (const [change, entries] of changes) {
       for (const entry of entries) {
         if (overlaps(parsePrefix(entry), query)) out.push({ at: event.at, change, entry, syncKind: event.kind });
@@ -48,7 +56,10 @@ function overlaps(a: Prefix, b: Prefix): boolean {
 }
 
 const CHANGE_WORDS: Record<AddressChange, string> = {
-  listed: 'listed', expired: 'expired (APIBAN stopped listing it)', resync: 'removed by a full resync', excluded: 'excluded by the policy (allowlisted or protected)',
+  listed: 'listed',
+  expired: 'expired (APIBAN stopped listing it)',
+  resync: 'removed by a full resync',
+  excluded: 'excluded by the policy (allowlisted or protected)',
 };
 
 export function describeAddressChange(entry: AddressHistoryEntry): string {

@@ -45,7 +45,14 @@ function parseLine(line: string): HistoryEvent | undefined {
   }
   const event = value as Partial<HistoryEvent>;
   const strings = [event.id, event.at, event.before, event.after, event.kind].every((v) => typeof v === 'string');
-  if (!strings || typeof event.ok !== 'boolean' || !Array.isArray(event.added) || typeof event.removed !== 'object' || event.removed === null) return undefined;
+  if (
+    !strings ||
+    typeof event.ok !== 'boolean' ||
+    !Array.isArray(event.added) ||
+    typeof event.removed !== 'object' ||
+    event.removed === null
+  )
+    return undefined;
   if (Number.isNaN(Date.parse(event.at as string))) return undefined;
   return event as HistoryEvent;
 }

@@ -15,7 +15,10 @@ import { historyPath, parseHistory, readHistoryText } from './history-read.js';
 /** 30 days of 5-minute syncs with a few addresses each are ~4 MB; full resyncs list up to MAX_LISTED. */
 export const MAX_BYTES = 32 * 1024 * 1024;
 
-export interface HistoryLimits { retentionMs: number; maxBytes?: number }
+export interface HistoryLimits {
+  retentionMs: number;
+  maxBytes?: number;
+}
 
 export class SyncHistory {
   private bytes = 0;
@@ -23,12 +26,22 @@ export class SyncHistory {
 
   private readonly path: string;
 
-  private constructor(private readonly stateDir: string, private readonly limits: HistoryLimits, private readonly log: Logger) {
+  private constructor(
+    private readonly stateDir: string,
+    private readonly limits: HistoryLimits,
+    private readonly log: Logger,
+  ) {
     this.path = historyPath(stateDir);
   }
 
   /** Opens (under the state lock) and compacts what a crash or an old retention left behind. */
-  static async open(stateDir: string, limits: HistoryLimits, log: Logger, published: BanSet | undefined, now: number): Promise<SyncHistory> {
+  static async open(
+    stateDir: string,
+    limits: HistoryLimits,
+    log: Logger,
+    published: BanSet | undefined,
+    now: number,
+  ): Promise<SyncHistory> {
     const history = new SyncHistory(stateDir, limits, log);
     const text = await readHistoryText(stateDir);
     const events = parseHistory(text, published === undefined ? undefined : setDigest(published));
@@ -54,7 +67,10 @@ export class SyncHistory {
       this.oldest ??= now;
       if (this.needsCompaction(now)) await this.compact(parseHistory(await readHistoryText(this.stateDir)), now);
     } catch (error) {
-      this.log.error({ component: 'history', file: this.path, err: (error as Error).message }, 'cannot write the sync history; the sync goes on');
+      this.log.error(
+        { component: 'history', file: this.path, err: (error as Error).message },
+        'cannot write the sync history; the sync goes on',
+      );
     }
   }
 

@@ -24,9 +24,16 @@ import { errorCode, errorDetail, StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from './atomic-file.js';
 
-export interface StateLock { release(): Promise<void> }
+export interface StateLock {
+  release(): Promise<void>;
+}
 
-export interface LockOwner { pid: number; command: string; since: string; host: string }
+export interface LockOwner {
+  pid: number;
+  command: string;
+  since: string;
+  host: string;
+}
 
 export const OWNER_FILE = 'owner.json';
 /** The directory the earlier lock mechanism (proper-lockfile) left behind after a crash. */
@@ -79,7 +86,8 @@ async function announce(dir: string, server: Server, command: string, log: Logge
     release: async () => {
       // Only our own owner file is removed: after a release, a successor may already have written its own.
       const current = await readOwner(dir);
-      if (current?.pid === owner.pid && current.since === owner.since) await rm(join(dir, OWNER_FILE), { force: true }).catch(() => undefined);
+      if (current?.pid === owner.pid && current.since === owner.since)
+        await rm(join(dir, OWNER_FILE), { force: true }).catch(() => undefined);
       await new Promise<void>((done) => server.close(() => done()));
       if (process.platform !== 'linux') await rm(join(dir, SOCKET_FILE), { force: true }).catch(() => undefined);
     },
@@ -95,9 +103,15 @@ async function bindLock(dir: string): Promise<Server> {
   }
   if (process.platform !== 'linux' && !(await answers(path))) {
     await rm(path, { force: true });
-    try { return await listenOn(path); } catch (error) { if (errorCode(error) !== 'EADDRINUSE') throw lockFailure(dir, error); }
+    try {
+      return await listenOn(path);
+    } catch (error) {
+      if (errorCode(error) !== 'EADDRINUSE') throw lockFailure(dir, error);
+    }
   }
-  throw new StateError(`${dir} is locked by ${describeOwner(await readOwner(dir))}: another apiban-exporter sync, serve or push is using this state directory`);
+  throw new StateError(
+    `${dir} is locked by ${describeOwner(await readOwner(dir))}: another apiban-exporter sync, serve or push is using this state directory`,
+  );
 }
 
 /** The abstract name hashes the real path, so two spellings of one directory share one lock. */
@@ -123,7 +137,10 @@ function listenOn(path: string): Promise<Server> {
 function answers(path: string): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect({ path });
-    socket.once('connect', () => { socket.destroy(); done(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED' && error.code !== 'ENOENT'));
   });
 }

@@ -6,7 +6,9 @@
  */
 import type { SyncProgress } from './sync-options.js';
 
-export interface ProgressLine { write(text: string): unknown }
+export interface ProgressLine {
+  write(text: string): unknown;
+}
 
 export class ProgressRenderer {
   private pages = 0;

@@ -32,12 +32,22 @@ export interface AssembleContext {
   signal?: AbortSignal | undefined;
 }
 
-export interface AssembledSet { published: PublishedSet; sources: SourceStatus[] }
+export interface AssembledSet {
+  published: PublishedSet;
+  sources: SourceStatus[];
+}
 
 export async function assembleSet(ctx: AssembleContext, base: SetBase): Promise<AssembledSet> {
-  const candidates = base.kind === 'apiban' ? parseEntries(base.entries.keys(), 'apiban') : parseListText(base.kind === 'sample' ? base.text : '', base.kind);
+  const candidates =
+    base.kind === 'apiban'
+      ? parseEntries(base.entries.keys(), 'apiban')
+      : parseListText(base.kind === 'sample' ? base.text : '', base.kind);
   const sources = await loadSources(ctx.config.sources, {
-    stateDir: ctx.stateDir, log: ctx.log, timeoutMs: ctx.config.apiban.timeout, store: ctx.store, signal: ctx.signal,
+    stateDir: ctx.stateDir,
+    log: ctx.log,
+    timeoutMs: ctx.config.apiban.timeout,
+    store: ctx.store,
+    signal: ctx.signal,
   });
   for (const source of sources) parseListText(source.text, source.name, candidates);
   const policy = await buildPolicy(ctx.config.policy);
@@ -52,7 +62,11 @@ export async function assembleSet(ctx: AssembleContext, base: SetBase): Promise<
  * that both the sync service and the read-only export/check path apply before publishing.
  */
 export function guardPublication(
-  what: 'sync' | 'export', state: { publishedSize?: number | undefined } | undefined, published: PublishedSet, guards: GuardSettings, overrides?: GuardOverrides,
+  what: 'sync' | 'export',
+  state: { publishedSize?: number | undefined } | undefined,
+  published: PublishedSet,
+  guards: GuardSettings,
+  overrides?: GuardOverrides,
 ): void {
   checkPublishable(what, state?.publishedSize, published.bans.size, guards, overrides);
 }
@@ -83,7 +97,12 @@ export async function buildPolicy(policy: Config['policy']): Promise<BanPolicy> 
     if (entries !== undefined) for (const prefix of unfilteredSet(entries).prefixes()) allowlist.push(prefix);
   }
   if (problems.length > 0) throw new ConfigError('allowlist', problems);
-  return { allowlist, protectSpecialRanges: policy.protectSpecialRanges, minPrefixLength: policy.minPrefixLength, aggregate: policy.aggregate };
+  return {
+    allowlist,
+    protectSpecialRanges: policy.protectSpecialRanges,
+    minPrefixLength: policy.minPrefixLength,
+    aggregate: policy.aggregate,
+  };
 }
 
 async function readAllowlistFile(file: string, where: string, problems: string[]): Promise<Candidates | undefined> {

@@ -25,9 +25,11 @@ export function encodeSnapshot(set: PublishedSet): string {
 // Hand-written like decodeState (sync-state.ts): the prefix array is large, and each entry is parsed strictly here anyway.
 export function decodeSnapshot(text: string): PublishedSet {
   const raw = JSON.parse(text) as Record<string, unknown>;
-  if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT || raw.version !== 1) throw new Error(`not a ${SNAPSHOT_FORMAT} v1 file`);
+  if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT || raw.version !== 1)
+    throw new Error(`not a ${SNAPSHOT_FORMAT} v1 file`);
   if (typeof raw.syncedAt !== 'number' || !Number.isFinite(raw.syncedAt)) throw new Error('syncedAt is not a time');
-  if (raw.source !== 'apiban' && raw.source !== 'local' && raw.source !== 'sample') throw new Error('source is not apiban, local or sample');
+  if (raw.source !== 'apiban' && raw.source !== 'local' && raw.source !== 'sample')
+    throw new Error('source is not apiban, local or sample');
   if (raw.cursor !== undefined && typeof raw.cursor !== 'string') throw new Error('cursor is not a string');
   if (!Array.isArray(raw.prefixes)) throw new Error('prefixes is not an array');
   const report = raw.report as PolicyReport | null;

@@ -8,4 +8,10 @@ import type { PolicyReport } from '../banset/policy.js';
 /** Where the set came from: APIBAN (plus local lists), the local lists alone (no key), or the bundled sample. */
 export type SetSource = 'apiban' | 'local' | 'sample';
 
-export interface PublishedSet { bans: BanSet; report: PolicyReport; syncedAt: Date; cursor?: string; source: SetSource }
+export interface PublishedSet {
+  bans: BanSet;
+  report: PolicyReport;
+  syncedAt: Date;
+  cursor?: string;
+  source: SetSource;
+}

@@ -17,7 +17,9 @@ import type { SyncState } from './sync-state.js';
 import type { StateStore } from './store.js';
 import type { SyncHooks, SyncOptions } from './sync-options.js';
 
-export interface RunStats extends DownloadStats { requests: number }
+export interface RunStats extends DownloadStats {
+  requests: number;
+}
 
 export interface SyncRunContext {
   loaded: LoadedConfig;
@@ -29,10 +31,17 @@ export interface SyncRunContext {
   state(): SyncState;
 }
 
-export interface RunOutcome { published: PublishedSet; stats: RunStats; sources: SourceStatus[] }
+export interface RunOutcome {
+  published: PublishedSet;
+  stats: RunStats;
+  sources: SourceStatus[];
+}
 
 /** A run that failed half way, with the progress it made (the report counts its requests). */
-export interface RunFailure { error: unknown; stats: RunStats }
+export interface RunFailure {
+  error: unknown;
+  stats: RunStats;
+}
 
 /** Never throws: a failure comes back with its stats, so no side channel is needed for them. */
 export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promise<RunOutcome | RunFailure> {
@@ -53,7 +62,10 @@ async function runWith(ctx: SyncRunContext, options: SyncOptions, stats: RunStat
   }
   await downloadFromApiban(ctx, options, stats);
   if (stats.invalid > 0) {
-    ctx.log.warn({ component: 'sync', invalid: stats.invalid, examples: stats.invalidSamples.slice(0, 5) }, 'APIBAN sent entries that are not addresses: dropped');
+    ctx.log.warn(
+      { component: 'sync', invalid: stats.invalid, examples: stats.invalidSamples.slice(0, 5) },
+      'APIBAN sent entries that are not addresses: dropped',
+    );
   }
   const state = ctx.state();
   const entries = activeEntries(state.entries, ctx.clock.now(), config.sync.expiry);
@@ -69,9 +81,12 @@ async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, sta
   const journal = await ctx.store.loadRequestLog();
   const client = createApibanClient({
     ...clientSettings(apiban, apiban.key as string),
-    clock: ctx.clock, log: ctx.log, history: journal.length > 0 ? journal : state.requestLog,
+    clock: ctx.clock,
+    log: ctx.log,
+    history: journal.length > 0 ? journal : state.requestLog,
     journal: (times) => ctx.store.saveRequestLog(times),
-    onWait: (ms, reason) => ctx.hooks.onProgress?.({ kind: 'wait', ms, reason, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window } }),
+    onWait: (ms, reason) =>
+      ctx.hooks.onProgress?.({ kind: 'wait', ms, reason, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window } }),
     retry: ctx.retryDelayMs === undefined ? undefined : { baseDelayMs: ctx.retryDelayMs },
     onOutcome: (outcome) => ctx.hooks.onApibanRequest?.(outcome),
   });
@@ -81,10 +96,22 @@ async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, sta
     await ctx.store.save(next);
   };
   try {
-    await downloadBans({
-      client, state, save, now: () => ctx.clock.now(), log: ctx.log, expiryMs: sync.expiry, fullResyncMs: sync.fullResync, signal: options.signal,
-      onPage: (progress) => ctx.hooks.onProgress?.({ kind: 'page', pages: progress.pages, entries: state.fullResync?.entries.size ?? state.entries.size }),
-    }, { full: options.full }, stats);
+    await downloadBans(
+      {
+        client,
+        state,
+        save,
+        now: () => ctx.clock.now(),
+        log: ctx.log,
+        expiryMs: sync.expiry,
+        fullResyncMs: sync.fullResync,
+        signal: options.signal,
+        onPage: (progress) =>
+          ctx.hooks.onProgress?.({ kind: 'page', pages: progress.pages, entries: state.fullResync?.entries.size ?? state.entries.size }),
+      },
+      { full: options.full },
+      stats,
+    );
   } finally {
     stats.requests = client.requests;
     state.requestLog = client.history();

@@ -36,10 +36,16 @@ export async function readSample(): Promise<{ path: string; text: string }> {
  */
 export async function keylessBase(config: Config, log: Logger): Promise<SetBase> {
   if (config.sources.length > 0) {
-    log.info({ component: 'sync', sources: config.sources.map((s) => s.name) }, 'no APIBAN key configured: publishing the local sources only');
+    log.info(
+      { component: 'sync', sources: config.sources.map((s) => s.name) },
+      'no APIBAN key configured: publishing the local sources only',
+    );
     return { kind: 'local' };
   }
   const sample = await readSample();
-  log.info({ component: 'sync', file: sample.path }, 'no APIBAN key and no sources configured: using the bundled sample list (documentation addresses only)');
+  log.info(
+    { component: 'sync', file: sample.path },
+    'no APIBAN key and no sources configured: using the bundled sample list (documentation addresses only)',
+  );
   return { kind: 'sample', text: sample.text };
 }

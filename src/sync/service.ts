@@ -25,8 +25,16 @@ export type { SyncHooks, SyncOptions, SyncProgress } from './sync-options.js';
 export { computePublishedSet } from './compute.js';
 
 export interface SyncReport {
-  ok: boolean; full: boolean; requests: number; pages: number; received: number;
-  added: number; expired: number; size: number; durationMs: number; changed: boolean;
+  ok: boolean;
+  full: boolean;
+  requests: number;
+  pages: number;
+  received: number;
+  added: number;
+  expired: number;
+  size: number;
+  durationMs: number;
+  changed: boolean;
   /** One line, no secret, e.g. "[apiban] 403 unauthorized: check APIBAN_KEY". */
   error?: string | undefined;
   /** Which part failed, for exit codes and metrics. */
@@ -57,7 +65,11 @@ export interface SyncServiceOptions {
 }
 
 export async function createSyncService(
-  loaded: LoadedConfig, log: Logger, hooks: SyncHooks = {}, clock: Clock = systemClock, options: SyncServiceOptions = {},
+  loaded: LoadedConfig,
+  log: Logger,
+  hooks: SyncHooks = {},
+  clock: Clock = systemClock,
+  options: SyncServiceOptions = {},
 ): Promise<SyncService> {
   const store = await StateStore.open(loaded.stateDir, log);
   let state: SyncState;
@@ -76,18 +88,33 @@ export async function createSyncService(
   async function syncOnce(syncOptions: SyncOptions): Promise<SyncReport> {
     const started = clock.now();
     const outcome = await runSync(context, syncOptions);
-    if ('error' in outcome) return failed(syncOptions.signal?.aborted ? 'aborted' : errorKind(outcome.error), outcome.error, started, outcome.stats);
+    if ('error' in outcome)
+      return failed(syncOptions.signal?.aborted ? 'aborted' : errorKind(outcome.error), outcome.error, started, outcome.stats);
     try {
       guardPublication('sync', state, outcome.published, loaded.config.guards, syncOptions);
       const changed = current === undefined || !current.bans.equals(outcome.published.bans) || current.source !== outcome.published.source;
       // Written ahead of the publication: history-read.ts drops the event if the publication never happens.
-      await history.recordSuccess(current?.bans ?? BanSet.EMPTY, outcome.published.bans, syncKind(outcome), (p) => state.entries.has(p), clock.now());
+      await history.recordSuccess(
+        current?.bans ?? BanSet.EMPTY,
+        outcome.published.bans,
+        syncKind(outcome),
+        (p) => state.entries.has(p),
+        clock.now(),
+      );
       if (changed || current?.cursor !== outcome.published.cursor) await store.savePublished(outcome.published);
       current = outcome.published;
       state.publishedSize = current.bans.size;
       state.lastSync = { at: clock.now(), ok: true };
       await store.save(state);
-      return { ...summarize(outcome.stats), ok: true, size: current.bans.size, durationMs: clock.now() - started, changed, sources: outcome.sources, published: current };
+      return {
+        ...summarize(outcome.stats),
+        ok: true,
+        size: current.bans.size,
+        durationMs: clock.now() - started,
+        changed,
+        sources: outcome.sources,
+        published: current,
+      };
     } catch (error) {
       return failed(syncOptions.signal?.aborted ? 'aborted' : errorKind(error), error, started, outcome.stats);
     }
@@ -99,17 +126,26 @@ export async function createSyncService(
     else if (kind === 'internal') log.error({ component: 'sync', err: (error as Error).stack }, message);
     else log.error({ component: 'sync' }, message);
     state.lastSync = { at: clock.now(), ok: false, error: message };
-    if (kind !== 'aborted') await history.recordFailure(current?.bans ?? BanSet.EMPTY, stats.full ? 'full' : 'incremental', message, clock.now());
+    if (kind !== 'aborted')
+      await history.recordFailure(current?.bans ?? BanSet.EMPTY, stats.full ? 'full' : 'incremental', message, clock.now());
     await store.save(state).catch(() => undefined);
     return {
-      ...summarize(stats), ok: false, size: current?.bans.size ?? 0, durationMs: clock.now() - started,
-      changed: false, error: message, errorKind: kind, published: current,
+      ...summarize(stats),
+      ok: false,
+      size: current?.bans.size ?? 0,
+      durationMs: clock.now() - started,
+      changed: false,
+      error: message,
+      errorKind: kind,
+      published: current,
     };
   }
 
   return {
     sync(syncOptions = {}) {
-      running ??= syncOnce(syncOptions).finally(() => { running = undefined; });
+      running ??= syncOnce(syncOptions).finally(() => {
+        running = undefined;
+      });
       return running;
     },
     current: () => current,

@@ -20,7 +20,11 @@ export interface SourceStatus {
   error?: string | undefined;
 }
 
-export interface LoadedSource { name: string; text: string; status: SourceStatus }
+export interface LoadedSource {
+  name: string;
+  text: string;
+  status: SourceStatus;
+}
 
 export interface SourceReadOptions {
   stateDir: string;
@@ -46,12 +50,15 @@ async function loadSource(source: SourceConfig, options: SourceReadOptions): Pro
   }
   try {
     const text = source.file !== undefined ? await readFile(source.file, 'utf8') : await fetchSource(source.url as string, options);
-    if (options.store !== undefined && text !== await cached()) await options.store.writeSourceCache(source.name, text);
+    if (options.store !== undefined && text !== (await cached())) await options.store.writeSourceCache(source.name, text);
     return { name: source.name, text, status: { name: source.name, ok: true, fromCache: false } };
   } catch (error) {
     const problem = `source ${source.name}: ${describeFailure(error)}`;
     const text = await cached();
-    options.log.warn({ component: 'sources', source: source.name }, `${problem}; ${text === undefined ? 'no cached copy, skipped' : 'using the last good copy'}`);
+    options.log.warn(
+      { component: 'sources', source: source.name },
+      `${problem}; ${text === undefined ? 'no cached copy, skipped' : 'using the last good copy'}`,
+    );
     return { name: source.name, text: text ?? '', status: { name: source.name, ok: false, fromCache: text !== undefined, error: problem } };
   }
 }
@@ -62,8 +69,12 @@ async function fetchSource(url: string, options: SourceReadOptions): Promise<str
   const pool = new Pool(target.origin, { connections: 1 });
   try {
     const response = await fetchCapped(pool, {
-      method: 'GET', path: `${target.pathname}${target.search}`, timeoutMs: options.timeoutMs,
-      maxBytes: MAX_SOURCE_BYTES, signal: options.signal, headers: { accept: 'text/plain' },
+      method: 'GET',
+      path: `${target.pathname}${target.search}`,
+      timeoutMs: options.timeoutMs,
+      maxBytes: MAX_SOURCE_BYTES,
+      signal: options.signal,
+      headers: { accept: 'text/plain' },
     });
     if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
     return response.text;

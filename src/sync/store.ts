@@ -21,7 +21,11 @@ const PUBLISHED_FILE = 'published.json';
 const REQUESTS_FILE = 'requests.json';
 
 export class StateStore {
-  private constructor(readonly dir: string, private readonly log: Logger, private lock: StateLock | undefined) {}
+  private constructor(
+    readonly dir: string,
+    private readonly log: Logger,
+    private lock: StateLock | undefined,
+  ) {}
 
   /** Creates the directory if needed and takes the writer lock (StateError when held). */
   static async open(dir: string, log: Logger): Promise<StateStore> {
@@ -43,7 +47,10 @@ export class StateStore {
       const state = decodeState(text);
       if (state.notAddresses !== undefined) {
         const { count, example } = state.notAddresses;
-        this.log.warn({ component: 'state', file: join(this.dir, STATE_FILE), count, example }, `state file holds ${count} ${count === 1 ? 'entry that is not an address' : 'entries that are not addresses'}: dropped`);
+        this.log.warn(
+          { component: 'state', file: join(this.dir, STATE_FILE), count, example },
+          `state file holds ${count} ${count === 1 ? 'entry that is not an address' : 'entries that are not addresses'}: dropped`,
+        );
       }
       return state;
     } catch (error) {
@@ -105,7 +112,10 @@ export class StateStore {
 
   private async quarantine(name: string, problem: string): Promise<void> {
     const aside = `${name}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    this.log.error({ component: 'state', file: join(this.dir, name), movedTo: aside, problem }, 'state file is corrupt: moved aside, rebuilding with a full resync');
+    this.log.error(
+      { component: 'state', file: join(this.dir, name), movedTo: aside, problem },
+      'state file is corrupt: moved aside, rebuilding with a full resync',
+    );
     try {
       await rename(join(this.dir, name), join(this.dir, aside));
     } catch (error) {

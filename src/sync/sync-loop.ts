@@ -38,7 +38,9 @@ export class SyncLoop {
 
   /** Runs one sync now unless one is running (then waits for that one). */
   runNow(): Promise<void> {
-    this.running ??= this.run(this.abort.signal).finally(() => { this.running = undefined; });
+    this.running ??= this.run(this.abort.signal).finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 

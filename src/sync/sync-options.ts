@@ -4,7 +4,12 @@
  */
 import type { ApibanOutcome } from '../apiban/client.js';
 
-export interface SyncOptions { full?: boolean | undefined; allowEmpty?: boolean | undefined; force?: boolean | undefined; signal?: AbortSignal | undefined }
+export interface SyncOptions {
+  full?: boolean | undefined;
+  allowEmpty?: boolean | undefined;
+  force?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+}
 
 export interface SyncHooks {
   onApibanRequest?(outcome: ApibanOutcome): void;

@@ -8,15 +8,26 @@
 import { isUsableCursor } from '../apiban/response.js';
 import { tryParsePrefix } from '../banset/address.js';
 
-export interface Sighting { firstSeen: number; lastSeen: number }
+export interface Sighting {
+  firstSeen: number;
+  lastSeen: number;
+}
 
 /** Canonical address text -> when APIBAN listed it. */
 export type Sightings = Map<string, Sighting>;
 
 /** A full download under way: it replaces `entries` only once it is caught up. */
-export interface FullResync { cursor: string; startedAt: number; entries: Sightings }
+export interface FullResync {
+  cursor: string;
+  startedAt: number;
+  entries: Sightings;
+}
 
-export interface LastSync { at: number; ok: boolean; error?: string | undefined }
+export interface LastSync {
+  at: number;
+  ok: boolean;
+  error?: string | undefined;
+}
 
 export interface SyncState {
   /** The active APIBAN set. */
@@ -42,7 +53,11 @@ export function emptyState(): SyncState {
   return { entries: new Map(), requestLog: [] };
 }
 
-interface EncodedSightings { addresses: string[]; firstSeen: number[]; lastSeen: number[] }
+interface EncodedSightings {
+  addresses: string[];
+  firstSeen: number[];
+  lastSeen: number[];
+}
 
 export function encodeState(state: SyncState): string {
   return JSON.stringify({
@@ -54,7 +69,9 @@ export function encodeState(state: SyncState): string {
     publishedSize: state.publishedSize,
     requestLog: state.requestLog,
     fullResync: state.fullResync && {
-      cursor: state.fullResync.cursor, startedAt: state.fullResync.startedAt, entries: encodeSightings(state.fullResync.entries),
+      cursor: state.fullResync.cursor,
+      startedAt: state.fullResync.startedAt,
+      entries: encodeSightings(state.fullResync.entries),
     },
     entries: encodeSightings(state.entries),
   });
@@ -119,7 +136,10 @@ function decodeSightings(value: unknown, where: string, rejects: { count: number
       if (rejects.count++ === 0) rejects.example = address.length > 64 ? `${address.slice(0, 64)}…` : address;
       continue;
     }
-    sightings.set(address, { firstSeen: timeField(firstSeen[i], `${where}.firstSeen[${i}]`), lastSeen: timeField(lastSeen[i], `${where}.lastSeen[${i}]`) });
+    sightings.set(address, {
+      firstSeen: timeField(firstSeen[i], `${where}.firstSeen[${i}]`),
+      lastSeen: timeField(lastSeen[i], `${where}.lastSeen[${i}]`),
+    });
   }
   expect(sightings.size + skipped(rejects, before) === addresses.length, `${where} holds duplicate addresses`);
   return sightings;

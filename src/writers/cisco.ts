@@ -85,7 +85,9 @@ export function renderCiscoGroups(bans: BanSet, groups: CiscoGroup[], o: CiscoOp
 
 /** The device dialect of a Cisco target; only paging and the `show` command differ. */
 export function ciscoDialect<O extends CiscoOptions>(
-  prepare: string[], show: (o: O) => string, groups: (o: O) => CiscoGroup[],
+  prepare: string[],
+  show: (o: O) => string,
+  groups: (o: O) => CiscoGroup[],
 ): DeviceDialect<O> {
   return {
     prompt: CISCO_PROMPT,
@@ -97,7 +99,11 @@ export function ciscoDialect<O extends CiscoOptions>(
   };
 }
 
-export interface CiscoPlanOptions { placeholderV4: string; placeholderV6: string; writeMemory: boolean }
+export interface CiscoPlanOptions {
+  placeholderV4: string;
+  placeholderV6: string;
+  writeMemory: boolean;
+}
 
 /** Enters config mode and each changed group, adds, then removes; nothing at all when nothing changes. */
 export function planCiscoGroups(groups: CiscoGroup[], diff: BanDiff, wanted: BanSet, options: CiscoPlanOptions): DevicePlan {

@@ -10,7 +10,6 @@ import type { BanSet } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';
 import { ANSI_ESCAPE, PAGER_ARTEFACTS } from './terminal-artefacts.js';
 
-
 /** Lines of captured output with pager artefacts, terminal escapes and CR line endings removed. */
 export function cleanCliOutput(output: string): string[] {
   let text = output.replace(ANSI_ESCAPE, '');
@@ -22,10 +21,13 @@ export function cleanCliOutput(output: string): string[] {
 export function placeholderHost(family: Family, fallback: string) {
   return z
     .string()
-    .refine((value) => {
-      const parsed = tryParsePrefix(value);
-      return typeof parsed !== 'string' && parsed.family === family && parsed.length === FAMILY_BITS[family];
-    }, { message: `must be a single IPv${family} host address (no prefix length)` })
+    .refine(
+      (value) => {
+        const parsed = tryParsePrefix(value);
+        return typeof parsed !== 'string' && parsed.family === family && parsed.length === FAMILY_BITS[family];
+      },
+      { message: `must be a single IPv${family} host address (no prefix length)` },
+    )
     .default(fallback)
     .describe(`IPv${family} host kept in the list when it would otherwise be empty (a documentation address by default)`);
 }

@@ -34,9 +34,16 @@ export function junosName(max: number, fallback: string, what: string) {
 }
 
 export const junosCommitOptions = {
-  configureMode: z.enum(['exclusive', 'private']).default('exclusive')
+  configureMode: z
+    .enum(['exclusive', 'private'])
+    .default('exclusive')
     .describe('push: `configure exclusive` (default) or `configure private` (no commit confirmed there)'),
-  commitConfirmedMinutes: z.number().int().min(0).max(65535).default(5)
+  commitConfirmedMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(5)
     .describe('push: `commit confirmed N` before the final `commit`, so a change that cuts access rolls back; 0 commits directly'),
 };
 
@@ -45,7 +52,10 @@ export const PRIVATE_WITHOUT_CONFIRM = {
   message: 'Junos refuses `commit confirmed` in `configure private` mode: use configureMode "exclusive" or commitConfirmedMinutes 0',
 };
 
-export interface JunosList { family: Family; name: string }
+export interface JunosList {
+  family: Family;
+  name: string;
+}
 
 export interface JunosPlanOptions {
   placeholderV4: string;

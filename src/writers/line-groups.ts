@@ -27,9 +27,11 @@ export function groupLines(lines: string, { open, separator, close, perGroup = 1
   const groups = Math.ceil(count / perGroup);
   const out = Buffer.allocUnsafe(src.length - count + groups * (o.length + c.length) + (count - groups) * s.length);
   let at = 0;
-  const put = (bytes: Buffer) => { for (let k = 0; k < bytes.length; k++) out[at++] = bytes[k]; };
+  const put = (bytes: Buffer) => {
+    for (let k = 0; k < bytes.length; k++) out[at++] = bytes[k];
+  };
   let inGroup = 0;
-  for (let i = 0; i < src.length;) {
+  for (let i = 0; i < src.length; ) {
     put(inGroup === 0 ? o : s);
     while (src[i] !== 10) out[at++] = src[i++];
     i++; // the LF

@@ -24,7 +24,7 @@ export function intersectFamilies(a: FamilyFilter, b: FamilyFilter = 'both'): Fa
 export function shapeBans(writer: AnyTargetWriter, bans: BanSet, shape: OutputShape = {}): BanSet {
   const families = intersectFamilies(writer.families, shape.families);
   const narrowed = families === undefined ? BanSet.EMPTY : bans.only(families);
-  const shaped = shape.aggregate ?? writer.aggregateByDefault ? narrowed.aggregate() : narrowed;
+  const shaped = (shape.aggregate ?? writer.aggregateByDefault) ? narrowed.aggregate() : narrowed;
   if (writer.maxEntries !== undefined && shaped.size > writer.maxEntries) {
     throw new TargetLimitError(writer.name, shaped.size, writer.maxEntries);
   }

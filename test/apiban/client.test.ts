@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import {
-  ApibanError, ApibanMalformedError, ApibanRateLimitError, ApibanUnauthorizedError,
-} from '../../src/errors.js';
+import { ApibanError, ApibanMalformedError, ApibanRateLimitError, ApibanUnauthorizedError } from '../../src/errors.js';
 import { createApibanClient, parseRetryAfter, type ApibanClientOptions, type ApibanOutcome } from '../../src/apiban/client.js';
 import { startFakeApiban, type FakeApiban, type FakeFault } from '../helpers/fake-apiban.js';
 import { captureLog } from './capture-log.js';
@@ -12,8 +10,14 @@ function addresses(count: number, offset = 0): string[] {
 
 function clientFor(fake: FakeApiban, overrides: Partial<ApibanClientOptions> = {}) {
   return createApibanClient({
-    key: fake.key, baseUrl: fake.url, version: 'v2', set: 'sip', timeoutMs: 2000,
-    budget: { requests: 1000, windowMs: 1000 }, retry: { baseDelayMs: 5 }, ...overrides,
+    key: fake.key,
+    baseUrl: fake.url,
+    version: 'v2',
+    set: 'sip',
+    timeoutMs: 2000,
+    budget: { requests: 1000, windowMs: 1000 },
+    retry: { baseDelayMs: 5 },
+    ...overrides,
   });
 }
 
@@ -29,11 +33,15 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 describe('apiban/client against the fake APIBAN server', function () {
   this.timeout(10_000);
   let fake: FakeApiban;
-  afterEach(async () => { await fake.close(); });
+  afterEach(async () => {
+    await fake.close();
+  });
 
   for (const version of ['v2', 'v1'] as const) {
     describe(version, () => {
-      beforeEach(async () => { fake = await startFakeApiban({ addresses: addresses(600) }); });
+      beforeEach(async () => {
+        fake = await startFakeApiban({ addresses: addresses(600) });
+      });
 
       it('pages from cursor 100 to caught up', async () => {
         const client = clientFor(fake, { version });
@@ -106,7 +114,9 @@ describe('apiban/client against the fake APIBAN server', function () {
   }
 
   describe('faults', () => {
-    beforeEach(async () => { fake = await startFakeApiban({ addresses: addresses(300) }); });
+    beforeEach(async () => {
+      fake = await startFakeApiban({ addresses: addresses(300) });
+    });
 
     it('reads the caught-up answer with a string ipaddress as caught up, and logs no error', async () => {
       fake.fail('caught-up-string', 1);

@@ -6,7 +6,14 @@ import type { Clock } from '../../src/apiban/clock.js';
 function virtualClock(start = 1_000_000): Clock & { sleeps: number[] } {
   let now = start;
   const sleeps: number[] = [];
-  return { sleeps, now: () => now, sleep: async (ms) => { sleeps.push(ms); now += ms; } };
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
 }
 
 describe('apiban/pacer', () => {
@@ -14,7 +21,10 @@ describe('apiban/pacer', () => {
     const clock = virtualClock();
     const pacer = new Pacer({ requests: 11, windowMs: 120_000 }, clock);
     const times: number[] = [];
-    for (let i = 0; i < 40; i++) await pacer.run(async () => { times.push(clock.now()); });
+    for (let i = 0; i < 40; i++)
+      await pacer.run(async () => {
+        times.push(clock.now());
+      });
     for (const start of times) {
       expect(times.filter((t) => t >= start && t < start + 120_000).length).to.be.at.most(11);
     }
@@ -44,13 +54,17 @@ describe('apiban/pacer', () => {
     const pacer = new Pacer({ requests: 2, windowMs: 1000 }, clock);
     const order: number[] = [];
     let running = 0;
-    await Promise.all([1, 2, 3, 4].map((n) => pacer.run(async () => {
-      running++;
-      expect(running).to.equal(1);
-      await new Promise((r) => setImmediate(r));
-      order.push(n);
-      running--;
-    })));
+    await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        pacer.run(async () => {
+          running++;
+          expect(running).to.equal(1);
+          await new Promise((r) => setImmediate(r));
+          order.push(n);
+          running--;
+        }),
+      ),
+    );
     expect(order).to.deep.equal([1, 2, 3, 4]);
     expect(pacer.history().length).to.be.at.most(2);
   });
@@ -58,9 +72,17 @@ describe('apiban/pacer', () => {
   it('writes each request ahead: the journal holds it (as late as it can have arrived) before it is sent', async () => {
     const clock = virtualClock();
     const journaled: number[][] = [];
-    const pacer = new Pacer({ requests: 5, windowMs: 10_000 }, clock, [], { journal: async (t) => { journaled.push(t); }, inFlightMs: 3000 });
+    const pacer = new Pacer({ requests: 5, windowMs: 10_000 }, clock, [], {
+      journal: async (t) => {
+        journaled.push(t);
+      },
+      inFlightMs: 3000,
+    });
     let seenBySend: number[] | undefined;
-    await pacer.run(async () => { seenBySend = journaled.at(-1); clock.sleeps.push(0); });
+    await pacer.run(async () => {
+      seenBySend = journaled.at(-1);
+      clock.sleeps.push(0);
+    });
     expect(seenBySend).to.deep.equal([1_000_000 + 3000]);
     expect(pacer.history()).to.deep.equal([1_000_000]);
     expect(journaled.at(-1), 'settled after the answer').to.deep.equal([1_000_000]);
@@ -68,10 +90,20 @@ describe('apiban/pacer', () => {
 
   it('sends nothing when the journal cannot be written, and counts no request for it', async () => {
     const clock = virtualClock();
-    const pacer = new Pacer({ requests: 5, windowMs: 10_000 }, clock, [], { journal: async () => { throw new Error('ENOSPC'); } });
+    const pacer = new Pacer({ requests: 5, windowMs: 10_000 }, clock, [], {
+      journal: async () => {
+        throw new Error('ENOSPC');
+      },
+    });
     let sent = false;
     let error: unknown;
-    await pacer.run(async () => { sent = true; }).catch((e: unknown) => { error = e; });
+    await pacer
+      .run(async () => {
+        sent = true;
+      })
+      .catch((e: unknown) => {
+        error = e;
+      });
     expect(sent).to.equal(false);
     expect((error as Error).message).to.equal('ENOSPC');
     expect(pacer.history()).to.deep.equal([]);

@@ -6,13 +6,25 @@ import { fixture } from '../helpers/paths.js';
 describe('apiban/response classifyResponse', () => {
   for (const file of readdirSync(fixture('apiban')).filter((f) => f.endsWith('.json'))) {
     it(`reads the recorded answer fixtures/apiban/${file}`, () => {
-      const recorded = JSON.parse(readFileSync(fixture('apiban', file), 'utf8')) as { operation: ApibanOperation; status: number; body: string; expected: unknown };
+      const recorded = JSON.parse(readFileSync(fixture('apiban', file), 'utf8')) as {
+        operation: ApibanOperation;
+        status: number;
+        body: string;
+        expected: unknown;
+      };
       expect(classifyResponse(recorded.operation, recorded.status, recorded.body)).to.deep.equal(recorded.expected);
     });
   }
 
   it('calls bodies that are not JSON objects of the right shape malformed', () => {
-    for (const body of ['{"ipaddress":["192.0.2.1",', '[]', 'null', '{"addresses":[]}', '{"ipaddress":["192.0.2.1"]}', '{"ipaddress":"192.0.2.1","ID":"5"}']) {
+    for (const body of [
+      '{"ipaddress":["192.0.2.1",',
+      '[]',
+      'null',
+      '{"addresses":[]}',
+      '{"ipaddress":["192.0.2.1"]}',
+      '{"ipaddress":"192.0.2.1","ID":"5"}',
+    ]) {
       expect(classifyResponse('get', 200, body).kind, body).to.equal('malformed');
     }
   });

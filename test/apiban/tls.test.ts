@@ -23,10 +23,17 @@ describe('apiban/client over HTTPS', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const client = (caFile?: string) => createApibanClient({
-    key: 'tls-key-0001', baseUrl, version: 'v2', set: 'sip', timeoutMs: 2000, caFile,
-    budget: { requests: 100, windowMs: 1000 }, retry: { attempts: 1 },
-  });
+  const client = (caFile?: string) =>
+    createApibanClient({
+      key: 'tls-key-0001',
+      baseUrl,
+      version: 'v2',
+      set: 'sip',
+      timeoutMs: 2000,
+      caFile,
+      budget: { requests: 100, windowMs: 1000 },
+      retry: { attempts: 1 },
+    });
 
   it('refuses a certificate it cannot verify', async () => {
     const untrusting = client();

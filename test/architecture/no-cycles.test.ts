@@ -16,9 +16,11 @@ type ImportGraph = Map<string, { static: Set<string>; dynamic: Set<string> }>;
 
 /** Files of src/ and targets/ (relative to the repository) and the local files each imports. */
 function importGraph(root = REPO_ROOT): ImportGraph {
-  const files = ['src', 'targets'].flatMap((dir) => readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
-    .map((entry) => relative(root, join(entry.parentPath, entry.name))));
+  const files = ['src', 'targets'].flatMap((dir) =>
+    readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
+      .map((entry) => relative(root, join(entry.parentPath, entry.name))),
+  );
   const graph: ImportGraph = new Map();
   for (const file of files) {
     const text = readFileSync(join(root, file), 'utf8');
@@ -43,12 +45,17 @@ function findCycles(graph: ImportGraph): string[][] {
     stack.push(node);
     for (const next of graph.get(node)?.static ?? []) {
       if (!graph.has(next)) continue;
-      if (!index.has(next)) { visit(next); low.set(node, Math.min(low.get(node) as number, low.get(next) as number)); }
-      else if (stack.includes(next)) low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) as number, low.get(next) as number));
+      } else if (stack.includes(next)) low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
     }
     if (low.get(node) !== index.get(node)) return;
     const group: string[] = [];
-    for (let member = stack.pop(); ; member = stack.pop()) { group.push(member as string); if (member === node) break; }
+    for (let member = stack.pop(); ; member = stack.pop()) {
+      group.push(member as string);
+      if (member === node) break;
+    }
     if (group.length > 1) groups.push(group.sort());
   };
   for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
@@ -69,7 +76,10 @@ function shortestCycle(graph: ImportGraph, group: string[]): string[] {
         while (path[0] !== start) path.unshift(previous.get(path[0]) as string);
         return [...path, start];
       }
-      if (!previous.has(next)) { previous.set(next, node); queue.push(next); }
+      if (!previous.has(next)) {
+        previous.set(next, node);
+        queue.push(next);
+      }
     }
   }
   return group;

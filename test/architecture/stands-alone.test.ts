@@ -22,9 +22,12 @@ describe('architecture: the project stands alone', () => {
   it('cites no document that lives outside the repository', () => {
     const offenders = ROOTS.flatMap((root) => files(join(REPO_ROOT, root)))
       .filter((file) => !file.endsWith('stands-alone.test.ts'))
-      .flatMap((file) => readFileSync(file, 'utf8').split('\n')
-        .map((line, i) => (OUTSIDE.test(line) ? `${file.slice(REPO_ROOT.length + 1)}:${i + 1}` : ''))
-        .filter((hit) => hit !== ''));
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, i) => (OUTSIDE.test(line) ? `${file.slice(REPO_ROOT.length + 1)}:${i + 1}` : ''))
+          .filter((hit) => hit !== ''),
+      );
     expect(offenders).to.deep.equal([]);
   });
 });

@@ -15,10 +15,14 @@ describe('banset/banset', () => {
   });
 
   it('aggregates into the minimal CIDR list', () => {
-    expect(text(set('192.0.2.0', '192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4').aggregate()))
-      .to.deep.equal(['192.0.2.0/30', '192.0.2.4']);
-    expect(text(set('192.0.2.0/25', '192.0.2.128/25', '2001:db8::', '2001:db8::1').aggregate()))
-      .to.deep.equal(['192.0.2.0/24', '2001:db8::/127']);
+    expect(text(set('192.0.2.0', '192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4').aggregate())).to.deep.equal([
+      '192.0.2.0/30',
+      '192.0.2.4',
+    ]);
+    expect(text(set('192.0.2.0/25', '192.0.2.128/25', '2001:db8::', '2001:db8::1').aggregate())).to.deep.equal([
+      '192.0.2.0/24',
+      '2001:db8::/127',
+    ]);
     expect(text(set('192.0.2.1', '192.0.2.2').aggregate())).to.deep.equal(['192.0.2.1', '192.0.2.2']);
   });
 
@@ -76,7 +80,10 @@ describe('banset/policy', () => {
 
   it('applies the allowlist to embedded forms even when special-range protection is off', () => {
     const policy = { ...DEFAULT_POLICY, protectSpecialRanges: false, allowlist: [parsePrefix('192.0.2.7')] };
-    const { bans } = applyPolicy(parseEntries(['64:ff9b::c000:207', '2002:c000:207::/48', '::c000:207', '::ffff:c000:207', '::a00:1'], 't'), policy);
+    const { bans } = applyPolicy(
+      parseEntries(['64:ff9b::c000:207', '2002:c000:207::/48', '::c000:207', '::ffff:c000:207', '::a00:1'], 't'),
+      policy,
+    );
     expect(text(bans)).to.deep.equal(['::a00:1']);
   });
 

@@ -14,17 +14,37 @@ describe('banset/candidates', () => {
     expect(fromBytes.invalidSamples).to.deep.equal(fromText.invalidSamples);
     expect(fromBytes.invalidSamples.map((r) => r.entry)).to.deep.equal(['1\u0131.0.0.1', '\u0661.2.3.4', '192.0.2.7 junk', '\u00a0']);
     expect([...fromBytes.v4Keys]).to.deep.equal([...fromText.v4Keys]);
-    expect(unfilteredSet(fromBytes).toArray().map((p) => p.network)).to.have.length(3);
+    expect(
+      unfilteredSet(fromBytes)
+        .toArray()
+        .map((p) => p.network),
+    ).to.have.length(3);
   });
 
   it('builds the same set from sorted and shuffled lists (the sorted input skips the sort)', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 8, max: 32 })), { maxLength: 300 }), (raw) => {
-      const lines = raw.map(([address, length]) => `${formatIPv4(address - (address % 2 ** (32 - length)))}/${length}`);
-      const sorted = [...lines].sort((a, b) => parsePrefix(a).network as number - (parsePrefix(b).network as number) || parsePrefix(a).length - parsePrefix(b).length);
-      const expected = createBanSet(lines.map((l) => parsePrefix(l))).toArray();
-      expect(unfilteredSet(parseListText(lines.join('\n'), 's')).toArray()).to.deep.equal(expected);
-      expect(unfilteredSet(parseListText(sorted.join('\n'), 's')).toArray()).to.deep.equal(expected);
-      expect(unfilteredSet(parseListText(lines.join('\n'), 's')).aggregate().toArray()).to.deep.equal(createBanSet(lines.map((l) => parsePrefix(l))).aggregate().toArray());
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 8, max: 32 })), { maxLength: 300 }),
+        (raw) => {
+          const lines = raw.map(([address, length]) => `${formatIPv4(address - (address % 2 ** (32 - length)))}/${length}`);
+          const sorted = [...lines].sort(
+            (a, b) =>
+              (parsePrefix(a).network as number) - (parsePrefix(b).network as number) || parsePrefix(a).length - parsePrefix(b).length,
+          );
+          const expected = createBanSet(lines.map((l) => parsePrefix(l))).toArray();
+          expect(unfilteredSet(parseListText(lines.join('\n'), 's')).toArray()).to.deep.equal(expected);
+          expect(unfilteredSet(parseListText(sorted.join('\n'), 's')).toArray()).to.deep.equal(expected);
+          expect(
+            unfilteredSet(parseListText(lines.join('\n'), 's'))
+              .aggregate()
+              .toArray(),
+          ).to.deep.equal(
+            createBanSet(lines.map((l) => parsePrefix(l)))
+              .aggregate()
+              .toArray(),
+          );
+        },
+      ),
+    );
   });
 });

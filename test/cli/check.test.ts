@@ -19,11 +19,14 @@ describe('cli check', function () {
     const manual = join(dir.path, 'manual.txt');
     writeFileSync(manual, '203.0.113.128/25\n');
     configFile = join(dir.path, 'config.json');
-    writeFileSync(configFile, JSON.stringify({
-      apiban: { baseUrl: fake.url, budget: { requests: 50, window: '1s' } },
-      sources: [{ name: 'manual', file: manual }],
-      policy: { allowlist: ['192.0.2.44'] },
-    }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        apiban: { baseUrl: fake.url, budget: { requests: 50, window: '1s' } },
+        sources: [{ name: 'manual', file: manual }],
+        policy: { allowlist: ['192.0.2.44'] },
+      }),
+    );
     const synced = await runCli(['-c', configFile, 'sync'], { env: env() });
     expect(synced.code, synced.stderr).to.equal(0);
   });

@@ -23,7 +23,9 @@ describe('cli with a closed stdout', function () {
       expect(synced.code, synced.stderr).to.equal(0);
       const child = spawn(process.execPath, [CLI, '-c', config, 'export', '-t', 'plain'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+      });
       const first = await new Promise<Buffer>((resolve) => child.stdout.once('data', resolve));
       expect(first.toString('utf8')).to.include('198.18.0.0');
       child.stdout.destroy();

@@ -16,7 +16,9 @@ import { tempDir } from '../sync/support.js';
 describe('cli config check: one validation path', function () {
   this.timeout(60_000);
   let dir: ReturnType<typeof tempDir>;
-  beforeEach(() => { dir = tempDir('apiban-check-'); });
+  beforeEach(() => {
+    dir = tempDir('apiban-check-');
+  });
   afterEach(() => dir.remove());
 
   const env = () => ({ APIBAN_STATE_DIR: join(dir.path, 'state') });
@@ -46,13 +48,17 @@ describe('cli config check: one validation path', function () {
 
   it('answers a YAML alias inside its own anchor with the path, not a stack overflow', async () => {
     expectRefused(await check('a: &a [*a]\n'), 'a[0]: refers to itself');
-    expect(problemsOf('outputs: &o [{ name: x, target: plain, options: *o }]\n')).to.deep.equal(['outputs[0].options: refers to itself (a YAML alias inside its own anchor)']);
+    expect(problemsOf('outputs: &o [{ name: x, target: plain, options: *o }]\n')).to.deep.equal([
+      'outputs[0].options: refers to itself (a YAML alias inside its own anchor)',
+    ]);
   });
 
   it('says the configuration must be a mapping when the file holds a scalar or a list', async () => {
     expectRefused(await check('42\n'), '(root): the configuration must be a mapping');
     for (const content of ['hello\n', '- a\n- b\n']) {
-      expect(problemsOf(content)).to.have.length(1).and.satisfy((p: string[]) => p[0].startsWith('(root): the configuration must be a mapping'));
+      expect(problemsOf(content))
+        .to.have.length(1)
+        .and.satisfy((p: string[]) => p[0].startsWith('(root): the configuration must be a mapping'));
     }
   });
 
@@ -63,9 +69,12 @@ describe('cli config check: one validation path', function () {
   });
 
   it('names a bad nested writer option of a push device by its full path', async () => {
-    const device = (settings: Record<string, unknown>, driver: string) => ({ push: { devices: [{ name: 'fw', driver, host: '127.0.0.1', settings }] } });
+    const device = (settings: Record<string, unknown>, driver: string) => ({
+      push: { devices: [{ name: 'fw', driver, host: '127.0.0.1', settings }] },
+    });
     expectRefused(await check(device({ nftables: { table: 'drop' } }, 'linux-nftables')), 'push.devices[0].settings.nftables.table: ');
-    expect(problemsOf(device({ ipset: { maxelem: -1 } }, 'linux-ipset'))).to.have.length(1)
+    expect(problemsOf(device({ ipset: { maxelem: -1 } }, 'linux-ipset')))
+      .to.have.length(1)
       .and.satisfy((p: string[]) => p[0].startsWith('push.devices[0].settings.ipset.maxelem: '));
   });
 
@@ -76,23 +85,56 @@ describe('cli config check: one validation path', function () {
       [{ sync: { interval: '0s' } }, 'sync.interval: "0s": must be at least 1ms (zero or negative makes no sense here)'],
       [{ sync: { fullResync: '0s' } }, 'sync.fullResync: "0s": must be at least 1ms (zero or negative makes no sense here)'],
       [{ sync: { expiry: -5 } }, 'sync.expiry: -5: must be at least 1ms (zero or negative makes no sense here)'],
-      [{ serve: { timeouts: { headers: '0s' } } }, 'serve.timeouts.headers: "0s": must be at least 1ms (zero or negative makes no sense here)'],
-      [{ serve: { timeouts: { keepAlive: 0 } } }, 'serve.timeouts.keepAlive: 0: must be at least 1ms (zero or negative makes no sense here)'],
-      [{ push: { devices: [{ name: 'fw', driver: 'linux-ipset', host: 'h', timeout: '0s' }] } }, 'push.devices[0].timeout: "0s": must be at least 1ms (zero or negative makes no sense here)'],
-      [{ serve: { timeouts: { headers: '40s' } } }, 'serve.timeouts.headers: must not be longer than serve.timeouts.request (the whole request includes its headers)'],
+      [
+        { serve: { timeouts: { headers: '0s' } } },
+        'serve.timeouts.headers: "0s": must be at least 1ms (zero or negative makes no sense here)',
+      ],
+      [
+        { serve: { timeouts: { keepAlive: 0 } } },
+        'serve.timeouts.keepAlive: 0: must be at least 1ms (zero or negative makes no sense here)',
+      ],
+      [
+        { push: { devices: [{ name: 'fw', driver: 'linux-ipset', host: 'h', timeout: '0s' }] } },
+        'push.devices[0].timeout: "0s": must be at least 1ms (zero or negative makes no sense here)',
+      ],
+      [
+        { serve: { timeouts: { headers: '40s' } } },
+        'serve.timeouts.headers: must not be longer than serve.timeouts.request (the whole request includes its headers)',
+      ],
       [{ sync: { interval: '30d' } }, 'sync.interval: "30d": at most 24d (the longest delay a timer can wait)'],
     ];
     for (const [config, line] of cases) expect(problemsOf(config)).to.deep.equal([line]);
   });
 
   it('refuses duplicate output names and paths, and outputAccess or schedule entries naming nothing', () => {
-    expect(problemsOf({ outputs: [{ name: 'a', target: 'plain' }, { name: 'a', target: 'pfsense' }] }))
-      .to.deep.equal(['outputs[1].name: duplicate output name "a" (also outputs[0])', 'outputs[1].path: /a.txt is already served by output "a"']);
-    expect(problemsOf({ outputs: [{ name: 'a', target: 'plain', path: '/x.txt' }, { name: 'b', target: 'pfsense', path: '/x.txt' }] }))
-      .to.deep.equal(['outputs[1].path: /x.txt is already served by output "a"']);
-    expect(problemsOf({ outputs: [{ name: 'a', target: 'plain', path: '/t/x.txt' }] })).to.deep.equal(['outputs[0].path: /t/x.txt is reserved by the server']);
-    expect(problemsOf({ serve: { outputAccess: { nosuch: {} } } })).to.deep.equal(['serve.outputAccess.nosuch: no output has this name (outputs: plain, pfsense, opnsense)']);
-    expect(problemsOf({ push: { schedule: { select: { device: ['ghost'] } } } })).to.deep.equal(['push.schedule.select.device[0]: no device named "ghost" (devices: none)']);
+    expect(
+      problemsOf({
+        outputs: [
+          { name: 'a', target: 'plain' },
+          { name: 'a', target: 'pfsense' },
+        ],
+      }),
+    ).to.deep.equal([
+      'outputs[1].name: duplicate output name "a" (also outputs[0])',
+      'outputs[1].path: /a.txt is already served by output "a"',
+    ]);
+    expect(
+      problemsOf({
+        outputs: [
+          { name: 'a', target: 'plain', path: '/x.txt' },
+          { name: 'b', target: 'pfsense', path: '/x.txt' },
+        ],
+      }),
+    ).to.deep.equal(['outputs[1].path: /x.txt is already served by output "a"']);
+    expect(problemsOf({ outputs: [{ name: 'a', target: 'plain', path: '/t/x.txt' }] })).to.deep.equal([
+      'outputs[0].path: /t/x.txt is reserved by the server',
+    ]);
+    expect(problemsOf({ serve: { outputAccess: { nosuch: {} } } })).to.deep.equal([
+      'serve.outputAccess.nosuch: no output has this name (outputs: plain, pfsense, opnsense)',
+    ]);
+    expect(problemsOf({ push: { schedule: { select: { device: ['ghost'] } } } })).to.deep.equal([
+      'push.schedule.select.device[0]: no device named "ghost" (devices: none)',
+    ]);
   });
 
   /** Refused by `config check`, and by `serve` with the very same line, before anything listens. */
@@ -111,15 +153,25 @@ describe('cli config check: one validation path', function () {
 
   it('refuses missing secret files, an empty tokensFile and missing or broken TLS files, as serve does', async () => {
     const missing = join(dir.path, 'missing');
-    await expectServeAgrees({ serve: { access: { bearer: { tokenFile: missing } } } },
-      `serve.access.bearer.tokenFile: cannot read the secret file ${missing} (ENOENT)`);
+    await expectServeAgrees(
+      { serve: { access: { bearer: { tokenFile: missing } } } },
+      `serve.access.bearer.tokenFile: cannot read the secret file ${missing} (ENOENT)`,
+    );
     const empty = configFile('# no tokens yet\n', 'tokens.txt');
-    await expectServeAgrees({ serve: { mirror: { enabled: true, tokensFile: empty } } }, `serve.mirror.tokensFile: ${empty} holds no token`);
-    await expectServeAgrees({ serve: { tls: { certFile: missing, keyFile: missing } } }, `serve.tls.certFile: cannot read ${missing} (ENOENT)`);
+    await expectServeAgrees(
+      { serve: { mirror: { enabled: true, tokensFile: empty } } },
+      `serve.mirror.tokensFile: ${empty} holds no token`,
+    );
+    await expectServeAgrees(
+      { serve: { tls: { certFile: missing, keyFile: missing } } },
+      `serve.tls.certFile: cannot read ${missing} (ENOENT)`,
+    );
     const tls = selfSignedCertificate();
     const notPem = configFile('not a certificate\n', 'cert.pem');
-    await expectServeAgrees({ serve: { tls: { certFile: notPem, keyFile: join(tls.dir, 'key.pem') } } },
-      `serve.tls: ${notPem} and ${join(tls.dir, 'key.pem')} do not load as a certificate and its key`);
+    await expectServeAgrees(
+      { serve: { tls: { certFile: notPem, keyFile: join(tls.dir, 'key.pem') } } },
+      `serve.tls: ${notPem} and ${join(tls.dir, 'key.pem')} do not load as a certificate and its key`,
+    );
   });
 
   it('refuses an allowlist file that a sync could not read or parse', async () => {
@@ -131,7 +183,11 @@ describe('cli config check: one validation path', function () {
   });
 
   it('refuses a device credential that push could not read, with the line push prints', async () => {
-    const file = configFile({ push: { devices: [{ name: 'fw', driver: 'linux-nftables', host: '127.0.0.1', credentials: { username: 'u', passwordEnv: 'FW_PASSWORD' } }] } });
+    const file = configFile({
+      push: {
+        devices: [{ name: 'fw', driver: 'linux-nftables', host: '127.0.0.1', credentials: { username: 'u', passwordEnv: 'FW_PASSWORD' } }],
+      },
+    });
     const line = 'credentials.passwordEnv: environment variable FW_PASSWORD is not set';
     expectRefused(await runCli(['-c', file, 'config', 'check'], { env: env() }), `push.devices[0].${line}`);
     expectRefused(await runCli(['-c', file, 'push', '--all', '--no-sync'], { env: env() }), line);

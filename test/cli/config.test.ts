@@ -7,22 +7,35 @@ import { runCli } from '../helpers/cli.js';
 
 describe('cli/config and cli/targets', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'apiban-config-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'apiban-config-'));
+  });
 
   it('prints every problem as a path: message line and exits 2', async () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, [
-      'apiban: { version: v3, baseUrl: "ftp://x" }',
-      'sync: { interval: soon }',
-      'policy: { allowlist: ["192.0.2.1", "10.0.0.0/33"], minPrefixLength: { v4: 40 } }',
-      'outputs: [ { name: fw, target: cisco }, { name: ok, target: plain, options: { header: "yes" } }, { name: srx, target: junos-srx-feed, path: /srx } ]',
-      'typo: 1',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'apiban: { version: v3, baseUrl: "ftp://x" }',
+        'sync: { interval: soon }',
+        'policy: { allowlist: ["192.0.2.1", "10.0.0.0/33"], minPrefixLength: { v4: 40 } }',
+        'outputs: [ { name: fw, target: cisco }, { name: ok, target: plain, options: { header: "yes" } }, { name: srx, target: junos-srx-feed, path: /srx } ]',
+        'typo: 1',
+      ].join('\n'),
+    );
     const result = await runCli(['config', 'check', '-c', file]);
     expect(result.code).to.equal(2);
-    for (const line of ['apiban.version:', 'apiban.baseUrl:', 'sync.interval: "soon" is not a duration', 'policy.allowlist[1]: "10.0.0.0/33" is not a strict',
-      'policy.minPrefixLength.v4:', 'outputs[0].target: unknown target "cisco"; supported: ', 'outputs[1].options.header:',
-      'outputs[2].path: must end in .txt (the junos-srx-feed extension)', 'typo: unknown field']) {
+    for (const line of [
+      'apiban.version:',
+      'apiban.baseUrl:',
+      'sync.interval: "soon" is not a duration',
+      'policy.allowlist[1]: "10.0.0.0/33" is not a strict',
+      'policy.minPrefixLength.v4:',
+      'outputs[0].target: unknown target "cisco"; supported: ',
+      'outputs[1].options.header:',
+      'outputs[2].path: must end in .txt (the junos-srx-feed extension)',
+      'typo: unknown field',
+    ]) {
       expect(result.stderr).to.include(line);
     }
   });
@@ -46,7 +59,9 @@ describe('cli/config and cli/targets', () => {
 
   it('prints the effective configuration without secrets', async () => {
     const secret = 'sekret-apiban-key-0123456789';
-    const result = await runCli(['config', 'print', '--json'], { env: { APIBAN_KEY: secret, APIBAN_BASE_URL: 'http://127.0.0.1:9', APIBAN_STATE_DIR: '/tmp/s' } });
+    const result = await runCli(['config', 'print', '--json'], {
+      env: { APIBAN_KEY: secret, APIBAN_BASE_URL: 'http://127.0.0.1:9', APIBAN_STATE_DIR: '/tmp/s' },
+    });
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout + result.stderr).not.to.include(secret);
     const printed = JSON.parse(result.stdout);
@@ -56,17 +71,21 @@ describe('cli/config and cli/targets', () => {
 
   it('redacts URL user info and secret-looking query values wherever a URL appears', async () => {
     const file = join(dir, 'urls.yaml');
-    writeFileSync(file, [
-      'apiban: { baseUrl: "https://feeduser:hunter2-pass@apiban.example/" }',
-      'sources:',
-      '  - { name: a, url: "https://lists.example/a.txt?token=tok-SECRET-1&format=plain" }',
-      '  - { name: b, url: "https://TOKEN-ONLY-USER@lists.example/b.txt?Access_Token=tok-SECRET-2&API-KEY=tok-SECRET-3&sig=tok-SECRET-4" }',
-      '  - { name: c, url: "https://lists.example/c.txt?page=2" }',
-      'serve: { mirror: { enabled: true, tokens: [mirror-token-SECRET] }, access: { bearer: { tokenFile: /etc/feed-token } } }',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'apiban: { baseUrl: "https://feeduser:hunter2-pass@apiban.example/" }',
+        'sources:',
+        '  - { name: a, url: "https://lists.example/a.txt?token=tok-SECRET-1&format=plain" }',
+        '  - { name: b, url: "https://TOKEN-ONLY-USER@lists.example/b.txt?Access_Token=tok-SECRET-2&API-KEY=tok-SECRET-3&sig=tok-SECRET-4" }',
+        '  - { name: c, url: "https://lists.example/c.txt?page=2" }',
+        'serve: { mirror: { enabled: true, tokens: [mirror-token-SECRET] }, access: { bearer: { tokenFile: /etc/feed-token } } }',
+      ].join('\n'),
+    );
     const result = await runCli(['config', 'print', '--json', '-c', file]);
     expect(result.code, result.stderr).to.equal(0);
-    for (const secret of ['hunter2-pass', 'tok-SECRET', 'TOKEN-ONLY-USER', 'mirror-token-SECRET']) expect(result.stdout).not.to.include(secret);
+    for (const secret of ['hunter2-pass', 'tok-SECRET', 'TOKEN-ONLY-USER', 'mirror-token-SECRET'])
+      expect(result.stdout).not.to.include(secret);
     const printed = JSON.parse(result.stdout);
     expect(printed.apiban.baseUrl).to.equal('https://feeduser:***@apiban.example/');
     expect(printed.sources.map((s: { url: string }) => s.url)).to.deep.equal([

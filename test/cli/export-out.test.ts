@@ -16,7 +16,9 @@ describe('export --out failures', function () {
   this.timeout(60_000);
   let dir: ReturnType<typeof tempDir>;
   const mounts: string[] = [];
-  beforeEach(() => { dir = tempDir('apiban-out-'); });
+  beforeEach(() => {
+    dir = tempDir('apiban-out-');
+  });
   afterEach(() => {
     for (const mount of mounts.splice(0)) execFileSync('umount', [mount]);
     dir.remove();
@@ -69,7 +71,13 @@ describe('export --out failures', function () {
     writeFileSync(join(small, 'list.txt.md5'), 'old md5\n');
     let error: unknown;
     try {
-      await writeFilesAtomic([{ path: join(small, 'list.txt'), data: 'new list\n' }, { path: join(small, 'list.txt.md5'), data: 'm'.repeat(64 * 1024) }], 0o644);
+      await writeFilesAtomic(
+        [
+          { path: join(small, 'list.txt'), data: 'new list\n' },
+          { path: join(small, 'list.txt.md5'), data: 'm'.repeat(64 * 1024) },
+        ],
+        0o644,
+      );
     } catch (caught) {
       error = caught;
     }

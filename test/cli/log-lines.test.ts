@@ -16,7 +16,9 @@ describe('cli log lines', function () {
     try {
       const config = join(dir.path, 'c.yaml');
       writeFileSync(config, `apiban:\n  baseUrl: ${fake.url}\n  budget: { requests: 50, window: 1s }\n`);
-      const result = await runCli(['-c', config, '--log-format', 'json', 'sync'], { env: { APIBAN_KEY: fake.key, APIBAN_STATE_DIR: join(dir.path, 'state') } });
+      const result = await runCli(['-c', config, '--log-format', 'json', 'sync'], {
+        env: { APIBAN_KEY: fake.key, APIBAN_STATE_DIR: join(dir.path, 'state') },
+      });
       expect(result.code, result.stderr.slice(0, 2000)).to.equal(0);
       const lines = result.stderr.split('\n').filter(Boolean);
       const dropped = lines.find((line) => line.includes('not addresses'));
@@ -47,7 +49,9 @@ describe('cli log lines', function () {
       const result = await runCli(['-c', config, '--log-format', 'json', 'sync'], { env });
       expect(result.code, result.stderr).to.equal(0);
       const warning = result.stderr.split('\n').find((line) => line.includes('not an address'));
-      expect(warning, result.stderr).to.include('"component":"state"').and.include('"example":"not-an-address"')
+      expect(warning, result.stderr)
+        .to.include('"component":"state"')
+        .and.include('"example":"not-an-address"')
         .and.include('state file holds 1 entry that is not an address: dropped');
       const exported = await runCli(['-c', config, 'export', '-t', 'plain'], { env });
       expect(exported.stdout).not.to.include('not-an-address');

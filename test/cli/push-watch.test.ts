@@ -34,23 +34,33 @@ describe('cli push --watch', function () {
 
   function start(args: string[]) {
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, stringify({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-      apiban: { key: '${FAKE_KEY}', baseUrl: fake.url },
-      state: { dir: join(dir, 'state') },
-      sync: { interval: '200ms' },
-      push: {
-        devices: daemons.map((d, i) => ({
-          name: `api${i}`, driver: 'iptables-api', host: '127.0.0.1', port: d.port, groups: [`g${i}`],
-          settings: { ledger: join(dir, `ledger-${i}.json`) },
-        })),
-      },
-    }));
+    writeFileSync(
+      config,
+      stringify({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
+        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url },
+        state: { dir: join(dir, 'state') },
+        sync: { interval: '200ms' },
+        push: {
+          devices: daemons.map((d, i) => ({
+            name: `api${i}`,
+            driver: 'iptables-api',
+            host: '127.0.0.1',
+            port: d.port,
+            groups: [`g${i}`],
+            settings: { ledger: join(dir, `ledger-${i}.json`) },
+          })),
+        },
+      }),
+    );
     const child = spawn(process.execPath, [CLI, '-c', config, '--log-format', 'json', 'push', '--watch', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_KEY: KEY }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_KEY: KEY },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     return { child, exited, stderr: () => stderr };
   }
@@ -59,7 +69,10 @@ describe('cli push --watch', function () {
     const watcher = start(['--device', 'api1']);
     try {
       await waitFor(async () => daemons[1].chain().length === 2, 'the first push to api1', 20_000);
-      const watching = watcher.stderr().split('\n').find((l) => l.includes('"watching"'));
+      const watching = watcher
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('"watching"'));
       expect(JSON.parse(present(watching, 'the watching log line'))).to.deep.include({ intervalMs: 60_000, devices: ['api1'] });
       const syncRequests = fake.requests.length;
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -75,9 +88,15 @@ describe('cli push --watch', function () {
     const watcher = start(['--min-interval', '100ms']);
     try {
       await waitFor(async () => watcher.stderr().includes('"watching"'), 'the watching line', 20_000);
-      const watching = watcher.stderr().split('\n').find((l) => l.includes('"watching"'));
+      const watching = watcher
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('"watching"'));
       // 11 requests per 2 minutes (the default budget): two requests per sync leave one sync per 21.8 s
-      expect(JSON.parse(present(watching, 'the watching log line'))).to.deep.include({ intervalMs: Math.ceil((2 * 120_000) / 11), devices: ['api0', 'api1'] });
+      expect(JSON.parse(present(watching, 'the watching log line'))).to.deep.include({
+        intervalMs: Math.ceil((2 * 120_000) / 11),
+        devices: ['api0', 'api1'],
+      });
       await waitFor(async () => daemons[0].chain().length === 2 && daemons[1].chain().length === 2, 'both pushed', 20_000);
     } finally {
       watcher.child.kill('SIGTERM');

@@ -18,21 +18,34 @@ describe('cli push', function () {
     sim = await startCiscoIos({ auth: { username: 'ops', password: 'r-pw-5150' } });
     dir = mkdtempSync(join(tmpdir(), 'apiban-push-cli-'));
     config = join(dir, 'config.yaml');
-    writeFileSync(config, stringify({
-      push: {
-        devices: [{
-          name: 'edge1', driver: 'cisco-ios', host: sim.device.host, port: sim.device.port, groups: ['edge'],
-          credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
-        }],
-      },
-    }));
+    writeFileSync(
+      config,
+      stringify({
+        push: {
+          devices: [
+            {
+              name: 'edge1',
+              driver: 'cisco-ios',
+              host: sim.device.host,
+              port: sim.device.port,
+              groups: ['edge'],
+              credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
+              hostKey: { fingerprint: sim.device.fingerprint },
+            },
+          ],
+        },
+      }),
+    );
   });
   afterEach(() => sim.device.close());
 
   it('dry run prints the commands and changes nothing; a push then applies them and a second push sends nothing', async () => {
     const dry = await runCli(['-c', config, 'push', '--group', 'edge', '--dry-run'], { env: env() });
     expect(dry.code, dry.stderr).to.equal(0);
-    expect(dry.stdout).to.contain('configure terminal').and.contain('object-group network APIBAN-V4').and.match(/planned/);
+    expect(dry.stdout)
+      .to.contain('configure terminal')
+      .and.contain('object-group network APIBAN-V4')
+      .and.match(/planned/);
     expect(sim.model.groups.size).to.equal(0);
 
     const push = await runCli(['-c', config, '--json', 'push', '--device', 'edge1'], { env: env() });
@@ -50,13 +63,28 @@ describe('cli push', function () {
   it('exits 6 and names the fingerprint when the host key does not match', async () => {
     const other = await startCiscoIos({ auth: { username: 'ops', password: 'r-pw-5150' } });
     try {
-      writeFileSync(config, stringify({ push: { devices: [{
-        name: 'edge1', driver: 'cisco-ios', host: other.device.host, port: other.device.port,
-        credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
-      }] } }));
+      writeFileSync(
+        config,
+        stringify({
+          push: {
+            devices: [
+              {
+                name: 'edge1',
+                driver: 'cisco-ios',
+                host: other.device.host,
+                port: other.device.port,
+                credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
+                hostKey: { fingerprint: sim.device.fingerprint },
+              },
+            ],
+          },
+        }),
+      );
       const result = await runCli(['-c', config, 'push', '--all'], { env: env() });
       expect(result.code).to.equal(6);
-      expect(result.stdout).to.match(/edge1\s+0\s+0\s+0\s+\S+\s+failed/).and.contain(other.device.fingerprint);
+      expect(result.stdout)
+        .to.match(/edge1\s+0\s+0\s+0\s+\S+\s+failed/)
+        .and.contain(other.device.fingerprint);
     } finally {
       await other.device.close();
     }

@@ -34,19 +34,28 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
   it('pushes the first set and then each change to the device', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-push-'));
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, stringify({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-      apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
-      state: { dir: join(dir, 'state') },
-      sync: { interval: '300ms' },
-      guards: { maxShrink: 1 },
-      push: {
-        devices: [{
-          name: 'edge1', driver: 'cisco-ios', host: sim.device.host, port: sim.device.port,
-          credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
-        }],
-      },
-    }));
+    writeFileSync(
+      config,
+      stringify({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
+        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
+        state: { dir: join(dir, 'state') },
+        sync: { interval: '300ms' },
+        guards: { maxShrink: 1 },
+        push: {
+          devices: [
+            {
+              name: 'edge1',
+              driver: 'cisco-ios',
+              host: sim.device.host,
+              port: sim.device.port,
+              credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
+              hostKey: { fingerprint: sim.device.fingerprint },
+            },
+          ],
+        },
+      }),
+    );
     serve = await startServe(config, { FAKE_KEY: KEY, ROUTER_PW: 'sim-pw-9931' });
     const held = () => sim.model.entries('APIBAN-V4').sort();
     await waitFor(async () => held().length === 3, 'the first push', 20_000);
@@ -66,17 +75,33 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
       const base = {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
         apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
-        state: { dir: join(dir, 'state') }, sync: { interval: '300ms' }, guards: { maxShrink: 1 },
+        state: { dir: join(dir, 'state') },
+        sync: { interval: '300ms' },
+        guards: { maxShrink: 1 },
       };
       writeFileSync(config, stringify(base));
       serve?.child.kill('SIGTERM');
       await serve?.exited;
       serve = await startServe(config, { FAKE_KEY: KEY, ROUTER_PW: 'sim-pw-9931' });
       await waitFor(async () => present(serve, 'the serve process').stderr().includes('sync done'), 'the first sync');
-      writeFileSync(config, stringify({ ...base, push: { devices: [{
-        name: 'edge2', driver: 'cisco-ios', host: other.device.host, port: other.device.port,
-        credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: other.device.fingerprint },
-      }] } }));
+      writeFileSync(
+        config,
+        stringify({
+          ...base,
+          push: {
+            devices: [
+              {
+                name: 'edge2',
+                driver: 'cisco-ios',
+                host: other.device.host,
+                port: other.device.port,
+                credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
+                hostKey: { fingerprint: other.device.fingerprint },
+              },
+            ],
+          },
+        }),
+      );
       serve.child.kill('SIGHUP');
       await waitFor(async () => present(serve, 'the serve process').stderr().includes('configuration reloaded'), 'the reload');
       fake.add(['203.0.113.111']);

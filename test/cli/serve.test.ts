@@ -93,7 +93,7 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     await waitFor(async () => (await fetchRaw(`${base}/healthz`)).status === 200, '/healthz 200');
   });
 
-  it('serves every configured output with the writer\'s bytes for the synced set', async () => {
+  it("serves every configured output with the writer's bytes for the synced set", async () => {
     const bans: BanSet = createBanSet(addresses.map(parsePrefix));
     const health = JSON.parse((await fetchRaw(`${base}/healthz`)).body.toString());
     expect(health.set.size).to.equal(bans.size);
@@ -148,7 +148,10 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
       expect(probe.headers.allow).to.equal(undefined);
       expect(probe.body.equals(never.body)).to.equal(true);
     }
-    expect((await fetchRaw(`${base}/t/${PATH_TOKEN}/pfsense.txt`, { method: 'POST' })).status, 'the token holder learns the method').to.equal(405);
+    expect(
+      (await fetchRaw(`${base}/t/${PATH_TOKEN}/pfsense.txt`, { method: 'POST' })).status,
+      'the token holder learns the method',
+    ).to.equal(405);
   });
 
   it('publishes a new ETag after APIBAN lists new addresses', async () => {
@@ -175,7 +178,10 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
   });
 
   it('reloads the configuration on SIGHUP and keeps it when the new file is invalid', async () => {
-    writeFileSync(configFile, stringify({ ...config, outputs: [...config.outputs, { name: 'extra', target: 'plain', path: '/extra.txt' }] }));
+    writeFileSync(
+      configFile,
+      stringify({ ...config, outputs: [...config.outputs, { name: 'extra', target: 'plain', path: '/extra.txt' }] }),
+    );
     serve.child.kill('SIGHUP');
     await waitFor(async () => (await get('extra', '/extra.txt')).status === 200, '/extra.txt after SIGHUP');
     writeFileSync(configFile, 'serve: { listen: [not, a, string] }\n');

@@ -44,7 +44,9 @@ describe('cli sync', function () {
   it('downloads in full first, then incrementally, with a one-line summary', async () => {
     const first = await runCli(['-c', configFile, 'sync'], { env: env() });
     expect(first.code, first.stderr).to.equal(0);
-    expect(first.stdout.trim()).to.match(/^sync ok: full, 4 page\(s\) in 5 request\(s\), 1000 received, 1000 added, 0 expired; 1000 entries published \(changed\) in [\d.]+s$/);
+    expect(first.stdout.trim()).to.match(
+      /^sync ok: full, 4 page\(s\) in 5 request\(s\), 1000 received, 1000 added, 0 expired; 1000 entries published \(changed\) in [\d.]+s$/,
+    );
     fake.add(['192.0.2.200']);
     const second = await runCli(['-c', configFile, '--json', 'sync'], { env: env() });
     expect(second.code, second.stderr).to.equal(0);

@@ -25,7 +25,13 @@ export interface FencedBlock {
 
 /** README.md and every docs/*.md, repository-relative. */
 export function markdownFiles(): string[] {
-  return ['README.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+  return [
+    'README.md',
+    ...readdirSync(join(REPO_ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ];
 }
 
 export function fencedBlocks(file: string): FencedBlock[] {
@@ -35,7 +41,14 @@ export function fencedBlocks(file: string): FencedBlock[] {
   for (const [i, text] of lines.entries()) {
     if (open !== undefined) {
       if (/^```\s*$/.test(text)) {
-        blocks.push({ file, line: open.line, lang: open.lang, body: `${open.body.join('\n')}\n`, marker: open.marker, prose: proseAround(lines, i) });
+        blocks.push({
+          file,
+          line: open.line,
+          lang: open.lang,
+          body: `${open.body.join('\n')}\n`,
+          marker: open.marker,
+          prose: proseAround(lines, i),
+        });
         open = undefined;
       } else open.body.push(text);
       continue;
@@ -68,7 +81,10 @@ function proseAround(lines: string[], at: number): string {
   while (start > 0 && !heading(start)) start--;
   let end = at + 1;
   while (end < lines.length && !heading(end)) end++;
-  return lines.slice(start, end).filter((_, i) => !code[start + i]).join('\n');
+  return lines
+    .slice(start, end)
+    .filter((_, i) => !code[start + i])
+    .join('\n');
 }
 
 /** `${NAME}` references of a YAML text (`$${` is a literal). */

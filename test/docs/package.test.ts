@@ -23,7 +23,11 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 function copyRepository(to: string): void {
   const list = run('git', ['ls-files', '-co', '--exclude-standard', '-z'], REPO_ROOT, process.env);
   if (list.status !== 0) throw new Error(`git ls-files failed: ${list.stderr}`);
-  const tar = spawnSync('sh', ['-c', `tar --null -T - -cf - | tar -xf - -C '${to}'`], { cwd: REPO_ROOT, input: list.stdout, encoding: 'utf8' });
+  const tar = spawnSync('sh', ['-c', `tar --null -T - -cf - | tar -xf - -C '${to}'`], {
+    cwd: REPO_ROOT,
+    input: list.stdout,
+    encoding: 'utf8',
+  });
   if (tar.status !== 0) throw new Error(`copy failed: ${tar.stderr}`);
 }
 
@@ -44,24 +48,34 @@ describe('docs: installs as a package (npm pack, npm install -g)', function () {
     const shim = join(work, 'shim');
     mkdirSync(shim);
     const npm = run('sh', ['-c', 'command -v npm'], work, process.env).stdout.trim();
-    writeFileSync(join(shim, 'npm'), `#!/bin/sh\nif [ "$1" = ci ]; then echo "npm ci: node_modules linked by the test"; exit 0; fi\nexec '${npm}' "$@"\n`);
+    writeFileSync(
+      join(shim, 'npm'),
+      `#!/bin/sh\nif [ "$1" = ci ]; then echo "npm ci: node_modules linked by the test"; exit 0; fi\nexec '${npm}' "$@"\n`,
+    );
     chmodSync(join(shim, 'npm'), 0o755);
     env = {
-      HOME: process.env.HOME, PATH: [shim, join(prefix, 'bin'), nodeDir, '/usr/bin', '/bin'].join(':'),
-      npm_config_prefix: prefix, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false',
-      npm_config_update_notifier: 'false', APIBAN_STATE_DIR: join(work, 'state'),
+      HOME: process.env.HOME,
+      PATH: [shim, join(prefix, 'bin'), nodeDir, '/usr/bin', '/bin'].join(':'),
+      npm_config_prefix: prefix,
+      npm_config_prefer_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+      APIBAN_STATE_DIR: join(work, 'state'),
     };
   });
 
-  it('runs the main job from a fresh copy as the README\'s first set-up command says', () => {
+  it("runs the main job from a fresh copy as the README's first set-up command says", () => {
     const block = namedBlock('README.md', 'setup-main');
     const result = run('sh', ['-e', '-c', block.body], clone, env);
     expect(result.status, result.stderr.slice(-2000)).to.equal(0);
-    expect(result.stdout).to.match(/^# APIBAN banned SIP sources/m).and.include('\n192.0.2.10\n');
+    expect(result.stdout)
+      .to.match(/^# APIBAN banned SIP sources/m)
+      .and.include('\n192.0.2.10\n');
     expect(result.stderr).to.include('bundled sample list');
   });
 
-  it('packs on prepack and installs the tarball with the README\'s commands', () => {
+  it("packs on prepack and installs the tarball with the README's commands", () => {
     const block = namedBlock('README.md', 'install');
     expect(block.body).to.include('npm install -g ./apiban-exporter-*.tgz');
     rmSync(join(clone, 'dist'), { recursive: true, force: true }); // as cloned: only prepack can build it
@@ -69,12 +83,23 @@ describe('docs: installs as a package (npm pack, npm install -g)', function () {
     expect(result.status, result.stderr.slice(-2000)).to.equal(0);
     const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(result.stdout.trim().split('\n').pop()).to.equal(version);
-    const tarball = present(readdirSync(clone).find((f) => /^apiban-exporter-.*\.tgz$/.test(f)), 'the packed tarball');
+    const tarball = present(
+      readdirSync(clone).find((f) => /^apiban-exporter-.*\.tgz$/.test(f)),
+      'the packed tarball',
+    );
     const files = run('tar', ['-tzf', tarball], clone, env).stdout.split('\n');
-    for (const needed of ['package/dist/src/cli/main.js', 'package/fixtures/sample/apiban-sample.txt', 'package/contrib/apiban-exporter.sample.yaml', 'package/package.json']) {
+    for (const needed of [
+      'package/dist/src/cli/main.js',
+      'package/fixtures/sample/apiban-sample.txt',
+      'package/contrib/apiban-exporter.sample.yaml',
+      'package/package.json',
+    ]) {
       expect(files, needed).to.include(needed);
     }
-    expect(files.filter((f) => f.startsWith('package/dist/test') || f.endsWith('.ts')), 'no tests or sources').to.deep.equal([]);
+    expect(
+      files.filter((f) => f.startsWith('package/dist/test') || f.endsWith('.ts')),
+      'no tests or sources',
+    ).to.deep.equal([]);
   });
 
   it('runs the installed apiban-exporter with nothing but Node.js on the PATH', () => {
@@ -88,7 +113,9 @@ describe('docs: installs as a package (npm pack, npm install -g)', function () {
     const exported = run('apiban-exporter', ['export', '-t', 'pfsense'], away, bare);
     expect(exported.status, exported.stderr).to.equal(0);
     expect(exported.stdout).to.include('\n192.0.2.10\n');
-    const manifest = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'apiban-exporter', 'package.json'), 'utf8')) as { engines?: { node?: string } };
+    const manifest = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'apiban-exporter', 'package.json'), 'utf8')) as {
+      engines?: { node?: string };
+    };
     expect(manifest.engines?.node, 'the Node.js floor is declared').to.match(/^>=20/);
   });
 });

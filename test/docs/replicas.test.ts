@@ -25,7 +25,7 @@ function recipeBlocks(): { a: Record<string, any>; b: Record<string, any> } {
   return { a: parseYaml(blocks[0].body), b: parseYaml(blocks[1].body) };
 }
 
-describe('docs: two replicas share one APIBAN budget through A\'s mirror', function () {
+describe("docs: two replicas share one APIBAN budget through A's mirror", function () {
   this.timeout(120_000);
   let fake: FakeApiban;
   let dir: string;
@@ -38,7 +38,11 @@ describe('docs: two replicas share one APIBAN budget through A\'s mirror', funct
     state: { dir: join(dir, `state-${name}`) },
     sync: { interval: '200ms' },
     apiban: { budget: { requests: 1000, window: '1s' } }, // the fake and the mirror need no pacing here
-    outputs: [{ name: 'plain', target: 'plain' }, { name: 'pfsense', target: 'pfsense' }, { name: 'fortigate', target: 'fortigate' }],
+    outputs: [
+      { name: 'plain', target: 'plain' },
+      { name: 'pfsense', target: 'pfsense' },
+      { name: 'fortigate', target: 'fortigate' },
+    ],
   });
   const sameLists = async () => {
     for (const path of OUTPUTS) {
@@ -68,7 +72,9 @@ describe('docs: two replicas share one APIBAN budget through A\'s mirror', funct
   };
 
   before(async () => {
-    fake = await startFakeApiban({ addresses: [...Array.from({ length: 300 }, (_, i) => `198.18.${i >> 8}.${i & 255}`), '2001:db8:bad::7'] });
+    fake = await startFakeApiban({
+      addresses: [...Array.from({ length: 300 }, (_, i) => `198.18.${i >> 8}.${i & 255}`), '2001:db8:bad::7'],
+    });
     dir = mkdtempSync(join(tmpdir(), 'apiban-replicas-'));
     const recipe = recipeBlocks();
     writeFileSync(join(dir, 'mirror-tokens'), `${TOKEN}\n`);
@@ -90,12 +96,18 @@ describe('docs: two replicas share one APIBAN budget through A\'s mirror', funct
   });
 
   it('serves identical bytes and ETags from both, with only A polling APIBAN', async () => {
-    await waitFor(async () => (await health(b)).set?.size === 301 && (await health(present(a, 'replica A'))).set?.size === 301, 'both replicas to hold the set');
+    await waitFor(
+      async () => (await health(b)).set?.size === 301 && (await health(present(a, 'replica A'))).set?.size === 301,
+      'both replicas to hold the set',
+    );
     await sameLists();
-    expect(fake.requests.every((r) => r.authorization === `Bearer ${FAKE_APIBAN_KEY}`), 'APIBAN saw only A\'s key').to.equal(true);
+    expect(
+      fake.requests.every((r) => r.authorization === `Bearer ${FAKE_APIBAN_KEY}`),
+      "APIBAN saw only A's key",
+    ).to.equal(true);
   });
 
-  it('keeps serving B\'s last good set when A stops, and says so in /healthz', async () => {
+  it("keeps serving B's last good set when A stops, and says so in /healthz", async () => {
     const before = await fetchRaw(url(b, '/plain.txt'));
     present(a, 'replica A').child.kill('SIGTERM');
     expect(await present(a, 'replica A').exited).to.equal(0);

@@ -32,7 +32,9 @@ function installSteps(): string[] {
 
 /** The unit's [Service] settings of one key, in order. */
 function directives(key: string): string[] {
-  return UNIT.split('\n').filter((line) => line.startsWith(`${key}=`)).map((line) => line.slice(key.length + 1));
+  return UNIT.split('\n')
+    .filter((line) => line.startsWith(`${key}=`))
+    .map((line) => line.slice(key.length + 1));
 }
 
 function serveSection(): string {
@@ -41,7 +43,9 @@ function serveSection(): string {
 }
 
 function paragraph(startsWith: string): string {
-  const found = serveSection().split('\n\n').find((p) => p.startsWith(startsWith));
+  const found = serveSection()
+    .split('\n\n')
+    .find((p) => p.startsWith(startsWith));
   if (found === undefined) throw new Error(`docs/serve.md has no paragraph starting ${startsWith}`);
   return found;
 }
@@ -54,7 +58,7 @@ function codeBlockAfter(heading: string): string {
   return block.body;
 }
 
-describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve.md, with the sample', function () {
+describe("docs: the systemd unit's steps and the firewall recipes of docs/serve.md, with the sample", function () {
   this.timeout(60_000);
   let fake: FakeApiban;
   let root: string;
@@ -67,7 +71,11 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
   const expectList = (res: { status: number; body: Buffer }, what: string) => {
     expect(res.status, `${what}: ${res.body.toString().slice(0, 200)}`).to.equal(200);
     const lines = res.body.toString().split('\n');
-    for (const entry of ['198.51.100.7', '198.18.4.0/24']) expect(lines.some((l) => l.startsWith(entry)), `${what} lists ${entry}`).to.equal(true);
+    for (const entry of ['198.51.100.7', '198.18.4.0/24'])
+      expect(
+        lines.some((l) => l.startsWith(entry)),
+        `${what} lists ${entry}`,
+      ).to.equal(true);
   };
 
   before(async () => {
@@ -81,12 +89,17 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
       expect(run.status, `${step}\n${run.stderr}`).to.equal(0);
     }
     child = startLikeSystemd();
-    present(child.stderr, 'the child\'s stderr').on('data', (chunk: Buffer) => { stderr += chunk; });
+    present(child.stderr, "the child's stderr").on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 20_000);
-      present(child.stderr, 'the child\'s stderr').on('data', () => {
+      present(child.stderr, "the child's stderr").on('data', () => {
         const line = stderr.split('\n').find((l) => l.includes('"listening"'));
-        if (line !== undefined) { clearTimeout(timer); resolve(JSON.parse(line).port as number); }
+        if (line !== undefined) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line).port as number);
+        }
       });
       child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
     });
@@ -129,8 +142,11 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
     await fake?.close();
   });
 
-  it('gives a serve that answers the step\'s health check, with the key and the secrets kept private', async () => {
-    const curl = present(installSteps().find((step) => step.startsWith('curl ')), 'a curl install step');
+  it("gives a serve that answers the step's health check, with the key and the secrets kept private", async () => {
+    const curl = present(
+      installSteps().find((step) => step.startsWith('curl ')),
+      'a curl install step',
+    );
     const res = await fetchRaw(present(curl.split(/\s+/).pop(), 'the curl URL').replace('http://127.0.0.1:8080', base));
     expect(res.status).to.equal(200);
     expect(JSON.parse(res.body.toString())).to.include({ status: 'ok' });
@@ -177,10 +193,13 @@ describe('docs: the systemd unit\'s steps and the firewall recipes of docs/serve
     expect((await fetchRaw(url)).status).to.equal(401);
   });
 
-  it('FortiGate: the external-resource block\'s resource, username and password', async () => {
+  it("FortiGate: the external-resource block's resource, username and password", async () => {
     const block = codeBlockAfter('**FortiGate**');
     const field = (name: string) => present(new RegExp(`set ${name} "([^"]+)"`).exec(block)?.[1], `set ${name}`);
     const password = field('password').replace('<password>', secret('feed-password'));
-    expectList(await fetchRaw(local(field('resource')), { headers: { authorization: basicAuth(field('username'), password) } }), 'FortiGate');
+    expectList(
+      await fetchRaw(local(field('resource')), { headers: { authorization: basicAuth(field('username'), password) } }),
+      'FortiGate',
+    );
   });
 });

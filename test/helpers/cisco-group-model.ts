@@ -20,8 +20,14 @@ export class CiscoGroupModel {
   }
 
   apply(line: string): void {
-    if (line === 'configure terminal' && this.mode === 'exec') { this.mode = 'config'; return; }
-    if (line === 'end' && this.mode !== 'exec') { this.mode = 'exec'; return; }
+    if (line === 'configure terminal' && this.mode === 'exec') {
+      this.mode = 'config';
+      return;
+    }
+    if (line === 'end' && this.mode !== 'exec') {
+      this.mode = 'exec';
+      return;
+    }
     if (line === 'write memory' && this.mode === 'exec') return;
     if (this.mode === 'exec') throw new Error(`model: ${JSON.stringify(line)} in exec mode`);
     if (line.startsWith('object-group ')) {
@@ -30,7 +36,10 @@ export class CiscoGroupModel {
       return;
     }
     if (this.mode === 'config') throw new Error(`model: ${JSON.stringify(line)} outside a group`);
-    if (line === 'exit') { this.mode = 'config'; return; }
+    if (line === 'exit') {
+      this.mode = 'config';
+      return;
+    }
     this.changeMember(this.mode.group, line);
   }
 
@@ -54,12 +63,25 @@ export class CiscoGroupModel {
   }
 }
 
-interface CiscoLikeOptions { groupName: string; groupNameV6: string; placeholderV4: string; placeholderV6: string }
+interface CiscoLikeOptions {
+  groupName: string;
+  groupNameV6: string;
+  placeholderV4: string;
+  placeholderV6: string;
+}
 
 /** Prefixes small enough to collide often, none covering another; the default placeholders included. */
 export const PLAN_POOL = [
-  '192.0.2.10', '192.0.2.11', '198.51.100.0/24', '203.0.113.0/25', '203.0.113.200', '192.0.2.255',
-  '2001:db8::1', '2001:db8:1::/48', '2001:db8::ffff', '2001:db8:2::/64',
+  '192.0.2.10',
+  '192.0.2.11',
+  '198.51.100.0/24',
+  '203.0.113.0/25',
+  '203.0.113.200',
+  '192.0.2.255',
+  '2001:db8::1',
+  '2001:db8:1::/48',
+  '2001:db8::ffff',
+  '2001:db8:2::/64',
 ].map(parsePrefix);
 
 /**
@@ -68,20 +90,35 @@ export const PLAN_POOL = [
  * `after` has none of a family the device had, or nothing when the device had nothing either.
  */
 export function replayCiscoPlan<O extends CiscoLikeOptions>(
-  writer: TargetWriter<O>, options: O, headers: [string, string], memberPrefix: string, before: BanSet, after: BanSet,
+  writer: TargetWriter<O>,
+  options: O,
+  headers: [string, string],
+  memberPrefix: string,
+  before: BanSet,
+  after: BanSet,
 ): { actual: string[]; expected: string[]; sent: number } {
   const model = new CiscoGroupModel();
   for (const [index, family] of (['v4', 'v6'] as const).entries()) {
     const members = before.toArray(family).map((p) => `${memberPrefix}${ciscoMember(p)}`);
     if (members.length > 0) model.groups.set(headers[index], members);
   }
-  const plan = present(writer.device, 'the writer\'s device dialect').plan(diffBanSets(before, after), after, options);
+  const plan = present(writer.device, "the writer's device dialect").plan(diffBanSets(before, after), after, options);
   for (const line of [...plan.apply, ...plan.commit]) model.apply(line);
   const expected: Prefix[] = [];
-  for (const [family, placeholder] of [['v4', options.placeholderV4], ['v6', options.placeholderV6]] as const) {
+  for (const [family, placeholder] of [
+    ['v4', options.placeholderV4],
+    ['v6', options.placeholderV6],
+  ] as const) {
     if (after.counts()[family] > 0) expected.push(...after.toArray(family));
     else if (before.counts()[family] > 0) expected.push(parsePrefix(placeholder));
   }
-  const texts = (prefixes: Prefix[]) => createBanSet(prefixes).toArray().map((p) => formatPrefix(p));
-  return { actual: texts(present(writer.device, 'the writer\'s device dialect').parse(model.runningConfig(), options, 'edge-1')), expected: texts(expected), sent: plan.apply.length };
+  const texts = (prefixes: Prefix[]) =>
+    createBanSet(prefixes)
+      .toArray()
+      .map((p) => formatPrefix(p));
+  return {
+    actual: texts(present(writer.device, "the writer's device dialect").parse(model.runningConfig(), options, 'edge-1')),
+    expected: texts(expected),
+    sent: plan.apply.length,
+  };
 }

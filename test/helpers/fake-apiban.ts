@@ -24,8 +24,18 @@ export const FAKE_APIBAN_KEY = 'fake-key-7f3a9c1e5b';
 const FIRST_TIMESTAMP = 1_698_000_000;
 
 export type FakeFault =
-  | '5xx' | '404' | 'rate-limit' | 'malformed' | 'wrong-shape' | 'truncated' | 'huge' | 'huge-chunked'
-  | 'caught-up-string' | 'bad-id' | 'stall' | 'stuck';
+  | '5xx'
+  | '404'
+  | 'rate-limit'
+  | 'malformed'
+  | 'wrong-shape'
+  | 'truncated'
+  | 'huge'
+  | 'huge-chunked'
+  | 'caught-up-string'
+  | 'bad-id'
+  | 'stall'
+  | 'stuck';
 
 export interface FakeApibanOptions {
   key?: string;
@@ -74,11 +84,16 @@ export interface FakeApiban {
   close(): Promise<void>;
 }
 
-interface Listing { address: string; id: number }
+interface Listing {
+  address: string;
+  id: number;
+}
 
 export async function startFakeApiban(options: FakeApibanOptions = {}): Promise<FakeApiban> {
   const state = new FakeState(options);
-  const server = createServer((req, res) => { void state.handle(req, res); });
+  const server = createServer((req, res) => {
+    void state.handle(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return state.api(`http://127.0.0.1:${port}`, server);
@@ -108,21 +123,40 @@ class FakeState {
   api(url: string, server: Server): FakeApiban {
     const self = this;
     return {
-      url, key: this.key, requests: this.requests,
-      get newestId() { return String(self.lastId); },
+      url,
+      key: this.key,
+      requests: this.requests,
+      get newestId() {
+        return String(self.lastId);
+      },
       add: (addresses) => this.add(addresses),
       remove: (addresses) => {
         const gone = new Set(addresses);
         const kept = this.listings.filter((l) => !gone.has(l.address));
         this.listings.splice(0, this.listings.length, ...kept);
       },
-      fail: (fault, times = Number.POSITIVE_INFINITY) => { this.fault = { fault, remaining: times }; },
-      heal: () => { this.fault = undefined; },
-      setLimit: (limit) => { this.limit = limit; this.accepted = []; },
-      set onRequest(hook) { self.onRequest = hook; },
-      get onRequest() { return self.onRequest; },
+      fail: (fault, times = Number.POSITIVE_INFINITY) => {
+        this.fault = { fault, remaining: times };
+      },
+      heal: () => {
+        this.fault = undefined;
+      },
+      setLimit: (limit) => {
+        this.limit = limit;
+        this.accepted = [];
+      },
+      set onRequest(hook) {
+        self.onRequest = hook;
+      },
+      get onRequest() {
+        return self.onRequest;
+      },
       pages: () => this.requests.filter((r) => r.operation === 'get' && r.status === 200 && r.fault === undefined),
-      close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   }
 
@@ -140,13 +174,26 @@ class FakeState {
 
   private parseRequest(req: IncomingMessage, body: string): RecordedRequest {
     const path = req.url ?? '/';
-    const base: RecordedRequest = { time: Date.now(), method: req.method ?? 'GET', path, version: 'unknown', operation: 'unknown', status: 0 };
+    const base: RecordedRequest = {
+      time: Date.now(),
+      method: req.method ?? 'GET',
+      path,
+      version: 'unknown',
+      operation: 'unknown',
+      status: 0,
+    };
     if (typeof req.headers.authorization === 'string') base.authorization = req.headers.authorization;
     const v1 = /^\/api\/([^/]+)\/(banned|check)(?:\/([^/]*))?$/.exec(path);
     if (v1 && req.method === 'GET') {
       const operation = v1[2] === 'banned' ? 'get' : 'check';
       const argument = v1[3] === undefined ? undefined : decodeURIComponent(v1[3]);
-      return { ...base, version: 'v1', operation, [operation === 'get' ? 'cursor' : 'ip']: argument, authorization: decodeURIComponent(v1[1]) };
+      return {
+        ...base,
+        version: 'v1',
+        operation,
+        [operation === 'get' ? 'cursor' : 'ip']: argument,
+        authorization: decodeURIComponent(v1[1]),
+      };
     }
     if ((path === '/api/get' || path === '/api/check') && req.method === 'POST') {
       const json = parseJson(body);
@@ -168,7 +215,8 @@ class FakeState {
       if (record.fault === 'rate-limit') return this.rateLimited();
       if (record.fault === 'caught-up-string') return { status: 400, body: { ipaddress: 'no new bans', ID: 'none' } };
       // A server whose ID never moves on: the same cursor comes back with an empty page.
-      if (record.fault === 'stuck') return { status: 200, body: { ipaddress: [], ID: record.cursor === undefined || record.cursor === '100' ? '1' : record.cursor } };
+      if (record.fault === 'stuck')
+        return { status: 200, body: { ipaddress: [], ID: record.cursor === undefined || record.cursor === '100' ? '1' : record.cursor } };
       return { status: 0, body: undefined };
     }
     return record.operation === 'get' ? this.page(record.cursor) : this.check(record.ip ?? '');
@@ -185,7 +233,8 @@ class FakeState {
   }
 
   private rateLimited() {
-    const headers: Record<string, string> = this.options.retryAfterSeconds === undefined ? {} : { 'retry-after': String(this.options.retryAfterSeconds) };
+    const headers: Record<string, string> =
+      this.options.retryAfterSeconds === undefined ? {} : { 'retry-after': String(this.options.retryAfterSeconds) };
     return { status: 429, body: { ipaddress: 'rate limit exceeded', ID: 'unauthorized' }, headers };
   }
 
@@ -199,25 +248,44 @@ class FakeState {
 
   private check(ip: string) {
     const hit = [...this.listings].reverse().find((l) => l.address === ip);
-    return hit ? { status: 200, body: { ipaddress: [ip], ID: String(hit.id) } } : { status: 400, body: { ipaddress: ['not blocked'], ID: 'none' } };
+    return hit
+      ? { status: 200, body: { ipaddress: [ip], ID: String(hit.id) } }
+      : { status: 400, body: { ipaddress: ['not blocked'], ID: 'none' } };
   }
 
   private sendFault(fault: FakeFault, res: ServerResponse): void {
     switch (fault) {
-      case '5xx': send(res, 503, '<html>Service Unavailable</html>'); return;
-      case '404': send(res, 404, '<html>Not Found</html>'); return;
-      case 'malformed': send(res, 200, '{"ipaddress":["192.0.2.1",'); return;
-      case 'wrong-shape': send(res, 200, { addresses: ['192.0.2.1'], next: 5 }); return;
-      case 'bad-id': send(res, 200, { ipaddress: ['192.0.2.1'], ID: '../../etc/passwd' }); return;
+      case '5xx':
+        send(res, 503, '<html>Service Unavailable</html>');
+        return;
+      case '404':
+        send(res, 404, '<html>Not Found</html>');
+        return;
+      case 'malformed':
+        send(res, 200, '{"ipaddress":["192.0.2.1",');
+        return;
+      case 'wrong-shape':
+        send(res, 200, { addresses: ['192.0.2.1'], next: 5 });
+        return;
+      case 'bad-id':
+        send(res, 200, { ipaddress: ['192.0.2.1'], ID: '../../etc/passwd' });
+        return;
       case 'truncated':
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
         res.write('{"ipaddress":["192.0.2.1","192.0.2.2"');
         setTimeout(() => res.destroy(), 20);
         return;
-      case 'huge': send(res, 200, hugeBody()); return;
-      case 'huge-chunked': streamHugeBody(res); return;
-      case 'stall': return;
-      default: send(res, 500, 'unknown fault'); return;
+      case 'huge':
+        send(res, 200, hugeBody());
+        return;
+      case 'huge-chunked':
+        streamHugeBody(res);
+        return;
+      case 'stall':
+        return;
+      default:
+        send(res, 500, 'unknown fault');
+        return;
     }
   }
 }
@@ -236,7 +304,10 @@ function streamHugeBody(res: ServerResponse): void {
     while (sent < 10 * 1024 * 1024) {
       sent += chunk.length;
       if (res.destroyed) return;
-      if (!res.write(chunk)) { res.once('drain', pump); return; }
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
     }
     res.end('"192.0.2.2"],"ID":"1"}');
   };
@@ -247,7 +318,11 @@ function streamHugeBody(res: ServerResponse): void {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html' : 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? 'text/html' : 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -255,7 +330,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let text = '';
     req.setEncoding('utf8');
-    req.on('data', (chunk: string) => { text += chunk; });
+    req.on('data', (chunk: string) => {
+      text += chunk;
+    });
     req.on('end', () => resolve(text));
     req.on('error', () => resolve(text));
   });

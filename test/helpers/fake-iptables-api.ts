@@ -20,7 +20,8 @@ import { closeServer, listenOnLoopback } from './listen.js';
 import { present } from './present.js';
 
 /** go-iptables' error text when ip6tables fails on a flush (newline included, as the daemon forwards it). */
-export const IP6TABLES_FLUSH_ERROR = 'running [/usr/sbin/ip6tables -t filter -F APIBANLOCAL --wait]: exit status 1: ip6tables: No chain/target/match by that name.\n';
+export const IP6TABLES_FLUSH_ERROR =
+  'running [/usr/sbin/ip6tables -t filter -F APIBANLOCAL --wait]: exit status 1: ip6tables: No chain/target/match by that name.\n';
 
 export class FakeIptablesApi {
   /** The APIBANLOCAL chains, in rule order. */
@@ -74,13 +75,19 @@ export class FakeIptablesApi {
       return void req.socket.destroy();
     }
     if (url === this.stallOn) return;
-    res.writeHead(answer.status, answer.status === 200 ? { 'content-type': 'application/json' } : { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+    res.writeHead(
+      answer.status,
+      answer.status === 200
+        ? { 'content-type': 'application/json' }
+        : { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+    );
     res.end(answer.body);
   }
 
   private route(method: string, url: string): { status: number; body: string } | 'fatal' {
     const match = /^\/(addip|blockip|removeip|unblockip|puship)\/([^/]+)$/.exec(url);
-    if (url !== '/flushchain' && (!match || (this.withoutPush && match[1] === 'puship'))) return { status: 404, body: '404 page not found\n' };
+    if (url !== '/flushchain' && (!match || (this.withoutPush && match[1] === 'puship')))
+      return { status: 404, body: '404 page not found\n' };
     if (method !== 'GET') return { status: 405, body: '' };
     if (url === '/flushchain') return this.flush();
     const address = decodeURIComponent(present(match, 'a known API path')[2]);

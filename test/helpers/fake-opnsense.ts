@@ -12,8 +12,16 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { closeServer, listenOnLoopback } from './listen.js';
 
-export interface FakeAlias { uuid: string; type: string; entries: Set<string> }
-export interface RecordedCall { method: string; path: string; body: unknown }
+export interface FakeAlias {
+  uuid: string;
+  type: string;
+  entries: Set<string>;
+}
+export interface RecordedCall {
+  method: string;
+  path: string;
+  body: unknown;
+}
 
 const TYPES = ['host', 'network', 'port', 'url', 'urltable', 'geoip', 'networkgroup', 'mac', 'dynipv6host', 'internal', 'external'];
 
@@ -27,7 +35,11 @@ export class FakeOpnsense {
   private server!: Server;
   port = 0;
 
-  constructor(readonly key: string, readonly secret: string, private readonly tls?: { key: string; cert: string }) {}
+  constructor(
+    readonly key: string,
+    readonly secret: string,
+    private readonly tls?: { key: string; cert: string },
+  ) {}
 
   async start(): Promise<this> {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
@@ -57,7 +69,11 @@ export class FakeOpnsense {
     const expected = `Basic ${Buffer.from(`${this.key}:${this.secret}`).toString('base64')}`;
     if (req.headers.authorization !== expected) return send(res, 401, { status: 401, message: 'Authentication Failed' });
     let body: Record<string, unknown> = {};
-    try { body = text ? (JSON.parse(text) as Record<string, unknown>) : {}; } catch { return send(res, 400, { message: 'invalid json' }); }
+    try {
+      body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      return send(res, 400, { message: 'invalid json' });
+    }
     const path = req.url ?? '';
     this.calls.push({ method: req.method ?? '', path, body });
     const answer = this.route(req.method ?? 'GET', path.split('/').slice(1).map(decodeURIComponent), body);
@@ -72,7 +88,10 @@ export class FakeOpnsense {
   }
 
   private aliasAction(method: string, action: string, arg: string, body: Record<string, unknown>): unknown {
-    if (action === 'get_alias_uuid') { const a = this.aliases.get(arg); return a ? { uuid: a.uuid } : []; }
+    if (action === 'get_alias_uuid') {
+      const a = this.aliases.get(arg);
+      return a ? { uuid: a.uuid } : [];
+    }
     if (action === 'get_item') {
       const found = [...this.aliases.entries()].find(([, a]) => a.uuid === arg);
       if (!found) return [];
@@ -81,7 +100,8 @@ export class FakeOpnsense {
     }
     if (action === 'add_item' && method === 'POST') {
       const alias = (body.alias ?? {}) as Record<string, string>;
-      if (!/^[A-Za-z_][A-Za-z0-9_]{0,31}$/.test(alias.name ?? '') || this.aliases.has(alias.name)) return { result: 'failed', validations: { 'alias.name': 'invalid or in use' } };
+      if (!/^[A-Za-z_][A-Za-z0-9_]{0,31}$/.test(alias.name ?? '') || this.aliases.has(alias.name))
+        return { result: 'failed', validations: { 'alias.name': 'invalid or in use' } };
       if (!TYPES.includes(alias.type)) return { result: 'failed', validations: { 'alias.type': 'invalid' } };
       return { result: 'saved', uuid: this.addAlias(alias.name, alias.type).uuid };
     }
@@ -104,7 +124,8 @@ export class FakeOpnsense {
       if (action === 'add' && /[^0-9a-f:./_]/.test(address)) return { status: 'not_an_address' };
       if (!alias) return { status: 'failed', status_msg: `non existing alias ${arg}` };
       if (address === this.rejectAddress) return { status: 'failed' };
-      if (action === 'add') alias.entries.add(pfctlForm(address)); else alias.entries.delete(pfctlForm(address));
+      if (action === 'add') alias.entries.add(pfctlForm(address));
+      else alias.entries.delete(pfctlForm(address));
       return { status: 'done' };
     }
     return undefined;
@@ -118,7 +139,9 @@ function pfctlForm(address: string): string {
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let text = '';
-    req.on('data', (chunk: Buffer) => { text += chunk; });
+    req.on('data', (chunk: Buffer) => {
+      text += chunk;
+    });
     req.on('end', () => resolve(text));
   });
 }

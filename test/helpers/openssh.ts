@@ -45,7 +45,9 @@ export class OpenSshServer {
 
   /** Host key fingerprint (SHA256:...), for hostKey.fingerprints. */
   get fingerprint(): string {
-    return execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(this.dir, 'host_ed25519_key.pub')], { encoding: 'utf8' }).split(' ')[1];
+    return execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(this.dir, 'host_ed25519_key.pub')], { encoding: 'utf8' }).split(
+      ' ',
+    )[1];
   }
 
   credentials(): DeviceCredentials {
@@ -73,27 +75,43 @@ export class OpenSshServer {
   async stop(): Promise<void> {
     const child = this.process;
     if (child && child.exitCode === null) {
-      await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
 
   private config(wrapper: string): string {
     return [
-      `Port ${this.port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(this.dir, 'host_ed25519_key')}`,
-      `PidFile ${join(this.dir, 'sshd.pid')}`, `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`,
-      'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes',
-      'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
+      `Port ${this.port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(this.dir, 'host_ed25519_key')}`,
+      `PidFile ${join(this.dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`,
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'PermitRootLogin prohibit-password',
+      'StrictModes no',
+      'UsePAM no',
+      'LogLevel ERROR',
       // SHLVL=1 stops a bash login shell from sourcing ~/.bashrc for every command (Debian's
       // SSH_SOURCE_BASHRC; a pyenv/nvm init there costs ~0.4 s per channel).
-      'SetEnv SHLVL=1', 'Subsystem sftp /usr/lib/openssh/sftp-server', `ForceCommand ${wrapper}`, '',
+      'SetEnv SHLVL=1',
+      'Subsystem sftp /usr/lib/openssh/sftp-server',
+      `ForceCommand ${wrapper}`,
+      '',
     ].join('\n');
   }
 
   private async launch(): Promise<void> {
     const child = spawn(SSHD, ['-D', '-e', '-f', join(this.dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.process = child;
-    child.stderr?.on('data', (chunk: Buffer) => { this.log += chunk; });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.log += chunk;
+    });
     for (let i = 0; i < 100; i++) {
       if (child.exitCode !== null) throw new Error(`sshd exited: ${this.log}`);
       if (await accepts(this.port)) return;
@@ -124,7 +142,10 @@ function freePort(): Promise<number> {
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }

@@ -3,22 +3,34 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { CLI } from './paths.js';
 import { present } from './present.js';
 
-export interface ServeProcess { child: ChildProcess; port: number; stderr: () => string; exited: Promise<number | null> }
+export interface ServeProcess {
+  child: ChildProcess;
+  port: number;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
 
 /** Starts `serve` on 127.0.0.1 port 0 (or `listen`, to restart on a known port) as a child process and resolves once it logs `listening`. */
 export async function startServe(configFile: string, env: Record<string, string> = {}, listen = '127.0.0.1:0'): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, '-c', configFile, '--log-format', 'json', 'serve', '--listen', listen, '--min-interval', '150ms'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, '-c', configFile, '--log-format', 'json', 'serve', '--listen', listen, '--min-interval', '150ms'],
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 10_000);
-    present(child.stderr, 'the serve process\'s stderr').on('data', (chunk: Buffer) => {
+    present(child.stderr, "the serve process's stderr").on('data', (chunk: Buffer) => {
       stderr += chunk;
       const line = stderr.split('\n').find((l) => l.includes('"listening"'));
-      if (line !== undefined) { clearTimeout(timer); resolve(JSON.parse(line).port as number); }
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line).port as number);
+      }
     });
     void exited.then((code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
   });

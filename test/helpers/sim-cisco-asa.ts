@@ -34,22 +34,33 @@ export const ASA_FLAVOR: CiscoFlavor = {
     const members = [...group.entries].sort().map((text) => {
       const p = parsePrefix(text);
       if (isHost(p)) return ` network-object host ${formatAddress(p)}`;
-      return p.family === 6 ? ` network-object ${formatAddress(p)}/${p.length}` : ` network-object ${formatAddress(p)} ${formatNetmask(p.length)}`;
+      return p.family === 6
+        ? ` network-object ${formatAddress(p)}/${p.length}`
+        : ` network-object ${formatAddress(p)} ${formatNetmask(p.length)}`;
     });
     return [`object-group network ${name}`, ...members];
   },
   show(command, model) {
     const acl = /^show access-list (\S+)$/.exec(command);
-    if (acl !== null) return asaAccessList(acl[1], model.acls.get(acl[1]) ?? [], (g) => ASA_FLAVOR.renderGroup(g, model.groups.get(g) ?? { v6: false, entries: new Set() }).slice(1).map((l) => l.replace(' network-object ', '')));
+    if (acl !== null)
+      return asaAccessList(acl[1], model.acls.get(acl[1]) ?? [], (g) =>
+        ASA_FLAVOR.renderGroup(g, model.groups.get(g) ?? { v6: false, entries: new Set() })
+          .slice(1)
+          .map((l) => l.replace(' network-object ', '')),
+      );
     const match = /^show running-config object-group(?: network)?(?: id (\S+))?$/.exec(command);
     if (match === null) return undefined;
     const lines: string[] = [];
-    for (const [name, group] of model.groups) if (match[1] === undefined || match[1] === name) lines.push(...ASA_FLAVOR.renderGroup(name, group));
+    for (const [name, group] of model.groups)
+      if (match[1] === undefined || match[1] === name) lines.push(...ASA_FLAVOR.renderGroup(name, group));
     return lines.map((l) => `${l}\n`).join('');
   },
 };
 
-export interface AsaSimulator { device: SimulatedDevice; model: CiscoModel }
+export interface AsaSimulator {
+  device: SimulatedDevice;
+  model: CiscoModel;
+}
 
 export async function startCiscoAsa(ssh: SimulatorOptions, options: CiscoSimOptions = {}, model = new CiscoModel()): Promise<AsaSimulator> {
   const device = await startSshDevice(() => new CiscoCli(ASA_FLAVOR, model, options), ssh);

@@ -52,7 +52,10 @@ export const IOS_FLAVOR: CiscoFlavor = {
   },
 };
 
-export interface IosSimulator { device: SimulatedDevice; model: CiscoModel }
+export interface IosSimulator {
+  device: SimulatedDevice;
+  model: CiscoModel;
+}
 
 export async function startCiscoIos(ssh: SimulatorOptions, options: CiscoSimOptions = {}, model = new CiscoModel()): Promise<IosSimulator> {
   const device = await startSshDevice(() => new CiscoCli(IOS_FLAVOR, model, options), ssh);

@@ -9,7 +9,10 @@ import { formatPrefix, parsePrefix, tryParsePrefix, type Prefix } from '../../sr
 import type { CliHandler, CliReply } from './ssh-device.js';
 import type { AclModel } from './sim-counters.js';
 
-export interface CiscoGroup { v6: boolean; entries: Set<string> }
+export interface CiscoGroup {
+  v6: boolean;
+  entries: Set<string>;
+}
 
 /** The device configuration the tests assert on. */
 export class CiscoModel {
@@ -59,7 +62,10 @@ export interface CiscoFlavor {
   show?(command: string, model: CiscoModel): string | undefined;
 }
 
-export interface CiscoSimOptions { enablePassword?: string | undefined; faults?: CiscoFaults }
+export interface CiscoSimOptions {
+  enablePassword?: string | undefined;
+  faults?: CiscoFaults;
+}
 
 type Mode = 'user' | 'enable' | 'config' | 'group';
 
@@ -70,11 +76,17 @@ export class CiscoCli implements CliHandler {
   private group = '';
   private awaitingEnable = false;
 
-  constructor(private readonly flavor: CiscoFlavor, private readonly model: CiscoModel, private readonly options: CiscoSimOptions) {
+  constructor(
+    private readonly flavor: CiscoFlavor,
+    private readonly model: CiscoModel,
+    private readonly options: CiscoSimOptions,
+  ) {
     this.mode = options.enablePassword === undefined ? 'enable' : 'user';
   }
 
-  get pager(): string { return this.flavor.pager; }
+  get pager(): string {
+    return this.flavor.pager;
+  }
 
   greeting(): string {
     return `\nUnauthorized access prohibited.\n\n${this.prompt()}`;
@@ -98,18 +110,34 @@ export class CiscoCli implements CliHandler {
   }
 
   private exec(line: string): string | undefined {
-    if (this.flavor.pagingOff.test(line)) { this.pageLength = 0; return ''; }
-    if (line === 'enable' && this.mode === 'user') { this.awaitingEnable = true; this.echo = false; return ''; }
+    if (this.flavor.pagingOff.test(line)) {
+      this.pageLength = 0;
+      return '';
+    }
+    if (line === 'enable' && this.mode === 'user') {
+      this.awaitingEnable = true;
+      this.echo = false;
+      return '';
+    }
     if (this.mode === 'user') return line.startsWith('show ') ? this.show(line) : undefined;
-    if (line === 'configure terminal' || line === 'conf t') { this.mode = 'config'; return 'Enter configuration commands, one per line.  End with CNTL/Z.\n'; }
-    if (line === 'write memory' || line === 'copy running-config startup-config') { this.model.saved += 1; return 'Building configuration...\n[OK]\n'; }
+    if (line === 'configure terminal' || line === 'conf t') {
+      this.mode = 'config';
+      return 'Enter configuration commands, one per line.  End with CNTL/Z.\n';
+    }
+    if (line === 'write memory' || line === 'copy running-config startup-config') {
+      this.model.saved += 1;
+      return 'Building configuration...\n[OK]\n';
+    }
     return line.startsWith('show ') ? this.show(line) : undefined;
   }
 
   private finishEnable(password: string): string {
     this.awaitingEnable = false;
     this.echo = true;
-    if (password === this.options.enablePassword) { this.mode = 'enable'; return `\n${this.prompt()}`; }
+    if (password === this.options.enablePassword) {
+      this.mode = 'enable';
+      return `\n${this.prompt()}`;
+    }
     return `\n${this.flavor.errorPrefix}% Access denied\n\n${this.prompt()}`;
   }
 
@@ -118,9 +146,11 @@ export class CiscoCli implements CliHandler {
     const header = this.flavor.groupHeader(removing ? line.slice(3) : line);
     if (header === undefined) return /^(hostname|description|interface) /.test(line) ? '' : undefined;
     const existing = this.model.groups.get(header.name);
-    if (existing !== undefined && existing.v6 !== header.v6) return `${this.flavor.errorPrefix}% Object group ${header.name} exists with another type\n`;
+    if (existing !== undefined && existing.v6 !== header.v6)
+      return `${this.flavor.errorPrefix}% Object group ${header.name} exists with another type\n`;
     if (removing) {
-      if (this.model.referenced.has(header.name)) return `${this.flavor.errorPrefix}% Object group ${header.name} is in use and cannot be removed\n`;
+      if (this.model.referenced.has(header.name))
+        return `${this.flavor.errorPrefix}% Object group ${header.name} is in use and cannot be removed\n`;
       this.model.groups.delete(header.name);
       return '';
     }
@@ -139,7 +169,10 @@ export class CiscoCli implements CliHandler {
     if (prefix === undefined || (reject !== undefined && line.includes(reject))) return undefined;
     const key = formatPrefix(prefix, true);
     if (this.options.faults?.ignoreAddress !== undefined && line.includes(this.options.faults.ignoreAddress)) return '';
-    if (!removing) { group.entries.add(key); return ''; }
+    if (!removing) {
+      group.entries.add(key);
+      return '';
+    }
     if (!group.entries.has(key)) return '';
     if (group.entries.size === 1 && this.model.referenced.has(this.group)) {
       return `${this.flavor.errorPrefix}% Object group ${this.group} is in use and cannot be empty\n`;
@@ -162,7 +195,9 @@ export class CiscoCli implements CliHandler {
     const lines = [`hostname ${this.flavor.hostname}`, '!'];
     for (const [name, group] of this.model.groups) lines.push(...this.flavor.renderGroup(name, group));
     lines.push('!', 'interface GigabitEthernet0/0', ' ip address 198.18.0.1 255.255.255.0', '!', 'end');
-    return `${filterLines(lines, match[1], match[2]).map((l) => `${l}\n`).join('')}`;
+    return `${filterLines(lines, match[1], match[2])
+      .map((l) => `${l}\n`)
+      .join('')}`;
   }
 
   private invalid(raw: string): string {
@@ -185,7 +220,13 @@ function filterLines(lines: string[], filter: string | undefined, pattern: strin
   if (filter === undefined || pattern === undefined) return lines;
   const regex = new RegExp(pattern.trim());
   if (filter === 'include') return lines.filter((l) => regex.test(l));
-  if (filter === 'begin') return lines.slice(Math.max(0, lines.findIndex((l) => regex.test(l))));
+  if (filter === 'begin')
+    return lines.slice(
+      Math.max(
+        0,
+        lines.findIndex((l) => regex.test(l)),
+      ),
+    );
   const kept: string[] = [];
   let inside = false;
   for (const l of lines) {
@@ -200,7 +241,7 @@ export function maskLength(mask: string): number | undefined {
   const parsed = tryParsePrefix(mask);
   if (typeof parsed === 'string' || parsed.family !== 4) return undefined;
   const bits = parsed.network.toString(2).padStart(32, '0');
-  return /^1*0*$/.test(bits) ? bits.indexOf('0') === -1 ? 32 : bits.indexOf('0') : undefined;
+  return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : undefined;
 }
 
 /** `address/len` through the strict parser; undefined when the host bits are set or the text is junk. */

@@ -12,7 +12,11 @@
  */
 
 /** One ACE: a deny of a managed group, or the closing permit. */
-export interface AclEntry { action: 'deny' | 'permit'; group?: string; hits: number }
+export interface AclEntry {
+  action: 'deny' | 'permit';
+  group?: string;
+  hits: number;
+}
 
 /** Access lists by name; the simulators print them from here. */
 export type AclModel = Map<string, AclEntry[]>;
@@ -20,15 +24,20 @@ export type AclModel = Map<string, AclEntry[]>;
 const hash = (n: number) => `0x${(0x5d1f2c7e + n * 0x1001).toString(16).padStart(8, '0')}`;
 
 export function asaAccessList(name: string, acl: AclEntry[], members: (group: string) => string[]): string {
-  const lines = ['access-list cached ACL log flows: total 0, denied 0 (deny-flow-max 4096)', '            alert-interval 300',
-    `access-list ${name}; ${acl.length} elements; name hash: 0x6892a938`];
+  const lines = [
+    'access-list cached ACL log flows: total 0, denied 0 (deny-flow-max 4096)',
+    '            alert-interval 300',
+    `access-list ${name}; ${acl.length} elements; name hash: 0x6892a938`,
+  ];
   acl.forEach((entry, i) => {
     const match = entry.group === undefined ? 'ip any any' : `ip object-group ${entry.group} any`;
     lines.push(`access-list ${name} line ${i + 1} extended ${entry.action} ${match} (hitcnt=${entry.hits}) ${hash(i)}`);
     // The expansion: the first member carries the entry's hits, the others none.
     if (entry.group !== undefined) {
       for (const [m, member] of members(entry.group).entries()) {
-        lines.push(`  access-list ${name} line ${i + 1} extended ${entry.action} ip ${member} any (hitcnt=${m === 0 ? entry.hits : 0}) ${hash(i * 31 + m)}`);
+        lines.push(
+          `  access-list ${name} line ${i + 1} extended ${entry.action} ip ${member} any (hitcnt=${m === 0 ? entry.hits : 0}) ${hash(i * 31 + m)}`,
+        );
       }
     }
   });

@@ -75,8 +75,10 @@ function copy(lists: Lists): Lists {
   return new Map([...lists].map(([name, set]) => [name, new Set(set)]));
 }
 
-const SET_LINES = (lists: Lists) => [...lists].flatMap(([name, set]) =>
-  (set.size === 0 ? [`set policy-options prefix-list ${name}`] : [...set].sort().map((p) => `set policy-options prefix-list ${name} ${p}`)));
+const SET_LINES = (lists: Lists) =>
+  [...lists].flatMap(([name, set]) =>
+    set.size === 0 ? [`set policy-options prefix-list ${name}`] : [...set].sort().map((p) => `set policy-options prefix-list ${name} ${p}`),
+  );
 
 export class JunosCli implements CliHandler {
   readonly echo = true;
@@ -85,7 +87,10 @@ export class JunosCli implements CliHandler {
   private candidate: Lists | undefined;
   private mode: 'exclusive' | 'private' | 'shared' | undefined;
 
-  constructor(private readonly model: JunosModel, private readonly faults: JunosFaults = {}) {}
+  constructor(
+    private readonly model: JunosModel,
+    private readonly faults: JunosFaults = {},
+  ) {}
 
   greeting(): string {
     return '--- JUNOS 21.4R3 built 2022-01-01\n\nuser@srx> ';
@@ -94,10 +99,14 @@ export class JunosCli implements CliHandler {
   handle(raw: string): CliReply | string {
     const line = raw.trim();
     const drop = this.faults.dropOn;
-    if (drop !== undefined && (typeof drop === 'string' ? line.includes(drop) : drop.test(line))) { this.discard(); return { output: '', drop: true }; }
+    if (drop !== undefined && (typeof drop === 'string' ? line.includes(drop) : drop.test(line))) {
+      this.discard();
+      return { output: '', drop: true };
+    }
     if (line === '') return this.prompt();
     const output = this.candidate === undefined ? this.operational(line) : this.configuration(line);
-    if (output === undefined) return `${' '.repeat(this.prompt().length)}^\n${this.candidate ? 'syntax error.' : 'unknown command.'}\n${this.prompt()}`;
+    if (output === undefined)
+      return `${' '.repeat(this.prompt().length)}^\n${this.candidate ? 'syntax error.' : 'unknown command.'}\n${this.prompt()}`;
     return `${output}${this.prompt()}`;
   }
 
@@ -107,14 +116,21 @@ export class JunosCli implements CliHandler {
   }
 
   private operational(line: string): string | undefined {
-    if (line === 'set cli screen-length 0') { this.pageLength = 0; return 'Screen length set to 0\n\n'; }
+    if (line === 'set cli screen-length 0') {
+      this.pageLength = 0;
+      return 'Screen length set to 0\n\n';
+    }
     if (line === 'set cli screen-width 0') return 'Screen width set to 0\n\n';
     const configure = /^configure( exclusive| private)?$/.exec(line);
     if (configure !== null) return this.enter((configure[1]?.trim() ?? 'shared') as 'exclusive' | 'private' | 'shared');
     const counter = /^show firewall filter (\S+) counter (\S+)$/.exec(line);
     if (counter !== null) return junosFilterCounter(this.model.filters, counter[1], counter[2]);
     const show = /^show configuration policy-options(.*)$/.exec(line);
-    return show === null ? undefined : `${pipe(SET_LINES(this.model.active), show[1]).map((l) => `${l}\n`).join('')}\n`;
+    return show === null
+      ? undefined
+      : `${pipe(SET_LINES(this.model.active), show[1])
+          .map((l) => `${l}\n`)
+          .join('')}\n`;
   }
 
   private enter(mode: 'exclusive' | 'private' | 'shared'): string {
@@ -130,10 +146,17 @@ export class JunosCli implements CliHandler {
     const statement = /^(set|delete) policy-options prefix-list ([A-Za-z0-9_.-]+)(?: (\S+))?$/.exec(line);
     if (statement !== null) return this.edit(candidate, statement[1], statement[2], statement[3]);
     if (line === 'show | compare') return compare(this.model.active, candidate);
-    if (line === 'commit check') return this.faults.commitError ? `error: configuration check-out failed: ${this.faults.commitError}\n` : 'configuration check succeeds\n';
+    if (line === 'commit check')
+      return this.faults.commitError
+        ? `error: configuration check-out failed: ${this.faults.commitError}\n`
+        : 'configuration check succeeds\n';
     const commit = /^commit(?: confirmed (\d+))?(?: comment "[^"]*")?$/.exec(line);
     if (commit !== null) return this.commit(commit[1] === undefined ? undefined : Number(commit[1]));
-    if (line === 'rollback' || line === 'rollback 0') { this.candidate = copy(this.model.active); this.sync(); return 'load complete\n'; }
+    if (line === 'rollback' || line === 'rollback 0') {
+      this.candidate = copy(this.model.active);
+      this.sync();
+      return 'load complete\n';
+    }
     if (line === 'exit' || line === 'exit configuration-mode' || line === 'quit') {
       this.discard();
       this.candidate = undefined;
@@ -165,7 +188,10 @@ export class JunosCli implements CliHandler {
     this.model.commits += 1;
     this.model.clearPendingConfirm();
     if (confirmMinutes === undefined) return 'commit complete\n';
-    this.model.armRollback(() => { this.model.active = previous; this.model.rollbacks += 1; }, confirmMinutes * this.model.minuteMs);
+    this.model.armRollback(() => {
+      this.model.active = previous;
+      this.model.rollbacks += 1;
+    }, confirmMinutes * this.model.minuteMs);
     return `commit confirmed will be automatically rolled back in ${confirmMinutes} minutes unless confirmed\ncommit complete\n\n# commit confirmed will be rolled back in ${confirmMinutes} minutes\n`;
   }
 
@@ -181,7 +207,10 @@ export class JunosCli implements CliHandler {
 /** Output pipes: `| display set` is implied by our rendering; `| match "re"` filters lines. */
 function pipe(lines: string[], pipes: string): string[] {
   let result = lines;
-  for (const part of pipes.split(' | ').slice(1).map((p) => p.trim())) {
+  for (const part of pipes
+    .split(' | ')
+    .slice(1)
+    .map((p) => p.trim())) {
     const match = /^match "?(.*?)"?$/.exec(part);
     if (match !== null) result = result.filter((l) => new RegExp(match[1]).test(l));
   }
@@ -193,13 +222,19 @@ function compare(active: Lists, candidate: Lists): string {
   for (const name of new Set([...active.keys(), ...candidate.keys()])) {
     const before = active.get(name) ?? new Set<string>();
     const after = candidate.get(name) ?? new Set<string>();
-    const changes = [...[...after].filter((p) => !before.has(p)).map((p) => `+    ${p};`), ...[...before].filter((p) => !after.has(p)).map((p) => `-    ${p};`)];
+    const changes = [
+      ...[...after].filter((p) => !before.has(p)).map((p) => `+    ${p};`),
+      ...[...before].filter((p) => !after.has(p)).map((p) => `-    ${p};`),
+    ];
     if (changes.length > 0) lines.push(`[edit policy-options prefix-list ${name}]`, ...changes);
   }
   return lines.map((l) => `${l}\n`).join('');
 }
 
-export interface JunosSimulator { device: SimulatedDevice; model: JunosModel }
+export interface JunosSimulator {
+  device: SimulatedDevice;
+  model: JunosModel;
+}
 
 export async function startJunos(ssh: SimulatorOptions, faults: JunosFaults = {}, model = new JunosModel()): Promise<JunosSimulator> {
   const device = await startSshDevice(() => new JunosCli(model, faults), ssh);

@@ -72,11 +72,13 @@ export async function startSshDevice(createHandler: () => CliHandler, options: S
     client.on('close', () => connections.delete(client));
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => authenticate(ctx as unknown as AuthContext, device.options.auth));
-    client.on('ready', () => client.on('session', (accept) => {
-      const session = accept();
-      session.on('pty', (ok) => ok?.());
-      session.on('shell', (ok) => runShell(ok(), client, createHandler(), device, received));
-    }));
+    client.on('ready', () =>
+      client.on('session', (accept) => {
+        const session = accept();
+        session.on('pty', (ok) => ok?.());
+        session.on('shell', (ok) => runShell(ok(), client, createHandler(), device, received));
+      }),
+    );
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -113,11 +115,13 @@ function authenticate(ctx: AuthContext, auth: SimulatorAuth): void {
   }
   if (ctx.method === 'keyboard-interactive') {
     ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers: string[]) =>
-      answer(auth.password !== undefined && answers[0] === auth.password));
+      answer(auth.password !== undefined && answers[0] === auth.password),
+    );
     return;
   }
   // biome-ignore lint/suspicious/noExplicitAny: parseKey's result is a key or an Error; the simulator only gets keys it generated
-  const key = (auth.publicKeys ?? []).map((text) => ssh2.utils.parseKey(text) as ReturnType<typeof ssh2.utils.parseKey> & Record<string, any>)
+  const key = (auth.publicKeys ?? [])
+    .map((text) => ssh2.utils.parseKey(text) as ReturnType<typeof ssh2.utils.parseKey> & Record<string, any>)
     .find((k) => k.getPublicSSH().equals(ctx.key.data));
   if (key === undefined) ctx.reject(allowed);
   else answer(ctx.signature === undefined || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo));
@@ -153,17 +157,33 @@ function runShell(stream: ServerChannel, client: Connection, handler: CliHandler
   };
   const delayed = (action: () => void) => {
     const delay = device.options.delayMs ?? 0;
-    queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => { action(); resolve(); }, delay)));
+    queue = queue.then(
+      () =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            action();
+            resolve();
+          }, delay),
+        ),
+    );
   };
   stream.on('data', (chunk: Buffer) => {
     for (const char of chunk.toString('utf8')) {
       if (pending.length > 0) {
         // IOS erases the pager prompt with backspaces before the next page.
-        if (char === ' ') { say(`${'\b'.repeat(handler.pager.length)}${' '.repeat(handler.pager.length)}${'\b'.repeat(handler.pager.length)}`); sendPage(); }
-        else if (char === 'q') { pending = []; say(`\n${tail}`); }
+        if (char === ' ') {
+          say(`${'\b'.repeat(handler.pager.length)}${' '.repeat(handler.pager.length)}${'\b'.repeat(handler.pager.length)}`);
+          sendPage();
+        } else if (char === 'q') {
+          pending = [];
+          say(`\n${tail}`);
+        }
         continue;
       }
-      if (char === '\x04') { delayed(() => answer('\x04')); continue; }
+      if (char === '\x04') {
+        delayed(() => answer('\x04'));
+        continue;
+      }
       const crlfTail = char === '\n' && lastWasCr;
       lastWasCr = char === '\r';
       if (crlfTail) continue;

@@ -43,8 +43,13 @@ export function generateEd25519KeyPair(comment = 'apiban-test'): SshKeyPair {
   // The private section is padded with 1, 2, 3... up to the cipher block size (8 for "none").
   const padding = Buffer.from(Array.from({ length: (8 - (secret.length % 8)) % 8 }, (_, i) => i + 1));
   const body = Buffer.concat([
-    Buffer.from('openssh-key-v1\0'), sshString('none'), sshString('none'), sshString(''), uint32(1),
-    sshString(blob), sshString(Buffer.concat([secret, padding])),
+    Buffer.from('openssh-key-v1\0'),
+    sshString('none'),
+    sshString('none'),
+    sshString(''),
+    uint32(1),
+    sshString(blob),
+    sshString(Buffer.concat([secret, padding])),
   ]);
   const lines = body.toString('base64').match(/.{1,70}/g) as string[];
   return {

@@ -7,7 +7,10 @@ import { fixture } from './paths.js';
 
 /** `show running-config | section ^object-group` -> `show-running-config-section-object-group`. */
 export function commandFileName(command: string): string {
-  return command.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return command
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 export function transcriptPath(target: string, command: string, variant?: string): string {

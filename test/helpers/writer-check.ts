@@ -39,7 +39,9 @@ export function render(writer: AnyTargetWriter, bans: BanSet, options: object = 
 export function optionProblems(writer: AnyTargetWriter, options: object): string {
   const result = writer.options.safeParse(options);
   expect(result.success, `options ${JSON.stringify(options)} should be refused`).to.equal(false);
-  return present(result.error, 'a parse error').issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n');
+  return present(result.error, 'a parse error')
+    .issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    .join('\n');
 }
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
@@ -53,7 +55,10 @@ export const PREFIX = `(?:${PREFIX4}|${PREFIX6})`;
 export function expectEveryLine(body: string, patterns: RegExp[]): void {
   expect(body.endsWith('\n'), 'body ends with a newline').to.equal(true);
   for (const line of body.slice(0, -1).split('\n')) {
-    expect(patterns.some((pattern) => pattern.test(line)), `unexpected line ${JSON.stringify(line)}`).to.equal(true);
+    expect(
+      patterns.some((pattern) => pattern.test(line)),
+      `unexpected line ${JSON.stringify(line)}`,
+    ).to.equal(true);
   }
 }
 
@@ -63,8 +68,17 @@ export function expectEveryLine(body: string, patterns: RegExp[]): void {
  * correctly), built straight into a BanSet: what a writer does with any prefix shows here.
  */
 export const EDGE_PREFIXES = [
-  '0.0.0.0/8', '10.0.0.1', '127.0.0.1', '128.0.0.0/2', '255.255.255.255',
-  '::1', '100::/8', '2001:db8::1:0:0:1', '2001:db8:0:1::/127', 'fe80::1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+  '0.0.0.0/8',
+  '10.0.0.1',
+  '127.0.0.1',
+  '128.0.0.0/2',
+  '255.255.255.255',
+  '::1',
+  '100::/8',
+  '2001:db8::1:0:0:1',
+  '2001:db8:0:1::/127',
+  'fe80::1',
+  'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
 ];
 
 export function edgeBans(): BanSet {
@@ -112,7 +126,7 @@ function stringLeaves(value: unknown): string[] {
 export function expectContained(writer: AnyTargetWriter, body: string, value: string, label: string): void {
   const type = writer.http.contentType;
   if (!type.includes('json') && !type.includes('xml')) return void expect(body, `${label} written raw`).not.to.include(value);
-  const document = type.includes('json') ? JSON.parse(body) as unknown : create(body).end({ format: 'object' });
+  const document = type.includes('json') ? (JSON.parse(body) as unknown) : create(body).end({ format: 'object' });
   expect(stringLeaves(document), `${label} did not survive as one string`).to.include(value);
 }
 

@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 function published(...entries: string[]): PublishedSet {
-  return { bans: createBanSet(entries.map((e) => parsePrefix(e))), report: {} as PublishedSet['report'], syncedAt: new Date(), source: 'apiban' };
+  return {
+    bans: createBanSet(entries.map((e) => parsePrefix(e))),
+    report: {} as PublishedSet['report'],
+    syncedAt: new Date(),
+    source: 'apiban',
+  };
 }
 
 describe('push/push-scheduler', () => {
@@ -21,10 +26,25 @@ describe('push/push-scheduler', () => {
 
   function configFor(schedule: Record<string, unknown>) {
     const file = join(mkdtempSync(join(tmpdir(), 'apiban-sched-')), 'c.yaml');
-    writeFileSync(file, stringify({ push: { schedule, devices: [{
-      name: 'r1', driver: 'cisco-ios', host: sim.device.host, port: sim.device.port, tags: ['auto'],
-      credentials: { username: 'ops', passwordEnv: 'R1_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
-    }] } }));
+    writeFileSync(
+      file,
+      stringify({
+        push: {
+          schedule,
+          devices: [
+            {
+              name: 'r1',
+              driver: 'cisco-ios',
+              host: sim.device.host,
+              port: sim.device.port,
+              tags: ['auto'],
+              credentials: { username: 'ops', passwordEnv: 'R1_PW' },
+              hostKey: { fingerprint: sim.device.fingerprint },
+            },
+          ],
+        },
+      }),
+    );
     return loadConfig(file, {});
   }
 

@@ -20,16 +20,26 @@ function bans(...entries: string[]): BanSet {
 
 function device(sim: SimulatedDevice, driver: string, extra: Record<string, unknown> = {}): PushDevice {
   const config = pushSchema.parse({
-    devices: [{
-      name: `${driver}-${sim.port}`, driver, host: sim.host, port: sim.port, timeout: 5,
-      credentials: { username: 'netops', passwordEnv: 'DEVICE_PW' }, hostKey: { fingerprint: sim.fingerprint }, ...extra,
-    }],
+    devices: [
+      {
+        name: `${driver}-${sim.port}`,
+        driver,
+        host: sim.host,
+        port: sim.port,
+        timeout: 5,
+        credentials: { username: 'netops', passwordEnv: 'DEVICE_PW' },
+        hostKey: { fingerprint: sim.fingerprint },
+        ...extra,
+      },
+    ],
   }).devices[0] as DeviceConfig;
   return resolveDevice(config, ENV);
 }
 
 const options = (overrides: Partial<PushOptions> = {}): PushOptions => ({
-  log: silentLogger, guards: { allowEmpty: false, maxShrink: 0.5 }, ...overrides,
+  log: silentLogger,
+  guards: { allowEmpty: false, maxShrink: 0.5 },
+  ...overrides,
 });
 
 async function pushOne(target: PushDevice, wanted: BanSet, overrides: Partial<PushOptions> = {}): Promise<DeviceResult> {
@@ -39,7 +49,9 @@ async function pushOne(target: PushDevice, wanted: BanSet, overrides: Partial<Pu
 
 describe('push job with the CLI driver', () => {
   const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => { await Promise.all(closers.splice(0).map((c) => c())); });
+  afterEach(async () => {
+    await Promise.all(closers.splice(0).map((c) => c()));
+  });
 
   describe('cisco-ios', () => {
     async function ios(enablePassword?: string, faults = {}) {
@@ -54,7 +66,10 @@ describe('push job with the CLI driver', () => {
     it('applies only the difference through enable mode and paging, and the device ends holding the set', async () => {
       const sim = await ios('en-1234');
       const wanted = bans('192.0.2.1', '198.51.100.0/24', '203.0.113.7', '2001:db8::1', '2001:db8:1::/48');
-      const result = await pushOne(device(sim.device, 'cisco-ios', { credentials: { username: 'netops', passwordEnv: 'DEVICE_PW', enablePasswordEnv: 'ENABLE_PW' } }), wanted);
+      const result = await pushOne(
+        device(sim.device, 'cisco-ios', { credentials: { username: 'netops', passwordEnv: 'DEVICE_PW', enablePasswordEnv: 'ENABLE_PW' } }),
+        wanted,
+      );
       expect(result, result.error).to.include({ result: 'changed', added: 2, removed: 1 });
       expect(sim.model.entries('APIBAN-V4')).to.deep.equal(['192.0.2.1/32', '198.51.100.0/24', '203.0.113.7/32']);
       expect(sim.model.entries('APIBAN-V6')).to.deep.equal(['2001:db8:1::/48', '2001:db8::1/128']);
@@ -69,7 +84,9 @@ describe('push job with the CLI driver', () => {
 
     it('fails when the device accepted every command but its listing lacks an entry (read-back after the change)', async () => {
       const sim = await ios(undefined, { ignoreAddress: '203.0.113.7' });
-      const result = await pushOne(device(sim.device, 'cisco-ios'), bans('192.0.2.1', '203.0.113.7', '2001:db8::1'), { overrides: { force: true } });
+      const result = await pushOne(device(sim.device, 'cisco-ios'), bans('192.0.2.1', '203.0.113.7', '2001:db8::1'), {
+        overrides: { force: true },
+      });
       expect(result.result).to.equal('failed');
       expect(result.error).to.include('read-back differs').and.include('1 missing (203.0.113.7/32)');
     });
@@ -84,7 +101,11 @@ describe('push job with the CLI driver', () => {
     it('dry run lists the exact commands and changes nothing', async () => {
       const sim = await ios();
       const before = sim.model.entries('APIBAN-V4');
-      const result = await pushOne(device(sim.device, 'cisco-ios'), bans('192.0.2.1', '192.0.2.2', '198.51.100.0/24', '192.0.2.77', '2001:db8::1'), { dryRun: true });
+      const result = await pushOne(
+        device(sim.device, 'cisco-ios'),
+        bans('192.0.2.1', '192.0.2.2', '198.51.100.0/24', '192.0.2.77', '2001:db8::1'),
+        { dryRun: true },
+      );
       expect(result.result).to.equal('planned');
       expect(result.plan).to.deep.equal(['configure terminal', 'object-group network APIBAN-V4', 'host 192.0.2.77', 'exit', 'end']);
       expect(sim.model.entries('APIBAN-V4')).to.deep.equal(before);
@@ -113,7 +134,11 @@ describe('push job with the CLI driver', () => {
       const sim = await startCiscoAsa(AUTH);
       closers.push(() => sim.device.close());
       // Odd addresses only, so aggregation (on by default for Cisco) keeps them apart.
-      sim.model.seed('APIBAN-V4', false, Array.from({ length: 40 }, (_, i) => `192.0.2.${2 * i + 1}`));
+      sim.model.seed(
+        'APIBAN-V4',
+        false,
+        Array.from({ length: 40 }, (_, i) => `192.0.2.${2 * i + 1}`),
+      );
       sim.model.seed('APIBAN-V6', false, ['2001:db8::1']);
       const wanted = bans(...Array.from({ length: 40 }, (_, i) => `192.0.2.${2 * i + 3}`), '2001:db8::/33');
       const result = await pushOne(device(sim.device, 'cisco-asa'), wanted);
@@ -185,12 +210,20 @@ describe('push job with the CLI driver', () => {
       const good = await startCiscoIos(AUTH);
       const slow = await startCiscoIos({ ...AUTH, delayMs: 400 });
       const wrongKey = await startJunos(AUTH);
-      closers.push(() => good.device.close(), () => slow.device.close(), () => wrongKey.device.close());
+      closers.push(
+        () => good.device.close(),
+        () => slow.device.close(),
+        () => wrongKey.device.close(),
+      );
       const slowDevice = device(slow.device, 'cisco-ios');
       slowDevice.endpoint.timeoutMs = 600;
       const keyDevice = device(wrongKey.device, 'junos');
       keyDevice.endpoint.hostKey.fingerprints = [good.device.fingerprint];
-      const results = await pushToDevices([slowDevice, keyDevice, device(good.device, 'cisco-ios')], bans('192.0.2.9'), options({ concurrency: 2 }));
+      const results = await pushToDevices(
+        [slowDevice, keyDevice, device(good.device, 'cisco-ios')],
+        bans('192.0.2.9'),
+        options({ concurrency: 2 }),
+      );
       expect(results.map((r) => r.result)).to.deep.equal(['failed', 'failed', 'changed']);
       expect(results[0].error).to.match(/timed out/);
       expect(results[1].error).to.contain(wrongKey.device.fingerprint);

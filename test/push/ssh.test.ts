@@ -17,7 +17,10 @@ function context(overrides: Partial<DriverContext> = {}): DriverContext {
 
 function targetFor(sim: IosSimulator, overrides: Partial<SshEndpoint> = {}): SshEndpoint {
   return {
-    name: 'r1', host: '127.0.0.1', port: sim.device.port, timeoutMs: 3000,
+    name: 'r1',
+    host: '127.0.0.1',
+    port: sim.device.port,
+    timeoutMs: 3000,
     credentials: { username: 'admin', password: 'secret-pw' },
     hostKey: { fingerprints: [sim.device.fingerprint] },
     ...overrides,
@@ -25,7 +28,11 @@ function targetFor(sim: IosSimulator, overrides: Partial<SshEndpoint> = {}): Ssh
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try { await promise; } catch (error) { return error as Error; }
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
   throw new Error('expected a rejection');
 }
 
@@ -35,7 +42,11 @@ describe('push/ssh', () => {
 
   beforeEach(async () => {
     sim = await startCiscoIos({ auth: { username: 'admin', password: 'secret-pw' } }, { enablePassword: 'en-secret' });
-    sim.model.seed('APIBAN-V4', false, Array.from({ length: 60 }, (_, i) => `192.0.2.${i}`));
+    sim.model.seed(
+      'APIBAN-V4',
+      false,
+      Array.from({ length: 60 }, (_, i) => `192.0.2.${i}`),
+    );
   });
   afterEach(() => sim.device.close());
 
@@ -64,7 +75,9 @@ describe('push/ssh', () => {
       const file = join(dir, `changed-${sim.device.port}`);
       const stranger = generateKeyPair().publicKey.split(' ').slice(0, 2).join(' ');
       writeFileSync(file, `# comment\n[127.0.0.1]:${sim.device.port} ${stranger}\n`);
-      const error = await rejection(connectSsh(targetFor(sim, { hostKey: { fingerprints: [], knownHostsFile: file } }), context({ acceptNewHostKey: true })));
+      const error = await rejection(
+        connectSsh(targetFor(sim, { hostKey: { fingerprints: [], knownHostsFile: file } }), context({ acceptNewHostKey: true })),
+      );
       expect(error.message).to.contain('CHANGED');
       expect(readFileSync(file, 'utf8')).not.to.contain(sim.device.knownHostsLine.split(' ')[2]);
     });
@@ -90,7 +103,10 @@ describe('push/ssh', () => {
     it('logs in with a private key', async () => {
       const pair = generateKeyPair();
       sim.device.options = { auth: { username: 'admin', publicKeys: [pair.publicKey] } };
-      const connection = await connectSsh(targetFor(sim, { credentials: { username: 'admin', privateKey: Buffer.from(pair.privateKey) } }), context());
+      const connection = await connectSsh(
+        targetFor(sim, { credentials: { username: 'admin', privateKey: Buffer.from(pair.privateKey) } }),
+        context(),
+      );
       await connection.close();
     });
 

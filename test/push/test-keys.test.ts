@@ -62,8 +62,9 @@ describe('test SSH keys', () => {
     }
   });
 
-  it('nothing in the product or the bench generates keys with ssh2\'s generator', () => {
-    const offenders = ['src', 'targets', 'bench'].flatMap((dir) => sourceFiles(join(REPO_ROOT, dir)))
+  it("nothing in the product or the bench generates keys with ssh2's generator", () => {
+    const offenders = ['src', 'targets', 'bench']
+      .flatMap((dir) => sourceFiles(join(REPO_ROOT, dir)))
       .filter((file) => /utils\s*\.\s*generateKeyPair/.test(readFileSync(file, 'utf8')));
     expect(offenders).to.deep.equal([]);
   });

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { checkAccess, resolveAccess, type AccessRequest } from '../../src/serve/access.js';
 import { basicAuth } from './support.js';
 
-const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({ remoteAddress: '127.0.0.1', authorization: undefined, pathToken: undefined, ...overrides });
+const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
+  remoteAddress: '127.0.0.1',
+  authorization: undefined,
+  pathToken: undefined,
+  ...overrides,
+});
 
 describe('serve: access rules', () => {
   it('lets everyone in when nothing is configured', () => {
@@ -52,7 +57,10 @@ describe('serve: access rules', () => {
     expect(checkAccess(rule, request({ pathToken: 'secret-path', authorization: 'Bearer x' })).ok).to.equal(true);
     const allowed = resolveAccess({ allow: ['192.0.2.0/24'], pathToken: { token: 'secret-path' } }, 'test');
     expect(checkAccess(allowed, request()), 'outside the allowlist, no token').to.deep.equal({ ok: false, status: 404 });
-    expect(checkAccess(allowed, request({ pathToken: 'secret-path' })), 'outside the allowlist, right token').to.deep.equal({ ok: false, status: 403 });
+    expect(checkAccess(allowed, request({ pathToken: 'secret-path' })), 'outside the allowlist, right token').to.deep.equal({
+      ok: false,
+      status: 403,
+    });
   });
 
   it('needs both the allowlist and a credential when both are set', () => {
@@ -62,6 +70,8 @@ describe('serve: access rules', () => {
   });
 
   it('names the setting, never the content, when a secret file cannot be read', () => {
-    expect(() => resolveAccess({ bearer: { tokenFile: '/nonexistent/token' } }, 'serve.access')).to.throw(/serve\.access\.bearer\.tokenFile: cannot read/);
+    expect(() => resolveAccess({ bearer: { tokenFile: '/nonexistent/token' } }, 'serve.access')).to.throw(
+      /serve\.access\.bearer\.tokenFile: cannot read/,
+    );
   });
 });

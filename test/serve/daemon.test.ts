@@ -21,7 +21,10 @@ function timeUntilClosed(port: number, bytes: string): Promise<number> {
     socket.on('data', () => undefined);
     socket.on('close', () => resolve(Date.now() - started));
     socket.on('error', reject);
-    setTimeout(() => { socket.destroy(); reject(new Error('socket still open')); }, 4000).unref();
+    setTimeout(() => {
+      socket.destroy();
+      reject(new Error('socket still open'));
+    }, 4000).unref();
   });
 }
 
@@ -31,7 +34,9 @@ describe('serve: daemon operations', () => {
     expect(effectiveInterval(testConfig({ sync: { interval: '10m' } }).config)).to.equal(600_000);
     const tight = testConfig({ sync: { interval: '1s' }, apiban: { budget: { requests: 2, window: '10m' } } }).config;
     expect(effectiveInterval(tight)).to.equal(600_000);
-    expect(effectiveInterval(testConfig({ sync: { interval: '100ms' }, apiban: { budget: { requests: 1000, window: '1s' } } }).config, 50)).to.equal(100);
+    expect(
+      effectiveInterval(testConfig({ sync: { interval: '100ms' }, apiban: { budget: { requests: 1000, window: '1s' } } }).config, 50),
+    ).to.equal(100);
   });
 
   it('runs one sync at a time: a trigger while one runs shares it', async () => {
@@ -52,7 +57,11 @@ describe('serve: daemon operations', () => {
     let next = testConfig({ outputs: [{ name: 'edl', target: 'plain' }] });
     const runner = new ScriptedRunner(SET);
     const daemon = await ServeDaemon.start({
-      loaded: testConfig(), log: silentLogger, createRunner: async () => runner, listen: '127.0.0.1:0', processMetrics: false,
+      loaded: testConfig(),
+      log: silentLogger,
+      createRunner: async () => runner,
+      listen: '127.0.0.1:0',
+      processMetrics: false,
       reloadConfig: () => next,
     });
     const base = `http://127.0.0.1:${daemon.address.port}`;
@@ -70,21 +79,31 @@ describe('serve: daemon operations', () => {
     }
   });
 
-  it('rejects outputs that collide or shadow the server\'s own paths (in the schema, so every command does)', () => {
+  it("rejects outputs that collide or shadow the server's own paths (in the schema, so every command does)", () => {
     const problems = (raw: Record<string, unknown>) => {
       const parsed = configSchema.safeParse(raw);
       return parsed.success ? [] : formatIssues(parsed.error.issues);
     };
-    expect(problems({ outputs: [{ name: 'h', target: 'plain', path: '/api/list.txt' }] })).to.deep.equal(['outputs[0].path: /api/list.txt is reserved by the server']);
-    expect(problems({ serve: { outputAccess: { nosuch: {} } } })).to.deep.equal(['serve.outputAccess.nosuch: no output has this name (outputs: plain, pfsense, opnsense)']);
-    expect(problems({ serve: { mirror: { enabled: true } } })).to.deep.equal(['serve.mirror: enabled without tokens (set tokens or tokensFile)']);
-    expect(() => resolveSite(testConfig({ serve: { adminAccess: { bearer: { tokenFile: '/nonexistent/t' } } } })))
-      .to.throw(ConfigError, 'serve.adminAccess.bearer.tokenFile: cannot read the secret file /nonexistent/t (ENOENT)');
+    expect(problems({ outputs: [{ name: 'h', target: 'plain', path: '/api/list.txt' }] })).to.deep.equal([
+      'outputs[0].path: /api/list.txt is reserved by the server',
+    ]);
+    expect(problems({ serve: { outputAccess: { nosuch: {} } } })).to.deep.equal([
+      'serve.outputAccess.nosuch: no output has this name (outputs: plain, pfsense, opnsense)',
+    ]);
+    expect(problems({ serve: { mirror: { enabled: true } } })).to.deep.equal([
+      'serve.mirror: enabled without tokens (set tokens or tokensFile)',
+    ]);
+    expect(() => resolveSite(testConfig({ serve: { adminAccess: { bearer: { tokenFile: '/nonexistent/t' } } } }))).to.throw(
+      ConfigError,
+      'serve.adminAccess.bearer.tokenFile: cannot read the secret file /nonexistent/t (ENOENT)',
+    );
   });
 
   it('closes sockets of clients that send no or half a request', async function () {
     this.timeout(10_000);
-    const { daemon } = await startTestDaemon(new ScriptedRunner(SET), { serve: { timeouts: { headers: '300ms', request: '600ms', keepAlive: '200ms' } } });
+    const { daemon } = await startTestDaemon(new ScriptedRunner(SET), {
+      serve: { timeouts: { headers: '300ms', request: '600ms', keepAlive: '200ms' } },
+    });
     try {
       const port = daemon.address.port;
       expect(await timeUntilClosed(port, ''), 'silent client').to.be.below(2500);
@@ -105,9 +124,13 @@ describe('serve: daemon operations', () => {
       const body = await new Promise<string>((resolve, reject) => {
         httpsRequest(`https://127.0.0.1:${daemon.address.port}/plain.txt`, { ca: certificate.cert }, (res) => {
           let text = '';
-          res.on('data', (chunk) => { text += chunk; });
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
           res.on('end', () => resolve(text));
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
       expect(body).to.contain('198.51.100.0/24');
     } finally {
@@ -121,10 +144,13 @@ describe('serve: listen errors', () => {
     const { daemon } = await startTestDaemon(new ScriptedRunner(SET));
     const runner = new ScriptedRunner(SET);
     try {
-      await startTestDaemon(runner, { serve: { listen: `127.0.0.1:${daemon.address.port}` } }).then(() => expect.fail('bound twice'), (error: Error) => {
-        expect(error).to.be.instanceOf(ConfigError);
-        expect(error.message).to.contain('EADDRINUSE');
-      });
+      await startTestDaemon(runner, { serve: { listen: `127.0.0.1:${daemon.address.port}` } }).then(
+        () => expect.fail('bound twice'),
+        (error: Error) => {
+          expect(error).to.be.instanceOf(ConfigError);
+          expect(error.message).to.contain('EADDRINUSE');
+        },
+      );
       expect(runner.closed, 'the sync service is closed again').to.equal(true);
     } finally {
       await daemon.shutdown();

@@ -32,9 +32,11 @@ describe('serve: routes and caching', () => {
     ({ daemon, base } = await startTestDaemon(runner));
     await daemon.syncNow();
   });
-  afterEach(async () => { await daemon.shutdown(); });
+  afterEach(async () => {
+    await daemon.shutdown();
+  });
 
-  it('serves the three default outputs with the writers\' exact bytes', async () => {
+  it("serves the three default outputs with the writers' exact bytes", async () => {
     for (const target of ['plain', 'pfsense', 'opnsense']) {
       const res = await fetchRaw(`${base}/${target}.txt`);
       expect(res.status, target).to.equal(200);
@@ -64,15 +66,28 @@ describe('serve: routes and caching', () => {
   });
 
   it('sends the same header set on every 200 and 304, per representation (headers prepared once per resource)', async () => {
-    const names = (headers: Record<string, unknown>) => Object.keys(headers).filter((h) => !['date', 'connection', 'keep-alive'].includes(h)).sort();
+    const names = (headers: Record<string, unknown>) =>
+      Object.keys(headers)
+        .filter((h) => !['date', 'connection', 'keep-alive'].includes(h))
+        .sort();
     for (let round = 0; round < 2; round++) {
       const identity = await fetchRaw(`${base}/plain.txt`);
-      expect(names(identity.headers)).to.deep.equal(['cache-control', 'content-length', 'content-type', 'etag', 'last-modified', 'vary', 'x-content-type-options']);
+      expect(names(identity.headers)).to.deep.equal([
+        'cache-control',
+        'content-length',
+        'content-type',
+        'etag',
+        'last-modified',
+        'vary',
+        'x-content-type-options',
+      ]);
       expect(identity.headers).to.include({ 'cache-control': 'no-cache', vary: 'Accept-Encoding', 'x-content-type-options': 'nosniff' });
       const gzip = await fetchRaw(`${base}/plain.txt`, { headers: { 'accept-encoding': 'gzip' } });
       expect(gzip.headers).to.include({ 'content-encoding': 'gzip', etag: (identity.headers.etag as string).replace(/"$/, '-gzip"') });
       expect(gzip.headers['content-length']).to.equal(String(gzip.body.length));
-      const notModified = await fetchRaw(`${base}/plain.txt`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': identity.headers.etag as string } });
+      const notModified = await fetchRaw(`${base}/plain.txt`, {
+        headers: { 'accept-encoding': 'gzip', 'if-none-match': identity.headers.etag as string },
+      });
       expect(notModified.status).to.equal(304);
       expect(names(notModified.headers)).to.deep.equal(['cache-control', 'etag', 'last-modified', 'vary']);
       expect(notModified.headers.etag).to.equal(gzip.headers.etag);
@@ -98,7 +113,9 @@ describe('serve: routes and caching', () => {
     expect(zipped.headers.etag).to.not.equal(plain.headers.etag);
     const refused = await fetchRaw(`${base}/plain.txt`, { headers: { 'accept-encoding': 'gzip;q=0, identity' } });
     expect(refused.headers['content-encoding']).to.equal(undefined);
-    const revalidated = await fetchRaw(`${base}/plain.txt`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': zipped.headers.etag as string } });
+    const revalidated = await fetchRaw(`${base}/plain.txt`, {
+      headers: { 'accept-encoding': 'gzip', 'if-none-match': zipped.headers.etag as string },
+    });
     expect(revalidated.status).to.equal(304);
   });
 
@@ -199,7 +216,7 @@ describe('serve: before the first successful sync', () => {
     }
   });
 
-  it('reports stale data on /healthz with 503 once it is older than serve.maxAge, by the daemon\'s clock', async () => {
+  it("reports stale data on /healthz with 503 once it is older than serve.maxAge, by the daemon's clock", async () => {
     const syncedAt = Date.parse('2026-03-01T12:00:00Z');
     let now = syncedAt;
     const state = new ServeState(resolveSite(testConfig({ serve: { maxAge: '10m' } })), silentLogger, () => now);
@@ -223,7 +240,7 @@ describe('serve: before the first successful sync', () => {
 });
 
 describe('serve: writer sidecars', () => {
-  it('serves the FMC feed\'s .md5 next to it, for the same variant', async () => {
+  it("serves the FMC feed's .md5 next to it, for the same variant", async () => {
     const runner = new ScriptedRunner(SET);
     const { daemon, base } = await startTestDaemon(runner, { outputs: [{ name: 'fmc', target: 'cisco-fmc' }] });
     try {

@@ -14,7 +14,14 @@ function addresses(count: number): string[] {
 }
 
 async function pageThrough(base: string, version: 'v1' | 'v2', key = TOKEN): Promise<{ entries: string[]; pages: number }> {
-  const client = createApibanClient({ key, baseUrl: base, version, set: 'sip', timeoutMs: 5000, budget: { requests: 1000, windowMs: 1000 } });
+  const client = createApibanClient({
+    key,
+    baseUrl: base,
+    version,
+    set: 'sip',
+    timeoutMs: 5000,
+    budget: { requests: 1000, windowMs: 1000 },
+  });
   const entries: string[] = [];
   let cursor = '100';
   let pages = 0;
@@ -42,7 +49,9 @@ describe('serve: APIBAN-compatible mirror', () => {
     ({ daemon, base } = await startTestDaemon(runner, { serve: { mirror: { enabled: true, tokens: [TOKEN] } } }));
     await daemon.syncNow();
   });
-  afterEach(async () => { await daemon.shutdown(); });
+  afterEach(async () => {
+    await daemon.shutdown();
+  });
 
   for (const version of ['v2', 'v1'] as const) {
     it(`lets the project's own ${version} client page through the whole set, 250 at a time`, async () => {
@@ -67,12 +76,16 @@ describe('serve: APIBAN-compatible mirror', () => {
     }
     runner.next = createBanSet([...initial, '203.0.113.9', '2001:db8::9'].map(parsePrefix));
     await daemon.syncNow();
-    const next = await fetchRaw(`${base}/api/get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ set: 'sip', id: cursor }) });
+    const next = await fetchRaw(`${base}/api/get`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ set: 'sip', id: cursor }),
+    });
     expect(next.status).to.equal(200);
     expect(JSON.parse(next.body.toString()).ipaddress).to.have.members(['203.0.113.9', '2001:db8::9']);
   });
 
-  it('answers check with APIBAN\'s envelopes, for covered addresses too', async () => {
+  it("answers check with APIBAN's envelopes, for covered addresses too", async () => {
     runner.next = bansOf('192.0.2.0/24', '198.51.100.7');
     await daemon.syncNow();
     const listed = await fetchRaw(`${base}/api/${TOKEN}/check/192.0.2.55`);
@@ -80,14 +93,22 @@ describe('serve: APIBAN-compatible mirror', () => {
     const body = JSON.parse(listed.body.toString());
     expect(body.ipaddress).to.deep.equal(['192.0.2.55']);
     expect(body.ID).to.match(/^\d{10}$/);
-    const notListed = await fetchRaw(`${base}/api/check`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: '{"set":"sip","ipaddress":"203.0.113.1"}' });
+    const notListed = await fetchRaw(`${base}/api/check`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: '{"set":"sip","ipaddress":"203.0.113.1"}',
+    });
     expect(notListed.status).to.equal(400);
     expect(JSON.parse(notListed.body.toString())).to.deep.equal({ ipaddress: ['not blocked'], ID: 'none' });
   });
 
   it('answers a wrong token with 403 {"ipaddress":"none","ID":"unauthorized"} on v1 and v2', async () => {
     const v1 = await fetchRaw(`${base}/api/wrong-token-123/banned/100`);
-    const v2 = await fetchRaw(`${base}/api/get`, { method: 'POST', headers: { authorization: 'Bearer wrong' }, body: '{"set":"sip","id":"100"}' });
+    const v2 = await fetchRaw(`${base}/api/get`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong' },
+      body: '{"set":"sip","id":"100"}',
+    });
     const none = await fetchRaw(`${base}/api/get`, { method: 'POST', body: '{"set":"sip","id":"100"}' });
     for (const res of [v1, v2, none]) {
       expect(res.status).to.equal(403);
@@ -106,7 +127,11 @@ describe('serve: APIBAN-compatible mirror', () => {
       const page = await get(JSON.stringify({ set, id: '100' }));
       expect(page.status, set).to.equal(400);
       expect(JSON.parse(page.body.toString())).to.include({ ID: 'none' });
-      const check = await fetchRaw(`${base}/api/check`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ set, ipaddress: initial[0] }) });
+      const check = await fetchRaw(`${base}/api/check`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ set, ipaddress: initial[0] }),
+      });
       expect(check.status, set).to.equal(400);
     }
   });
@@ -114,7 +139,11 @@ describe('serve: APIBAN-compatible mirror', () => {
   it('answers a non-numeric ID as APIBAN does: 400 "no new bans", never the first page', async () => {
     for (const id of ['abc', '12x', 'none', '-5']) {
       const v1 = await fetchRaw(`${base}/api/${TOKEN}/banned/${id}`);
-      const v2 = await fetchRaw(`${base}/api/get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ set: 'sip', id }) });
+      const v2 = await fetchRaw(`${base}/api/get`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ set: 'sip', id }),
+      });
       for (const res of [v1, v2]) {
         expect(res.status, id).to.equal(400);
         expect(JSON.parse(res.body.toString())).to.deep.equal({ ipaddress: ['no new bans'], ID: 'none' });
@@ -123,10 +152,18 @@ describe('serve: APIBAN-compatible mirror', () => {
   });
 
   it('answers for the set it syncs (apiban.set: http) and refuses sip', async () => {
-    const http = await startTestDaemon(new ScriptedRunner(bansOf('192.0.2.1')), { apiban: { set: 'http' }, serve: { mirror: { enabled: true, tokens: [TOKEN] } } });
+    const http = await startTestDaemon(new ScriptedRunner(bansOf('192.0.2.1')), {
+      apiban: { set: 'http' },
+      serve: { mirror: { enabled: true, tokens: [TOKEN] } },
+    });
     try {
       await http.daemon.syncNow();
-      const post = (set: string) => fetchRaw(`${http.base}/api/get`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ set, id: '100' }) });
+      const post = (set: string) =>
+        fetchRaw(`${http.base}/api/get`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify({ set, id: '100' }),
+        });
       expect((await post('http')).status).to.equal(200);
       expect((await post('sip')).status).to.equal(400);
       expect((await fetchRaw(`${http.base}/api/${TOKEN}/banned/100`)).status, 'v1 means sip').to.equal(400);
@@ -156,7 +193,9 @@ describe('serve: mirror index', () => {
     expect(second.idOf.get('192.0.2.3')).to.be.greaterThan(Math.max(...first.ids));
     expect(pageAfter(second, String(second.ids[1]))).to.equal(undefined);
     expect(present(pageAfter(second, '100'), 'a page').ips).to.deep.equal(second.entries);
-    expect(present(pageAfter(second, '1'), 'a page').ips, 'a cursor from an earlier run restarts from the beginning').to.deep.equal(second.entries);
+    expect(present(pageAfter(second, '1'), 'a page').ips, 'a cursor from an earlier run restarts from the beginning').to.deep.equal(
+      second.entries,
+    );
     expect(pageAfter(second, 'abc'), 'not an APIBAN ID').to.equal(undefined);
   });
 });

@@ -28,7 +28,8 @@ describe('serve: reload replaces the sync service when its settings change', () 
   const loaded = (allowlist: string[], maxShrink = 0.5): LoadedConfig => ({
     config: configSchema.parse({
       apiban: { key: KEY, baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
-      policy: { allowlist }, guards: { maxShrink },
+      policy: { allowlist },
+      guards: { maxShrink },
     }),
     source: 'test',
     stateDir,
@@ -38,8 +39,15 @@ describe('serve: reload replaces the sync service when its settings change', () 
     let next = loaded([]);
     let starts = 0;
     const daemon = await ServeDaemon.start({
-      loaded: next, log: silentLogger, listen: '127.0.0.1:0', processMetrics: false, reloadConfig: () => next,
-      createRunner: async (config, log, hooks) => { starts++; return createSyncService(config, log, hooks); },
+      loaded: next,
+      log: silentLogger,
+      listen: '127.0.0.1:0',
+      processMetrics: false,
+      reloadConfig: () => next,
+      createRunner: async (config, log, hooks) => {
+        starts++;
+        return createSyncService(config, log, hooks);
+      },
     });
     const plain = async () => (await fetchRaw(`http://127.0.0.1:${daemon.address.port}/plain.txt`)).body.toString();
     try {

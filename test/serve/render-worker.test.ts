@@ -17,7 +17,11 @@ function largeSet(v4: number, v6: number): BanSet {
   let seed = 0x9e3779b9;
   const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
   const keys = Array.from({ length: v4 }, () => next() * 64 + (next() % 8 === 0 ? 24 : 32));
-  const prefixes = Array.from({ length: v6 }, () => ({ family: 6 as const, network: (0x20010db8n << 96n) | (BigInt(next()) << 64n) | BigInt(next()), length: 128 }));
+  const prefixes = Array.from({ length: v6 }, () => ({
+    family: 6 as const,
+    network: (0x20010db8n << 96n) | (BigInt(next()) << 64n) | BigInt(next()),
+    length: 128,
+  }));
   return BanSet.fromPacked(keys, prefixes);
 }
 
@@ -39,7 +43,9 @@ function get(base: string, path: string, agent: Agent, headers: Record<string, s
     request(`${base}${path}`, { agent, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -50,9 +56,13 @@ async function slowest304WhilePublishing(state: ServeState): Promise<{ slowest: 
   const base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const etag = present(state.view.snapshot, 'a published snapshot').variant(state.view.site.outputs[0], DEFAULT_QUERY) as { main: { etag: string } };
+    const etag = present(state.view.snapshot, 'a published snapshot').variant(state.view.site.outputs[0], DEFAULT_QUERY) as {
+      main: { etag: string };
+    };
     let done = false;
-    const publishing = state.publish(servedSet(LARGE)).finally(() => { done = true; });
+    const publishing = state.publish(servedSet(LARGE)).finally(() => {
+      done = true;
+    });
     let slowest = 0;
     let answered = 0;
     while (!done) {
@@ -84,8 +94,10 @@ describe('serve: rendering a large set in the worker thread', function () {
       // wait 200 ms, so the worker's slowest 304 is held against the event-loop render, which
       // stalls every request for the whole render of five outputs (1.4 s here under load).
       expect(blocked.slowest, 'the event-loop render must stall polling (else this test proves nothing)').to.be.above(BOUND_MS);
-      expect(free.slowest, `slowest 304 of ${free.answered} during the worker rebuild (event loop: ${Math.round(blocked.slowest)} ms)`)
-        .to.be.below(Math.max(BOUND_MS, blocked.slowest / 3));
+      expect(
+        free.slowest,
+        `slowest 304 of ${free.answered} during the worker rebuild (event loop: ${Math.round(blocked.slowest)} ms)`,
+      ).to.be.below(Math.max(BOUND_MS, blocked.slowest / 3));
     } finally {
       await pooled.close();
     }

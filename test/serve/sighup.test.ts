@@ -17,8 +17,10 @@ describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
   let dir: ReturnType<typeof tempDir>;
   let configFile: string;
   let serve: ServeProcess | undefined;
-  const get = async (path: string) => (await fetchRaw(`http://127.0.0.1:${present(serve, 'the serve process').port}${path}`)).body.toString();
-  const alive = () => present(serve, 'the serve process').child.exitCode === null && present(serve, 'the serve process').child.signalCode === null;
+  const get = async (path: string) =>
+    (await fetchRaw(`http://127.0.0.1:${present(serve, 'the serve process').port}${path}`)).body.toString();
+  const alive = () =>
+    present(serve, 'the serve process').child.exitCode === null && present(serve, 'the serve process').child.signalCode === null;
 
   beforeEach(() => {
     dir = tempDir();
@@ -26,7 +28,10 @@ describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
     writeFileSync(configFile, 'policy: {allowlist: []}\n');
   });
   afterEach(async () => {
-    if (serve !== undefined && alive()) { serve.child.kill('SIGKILL'); await serve.exited; }
+    if (serve !== undefined && alive()) {
+      serve.child.kill('SIGKILL');
+      await serve.exited;
+    }
     serve = undefined;
     dir.remove();
   });
@@ -46,7 +51,13 @@ describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
     expect(await get('/metrics')).to.match(/apiban_exporter_config_reloads_total\{result="error"\} 1/);
     expect(await get('/plain.txt')).not.to.include('192.0.2.');
 
-    const bodies = ['policy: {allowlist: []}\n', 'sync: {interval: 7m}\n', 'nonsense: [\n', 'guards: {maxShrink: 0.9}\n', 'state: {dir: /proc/no}\n'];
+    const bodies = [
+      'policy: {allowlist: []}\n',
+      'sync: {interval: 7m}\n',
+      'nonsense: [\n',
+      'guards: {maxShrink: 0.9}\n',
+      'state: {dir: /proc/no}\n',
+    ];
     for (let i = 0; i < 40; i++) {
       writeFileSync(configFile, bodies[i % bodies.length]);
       serve.child.kill('SIGHUP');

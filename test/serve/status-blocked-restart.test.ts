@@ -25,7 +25,10 @@ describe('serve: blocked-traffic totals survive a restart', function () {
   let fake: FakeApiban;
   let sim: AsaSimulator;
   let serve: ServeProcess | undefined;
-  const acl: AclEntry[] = [{ action: 'deny', group: 'APIBAN-V4', hits: 100 }, { action: 'permit', hits: 3 }];
+  const acl: AclEntry[] = [
+    { action: 'deny', group: 'APIBAN-V4', hits: 100 },
+    { action: 'permit', hits: 3 },
+  ];
 
   before(async () => {
     fake = await startFakeApiban({ key: KEY, addresses: ['192.0.2.10', '198.51.100.20'] });
@@ -56,15 +59,29 @@ describe('serve: blocked-traffic totals survive a restart', function () {
   it('continues the totals from the state directory, adding only the growth since the last reading', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'apiban-blocked-restart-'));
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, stringify({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
-      apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
-      state: { dir: join(dir, 'state') }, sync: { interval: '300ms' }, guards: { maxShrink: 1 },
-      push: { devices: [{
-        name: 'asa1', driver: 'cisco-asa', host: sim.device.host, port: sim.device.port, settings: { counters: { acl: 'OUTSIDE-IN' } },
-        credentials: { username: 'ops', passwordEnv: 'ASA_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
-      }] },
-    }));
+    writeFileSync(
+      config,
+      stringify({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
+        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
+        state: { dir: join(dir, 'state') },
+        sync: { interval: '300ms' },
+        guards: { maxShrink: 1 },
+        push: {
+          devices: [
+            {
+              name: 'asa1',
+              driver: 'cisco-asa',
+              host: sim.device.host,
+              port: sim.device.port,
+              settings: { counters: { acl: 'OUTSIDE-IN' } },
+              credentials: { username: 'ops', passwordEnv: 'ASA_PW' },
+              hostKey: { fingerprint: sim.device.fingerprint },
+            },
+          ],
+        },
+      }),
+    );
     const env = { FAKE_KEY: KEY, ASA_PW: 'asa-pw-4410' };
     serve = await startServe(config, env);
     await waitFor(async () => (await blockedPackets()) === 100, 'the first push with counters', 20_000);
@@ -76,8 +93,14 @@ describe('serve: blocked-traffic totals survive a restart', function () {
     acl[0].hits = 150;
     serve = await startServe(config, env);
     expect(await blockedPackets(), 'restored before any push').to.equal(130);
-    const page = JSON.parse((await fetchRaw(`http://127.0.0.1:${serve.port}/status.json`)).body.toString()) as { blocked: Array<{ packets: number }>; devices: Array<{ blocked: unknown }> };
-    expect(page.blocked.map((p) => p.packets), 'the chart series restored').to.deep.equal([100, 130]);
+    const page = JSON.parse((await fetchRaw(`http://127.0.0.1:${serve.port}/status.json`)).body.toString()) as {
+      blocked: Array<{ packets: number }>;
+      devices: Array<{ blocked: unknown }>;
+    };
+    expect(
+      page.blocked.map((p) => p.packets),
+      'the chart series restored',
+    ).to.deep.equal([100, 130]);
     expect(page.devices[0].blocked).to.deep.equal({ v4: { packets: 130 } });
     await pushAndSee('203.0.113.2', 150, 'the growth while serve was down, counted once');
 
@@ -90,14 +113,27 @@ describe('serve: blocked-traffic totals survive a restart', function () {
     await stop();
     const dir = mkdtempSync(join(tmpdir(), 'apiban-blocked-corrupt-'));
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, stringify({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
-      apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } }, state: { dir: join(dir, 'state') },
-    }));
-    await startServe(config, { FAKE_KEY: KEY }).then(async (s) => { serve = s; await stop(); });
-    writeFileSync(join(dir, 'state', 'blocked.json'), '{"version":1,"totals":[{"device":"x","family":"v9","packets":1}],"last":[],"series":[]}\n');
+    writeFileSync(
+      config,
+      stringify({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
+        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
+        state: { dir: join(dir, 'state') },
+      }),
+    );
+    await startServe(config, { FAKE_KEY: KEY }).then(async (s) => {
+      serve = s;
+      await stop();
+    });
+    writeFileSync(
+      join(dir, 'state', 'blocked.json'),
+      '{"version":1,"totals":[{"device":"x","family":"v9","packets":1}],"last":[],"series":[]}\n',
+    );
     serve = await startServe(config, { FAKE_KEY: KEY });
-    await waitFor(async () => present(serve, 'the restarted serve').stderr().includes('blocked-traffic totals not restored'), 'the warning');
+    await waitFor(
+      async () => present(serve, 'the restarted serve').stderr().includes('blocked-traffic totals not restored'),
+      'the warning',
+    );
     expect(serve.stderr()).to.match(/blocked\.json: totals\.0\.family/);
     expect(await blockedPackets()).to.equal(undefined);
   });

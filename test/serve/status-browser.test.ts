@@ -18,8 +18,12 @@ import { skipWhen } from '../helpers/skip.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SECRETS = {
-  apibanKey: 'status-key-5b2e91', adminPassword: 'admin-pw-77a1', pathToken: 'pftoken-3c9d0e',
-  bearer: 'opn-bearer-1f8a', basicPassword: 'forti-pw-aa42', devicePassword: 'sim-pw-4410',
+  apibanKey: 'status-key-5b2e91',
+  adminPassword: 'admin-pw-77a1',
+  pathToken: 'pftoken-3c9d0e',
+  bearer: 'opn-bearer-1f8a',
+  basicPassword: 'forti-pw-aa42',
+  devicePassword: 'sim-pw-4410',
 };
 const ADDRESSES = ['192.0.2.10', '198.51.100.20', '203.0.113.30', '2001:db8::7'];
 
@@ -55,9 +59,12 @@ describe('serve: the status page in headless chromium', function () {
       state: { dir: join(dir, 'state') },
       sync: { interval: '1h' },
       outputs: [
-        { name: 'pfsense', target: 'pfsense' }, { name: 'opnsense', target: 'opnsense' },
-        { name: 'srx', target: 'junos-srx-feed' }, { name: 'fmc', target: 'cisco-fmc' },
-        { name: 'edl', target: 'paloalto-edl' }, { name: 'fortigate', target: 'fortigate' },
+        { name: 'pfsense', target: 'pfsense' },
+        { name: 'opnsense', target: 'opnsense' },
+        { name: 'srx', target: 'junos-srx-feed' },
+        { name: 'fmc', target: 'cisco-fmc' },
+        { name: 'edl', target: 'paloalto-edl' },
+        { name: 'fortigate', target: 'fortigate' },
       ],
       serve: {
         adminAccess: { basic: { username: 'admin', password: SECRETS.adminPassword } },
@@ -68,10 +75,16 @@ describe('serve: the status page in headless chromium', function () {
         },
       },
       push: {
-        devices: [{
-          name: 'edge1', driver: 'cisco-ios', host: sim.device.host, port: sim.device.port,
-          credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
-        }],
+        devices: [
+          {
+            name: 'edge1',
+            driver: 'cisco-ios',
+            host: sim.device.host,
+            port: sim.device.port,
+            credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
+            hostKey: { fingerprint: sim.device.fingerprint },
+          },
+        ],
       },
     };
   }
@@ -93,15 +106,27 @@ describe('serve: the status page in headless chromium', function () {
     expect((await fetch(`${base()}/status.json`, { headers: { authorization: 'Basic YWRtaW46d3Jvbmc=' } })).status).to.equal(403);
   });
 
-  it('shows the model\'s numbers with JavaScript off, and no secret anywhere in the page or status.json', async () => {
+  it("shows the model's numbers with JavaScript off, and no secret anywhere in the page or status.json", async () => {
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM, headless: true, javaScriptEnabled: false,
+      executablePath: CHROMIUM,
+      headless: true,
+      javaScriptEnabled: false,
       httpCredentials: { username: 'admin', password: SECRETS.adminPassword },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await context.newPage();
     const outside: string[] = [];
-    page.on('request', (request) => { if (!request.url().startsWith(base())) outside.push(request.url()); });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(base())) outside.push(request.url());
+    });
     const response = await page.goto(`${base()}/`);
     expect(response?.status()).to.equal(200);
     const model = await statusJson();
@@ -113,7 +138,10 @@ describe('serve: the status page in headless chromium', function () {
     expect(await page.textContent('#last-sync')).to.include('ok');
     expect(await page.textContent('#guard')).to.include('passing');
     const deviceRow = await page.textContent('tr[data-device="edge1"]');
-    expect(deviceRow, deviceRow ?? '').to.include('cisco-ios').and.include('changed').and.include('+4 -0');
+    expect(deviceRow, deviceRow ?? '')
+      .to.include('cisco-ios')
+      .and.include('changed')
+      .and.include('+4 -0');
     expect(model.devices[0].lastPush).to.include({ result: 'changed', added: 4, removed: 0 });
     // The IOS simulator's driver reads no counters: "not reported", never 0.
     expect(deviceRow).to.include('not reported');
@@ -121,8 +149,10 @@ describe('serve: the status page in headless chromium', function () {
     expect(await page.locator('svg.chart').count()).to.equal(2);
     const urls = await page.locator('code.url').allTextContents();
     expect(urls).to.include(`${base()}/t/<token>/pfsense.txt`).and.include(`${base()}/fortigate.txt`);
-    expect(await page.textContent('body')).to.include('set security dynamic-address feed-server apiban feed-name apiban path /srx.txt')
-      .and.include(`MD5 URL: ${base()}/fmc.txt.md5`).and.include(`set resource "${base()}/fortigate.txt"`);
+    expect(await page.textContent('body'))
+      .to.include('set security dynamic-address feed-server apiban feed-name apiban path /srx.txt')
+      .and.include(`MD5 URL: ${base()}/fmc.txt.md5`)
+      .and.include(`set resource "${base()}/fortigate.txt"`);
     const html = await page.content();
     const json = JSON.stringify(model);
     for (const [name, secret] of Object.entries(SECRETS)) {

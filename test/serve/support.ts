@@ -14,7 +14,15 @@ export function bansOf(...entries: string[]): BanSet {
 }
 
 export function servedSet(bans: BanSet, syncedAt = new Date()): PublishedSet {
-  const report = { candidates: bans.size, invalid: 0, invalidSamples: [], tooWide: 0, protectedHits: 0, allowlistHits: 0, published: bans.size };
+  const report = {
+    candidates: bans.size,
+    invalid: 0,
+    invalidSamples: [],
+    tooWide: 0,
+    protectedHits: 0,
+    allowlistHits: 0,
+    published: bans.size,
+  };
   return { bans, report, syncedAt, source: 'apiban', cursor: String(Math.floor(syncedAt.getTime() / 1000)) };
 }
 
@@ -33,7 +41,16 @@ export class ScriptedRunner implements SyncRunner {
   async sync(): Promise<SyncResult> {
     this.syncs++;
     if (this.failing || this.next === undefined) {
-      return { ok: false, full: false, requests: 1, size: this.published?.bans.size ?? 0, durationMs: 1, changed: false, error: '[apiban] 503 from the test', published: this.published };
+      return {
+        ok: false,
+        full: false,
+        requests: 1,
+        size: this.published?.bans.size ?? 0,
+        durationMs: 1,
+        changed: false,
+        error: '[apiban] 503 from the test',
+        published: this.published,
+      };
     }
     const changed = this.published === undefined || !this.published.bans.equals(this.next);
     this.published = servedSet(this.next);
@@ -54,7 +71,10 @@ export function testConfig(raw: Record<string, unknown> = {}): LoadedConfig {
 }
 
 /** A daemon on 127.0.0.1:0 with a long interval: tests drive syncs with syncNow(). */
-export async function startTestDaemon(runner: SyncRunner, raw: Record<string, unknown> = {}): Promise<{ daemon: ServeDaemon; base: string }> {
+export async function startTestDaemon(
+  runner: SyncRunner,
+  raw: Record<string, unknown> = {},
+): Promise<{ daemon: ServeDaemon; base: string }> {
   const daemon = await ServeDaemon.start({
     loaded: testConfig(raw),
     log: silentLogger,
@@ -65,10 +85,17 @@ export async function startTestDaemon(runner: SyncRunner, raw: Record<string, un
   return { daemon, base: `http://127.0.0.1:${daemon.address.port}` };
 }
 
-export interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 
 /** A plain node:http request: no automatic decompression, so tests see the bytes on the wire. */
-export function fetchRaw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function fetchRaw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];

@@ -45,12 +45,18 @@ export class ChangingList {
   readonly current = new Set<string>();
   private nextAddress = 0;
 
-  constructor(private readonly fakes: FakeApiban[], private readonly random: Random) {}
+  constructor(
+    private readonly fakes: FakeApiban[],
+    private readonly random: Random,
+  ) {}
 
   add(count: number): void {
     const added: string[] = [];
     for (let i = 0; i < count; i++) added.push(soakAddress(this.nextAddress++));
-    for (const address of added) { this.current.add(address); this.everListed.add(address); }
+    for (const address of added) {
+      this.current.add(address);
+      this.everListed.add(address);
+    }
     for (const fake of this.fakes) fake.add(added);
   }
 

@@ -11,7 +11,10 @@ import { present } from '../helpers/present.js';
 const LOCK_ERRORS = /lock lost|compromised|ENOTEMPTY|ELOCKED|internal error|unhandled/i;
 
 export function lockErrors(logs: string): string[] {
-  return logs.split('\n').filter((line) => LOCK_ERRORS.test(line)).slice(0, 5);
+  return logs
+    .split('\n')
+    .filter((line) => LOCK_ERRORS.test(line))
+    .slice(0, 5);
 }
 
 /**
@@ -44,18 +47,29 @@ export class PushWatch {
   private stopping = false;
   readonly violations: Violation[] = [];
 
-  constructor(private readonly configFile: string, private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly configFile: string,
+    private readonly env: Record<string, string>,
+  ) {}
 
   start(): void {
     const child = spawn(process.execPath, [CLI, '-c', this.configFile, '--log-format', 'json', 'push', '--watch', '--all'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    present(child.stdout, 'the child\'s stdout').on('data', (chunk: Buffer) => { this.log += chunk; });
-    present(child.stderr, 'the child\'s stderr').on('data', (chunk: Buffer) => { this.log += chunk; });
-    this.exited = new Promise((resolve) => child.on('exit', (code) => {
-      if (!this.stopping) this.violations.push({ at: Date.now(), what: `push --watch exited on its own with ${code}:\n${this.log.slice(-2000)}` });
-      resolve(code);
-    }));
+    present(child.stdout, "the child's stdout").on('data', (chunk: Buffer) => {
+      this.log += chunk;
+    });
+    present(child.stderr, "the child's stderr").on('data', (chunk: Buffer) => {
+      this.log += chunk;
+    });
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        if (!this.stopping)
+          this.violations.push({ at: Date.now(), what: `push --watch exited on its own with ${code}:\n${this.log.slice(-2000)}` });
+        resolve(code);
+      }),
+    );
     this.child = child;
   }
 

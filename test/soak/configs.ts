@@ -22,7 +22,12 @@ export const SOURCE_ADDRESSES = ['203.0.113.50', '203.0.113.51'];
 export function baseConfig(setup: SoakSetup): Record<string, unknown> {
   return {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-    apiban: { key: '${SOAK_KEY}', baseUrl: setup.apibanUrl, timeout: '2s', budget: { requests: setup.budget.requests, window: `${setup.budget.windowMs}ms` } },
+    apiban: {
+      key: '${SOAK_KEY}',
+      baseUrl: setup.apibanUrl,
+      timeout: '2s',
+      budget: { requests: setup.budget.requests, window: `${setup.budget.windowMs}ms` },
+    },
     state: { dir: setup.stateDir },
     sync: { interval: '1s', fullResync: '15s' },
     guards: { maxShrink: 0.9 },
@@ -40,7 +45,13 @@ const VALID: Record<string, Variant> = {
   sources: (base, setup) => ({ ...base, sources: [{ name: 'local', file: setup.sourceFile }] }),
   policy: (base) => ({ ...base, policy: { allowlist: [ALWAYS_ALLOWED, '198.18.3.0/24'] } }),
   guards: (base) => ({ ...base, guards: { maxShrink: 0.95 } }),
-  outputs: (base) => ({ ...base, outputs: [{ name: 'plain', target: 'plain' }, { name: 'extra', target: 'plain' }] }),
+  outputs: (base) => ({
+    ...base,
+    outputs: [
+      { name: 'plain', target: 'plain' },
+      { name: 'extra', target: 'plain' },
+    ],
+  }),
   serve: (base) => ({ ...base, serve: { maxAge: '3h' } }),
   push: (base, setup) => ({ ...base, push: { devices: [setup.device], concurrency: 2, schedule: { afterSync: false } } }),
 };

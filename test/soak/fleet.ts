@@ -8,7 +8,10 @@ import { request } from 'node:http';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 import { present } from '../helpers/present.js';
 
-export interface Violation { at: number; what: string }
+export interface Violation {
+  at: number;
+  what: string;
+}
 
 /** Serve under a supervisor that restarts it at once, as systemd would (Restart=always). */
 export class ServeSupervisor {
@@ -19,7 +22,10 @@ export class ServeSupervisor {
   readonly violations: Violation[] = [];
   private expectedExit = false;
 
-  constructor(private readonly configFile: string, private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly configFile: string,
+    private readonly env: Record<string, string>,
+  ) {}
 
   async start(): Promise<void> {
     this.restarting = true;
@@ -45,7 +51,8 @@ export class ServeSupervisor {
     this.expectedExit = false;
     void serve.exited.then((code) => {
       this.logs.push(serve.stderr());
-      if (!this.expectedExit) this.violations.push({ at: Date.now(), what: `serve exited on its own with ${code}:\n${serve.stderr().slice(-3000)}` });
+      if (!this.expectedExit)
+        this.violations.push({ at: Date.now(), what: `serve exited on its own with ${code}:\n${serve.stderr().slice(-3000)}` });
     });
   }
 
@@ -76,7 +83,11 @@ export class ServeSupervisor {
   }
 }
 
-export interface Answer { status: number; etag?: string | undefined; body: Buffer }
+export interface Answer {
+  status: number;
+  etag?: string | undefined;
+  body: Buffer;
+}
 
 export function get(port: number, path: string, timeoutMs = 5000): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -96,7 +107,12 @@ export function get(port: number, path: string, timeoutMs = 5000): Promise<Answe
  * One poller: GET /plain.txt and /healthz until stopped. A failure counts only if no restart
  * began or ended while the request was out; every 200 body must hash to its ETag and pass `check`.
  */
-export async function poll(serve: ServeSupervisor, check: (lines: string[]) => string | undefined, violations: Violation[], stop: () => boolean): Promise<{ answered: number; bodies: number }> {
+export async function poll(
+  serve: ServeSupervisor,
+  check: (lines: string[]) => string | undefined,
+  violations: Violation[],
+  stop: () => boolean,
+): Promise<{ answered: number; bodies: number }> {
   let answered = 0;
   let bodies = 0;
   while (!stop()) {
@@ -110,7 +126,12 @@ export async function poll(serve: ServeSupervisor, check: (lines: string[]) => s
         const hash = `"${createHash('sha256').update(answer.body).digest('base64url')}"`;
         if (answer.etag !== hash) violations.push({ at: Date.now(), what: `ETag ${answer.etag} is not the body's hash ${hash}` });
         bodies++;
-        const problem = check(answer.body.toString().split('\n').filter((l) => l !== '' && !l.startsWith('#')));
+        const problem = check(
+          answer.body
+            .toString()
+            .split('\n')
+            .filter((l) => l !== '' && !l.startsWith('#')),
+        );
         if (problem !== undefined) violations.push({ at: Date.now(), what: problem });
       } else if (path === '/plain.txt' && answer.status !== 503) {
         violations.push({ at: Date.now(), what: `/plain.txt answered ${answer.status}` });

@@ -38,7 +38,9 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
   let serve: ServeSupervisor | undefined;
   let pushWatch: PushWatch | undefined;
 
-  before(() => { console.log(`      soak seed ${seed} (replay: SOAK_SEED=${seed}), storm ${Math.round(STORM_MS / 1000)} s`); });
+  before(() => {
+    console.log(`      soak seed ${seed} (replay: SOAK_SEED=${seed}), storm ${Math.round(STORM_MS / 1000)} s`);
+  });
   afterEach(async () => {
     await serve?.stop().catch(() => undefined);
     await pushWatch?.stop().catch(() => undefined);
@@ -47,12 +49,18 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     dir?.remove();
   });
 
-  it('keeps answering with consistent bodies, never loses its lock, never exceeds the budget, and ends on the fake\'s list', async () => {
+  it("keeps answering with consistent bodies, never loses its lock, never exceeds the budget, and ends on the fake's list", async () => {
     dir = tempDir('apiban-soak-');
-    fakes = [await startFakeApiban({ key: KEY, limit: BUDGET, pageSize: 100 }), await startFakeApiban({ key: KEY, limit: BUDGET, pageSize: 100 })];
+    fakes = [
+      await startFakeApiban({ key: KEY, limit: BUDGET, pageSize: 100 }),
+      await startFakeApiban({ key: KEY, limit: BUDGET, pageSize: 100 }),
+    ];
     const [apiban, watchApiban] = fakes;
     for (const fake of fakes) slowAnswers(fake, random);
-    sims = [await startCiscoIos({ auth: { username: 'ops', password: PASSWORD } }), await startCiscoIos({ auth: { username: 'ops', password: PASSWORD } })];
+    sims = [
+      await startCiscoIos({ auth: { username: 'ops', password: PASSWORD } }),
+      await startCiscoIos({ auth: { username: 'ops', password: PASSWORD } }),
+    ];
     const list = new ChangingList(fakes, random);
     list.add(300);
     list.add(5);
@@ -60,14 +68,25 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     list.everListed.add('198.18.7.9');
 
     const device = (sim: IosSimulator, name: string) => ({
-      name, driver: 'cisco-ios', host: sim.device.host, port: sim.device.port,
-      credentials: { username: 'ops', passwordEnv: 'SIM_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
+      name,
+      driver: 'cisco-ios',
+      host: sim.device.host,
+      port: sim.device.port,
+      credentials: { username: 'ops', passwordEnv: 'SIM_PW' },
+      hostKey: { fingerprint: sim.device.fingerprint },
     });
     const notADirectory = join(dir.path, 'plain-file');
     writeFileSync(notADirectory, 'x');
     const sourceFile = join(dir.path, 'local.txt');
     writeFileSync(sourceFile, `${SOURCE_ADDRESSES.join('\n')}\n`);
-    const setup: SoakSetup = { apibanUrl: apiban.url, stateDir: join(dir.path, 'state'), sourceFile, notADirectory, budget: BUDGET, device: device(sims[0], 'edge') };
+    const setup: SoakSetup = {
+      apibanUrl: apiban.url,
+      stateDir: join(dir.path, 'state'),
+      sourceFile,
+      notADirectory,
+      budget: BUDGET,
+      device: device(sims[0], 'edge'),
+    };
     const configFile = join(dir.path, 'serve.yaml');
     writeFileSync(configFile, render(baseConfig(setup)));
     const env = { SOAK_KEY: KEY, SIM_PW: PASSWORD };
@@ -75,20 +94,33 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     const watchDir = join(dir.path, 'watch');
     mkdirSync(watchDir);
     const watchConfig = join(watchDir, 'watch.yaml');
-    writeFileSync(watchConfig, render(baseConfig({ ...setup, apibanUrl: watchApiban.url, stateDir: join(watchDir, 'state'), device: device(sims[1], 'watched') })));
+    writeFileSync(
+      watchConfig,
+      render(baseConfig({ ...setup, apibanUrl: watchApiban.url, stateDir: join(watchDir, 'state'), device: device(sims[1], 'watched') })),
+    );
 
     serve = new ServeSupervisor(configFile, env);
     await serve.start();
     pushWatch = new PushWatch(watchConfig, env);
     pushWatch.start();
     // The storm starts on a daemon that has a set: without one there is nothing to keep serving.
-    await waitUntil(async () => (await plainLines(present(present(serve, 'the supervisor').current, 'a running serve').port)).length > 0, 60_000);
+    await waitUntil(
+      async () => (await plainLines(present(present(serve, 'the supervisor').current, 'a running serve').port)).length > 0,
+      60_000,
+    );
 
     const allowed = new Set([...list.everListed, ...SOURCE_ADDRESSES]);
     const violations: Violation[] = [];
     const cli: CliResult[] = [];
     let stormOver = false;
-    const pollers = [0, 1, 2].map(() => poll(present(serve, 'the supervisor'), (lines) => everyListedLine(lines, allowed), violations, () => stormOver));
+    const pollers = [0, 1, 2].map(() =>
+      poll(
+        present(serve, 'the supervisor'),
+        (lines) => everyListedLine(lines, allowed),
+        violations,
+        () => stormOver,
+      ),
+    );
     const weatherLoop = (async () => {
       while (!stormOver) {
         weather(list, fakes, random);
@@ -96,7 +128,14 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
         await sleep(random.int(500, 2500));
       }
     })();
-    const invocations = concurrentRuns(configFile, env, random, cli, () => stormOver, () => present(serve, 'the supervisor').restarting);
+    const invocations = concurrentRuns(
+      configFile,
+      env,
+      random,
+      cli,
+      () => stormOver,
+      () => present(serve, 'the supervisor').restarting,
+    );
     const started = Date.now();
     const kinds: string[] = [];
     let fileValid = true;
@@ -132,10 +171,15 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     cli.push(full);
     await serve.start();
     const expected = [...list.current].filter((a) => !a.startsWith('198.18.7.')).sort();
-    await waitUntil(async () => sameSet(await plainLines(present(present(serve, 'the supervisor').current, 'a running serve').port), expected), 60_000);
+    await waitUntil(
+      async () => sameSet(await plainLines(present(present(serve, 'the supervisor').current, 'a running serve').port), expected),
+      60_000,
+    );
     await pushWatch.stop();
 
-    console.log(`      ${kinds.length} storm actions (${kinds.filter((k) => k === 'SIGKILL').length} kill -9, ${kinds.filter((k) => k === 'SIGTERM').length} clean restarts, ${kinds.filter((k) => k.startsWith('invalid')).length} invalid files), ${answered.reduce((a, b) => a + b.answered, 0)} HTTP answers (${answered.reduce((a, b) => a + b.bodies, 0)} bodies checked), ${cli.length} CLI runs, ${apiban.requests.length} APIBAN requests`);
+    console.log(
+      `      ${kinds.length} storm actions (${kinds.filter((k) => k === 'SIGKILL').length} kill -9, ${kinds.filter((k) => k === 'SIGTERM').length} clean restarts, ${kinds.filter((k) => k.startsWith('invalid')).length} invalid files), ${answered.reduce((a, b) => a + b.answered, 0)} HTTP answers (${answered.reduce((a, b) => a + b.bodies, 0)} bodies checked), ${cli.length} CLI runs, ${apiban.requests.length} APIBAN requests`,
+    );
     const logs = [serve.allLogs(), pushWatch.logs(), ...cli.map((r) => r.stderr + r.stdout)].join('\n');
     if (process.env.SOAK_LOG !== undefined) writeFileSync(process.env.SOAK_LOG, logs);
     expect(full.code, full.stderr).to.equal(0);
@@ -143,9 +187,14 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     expect(lockErrors(logs), `seed ${seed}`).to.deep.equal([]);
     for (const fake of fakes) expect(budgetViolations(fake, BUDGET), `seed ${seed}`).to.deep.equal([]);
     const served = (await plainLines(present(serve.current, 'a running serve').port)).map((l) => l.replace(/\/(32|128)$/, ''));
-    expect({ missing: expected.filter((a) => !served.includes(a)).slice(0, 5), extra: served.filter((a) => !expected.includes(a)).slice(0, 5) }, `seed ${seed}`)
-      .to.deep.equal({ missing: [], extra: [] });
-    expect(answered.every((a) => a.bodies > 0), 'every poller checked bodies').to.equal(true);
+    expect(
+      { missing: expected.filter((a) => !served.includes(a)).slice(0, 5), extra: served.filter((a) => !expected.includes(a)).slice(0, 5) },
+      `seed ${seed}`,
+    ).to.deep.equal({ missing: [], extra: [] });
+    expect(
+      answered.every((a) => a.bodies > 0),
+      'every poller checked bodies',
+    ).to.equal(true);
     expect(sims[1].model.entries('APIBAN-V4').length, 'push --watch reached its device').to.be.above(0);
     // 2 only for a file the storm had just made invalid; 3 APIBAN faults, 4 locked by serve, 5 guard, 6 device.
     for (const result of cli) expect([0, 2, 3, 4, 5, 6], result.stderr).to.include(result.code);
@@ -155,7 +204,12 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
 
 /** `sync`, `export` and `push --no-sync` next to the running serve, paused while it restarts. */
 async function concurrentRuns(
-  configFile: string, env: Record<string, string>, random: Random, results: CliResult[], over: () => boolean, restarting: () => boolean,
+  configFile: string,
+  env: Record<string, string>,
+  random: Random,
+  results: CliResult[],
+  over: () => boolean,
+  restarting: () => boolean,
 ): Promise<void> {
   const commands = [['sync'], ['export', '-t', 'plain'], ['push', '--no-sync', '--all']];
   while (!over()) {
@@ -166,7 +220,12 @@ async function concurrentRuns(
 
 async function plainLines(port: number): Promise<string[]> {
   const answer = await get(port, '/plain.txt').catch(() => undefined);
-  return answer?.status === 200 ? answer.body.toString().split('\n').filter((l) => l !== '' && !l.startsWith('#')) : [];
+  return answer?.status === 200
+    ? answer.body
+        .toString()
+        .split('\n')
+        .filter((l) => l !== '' && !l.startsWith('#'))
+    : [];
 }
 
 function sameSet(lines: string[], expected: string[]): boolean {
@@ -182,4 +241,3 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-

@@ -64,7 +64,9 @@ describe('sync crash safety (child processes, kill -9)', function () {
     expect(existsSync(join(stateDir, 'published.json'))).to.equal(false);
     const loaded = loadConfig(configFile, env());
     let error: Error | undefined;
-    await computePublishedSet(loaded, silentLogger).catch((e: Error) => { error = e; });
+    await computePublishedSet(loaded, silentLogger).catch((e: Error) => {
+      error = e;
+    });
     expect(error?.message).to.include('run `apiban-exporter sync` first');
 
     const before = fake.requests.length;

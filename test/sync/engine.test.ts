@@ -44,8 +44,20 @@ function hundredEntries(): SyncState {
 }
 
 async function run(state: SyncState, answers: Array<PageResult | Error>, maxPages?: number): Promise<unknown> {
-  const ctx = { client: scripted(answers), state, save: async () => undefined, now: () => NOW, log: silentLogger, expiryMs: 7 * DAY, fullResyncMs: 7 * DAY, maxPages };
-  return downloadBans(ctx, {}).then(() => undefined, (error: unknown) => error);
+  const ctx = {
+    client: scripted(answers),
+    state,
+    save: async () => undefined,
+    now: () => NOW,
+    log: silentLogger,
+    expiryMs: 7 * DAY,
+    fullResyncMs: 7 * DAY,
+    maxPages,
+  };
+  return downloadBans(ctx, {}).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 const page = (entries: string[], next: string): PageResult => ({ kind: 'page', entries, next });

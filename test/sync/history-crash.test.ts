@@ -66,7 +66,9 @@ describe('sync history survives kill -9 (child processes)', function () {
   async function syncKilledOnAppend(): Promise<void> {
     const child = spawn(process.execPath, [CLI, '-c', configFile, 'sync'], { env: env(), stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    const watcher = watch(stateDir, (_event, name) => { if (name === 'history.jsonl') child.kill('SIGKILL'); });
+    const watcher = watch(stateDir, (_event, name) => {
+      if (name === 'history.jsonl') child.kill('SIGKILL');
+    });
     await exited;
     watcher.close();
   }
@@ -75,7 +77,9 @@ describe('sync history survives kill -9 (child processes)', function () {
   async function tailOfCleanSync(): Promise<number> {
     let caughtUp = 0;
     const newest = fake.newestId;
-    fake.onRequest = (request) => { if (request.cursor === newest) caughtUp = performance.now(); };
+    fake.onRequest = (request) => {
+      if (request.cursor === newest) caughtUp = performance.now();
+    };
     const result = await runCli(['-c', configFile, 'sync'], { env: env(), timeoutMs: 60_000 });
     fake.onRequest = undefined;
     expect(result.code, result.stderr).to.equal(0);

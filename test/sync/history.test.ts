@@ -19,11 +19,24 @@ describe('sync/history: the event of one sync', () => {
     const before = set('192.0.2.1', '192.0.2.2', '192.0.2.3');
     const after = set('192.0.2.3', '2001:db8::1');
     const incremental = changeEvent({ now: NOW, kind: 'incremental', before, after, stillListed: (p) => p === '192.0.2.2' });
-    expect(incremental).to.include({ kind: 'incremental', ok: true, size: 2, v4: 1, v6: 1, addedCount: 1, removedCount: 2, before: setDigest(before), after: setDigest(after) });
+    expect(incremental).to.include({
+      kind: 'incremental',
+      ok: true,
+      size: 2,
+      v4: 1,
+      v6: 1,
+      addedCount: 1,
+      removedCount: 2,
+      before: setDigest(before),
+      after: setDigest(after),
+    });
     expect(incremental.added).to.deep.equal(['2001:db8::1']);
     expect(incremental.removed).to.deep.equal({ expired: ['192.0.2.1'], excluded: ['192.0.2.2'] });
     const full = changeEvent({ now: NOW, kind: 'full', before, after, stillListed: () => false });
-    expect(removedList(full)).to.deep.equal([{ prefix: '192.0.2.1', reason: 'resync' }, { prefix: '192.0.2.2', reason: 'resync' }]);
+    expect(removedList(full)).to.deep.equal([
+      { prefix: '192.0.2.1', reason: 'resync' },
+      { prefix: '192.0.2.2', reason: 'resync' },
+    ]);
   });
 
   it('cuts the lists of a huge change at MAX_LISTED and keeps the counts exact', () => {
@@ -38,7 +51,8 @@ describe('sync/history: reading back what a crash left', () => {
   const a = set('192.0.2.1');
   const b = set('192.0.2.1', '192.0.2.2');
   const c = set('192.0.2.1', '192.0.2.9');
-  const line = (before: BanSet, after: BanSet, at = NOW) => JSON.stringify(changeEvent({ now: at, kind: 'incremental', before, after, stillListed: () => false }));
+  const line = (before: BanSet, after: BanSet, at = NOW) =>
+    JSON.stringify(changeEvent({ now: at, kind: 'incremental', before, after, stillListed: () => false }));
 
   it('skips a torn last line and a repeated line', () => {
     const first = line(BanSet.EMPTY, a);
@@ -61,7 +75,9 @@ describe('sync/history: reading back what a crash left', () => {
 
 describe('sync/history: the file', () => {
   let dir: ReturnType<typeof tempDir>;
-  beforeEach(() => { dir = tempDir(); });
+  beforeEach(() => {
+    dir = tempDir();
+  });
   afterEach(() => dir.remove());
 
   it('appends after a torn line without gluing onto it, and a reopen cleans the file', async () => {
@@ -126,7 +142,10 @@ describe('sync/history: recorded by the sync service', function () {
     await service.sync();
     const history = await events();
     expect(history.map((e) => [e.kind, e.ok, e.addedCount, e.removedCount])).to.deep.equal([
-      ['full', true, 600, 0], ['incremental', true, 1, 0], ['incremental', false, 0, 0], ['incremental', true, 0, 1],
+      ['full', true, 600, 0],
+      ['incremental', true, 1, 0],
+      ['incremental', false, 0, 0],
+      ['incremental', true, 0, 1],
     ]);
     expect(history[1].added).to.deep.equal(['203.0.113.7']);
     expect(history[2].error).to.match(/5\d\d|server/i);

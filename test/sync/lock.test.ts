@@ -17,7 +17,11 @@ describe('state lock between processes (real CLI)', function () {
   let serves: ServeProcess[] = [];
   const env = () => ({ APIBAN_STATE_DIR: join(dir.path, 'state') });
   const sync = () => runCli(['-c', configFile, 'sync'], { env: env(), timeoutMs: 30_000 });
-  const serve = async () => { const s = await startServe(configFile, env()); serves.push(s); return s; };
+  const serve = async () => {
+    const s = await startServe(configFile, env());
+    serves.push(s);
+    return s;
+  };
 
   beforeEach(() => {
     dir = tempDir();
@@ -25,7 +29,11 @@ describe('state lock between processes (real CLI)', function () {
     writeFileSync(configFile, '{}');
   });
   afterEach(async () => {
-    for (const s of serves) if (s.child.exitCode === null && s.child.signalCode === null) { s.child.kill('SIGKILL'); await s.exited; }
+    for (const s of serves)
+      if (s.child.exitCode === null && s.child.signalCode === null) {
+        s.child.kill('SIGKILL');
+        await s.exited;
+      }
     serves = [];
     dir.remove();
   });

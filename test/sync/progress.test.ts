@@ -14,7 +14,11 @@ import { manyAddresses, tempDir } from './support.js';
 describe('sync progress on a terminal', () => {
   it('renders pages, entries and the reason for a wait on one rewritten line', () => {
     let text = '';
-    const renderer = new ProgressRenderer({ write: (chunk: string) => { text += chunk; } });
+    const renderer = new ProgressRenderer({
+      write: (chunk: string) => {
+        text += chunk;
+      },
+    });
     renderer.onProgress({ kind: 'page', pages: 3, entries: 750 });
     renderer.onProgress({ kind: 'wait', ms: 46_200, reason: 'budget', budget: { requests: 11, windowMs: 120_000 } });
     renderer.onProgress({ kind: 'wait', ms: 5000, reason: 'rate-limited', budget: { requests: 11, windowMs: 120_000 } });

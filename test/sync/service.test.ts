@@ -41,7 +41,17 @@ describe('sync/service end to end against the fake APIBAN', function () {
     service = await createSyncService(config(), silentLogger, { onApibanRequest: (o) => outcomes.push(o) });
     expect(service.current()).to.equal(undefined);
     const report = await service.sync();
-    expect(report).to.include({ ok: true, full: true, pages: 24, requests: 25, received: 6000, added: 6000, expired: 0, size: 6000, changed: true });
+    expect(report).to.include({
+      ok: true,
+      full: true,
+      pages: 24,
+      requests: 25,
+      received: 6000,
+      added: 6000,
+      expired: 0,
+      size: 6000,
+      changed: true,
+    });
     expect(report.published?.source).to.equal('apiban');
     expect(report.published?.cursor).to.equal(fake.newestId);
     expect(new Set(published(service))).to.deep.equal(new Set(manyAddresses(6000)));
@@ -86,7 +96,9 @@ describe('sync/service end to end against the fake APIBAN', function () {
     fake.remove(manyAddresses(1000));
     clock.advance(7 * DAY);
     const pagesBefore = fake.pages().length;
-    fake.onRequest = () => { if (fake.pages().length === pagesBefore + 4) fake.fail('5xx'); };
+    fake.onRequest = () => {
+      if (fake.pages().length === pagesBefore + 4) fake.fail('5xx');
+    };
     const broken = await service.sync();
     expect(broken).to.include({ ok: false, full: true, pages: 4, errorKind: 'apiban', size: 6000 });
     expect(published(service)).to.have.length(6000);
@@ -151,7 +163,9 @@ describe('sync/service end to end against the fake APIBAN', function () {
   it('stops on abort, keeps the pages it saved, and resumes on the next call', async () => {
     service = await createSyncService(config(), silentLogger);
     const controller = new AbortController();
-    fake.onRequest = () => { if (fake.pages().length === 5) controller.abort(); };
+    fake.onRequest = () => {
+      if (fake.pages().length === 5) controller.abort();
+    };
     const aborted = await service.sync({ signal: controller.signal });
     expect(aborted).to.include({ ok: false, errorKind: 'aborted', pages: 4 });
     fake.onRequest = undefined;
@@ -199,7 +213,9 @@ describe('sync/service without a key and with local sources', function () {
   let dir: ReturnType<typeof tempDir>;
   let service: SyncService | undefined;
   let listServer: Server | undefined;
-  beforeEach(() => { dir = tempDir(); });
+  beforeEach(() => {
+    dir = tempDir();
+  });
   afterEach(async () => {
     await service?.close();
     service = undefined;
@@ -233,16 +249,21 @@ describe('sync/service without a key and with local sources', function () {
     expect((error as Error).message).to.include('run `apiban-exporter sync` first');
   });
 
-  it('merges file and URL sources, applies allowlist files, and keeps a failing source\'s last good copy', async () => {
+  it("merges file and URL sources, applies allowlist files, and keeps a failing source's last good copy", async () => {
     const file = join(dir.path, 'manual.txt');
     writeFileSync(file, '# our own bans\n203.0.113.50\n; comment\n\n203.0.113.51 # pbx2\nnot-an-address\n');
     const allow = join(dir.path, 'allow.txt');
     writeFileSync(allow, '192.0.2.10\n');
-    listServer = createServer((_req, res) => { res.end('198.51.100.150\n2001:db8:ffff::1\n'); });
+    listServer = createServer((_req, res) => {
+      res.end('198.51.100.150\n2001:db8:ffff::1\n');
+    });
     await new Promise<void>((resolve) => present(listServer, 'the list server').listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(listServer.address() as AddressInfo).port}/list.txt`;
     const loaded = testConfig(join(dir.path, 'state'), {
-      sources: [{ name: 'manual', file }, { name: 'remote', url }],
+      sources: [
+        { name: 'manual', file },
+        { name: 'remote', url },
+      ],
       policy: { allowlistFiles: [allow] },
     });
     service = await createSyncService(loaded, silentLogger);

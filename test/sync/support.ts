@@ -22,7 +22,13 @@ export function testConfig(stateDir: string, raw: Record<string, unknown> = {}):
 /** Real time shifted by `advance()`, for expiry and full-resync schedules; sleeps are real. */
 export function movableClock(): Clock & { advance(ms: number): void } {
   let offset = 0;
-  return { now: () => systemClock.now() + offset, sleep: systemClock.sleep, advance: (ms) => { offset += ms; } };
+  return {
+    now: () => systemClock.now() + offset,
+    sleep: systemClock.sleep,
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
 }
 
 /** `count` distinct documentation-range IPv4 addresses (and a few IPv6 ones every 500th). */

@@ -9,19 +9,29 @@ import { tempDir } from './support.js';
 
 const time = fc.integer({ min: 0, max: 4_102_444_800_000 });
 const address = fc.oneof(fc.ipV4(), fc.ipV6());
-const sightings = fc.uniqueArray(fc.tuple(address, time, time), { selector: (t) => t[0], maxLength: 40 })
-  .map((rows) => new Map(rows.map(([a, first, last]) => [a, { firstSeen: Math.min(first, last), lastSeen: Math.max(first, last) }])) as Sightings);
+const sightings = fc
+  .uniqueArray(fc.tuple(address, time, time), { selector: (t) => t[0], maxLength: 40 })
+  .map(
+    (rows) =>
+      new Map(rows.map(([a, first, last]) => [a, { firstSeen: Math.min(first, last), lastSeen: Math.max(first, last) }])) as Sightings,
+  );
 const cursor = fc.stringMatching(/^[0-9]{1,12}$/);
 
-const states: fc.Arbitrary<SyncState> = fc.record({
-  entries: sightings,
-  cursor: fc.option(cursor, { nil: undefined }),
-  lastFullSync: fc.option(time, { nil: undefined }),
-  lastSync: fc.option(fc.record({ at: time, ok: fc.boolean(), error: fc.option(fc.string(), { nil: undefined }) }, { requiredKeys: ['at', 'ok'] }), { nil: undefined }),
-  fullResync: fc.option(fc.record({ cursor, startedAt: time, entries: sightings }), { nil: undefined }),
-  publishedSize: fc.option(fc.nat(), { nil: undefined }),
-  requestLog: fc.array(time, { maxLength: 11 }),
-}, { requiredKeys: ['entries', 'requestLog'] });
+const states: fc.Arbitrary<SyncState> = fc.record(
+  {
+    entries: sightings,
+    cursor: fc.option(cursor, { nil: undefined }),
+    lastFullSync: fc.option(time, { nil: undefined }),
+    lastSync: fc.option(
+      fc.record({ at: time, ok: fc.boolean(), error: fc.option(fc.string(), { nil: undefined }) }, { requiredKeys: ['at', 'ok'] }),
+      { nil: undefined },
+    ),
+    fullResync: fc.option(fc.record({ cursor, startedAt: time, entries: sightings }), { nil: undefined }),
+    publishedSize: fc.option(fc.nat(), { nil: undefined }),
+    requestLog: fc.array(time, { maxLength: 11 }),
+  },
+  { requiredKeys: ['entries', 'requestLog'] },
+);
 
 /** Drops keys whose value is undefined, as JSON does. */
 function normalize(state: SyncState): unknown {
@@ -30,20 +40,26 @@ function normalize(state: SyncState): unknown {
 
 describe('sync/sync-state encode/decode', () => {
   it('round-trips any state', () => {
-    fc.assert(fc.property(states, (state) => {
-      expect(normalize(decodeState(encodeState(state)))).to.deep.equal(normalize(state));
-    }));
+    fc.assert(
+      fc.property(states, (state) => {
+        expect(normalize(decodeState(encodeState(state)))).to.deep.equal(normalize(state));
+      }),
+    );
   });
 
   it('rejects every strict prefix of an encoded state (a truncated write)', () => {
-    fc.assert(fc.property(states, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (state, cut) => {
-      const text = encodeState(state);
-      expect(() => decodeState(text.slice(0, Math.floor(text.length * cut)))).to.throw();
-    }));
+    fc.assert(
+      fc.property(states, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (state, cut) => {
+        const text = encodeState(state);
+        expect(() => decodeState(text.slice(0, Math.floor(text.length * cut)))).to.throw();
+      }),
+    );
   });
 
   it('rejects files that parse but are not a valid state', () => {
-    const good = JSON.parse(encodeState({ ...emptyState(), entries: new Map([['192.0.2.1', { firstSeen: 1, lastSeen: 2 }]]), cursor: '5' })) as Record<string, unknown>;
+    const good = JSON.parse(
+      encodeState({ ...emptyState(), entries: new Map([['192.0.2.1', { firstSeen: 1, lastSeen: 2 }]]), cursor: '5' }),
+    ) as Record<string, unknown>;
     const bad: Record<string, unknown>[] = [
       { ...good, format: 'other' },
       { ...good, version: 2 },
@@ -69,7 +85,14 @@ describe('sync/sync-state encode/decode', () => {
     const dir = tempDir();
     try {
       const hostile = `x${'9'.repeat(100_000)}`;
-      const text = encodeState({ ...emptyState(), entries: new Map([['192.0.2.1', { firstSeen: 1, lastSeen: 2 }], ['not-an-ip', { firstSeen: 1, lastSeen: 2 }], [hostile, { firstSeen: 1, lastSeen: 2 }]]) });
+      const text = encodeState({
+        ...emptyState(),
+        entries: new Map([
+          ['192.0.2.1', { firstSeen: 1, lastSeen: 2 }],
+          ['not-an-ip', { firstSeen: 1, lastSeen: 2 }],
+          [hostile, { firstSeen: 1, lastSeen: 2 }],
+        ]),
+      });
       writeFileSync(join(dir.path, 'state.json'), text);
       const capture = captureLog('info');
       const store = await StateStore.open(dir.path, capture.log);

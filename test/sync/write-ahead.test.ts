@@ -25,7 +25,12 @@ describe('sync: the APIBAN budget survives kill -9 (write-ahead request log)', f
     dir = tempDir();
     fake = await startFakeApiban({ addresses: manyAddresses(20), limit: BUDGET });
     configFile = join(dir.path, 'config.json');
-    writeFileSync(configFile, JSON.stringify({ apiban: { baseUrl: fake.url, timeout: '1s', budget: { requests: BUDGET.requests, window: `${BUDGET.windowMs}ms` } } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        apiban: { baseUrl: fake.url, timeout: '1s', budget: { requests: BUDGET.requests, window: `${BUDGET.windowMs}ms` } },
+      }),
+    );
   });
   afterEach(async () => {
     fake.onRequest = undefined;
@@ -37,7 +42,10 @@ describe('sync: the APIBAN budget survives kill -9 (write-ahead request log)', f
   async function killedInFlight(): Promise<void> {
     const child = spawn(process.execPath, [CLI, '-c', configFile, 'sync'], { env: env(), stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    fake.onRequest = async () => { child.kill('SIGKILL'); await exited; };
+    fake.onRequest = async () => {
+      child.kill('SIGKILL');
+      await exited;
+    };
     await exited;
     fake.onRequest = undefined;
   }
@@ -49,7 +57,9 @@ describe('sync: the APIBAN budget survives kill -9 (write-ahead request log)', f
     expect(fake.requests.map((r) => r.status)).not.to.include(429);
     const times = fake.requests.map((r) => r.time);
     for (const start of times) {
-      expect(times.filter((t) => t >= start && t < start + BUDGET.windowMs).length, `requests at ${times.join(', ')}`).to.be.at.most(BUDGET.requests);
+      expect(times.filter((t) => t >= start && t < start + BUDGET.windowMs).length, `requests at ${times.join(', ')}`).to.be.at.most(
+        BUDGET.requests,
+      );
     }
   });
 });

@@ -22,24 +22,36 @@ const firstIssue = (input: object) => {
 };
 
 const IPV4 = '(?:\\d{1,3}\\.){3}\\d{1,3}';
-const ASA_LINE = new RegExp('^(?:! APIBAN banned SIP sources \\(apiban-exporter\\); entries=\\d+ v4=\\d+ v6=\\d+'
-  + '|object-group network [A-Za-z][A-Za-z0-9_.-]*| description APIBAN banned SIP sources \\(apiban-exporter\\)'
-  + `| network-object host ${IPV4}| network-object ${IPV4} ${IPV4}| network-object host [0-9a-f:]+| network-object [0-9a-f:]+/\\d{1,3})$`);
+const ASA_LINE = new RegExp(
+  '^(?:! APIBAN banned SIP sources \\(apiban-exporter\\); entries=\\d+ v4=\\d+ v6=\\d+' +
+    '|object-group network [A-Za-z][A-Za-z0-9_.-]*| description APIBAN banned SIP sources \\(apiban-exporter\\)' +
+    `| network-object host ${IPV4}| network-object ${IPV4} ${IPV4}| network-object host [0-9a-f:]+| network-object [0-9a-f:]+/\\d{1,3})$`,
+);
 
 describe('targets/cisco-asa', () => {
   it('renders network-object lines: host and dotted mask for v4, prefix notation for v6', () => {
     const body = ciscoAsa.render(set('198.51.100.0/24', '203.0.113.7', '2001:db8::1', '2001:db8:1::/48'), options({ header: false }));
-    expect(body).to.equal([
-      'object-group network APIBAN-V4', ' description APIBAN banned SIP sources (apiban-exporter)',
-      ' network-object 198.51.100.0 255.255.255.0', ' network-object host 203.0.113.7',
-      'object-group network APIBAN-V6', ' description APIBAN banned SIP sources (apiban-exporter)',
-      ' network-object host 2001:db8::1', ' network-object 2001:db8:1::/48', '',
-    ].join('\n'));
+    expect(body).to.equal(
+      [
+        'object-group network APIBAN-V4',
+        ' description APIBAN banned SIP sources (apiban-exporter)',
+        ' network-object 198.51.100.0 255.255.255.0',
+        ' network-object host 203.0.113.7',
+        'object-group network APIBAN-V6',
+        ' description APIBAN banned SIP sources (apiban-exporter)',
+        ' network-object host 2001:db8::1',
+        ' network-object 2001:db8:1::/48',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('keeps a placeholder in an empty group and writes only valid ASA statements from hostile input', () => {
     expect(ciscoAsa.render(set(), options({ placeholderV4: '198.51.100.254' }))).to.include(' network-object host 198.51.100.254\n');
-    const { bans } = applyPolicy(parseEntries(['192.0.2.1 ; write erase', '`id`', '203.0.113.9', '2001:db8::/32', '192.0.2.9/24'], 'test'), DEFAULT_POLICY);
+    const { bans } = applyPolicy(
+      parseEntries(['192.0.2.1 ; write erase', '`id`', '203.0.113.9', '2001:db8::/32', '192.0.2.9/24'], 'test'),
+      DEFAULT_POLICY,
+    );
     for (const body of [ciscoAsa.render(bans, options()), ciscoAsa.render(set(), options())]) {
       for (const line of body.trimEnd().split('\n')) expect(line).to.match(ASA_LINE);
     }
@@ -70,28 +82,45 @@ describe('targets/cisco-asa', () => {
     });
 
     it('refuses a member of the wrong family or a non-contiguous mask, naming the line', () => {
-      expect(() => parseVariant('wrong-family')).to.throw(DeviceError, /" network-object host 2001:db8::5" \(an IPv6 member in an IPv4 group\)/);
-      expect(() => parseVariant('bad-mask')).to.throw(DeviceError, /" network-object 198\.51\.100\.0 255\.0\.255\.0" \(not a contiguous netmask\)/);
+      expect(() => parseVariant('wrong-family')).to.throw(
+        DeviceError,
+        /" network-object host 2001:db8::5" \(an IPv6 member in an IPv4 group\)/,
+      );
+      expect(() => parseVariant('bad-mask')).to.throw(
+        DeviceError,
+        /" network-object 198\.51\.100\.0 255\.0\.255\.0" \(not a contiguous netmask\)/,
+      );
     });
 
     it('plans network-object adds before removes and keeps a placeholder', () => {
       expect(plan(set('192.0.2.10'), set('198.51.100.0/24')).apply).to.deep.equal([
-        'configure terminal', 'object-group network APIBAN-V4', 'network-object 198.51.100.0 255.255.255.0',
-        'no network-object host 192.0.2.10', 'exit', 'end',
+        'configure terminal',
+        'object-group network APIBAN-V4',
+        'network-object 198.51.100.0 255.255.255.0',
+        'no network-object host 192.0.2.10',
+        'exit',
+        'end',
       ]);
       expect(plan(set('2001:db8::1'), set()).apply).to.deep.equal([
-        'configure terminal', 'object-group network APIBAN-V6', 'network-object host 2001:db8::ffff',
-        'no network-object host 2001:db8::1', 'exit', 'end',
+        'configure terminal',
+        'object-group network APIBAN-V6',
+        'network-object host 2001:db8::ffff',
+        'no network-object host 2001:db8::1',
+        'exit',
+        'end',
       ]);
       expect(plan(set('2001:db8::1'), set('2001:db8::1'))).to.deep.equal({ apply: [], commit: [], abort: [] });
     });
 
     it('takes any device state to any wanted set without ever emptying a group (property)', () => {
       const headers: [string, string] = ['object-group network APIBAN-V4', 'object-group network APIBAN-V6'];
-      fc.assert(fc.property(fc.subarray(PLAN_POOL), fc.subarray(PLAN_POOL), (a, b) => {
-        const { actual, expected } = replayCiscoPlan(ciscoAsa, options(), headers, 'network-object ', createBanSet(a), createBanSet(b));
-        expect(actual).to.deep.equal(expected);
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(fc.subarray(PLAN_POOL), fc.subarray(PLAN_POOL), (a, b) => {
+          const { actual, expected } = replayCiscoPlan(ciscoAsa, options(), headers, 'network-object ', createBanSet(a), createBanSet(b));
+          expect(actual).to.deep.equal(expected);
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 });

@@ -16,7 +16,13 @@ const FMC_LINE = /^(?:#[^\n]*|(?:\d{1,3}\.){3}\d{1,3}(?:\/(?:[1-9]|[12]\d|3[0-2]
 describe('targets/cisco-fmc', () => {
   it('writes one entry per line with "#" comments only, IPv4 and IPv6', () => {
     const body = ciscoFmc.render(set('192.0.2.10', '198.51.100.0/24', '2001:db8::1'), options());
-    expect(body.split('\n')).to.deep.equal(['# APIBAN banned SIP sources (apiban-exporter); entries=3 v4=2 v6=1', '192.0.2.10', '198.51.100.0/24', '2001:db8::1', '']);
+    expect(body.split('\n')).to.deep.equal([
+      '# APIBAN banned SIP sources (apiban-exporter); entries=3 v4=2 v6=1',
+      '192.0.2.10',
+      '198.51.100.0/24',
+      '2001:db8::1',
+      '',
+    ]);
     const { bans } = applyPolicy(parseEntries(['192.0.2.1 # x', '203.0.113.9', '2001:db8::/48', 'evil.example'], 'test'), DEFAULT_POLICY);
     for (const line of ciscoFmc.render(bans, options()).trimEnd().split('\n')) expect(line).to.match(FMC_LINE);
   });
@@ -30,7 +36,9 @@ describe('targets/cisco-fmc', () => {
     const body = renderOutput(ciscoFmc, set('192.0.2.10'), options());
     const sidecars = present(ciscoFmc.sidecars, 'the FMC sidecars')(body, options());
     expect(Object.keys(sidecars)).to.deep.equal(['.md5']);
-    expect(sidecars['.md5']).to.equal(`${createHash('md5').update(body).digest('hex')}\n`).and.match(/^[0-9a-f]{32}\n$/);
+    expect(sidecars['.md5'])
+      .to.equal(`${createHash('md5').update(body).digest('hex')}\n`)
+      .and.match(/^[0-9a-f]{32}\n$/);
     expect(present(ciscoFmc.sidecars, 'the FMC sidecars')(`${body}203.0.113.7\n`, options())['.md5']).not.to.equal(sidecars['.md5']);
   });
 

@@ -24,19 +24,30 @@ const issues = (input: object) => {
 const IPV4 = '(?:\\d{1,3}\\.){3}\\d{1,3}';
 const NAME = '[A-Za-z][A-Za-z0-9_.-]*';
 /** Every statement cisco-ios may write; anything else in the output is a bug or an injection. */
-const IOS_LINE = new RegExp(`^(?:! APIBAN banned SIP sources \\(apiban-exporter\\); entries=\\d+ v4=\\d+ v6=\\d+|!|object-group (?:network|v6-network) ${NAME}`
-  + `| description APIBAN banned SIP sources \\(apiban-exporter\\)| host ${IPV4}| ${IPV4} ${IPV4}| host [0-9a-f:]+| [0-9a-f:]+/\\d{1,3}`
-  + `|ip access-list extended ${NAME}|ipv6 access-list ${NAME}| deny (?:ip|ipv6) object-group ${NAME} any| permit (?:ip|ipv6) any any`
-  + `|interface [A-Za-z][A-Za-z0-9/.:-]*| ip access-group ${NAME} in| ipv6 traffic-filter ${NAME} in)$`);
+const IOS_LINE = new RegExp(
+  `^(?:! APIBAN banned SIP sources \\(apiban-exporter\\); entries=\\d+ v4=\\d+ v6=\\d+|!|object-group (?:network|v6-network) ${NAME}` +
+    `| description APIBAN banned SIP sources \\(apiban-exporter\\)| host ${IPV4}| ${IPV4} ${IPV4}| host [0-9a-f:]+| [0-9a-f:]+/\\d{1,3}` +
+    `|ip access-list extended ${NAME}|ipv6 access-list ${NAME}| deny (?:ip|ipv6) object-group ${NAME} any| permit (?:ip|ipv6) any any` +
+    `|interface [A-Za-z][A-Za-z0-9/.:-]*| ip access-group ${NAME} in| ipv6 traffic-filter ${NAME} in)$`,
+);
 
 describe('targets/cisco-ios', () => {
   describe('render', () => {
     it('writes v4 hosts and dotted-mask networks and v6 in prefix notation, in two groups', () => {
       const body = render(set('203.0.113.7', '198.51.100.0/24', '2001:db8:1::/48', '2001:db8::1'), { header: false, description: false });
-      expect(body).to.equal([
-        'object-group network APIBAN-V4', ' 198.51.100.0 255.255.255.0', ' host 203.0.113.7', '!',
-        'object-group v6-network APIBAN-V6', ' host 2001:db8::1', ' 2001:db8:1::/48', '!', '',
-      ].join('\n'));
+      expect(body).to.equal(
+        [
+          'object-group network APIBAN-V4',
+          ' 198.51.100.0 255.255.255.0',
+          ' host 203.0.113.7',
+          '!',
+          'object-group v6-network APIBAN-V6',
+          ' host 2001:db8::1',
+          ' 2001:db8:1::/48',
+          '!',
+          '',
+        ].join('\n'),
+      );
     });
 
     it('keeps a placeholder host in a group that would be empty', () => {
@@ -51,7 +62,9 @@ describe('targets/cisco-ios', () => {
       expect(body).to.include('ip access-list extended APIBAN-IN\n deny ip object-group APIBAN-V4 any\n permit ip any any\n');
       expect(body).to.include('ipv6 access-list APIBAN6-IN\n deny ipv6 object-group APIBAN-V6 any\n');
       expect(body).to.include('interface GigabitEthernet0/0/0\n ip access-group APIBAN-IN in\n ipv6 traffic-filter APIBAN6-IN in\n');
-      expect(render(set('192.0.2.10'), { acl: {} })).to.include('ip access-list extended').and.not.include('interface');
+      expect(render(set('192.0.2.10'), { acl: {} }))
+        .to.include('ip access-list extended')
+        .and.not.include('interface');
     });
 
     it('writes only valid IOS statements, whatever a hostile feed sent', () => {
@@ -99,7 +112,9 @@ describe('targets/cisco-ios', () => {
 
     it('parses the recorded running-config, upper-case IPv6 included', () => {
       const prefixes = device.parse(readTranscript('cisco-ios', SHOW), options(), 'edge-1');
-      expect(createBanSet(prefixes).equals(set('192.0.2.10', '198.51.100.0/24', '203.0.113.7', '2001:db8::1', '2001:db8:1::/48'))).to.equal(true);
+      expect(createBanSet(prefixes).equals(set('192.0.2.10', '198.51.100.0/24', '203.0.113.7', '2001:db8::1', '2001:db8:1::/48'))).to.equal(
+        true,
+      );
     });
 
     it('parses a paged transcript (pager leftovers stripped) to the same prefixes', () => {
@@ -114,8 +129,10 @@ describe('targets/cisco-ios', () => {
     });
 
     it('refuses a member line it does not write, naming the line', () => {
-      expect(() => device.parse(readTranscript('cisco-ios', SHOW, 'range-member'), options(), 'edge-1'))
-        .to.throw(DeviceError, /\[edge-1\] unreadable line in "object-group network APIBAN-V4": " range 192\.0\.2\.20 192\.0\.2\.29"/);
+      expect(() => device.parse(readTranscript('cisco-ios', SHOW, 'range-member'), options(), 'edge-1')).to.throw(
+        DeviceError,
+        /\[edge-1\] unreadable line in "object-group network APIBAN-V4": " range 192\.0\.2\.20 192\.0\.2\.29"/,
+      );
     });
   });
 
@@ -125,34 +142,63 @@ describe('targets/cisco-ios', () => {
 
     it('adds only what is new', () => {
       expect(plan(set('192.0.2.10'), set('192.0.2.10', '198.51.100.0/24'))).to.deep.equal({
-        apply: ['configure terminal', group4, '198.51.100.0 255.255.255.0', 'exit', 'end'], commit: [], abort: ['end'],
+        apply: ['configure terminal', group4, '198.51.100.0 255.255.255.0', 'exit', 'end'],
+        commit: [],
+        abort: ['end'],
       });
     });
 
     it('removes only what is gone', () => {
-      expect(plan(set('192.0.2.10', '2001:db8::1', '2001:db8::2'), set('192.0.2.10', '2001:db8::1')).apply)
-        .to.deep.equal(['configure terminal', group6, 'no host 2001:db8::2', 'exit', 'end']);
+      expect(plan(set('192.0.2.10', '2001:db8::1', '2001:db8::2'), set('192.0.2.10', '2001:db8::1')).apply).to.deep.equal([
+        'configure terminal',
+        group6,
+        'no host 2001:db8::2',
+        'exit',
+        'end',
+      ]);
     });
 
     it('adds before it removes, group by group, and saves when asked', () => {
       const result = plan(set('192.0.2.10', '2001:db8::1'), set('203.0.113.7', '2001:db8:1::/48'), { writeMemory: true });
       expect(result.apply).to.deep.equal([
-        'configure terminal', group4, 'host 203.0.113.7', 'no host 192.0.2.10', 'exit',
-        group6, '2001:db8:1::/48', 'no host 2001:db8::1', 'exit', 'end',
+        'configure terminal',
+        group4,
+        'host 203.0.113.7',
+        'no host 192.0.2.10',
+        'exit',
+        group6,
+        '2001:db8:1::/48',
+        'no host 2001:db8::1',
+        'exit',
+        'end',
       ]);
       expect(result.commit).to.deep.equal(['write memory']);
     });
 
     it('keeps a placeholder when the list goes to empty', () => {
       expect(plan(set('192.0.2.10', '2001:db8::1'), set()).apply).to.deep.equal([
-        'configure terminal', group4, 'host 192.0.2.255', 'no host 192.0.2.10', 'exit',
-        group6, 'host 2001:db8::ffff', 'no host 2001:db8::1', 'exit', 'end',
+        'configure terminal',
+        group4,
+        'host 192.0.2.255',
+        'no host 192.0.2.10',
+        'exit',
+        group6,
+        'host 2001:db8::ffff',
+        'no host 2001:db8::1',
+        'exit',
+        'end',
       ]);
     });
 
     it('replaces the placeholder when a list comes back from empty, and leaves an empty device alone', () => {
-      expect(plan(set('192.0.2.255'), set('192.0.2.10')).apply)
-        .to.deep.equal(['configure terminal', group4, 'host 192.0.2.10', 'no host 192.0.2.255', 'exit', 'end']);
+      expect(plan(set('192.0.2.255'), set('192.0.2.10')).apply).to.deep.equal([
+        'configure terminal',
+        group4,
+        'host 192.0.2.10',
+        'no host 192.0.2.255',
+        'exit',
+        'end',
+      ]);
       expect(plan(set(), set('2001:db8::1')).apply).to.deep.equal(['configure terminal', group6, 'host 2001:db8::1', 'exit', 'end']);
       expect(plan(set(), set())).to.deep.equal({ apply: [], commit: [], abort: [] });
       expect(plan(set('192.0.2.255'), set())).to.deep.equal({ apply: [], commit: [], abort: [] });
@@ -166,10 +212,13 @@ describe('targets/cisco-ios', () => {
 
     it('takes any device state to any wanted set without ever emptying a group (property)', () => {
       const headers: [string, string] = [group4, group6];
-      fc.assert(fc.property(fc.subarray(PLAN_POOL), fc.subarray(PLAN_POOL), (a, b) => {
-        const { actual, expected } = replayCiscoPlan(ciscoIos, options(), headers, '', createBanSet(a), createBanSet(b));
-        expect(actual).to.deep.equal(expected);
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(fc.subarray(PLAN_POOL), fc.subarray(PLAN_POOL), (a, b) => {
+          const { actual, expected } = replayCiscoPlan(ciscoIos, options(), headers, '', createBanSet(a), createBanSet(b));
+          expect(actual).to.deep.equal(expected);
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 });

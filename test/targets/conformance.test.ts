@@ -26,8 +26,19 @@ const SMALL_V6 = ['2001:db8::1', '2001:db8:1::/48', '2001:db8:ffff::abcd'];
 
 /** Strings a hostile feed might send; none may appear in any output. */
 const HOSTILE = [
-  '192.0.2.1\nend', '192.0.2.2; reload', '192.0.2.3 ; reload', '192.0.2.4\r\nwrite erase', '$(reboot)',
-  '`id`', '192.0.2.5/24', 'no new bans', '192.0.2.6 #', '<script>', '"]}', '2001:db8::1%eth0', '192.0.2.7\u0000',
+  '192.0.2.1\nend',
+  '192.0.2.2; reload',
+  '192.0.2.3 ; reload',
+  '192.0.2.4\r\nwrite erase',
+  '$(reboot)',
+  '`id`',
+  '192.0.2.5/24',
+  'no new bans',
+  '192.0.2.6 #',
+  '<script>',
+  '"]}',
+  '2001:db8::1%eth0',
+  '192.0.2.7\u0000',
 ];
 const HOSTILE_FRAGMENTS = ['reload', 'write erase', 'reboot', '`id`', '<script>', 'eth0', '\u0000', '\r'];
 
@@ -37,7 +48,8 @@ const CASES: Record<string, { bans: () => BanSet; shape?: OutputShape }> = {
   'v6-only': { bans: () => set(...SMALL_V6) },
   mixed: { bans: () => set(...SMALL_V4, ...SMALL_V6) },
   aggregated: {
-    bans: () => set('192.0.2.0', '192.0.2.1', '192.0.2.2', '192.0.2.3', '198.51.100.128/25', '198.51.100.0/25', '2001:db8::', '2001:db8::1'),
+    bans: () =>
+      set('192.0.2.0', '192.0.2.1', '192.0.2.2', '192.0.2.3', '198.51.100.128/25', '198.51.100.0/25', '2001:db8::', '2001:db8::1'),
     shape: { aggregate: true },
   },
 };
@@ -88,7 +100,10 @@ describe('targets/conformance', () => {
       it('writes each prefix of the set in its canonical form and nothing else that looks like an address', () => {
         const bans = edgeBans();
         const tokens = addressTokens(renderOutput(writer, bans, options()));
-        expect(tokens.filter((t) => typeof t === 'string'), 'non-canonical address text').to.deep.equal([]);
+        expect(
+          tokens.filter((t) => typeof t === 'string'),
+          'non-canonical address text',
+        ).to.deep.equal([]);
         const written = (tokens as Prefix[]).map((p) => formatPrefix(p));
         expect(new Set(written).size, `some prefix written twice: ${written.join(' ')}`).to.equal(written.length);
         for (const family of ['v4', 'v6'] as const) {
@@ -98,7 +113,10 @@ describe('targets/conformance', () => {
           if (seen.length > 0) expect(seen, `${family} entries`).to.deep.equal(members);
         }
         const members = new Set(bans.toArray().map((p) => formatPrefix(p)));
-        expect(written.filter((text) => !members.has(text)), 'addresses not in the set').to.deep.equal([]);
+        expect(
+          written.filter((text) => !members.has(text)),
+          'addresses not in the set',
+        ).to.deep.equal([]);
       });
 
       for (const [caseName, { bans, shape }] of Object.entries(CASES)) {
@@ -137,7 +155,9 @@ describe('targets/conformance', () => {
       it('renders a large set (150k entries: beyond any spread-argument limit)', function () {
         this.timeout(60_000);
         const count = Math.min(150_000, writer.maxEntries ?? Infinity);
-        const big = createBanSet(Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })));
+        const big = createBanSet(
+          Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })),
+        );
         // v4 only: a v6 placeholder in an empty IPv6 group is not an entry
         const tokens = (addressTokens(renderOutput(writer, big, options())) as Prefix[]).filter((p) => p.family === 4);
         if (tokens.length === 0) return; // URL-table aliases carry the feed's URL, not its entries
@@ -149,7 +169,9 @@ describe('targets/conformance', () => {
       if (writer.maxEntries !== undefined && writer.maxEntries < 2_000_000) {
         it(`refuses more than ${writer.maxEntries} entries instead of cutting the list`, () => {
           const count = present(writer.maxEntries, 'maxEntries') + 1;
-          const big = createBanSet(Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })));
+          const big = createBanSet(
+            Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })),
+          );
           expect(() => renderOutput(writer, big, options())).to.throw(TargetLimitError);
         });
       }

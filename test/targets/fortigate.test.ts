@@ -13,7 +13,9 @@ describe('targets/fortigate', () => {
   });
 
   it('aggregates by default to save feed entries', () => {
-    expect(render(fortigate, set('2001:db8::', '2001:db8::1', '198.51.100.0/25', '198.51.100.128/25'))).to.equal('198.51.100.0/24\n2001:db8::/127\n');
+    expect(render(fortigate, set('2001:db8::', '2001:db8::1', '198.51.100.0/25', '198.51.100.128/25'))).to.equal(
+      '198.51.100.0/24\n2001:db8::/127\n',
+    );
   });
 
   it('takes exactly the 128K entries every FortiOS version allows and refuses one more', function () {
@@ -24,7 +26,9 @@ describe('targets/fortigate', () => {
   });
 
   it('writes a "#" header when asked and validates the placeholder', () => {
-    expect(render(fortigate, set('192.0.2.1'), { header: true })).to.match(/^# APIBAN banned SIP sources[^\n]*entries=1[^\n]*\n192\.0\.2\.1\n$/);
+    expect(render(fortigate, set('192.0.2.1'), { header: true })).to.match(
+      /^# APIBAN banned SIP sources[^\n]*entries=1[^\n]*\n192\.0\.2\.1\n$/,
+    );
     expect(optionProblems(fortigate, { placeholder: '10.0.0.1/8' })).to.include('placeholder');
     expect(optionProblems(fortigate, { header: 'yes' })).to.include('header');
   });

@@ -4,8 +4,18 @@ import { TargetLimitError } from '../../src/errors.js';
 import ipset, { computeMaxelem, MIN_MAXELEM } from '../../targets/ipset.js';
 import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
 import {
-  expectEveryLine, hostileBans, manyHosts, MIXED, optionProblems, PREFIX4, PREFIX6, removeTempFiles, render, set,
-  skipWhen, tempFile,
+  expectEveryLine,
+  hostileBans,
+  manyHosts,
+  MIXED,
+  optionProblems,
+  PREFIX4,
+  PREFIX6,
+  removeTempFiles,
+  render,
+  set,
+  skipWhen,
+  tempFile,
 } from '../helpers/writer-check.js';
 import { present } from '../helpers/present.js';
 
@@ -23,19 +33,33 @@ describe('targets/ipset', () => {
 
   it('fills a temporary set per family, then swaps both in', () => {
     const body = render(ipset, set(...MIXED));
-    expect(body).to.include([
-      'create apiban4 hash:net family inet hashsize 1024 maxelem 65536 -exist',
-      'create apiban4-tmp hash:net family inet hashsize 1024 maxelem 65536 -exist',
-      'flush apiban4-tmp', 'add apiban4-tmp 192.0.2.10', 'add apiban4-tmp 198.51.100.0/24', 'add apiban4-tmp 203.0.113.7',
-      'create apiban6 hash:net family inet6 hashsize 1024 maxelem 65536 -exist',
-    ].join('\n'));
-    expect(body).to.match(/add apiban6-tmp 2001:db8:1::\/48\nswap apiban4-tmp apiban4\ndestroy apiban4-tmp\nswap apiban6-tmp apiban6\ndestroy apiban6-tmp\n$/);
+    expect(body).to.include(
+      [
+        'create apiban4 hash:net family inet hashsize 1024 maxelem 65536 -exist',
+        'create apiban4-tmp hash:net family inet hashsize 1024 maxelem 65536 -exist',
+        'flush apiban4-tmp',
+        'add apiban4-tmp 192.0.2.10',
+        'add apiban4-tmp 198.51.100.0/24',
+        'add apiban4-tmp 203.0.113.7',
+        'create apiban6 hash:net family inet6 hashsize 1024 maxelem 65536 -exist',
+      ].join('\n'),
+    );
+    expect(body).to.match(
+      /add apiban6-tmp 2001:db8:1::\/48\nswap apiban4-tmp apiban4\ndestroy apiban4-tmp\nswap apiban6-tmp apiban6\ndestroy apiban6-tmp\n$/,
+    );
     expectEveryLine(body, LINES);
     expectEveryLine(render(ipset, hostileBans()), LINES);
   });
 
   it('keeps maxelem at the next power of two at or above twice the size, never below 65536', () => {
-    expect([0, 1, 32_768, 32_769, 65_536, 100_000].map(computeMaxelem)).to.deep.equal([MIN_MAXELEM, MIN_MAXELEM, 65_536, 131_072, 131_072, 262_144]);
+    expect([0, 1, 32_768, 32_769, 65_536, 100_000].map(computeMaxelem)).to.deep.equal([
+      MIN_MAXELEM,
+      MIN_MAXELEM,
+      65_536,
+      131_072,
+      131_072,
+      262_144,
+    ]);
     expect(render(ipset, manyHosts(40_000))).to.include('create apiban4 hash:net family inet hashsize 1024 maxelem 131072 -exist');
   });
 
@@ -54,13 +78,21 @@ describe('targets/ipset', () => {
   describe('restored into a throwaway network namespace', () => {
     let ns: NetworkNamespace | undefined;
     const netns = () => present(ns, 'the network namespace');
-    beforeEach(function () { skipWhen(this, netnsUnavailable(['ipset'])); ns = NetworkNamespace.create('ipset'); });
+    beforeEach(function () {
+      skipWhen(this, netnsUnavailable(['ipset']));
+      ns = NetworkNamespace.create('ipset');
+    });
     afterEach(() => ns?.remove());
 
     const restore = (body: string) => netns().tryRun('ipset', ['restore', '-file', tempFile('apiban.ipset', body)]);
     const members = (name: string) => {
       const listing = netns().run('ipset', ['list', name]);
-      return listing.slice(listing.indexOf('Members:\n') + 9).split('\n').filter(Boolean).map((m) => formatPrefix(parsePrefix(m))).sort();
+      return listing
+        .slice(listing.indexOf('Members:\n') + 9)
+        .split('\n')
+        .filter(Boolean)
+        .map((m) => formatPrefix(parsePrefix(m)))
+        .sort();
     };
 
     it('holds exactly the wanted members after each load, and leaves no temporary set', () => {

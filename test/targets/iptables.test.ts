@@ -2,15 +2,27 @@ import { expect } from 'chai';
 import iptables from '../../targets/iptables.js';
 import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
 import {
-  expectEveryLine, hostileBans, IPV4, IPV6, MIXED, optionProblems, removeTempFiles, render, set, skipWhen,
+  expectEveryLine,
+  hostileBans,
+  IPV4,
+  IPV6,
+  MIXED,
+  optionProblems,
+  removeTempFiles,
+  render,
+  set,
+  skipWhen,
   tempFile,
 } from '../helpers/writer-check.js';
 import { present } from '../helpers/present.js';
 
 const CHAIN = '[A-Za-z][A-Za-z0-9_-]*';
 const lines = (prefix: string) => [
-  /^# [ -~]*$/, /^\*filter$/, /^COMMIT$/,
-  new RegExp(`^:${CHAIN} - \\[0:0\\]$`), new RegExp(`^-F ${CHAIN}$`),
+  /^# [ -~]*$/,
+  /^\*filter$/,
+  /^COMMIT$/,
+  new RegExp(`^:${CHAIN} - \\[0:0\\]$`),
+  new RegExp(`^-F ${CHAIN}$`),
   new RegExp(`^-A ${CHAIN} -s ${prefix}/\\d{1,3} -j (DROP|REJECT)$`),
 ];
 
@@ -19,7 +31,9 @@ describe('targets/iptables', () => {
 
   it('refills one chain with a rule per IPv4 prefix, explicit lengths', () => {
     const body = render(iptables, set(...MIXED));
-    expect(body).to.include('*filter\n:APIBAN - [0:0]\n-F APIBAN\n-A APIBAN -s 192.0.2.10/32 -j DROP\n-A APIBAN -s 198.51.100.0/24 -j DROP\n-A APIBAN -s 203.0.113.7/32 -j DROP\nCOMMIT\n');
+    expect(body).to.include(
+      '*filter\n:APIBAN - [0:0]\n-F APIBAN\n-A APIBAN -s 192.0.2.10/32 -j DROP\n-A APIBAN -s 198.51.100.0/24 -j DROP\n-A APIBAN -s 203.0.113.7/32 -j DROP\nCOMMIT\n',
+    );
     expect(body).not.to.include('2001:db8');
     expectEveryLine(body, lines(IPV4));
   });
@@ -27,7 +41,9 @@ describe('targets/iptables', () => {
   it('writes the IPv6 file for ip6tables-restore when asked, with the chosen chain and target', () => {
     const body = render(iptables, set(...MIXED), { family: 'ipv6', chain: 'SIP-BANS', target: 'REJECT' });
     expect(body).to.include('# Load with: ip6tables-restore --noflush FILE');
-    expect(body).to.include(':SIP-BANS - [0:0]\n-F SIP-BANS\n-A SIP-BANS -s 2001:db8::1/128 -j REJECT\n-A SIP-BANS -s 2001:db8:1::/48 -j REJECT\nCOMMIT\n');
+    expect(body).to.include(
+      ':SIP-BANS - [0:0]\n-F SIP-BANS\n-A SIP-BANS -s 2001:db8::1/128 -j REJECT\n-A SIP-BANS -s 2001:db8:1::/48 -j REJECT\nCOMMIT\n',
+    );
     expect(body).not.to.include('192.0.2.10');
     expectEveryLine(body, lines(IPV6));
   });
@@ -52,14 +68,21 @@ describe('targets/iptables', () => {
   describe('with the real restore tools in a throwaway network namespace', () => {
     let ns: NetworkNamespace | undefined;
     const netns = () => present(ns, 'the network namespace');
-    beforeEach(function () { skipWhen(this, netnsUnavailable(['iptables-restore', 'ip6tables-restore'])); ns = NetworkNamespace.create('ipt'); });
+    beforeEach(function () {
+      skipWhen(this, netnsUnavailable(['iptables-restore', 'ip6tables-restore']));
+      ns = NetworkNamespace.create('ipt');
+    });
     afterEach(() => ns?.remove());
 
     it('passes --test for both families, also when empty', () => {
       for (const family of ['ipv4', 'ipv6']) {
         const tool = family === 'ipv4' ? 'iptables-restore' : 'ip6tables-restore';
         for (const bans of [set(...MIXED), set()]) {
-          const result = netns().tryRun(tool, ['--test', '--noflush', tempFile('rules', render(iptables, bans, { family, target: 'REJECT' }))]);
+          const result = netns().tryRun(tool, [
+            '--test',
+            '--noflush',
+            tempFile('rules', render(iptables, bans, { family, target: 'REJECT' })),
+          ]);
           expect(result.status, result.stderr).to.equal(0);
         }
       }
@@ -72,7 +95,10 @@ describe('targets/iptables', () => {
       netns().run('iptables', ['-I', 'INPUT', '-j', 'APIBAN']);
       netns().run('iptables-restore', ['--noflush', tempFile('second', render(iptables, set('203.0.113.7', '198.51.100.0/25')))]);
       const rules = netns().run('iptables', ['-S']).split('\n');
-      expect(rules.filter((r) => r.startsWith('-A APIBAN'))).to.deep.equal(['-A APIBAN -s 198.51.100.0/25 -j DROP', '-A APIBAN -s 203.0.113.7/32 -j DROP']);
+      expect(rules.filter((r) => r.startsWith('-A APIBAN'))).to.deep.equal([
+        '-A APIBAN -s 198.51.100.0/25 -j DROP',
+        '-A APIBAN -s 203.0.113.7/32 -j DROP',
+      ]);
       expect(rules).to.include.members(['-A INPUT -j APIBAN', '-A OTHER -s 192.0.2.99/32 -j ACCEPT']);
     });
   });

@@ -8,20 +8,25 @@ import junosAddressSet from '../../targets/junos-address-set.js';
 
 const set = (...entries: string[]) => createBanSet(entries.map(parsePrefix));
 const options = (input: object = {}) => junosAddressSet.options.parse(input);
-const LINE = new RegExp('^(?:# APIBAN banned SIP sources \\(apiban-exporter\\); entries=\\d+ v4=\\d+ v6=\\d+'
-  + '|delete security address-book global address-set [A-Za-z0-9][A-Za-z0-9_.-]*'
-  + '|set security address-book global address [A-Za-z0-9][A-Za-z0-9_.-]*-\\d+ (?:(?:\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}|[0-9a-f:]+/\\d{1,3})'
-  + '|set security address-book global address-set [A-Za-z0-9][A-Za-z0-9_.-]* address [A-Za-z0-9][A-Za-z0-9_.-]*-\\d+)$');
+const LINE = new RegExp(
+  '^(?:# APIBAN banned SIP sources \\(apiban-exporter\\); entries=\\d+ v4=\\d+ v6=\\d+' +
+    '|delete security address-book global address-set [A-Za-z0-9][A-Za-z0-9_.-]*' +
+    '|set security address-book global address [A-Za-z0-9][A-Za-z0-9_.-]*-\\d+ (?:(?:\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}|[0-9a-f:]+/\\d{1,3})' +
+    '|set security address-book global address-set [A-Za-z0-9][A-Za-z0-9_.-]* address [A-Za-z0-9][A-Za-z0-9_.-]*-\\d+)$',
+);
 
 describe('targets/junos-address-set', () => {
   it('writes numbered global addresses with canonical prefixes and one address-set', () => {
-    expect(junosAddressSet.render(set('198.51.100.0/24', '2001:db8::1'), options({ header: false, setName: 'SIP-BAN' }))).to.equal([
-      'delete security address-book global address-set SIP-BAN',
-      'set security address-book global address SIP-BAN-1 198.51.100.0/24',
-      'set security address-book global address-set SIP-BAN address SIP-BAN-1',
-      'set security address-book global address SIP-BAN-2 2001:db8::1/128',
-      'set security address-book global address-set SIP-BAN address SIP-BAN-2', '',
-    ].join('\n'));
+    expect(junosAddressSet.render(set('198.51.100.0/24', '2001:db8::1'), options({ header: false, setName: 'SIP-BAN' }))).to.equal(
+      [
+        'delete security address-book global address-set SIP-BAN',
+        'set security address-book global address SIP-BAN-1 198.51.100.0/24',
+        'set security address-book global address-set SIP-BAN address SIP-BAN-1',
+        'set security address-book global address SIP-BAN-2 2001:db8::1/128',
+        'set security address-book global address-set SIP-BAN address SIP-BAN-2',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('keeps a placeholder member in an empty set', () => {
@@ -31,7 +36,10 @@ describe('targets/junos-address-set', () => {
   it('declares the address-set limit and refuses more instead of cutting', () => {
     expect(junosAddressSet.maxEntries).to.equal(1024);
     const big = createBanSet(Array.from({ length: 1025 }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })));
-    expect(() => renderOutput(junosAddressSet, big, options(), { aggregate: false })).to.throw(TargetLimitError, /1025 entries exceed the device limit of 1024/);
+    expect(() => renderOutput(junosAddressSet, big, options(), { aggregate: false })).to.throw(
+      TargetLimitError,
+      /1025 entries exceed the device limit of 1024/,
+    );
   });
 
   it('rejects bad names and placeholders, and writes only valid statements from hostile input', () => {

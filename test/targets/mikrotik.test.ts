@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import mikrotik from '../../targets/mikrotik.js';
-import {
-  expectEveryLine, hostileBans, IPV4, IPV6, MIXED, optionProblems, PREFIX4, render, set,
-} from '../helpers/writer-check.js';
+import { expectEveryLine, hostileBans, IPV4, IPV6, MIXED, optionProblems, PREFIX4, render, set } from '../helpers/writer-check.js';
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -12,11 +10,22 @@ function scriptLines(list: string, comment: string, timeout: string | null): Reg
   const keep = (menu: string) => (timeout === null ? '' : ` else={ ${menu} set $i timeout=${timeout} }`);
   const exact = (text: string) => new RegExp(`^${escapeRegex(text)}$`);
   const lines = [/^# [ -~]*$/, /^\/system script environment remove \[find where name~"\^apiban\(Add\|Want\)\[46\]\\\$"\]$/];
-  for (const [n, menu, address] of [['4', '/ip firewall address-list', PREFIX4], ['6', '/ipv6 firewall address-list', `${IPV6}/\\d{1,3}`]]) {
+  for (const [n, menu, address] of [
+    ['4', '/ip firewall address-list', PREFIX4],
+    ['6', '/ipv6 firewall address-list', `${IPV6}/\\d{1,3}`],
+  ]) {
     lines.push(exact(`:global apibanWant${n} [:toarray ""]`));
-    lines.push(exact(`:global apibanAdd${n} do={ :global apibanWant${n}; :set ($apibanWant${n}->$1) true; :do { ${menu} add list="${list}" address=$1 comment="${comment}"${t} } on-error={} }`));
+    lines.push(
+      exact(
+        `:global apibanAdd${n} do={ :global apibanWant${n}; :set ($apibanWant${n}->$1) true; :do { ${menu} add list="${list}" address=$1 comment="${comment}"${t} } on-error={} }`,
+      ),
+    );
     lines.push(new RegExp(`^\\$apibanAdd${n} "${address}"$`));
-    lines.push(new RegExp(`^:global apibanWant${n}; :foreach i in=\\[${escapeRegex(menu)} find where list="${escapeRegex(list)}"\\] do=\\{ .* do=\\{ ${escapeRegex(menu)} remove \\$i \\}${escapeRegex(keep(menu))} \\}$`));
+    lines.push(
+      new RegExp(
+        `^:global apibanWant${n}; :foreach i in=\\[${escapeRegex(menu)} find where list="${escapeRegex(list)}"\\] do=\\{ .* do=\\{ ${escapeRegex(menu)} remove \\$i \\}${escapeRegex(keep(menu))} \\}$`,
+      ),
+    );
   }
   return lines;
 }
@@ -28,8 +37,11 @@ describe('targets/mikrotik', () => {
     const lines = body.split('\n');
     const calls = lines.filter((line) => line.startsWith('$apibanAdd'));
     expect(calls).to.deep.equal([
-      '$apibanAdd4 "192.0.2.10"', '$apibanAdd4 "198.51.100.0/24"', '$apibanAdd4 "203.0.113.7"',
-      '$apibanAdd6 "2001:db8::1/128"', '$apibanAdd6 "2001:db8:1::/48"',
+      '$apibanAdd4 "192.0.2.10"',
+      '$apibanAdd4 "198.51.100.0/24"',
+      '$apibanAdd4 "203.0.113.7"',
+      '$apibanAdd6 "2001:db8::1/128"',
+      '$apibanAdd6 "2001:db8:1::/48"',
     ]);
     const lastAdd = Math.max(...calls.map((call) => lines.indexOf(call)));
     const firstRemove = lines.findIndex((line) => line.includes(' remove '));

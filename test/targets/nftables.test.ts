@@ -3,8 +3,18 @@ import { spawnSync } from 'node:child_process';
 import nftables, { ELEMENTS_PER_STATEMENT, NFT_RESERVED } from '../../targets/nftables.js';
 import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
 import {
-  expectEveryLine, hostileBans, manyHosts, MIXED, optionProblems, PREFIX4, PREFIX6, removeTempFiles, render, set,
-  skipWhen, tempFile,
+  expectEveryLine,
+  hostileBans,
+  manyHosts,
+  MIXED,
+  optionProblems,
+  PREFIX4,
+  PREFIX6,
+  removeTempFiles,
+  render,
+  set,
+  skipWhen,
+  tempFile,
 } from '../helpers/writer-check.js';
 import { present } from '../helpers/present.js';
 
@@ -35,7 +45,9 @@ describe('targets/nftables', () => {
 
   it('declares both interval sets, flushes them and adds the prefixes in one file', () => {
     const body = render(nftables, set(...MIXED));
-    expect(body).to.include('table inet apiban {\n  set v4 { type ipv4_addr; flags interval; auto-merge; }\n  set v6 { type ipv6_addr; flags interval; auto-merge; }\n}\n');
+    expect(body).to.include(
+      'table inet apiban {\n  set v4 { type ipv4_addr; flags interval; auto-merge; }\n  set v6 { type ipv6_addr; flags interval; auto-merge; }\n}\n',
+    );
     expect(body).to.include('flush set inet apiban v4\nflush set inet apiban v6\n');
     expect(body).to.include('add element inet apiban v4 { 192.0.2.10, 198.51.100.0/24, 203.0.113.7 }\n');
     expect(body).to.include('add element inet apiban v6 { 2001:db8::1, 2001:db8:1::/48 }\n');
@@ -51,14 +63,18 @@ describe('targets/nftables', () => {
 
   it('splits large sets into statements of ELEMENTS_PER_STATEMENT', () => {
     const count = ELEMENTS_PER_STATEMENT * 2 + 5;
-    const statements = render(nftables, manyHosts(count)).split('\n').filter((line) => line.startsWith('add element'));
+    const statements = render(nftables, manyHosts(count))
+      .split('\n')
+      .filter((line) => line.startsWith('add element'));
     expect(statements).to.have.length(3);
     expect(statements.map((s) => s.split(', ').length)).to.deep.equal([ELEMENTS_PER_STATEMENT, ELEMENTS_PER_STATEMENT, 5]);
   });
 
   it('adds the optional drop chain, matching only the families the table sees', () => {
     const inet = render(nftables, set(...MIXED), { dropRule: true });
-    expect(inet).to.include('add rule inet apiban input ip saddr @v4 counter name v4_dropped drop\nadd rule inet apiban input ip6 saddr @v6 counter name v6_dropped drop\n');
+    expect(inet).to.include(
+      'add rule inet apiban input ip saddr @v4 counter name v4_dropped drop\nadd rule inet apiban input ip6 saddr @v6 counter name v6_dropped drop\n',
+    );
     const ip = render(nftables, set(...MIXED), { dropRule: true, tableFamily: 'ip', table: 'fw', chain: 'apiban_in' });
     expect(ip).to.include('flush chain ip fw apiban_in\nadd rule ip fw apiban_in ip saddr @v4 counter name v4_dropped drop\n');
     expect(ip).not.to.include('ip6 saddr');
@@ -77,9 +93,16 @@ describe('targets/nftables', () => {
   });
 
   describe('with the real nft (check mode, nothing is changed)', () => {
-    beforeEach(function () { skipWhen(this, nftMissing() ?? netnsUnavailable()); });
+    beforeEach(function () {
+      skipWhen(this, nftMissing() ?? netnsUnavailable());
+    });
 
-    for (const [label, options] of Object.entries({ default: {}, dropRule: { dropRule: true }, 'ip table': { tableFamily: 'ip', dropRule: true }, 'ip6 table': { tableFamily: 'ip6', dropRule: true } })) {
+    for (const [label, options] of Object.entries({
+      default: {},
+      dropRule: { dropRule: true },
+      'ip table': { tableFamily: 'ip', dropRule: true },
+      'ip6 table': { tableFamily: 'ip6', dropRule: true },
+    })) {
       it(`accepts the mixed and the empty output (${label})`, () => {
         for (const bans of [set(...MIXED), set()]) {
           const result = nftCheck(render(nftables, bans, options));
@@ -105,10 +128,14 @@ describe('targets/nftables', () => {
   describe('loaded into a throwaway network namespace', () => {
     let ns: NetworkNamespace | undefined;
     const netns = () => present(ns, 'the network namespace');
-    beforeEach(function () { skipWhen(this, nftMissing() ?? netnsUnavailable()); ns = NetworkNamespace.create('nft'); });
+    beforeEach(function () {
+      skipWhen(this, nftMissing() ?? netnsUnavailable());
+      ns = NetworkNamespace.create('nft');
+    });
     afterEach(() => ns?.remove());
 
-    const has = (element: string) => netns().tryRun('nft', ['get', 'element', 'inet', 'apiban', element.includes(':') ? 'v6' : 'v4', `{ ${element} }`]).status === 0;
+    const has = (element: string) =>
+      netns().tryRun('nft', ['get', 'element', 'inet', 'apiban', element.includes(':') ? 'v6' : 'v4', `{ ${element} }`]).status === 0;
 
     it('replaces the set contents on the next load', () => {
       netns().run('nft', ['-f', tempFile('first.nft', render(nftables, set(...MIXED)))]);

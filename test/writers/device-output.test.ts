@@ -5,11 +5,14 @@ import { diffBanSets } from '../../src/banset/diff.js';
 import { cleanCliOutput, planFamilyChange, type FamilyChange } from '../../src/writers/device-output.js';
 
 const set = (...entries: string[]) => createBanSet(entries.map(parsePrefix));
-const texts = (change: FamilyChange) => ({ add: change.add.map((p) => formatPrefix(p)), remove: change.remove.map((p) => formatPrefix(p)) });
+const texts = (change: FamilyChange) => ({
+  add: change.add.map((p) => formatPrefix(p)),
+  remove: change.remove.map((p) => formatPrefix(p)),
+});
 
 describe('writers/device-output', () => {
   describe('cleanCliOutput', () => {
-    it('removes IOS, ASA and Junos pager leftovers without eating the next line\'s indentation', () => {
+    it("removes IOS, ASA and Junos pager leftovers without eating the next line's indentation", () => {
       const ios = ` host 192.0.2.1\r\n --More-- ${'\b'.repeat(9)}${' '.repeat(9)}${'\b'.repeat(9)} host 192.0.2.2\r\n`;
       expect(cleanCliOutput(ios)).to.deep.equal([' host 192.0.2.1', ' host 192.0.2.2', '']);
       expect(cleanCliOutput(' a\n<--- More --->\r              \r b\n')).to.deep.equal([' a', ' b', '']);

@@ -11,7 +11,9 @@ function reference(lines: string, open: string, separator: string, close: string
 
 describe('writers/line-groups', () => {
   it('wraps every line when the group size is 1', () => {
-    expect(groupLines('192.0.2.1\n198.51.100.0/24\n', { open: 'add s ', separator: '', close: '\n' })).to.equal('add s 192.0.2.1\nadd s 198.51.100.0/24\n');
+    expect(groupLines('192.0.2.1\n198.51.100.0/24\n', { open: 'add s ', separator: '', close: '\n' })).to.equal(
+      'add s 192.0.2.1\nadd s 198.51.100.0/24\n',
+    );
   });
 
   it('returns nothing for no lines', () => {
@@ -21,8 +23,9 @@ describe('writers/line-groups', () => {
   it('matches the plain string version for every group size around the line count', () => {
     const lines = `${Array.from({ length: 10 }, (_, i) => `10.0.0.${i}`).join('\n')}\n`;
     for (let perGroup = 1; perGroup <= 12; perGroup++) {
-      expect(groupLines(lines, { open: '{ ', separator: ', ', close: ' }\n', perGroup }), `perGroup ${perGroup}`)
-        .to.equal(reference(lines, '{ ', ', ', ' }\n', perGroup));
+      expect(groupLines(lines, { open: '{ ', separator: ', ', close: ' }\n', perGroup }), `perGroup ${perGroup}`).to.equal(
+        reference(lines, '{ ', ', ', ' }\n', perGroup),
+      );
     }
   });
 });

@@ -4,7 +4,10 @@
  * rule, or a driver that cannot read one): shown as "not reported", never as zero.
  */
 /** Cisco hit counts are packets only: `bytes` is absent there, not zero. */
-export interface FamilyCounter { packets: number; bytes?: number }
+export interface FamilyCounter {
+  packets: number;
+  bytes?: number;
+}
 
 /**
  * `all`: a device that counts both families in one number (a pf table's own counters cover

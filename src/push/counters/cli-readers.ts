@@ -24,49 +24,101 @@ import { parseAsaHitCounts, parseIosMatches } from './cisco.js';
 import { parseJunosFilterCounter } from './junos.js';
 
 /** One show command and how its output turns into one family's counter. */
-export interface CounterRead { family: 'v4' | 'v6'; command: string; parse(output: string): FamilyCounter | undefined }
+export interface CounterRead {
+  family: 'v4' | 'v6';
+  command: string;
+  parse(output: string): FamilyCounter | undefined;
+}
 
 export interface CliCounterReader<C> {
   readonly schema: ZodType<C>;
   reads(counters: C, settings: Record<string, unknown>): CounterRead[];
 }
 
-const ciscoAcl = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'an ACL name must start with a letter and use only letters, digits, "_", "-" or "." (at most 64)');
-const junosId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a Junos filter or counter name must start with a letter or digit and use only letters, digits, "_", "-" or "." (at most 64)');
+const ciscoAcl = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/,
+    'an ACL name must start with a letter and use only letters, digits, "_", "-" or "." (at most 64)',
+  );
+const junosId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    'a Junos filter or counter name must start with a letter or digit and use only letters, digits, "_", "-" or "." (at most 64)',
+  );
 const junosCounter = z.strictObject({ filter: junosId, counter: junosId });
 
 const asa = z.strictObject({ acl: ciscoAcl }).describe('the ACL whose deny entries reference the managed groups');
-const ios = z.strictObject({ acl: ciscoAcl.optional(), aclV6: ciscoAcl.optional() })
+const ios = z
+  .strictObject({ acl: ciscoAcl.optional(), aclV6: ciscoAcl.optional() })
   .refine((c) => c.acl !== undefined || c.aclV6 !== undefined, { message: 'name acl (IPv4) or aclV6 (IPv6), or leave counters out' })
   .describe('the IPv4 / IPv6 ACLs whose deny entries reference the managed groups');
-const junos = z.strictObject({ v4: junosCounter.optional(), v6: junosCounter.optional() })
+const junos = z
+  .strictObject({ v4: junosCounter.optional(), v6: junosCounter.optional() })
   .refine((c) => c.v4 !== undefined || c.v6 !== undefined, { message: 'name v4 or v6 { filter, counter }, or leave counters out' })
   .describe('per family: the firewall filter and the counter of the term that drops the prefix-list');
 
 const text = (settings: Record<string, unknown>, key: string) => String(settings[key]);
 
 export const CLI_COUNTER_READERS: ReadonlyMap<string, CliCounterReader<unknown>> = new Map<string, CliCounterReader<unknown>>([
-  ['cisco-asa', {
-    schema: asa,
-    reads: (c: z.infer<typeof asa>, s) => (['v4', 'v6'] as const).map((family) => ({
-      family, command: `show access-list ${c.acl}`,
-      parse: (output: string) => parseAsaHitCounts(output, c.acl, text(s, family === 'v4' ? 'groupName' : 'groupNameV6')),
-    })),
-  }],
-  ['cisco-ios', {
-    schema: ios,
-    reads: (c: z.infer<typeof ios>, s) => [
-      ...(c.acl === undefined ? [] : [{ family: 'v4' as const, command: `show ip access-lists ${c.acl}`, parse: (o: string) => parseIosMatches(o, text(s, 'groupName')) }]),
-      ...(c.aclV6 === undefined ? [] : [{ family: 'v6' as const, command: `show ipv6 access-list ${c.aclV6}`, parse: (o: string) => parseIosMatches(o, text(s, 'groupNameV6')) }]),
-    ],
-  }],
-  ['junos', {
-    schema: junos,
-    reads: (c: z.infer<typeof junos>) => (['v4', 'v6'] as const).flatMap((family) => {
-      const at = c[family];
-      return at === undefined ? [] : [{ family, command: `show firewall filter ${at.filter} counter ${at.counter}`, parse: (o: string) => parseJunosFilterCounter(o, at.filter, at.counter) }];
-    }),
-  }],
+  [
+    'cisco-asa',
+    {
+      schema: asa,
+      reads: (c: z.infer<typeof asa>, s) =>
+        (['v4', 'v6'] as const).map((family) => ({
+          family,
+          command: `show access-list ${c.acl}`,
+          parse: (output: string) => parseAsaHitCounts(output, c.acl, text(s, family === 'v4' ? 'groupName' : 'groupNameV6')),
+        })),
+    },
+  ],
+  [
+    'cisco-ios',
+    {
+      schema: ios,
+      reads: (c: z.infer<typeof ios>, s) => [
+        ...(c.acl === undefined
+          ? []
+          : [
+              {
+                family: 'v4' as const,
+                command: `show ip access-lists ${c.acl}`,
+                parse: (o: string) => parseIosMatches(o, text(s, 'groupName')),
+              },
+            ]),
+        ...(c.aclV6 === undefined
+          ? []
+          : [
+              {
+                family: 'v6' as const,
+                command: `show ipv6 access-list ${c.aclV6}`,
+                parse: (o: string) => parseIosMatches(o, text(s, 'groupNameV6')),
+              },
+            ]),
+      ],
+    },
+  ],
+  [
+    'junos',
+    {
+      schema: junos,
+      reads: (c: z.infer<typeof junos>) =>
+        (['v4', 'v6'] as const).flatMap((family) => {
+          const at = c[family];
+          return at === undefined
+            ? []
+            : [
+                {
+                  family,
+                  command: `show firewall filter ${at.filter} counter ${at.counter}`,
+                  parse: (o: string) => parseJunosFilterCounter(o, at.filter, at.counter),
+                },
+              ];
+        }),
+    },
+  ],
 ]);
 
 /**
@@ -86,12 +138,15 @@ export function withCounterSettings<O>(options: ZodType<O>, counters: ZodType): 
 }
 
 /** Runs the configured reads; a family whose read finds no matching entry stays unreported. */
-export async function readCliCounters(reads: readonly CounterRead[], run: (command: string) => Promise<string>): Promise<BlockedCounters | undefined> {
+export async function readCliCounters(
+  reads: readonly CounterRead[],
+  run: (command: string) => Promise<string>,
+): Promise<BlockedCounters | undefined> {
   const out: BlockedCounters = {};
   const outputs = new Map<string, string>();
   for (const read of reads) {
     // The ASA prints both families in one ACL: one command, read twice.
-    const output = outputs.get(read.command) ?? await run(read.command);
+    const output = outputs.get(read.command) ?? (await run(read.command));
     outputs.set(read.command, output);
     const counter = read.parse(output);
     if (counter !== undefined) out[read.family] = counter;

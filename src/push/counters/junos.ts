@@ -12,8 +12,15 @@ export function parseJunosFilterCounter(text: string, filter: string, counter: s
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     const header = /^Filter:\s+(\S+)/.exec(line);
-    if (header !== null) { inFilter = header[1] === filter; inCounters = false; continue; }
-    if (/^(Counters|Policers):/.test(line)) { inCounters = line.startsWith('Counters'); continue; }
+    if (header !== null) {
+      inFilter = header[1] === filter;
+      inCounters = false;
+      continue;
+    }
+    if (/^(Counters|Policers):/.test(line)) {
+      inCounters = line.startsWith('Counters');
+      continue;
+    }
     if (!inFilter || !inCounters) continue;
     const row = /^(\S+)\s+(\d+)\s+(\d+)$/.exec(line);
     if (row !== null && row[1] === counter) return { packets: Number(row[3]), bytes: Number(row[2]) };

@@ -7,10 +7,22 @@
  */
 import { FAMILIES, type BlockedCounters, type BlockedFamily, type FamilyCounter } from './blocked.js';
 
-export interface BlockedTotal { device: string; family: BlockedFamily; packets: number; bytes?: number | undefined }
-export interface BlockedIncrease { family: BlockedFamily; packets: number; bytes?: number }
+export interface BlockedTotal {
+  device: string;
+  family: BlockedFamily;
+  packets: number;
+  bytes?: number | undefined;
+}
+export interface BlockedIncrease {
+  family: BlockedFamily;
+  packets: number;
+  bytes?: number;
+}
 /** What a restart must carry over: the totals, and each device's last reading to measure growth from. */
-export interface BlockedTotalsSnapshot { totals: BlockedTotal[]; last: BlockedTotal[] }
+export interface BlockedTotalsSnapshot {
+  totals: BlockedTotal[];
+  last: BlockedTotal[];
+}
 
 export class BlockedTotals {
   private readonly last = new Map<string, FamilyCounter>();
@@ -58,6 +70,10 @@ export class BlockedTotals {
   /** Continues from a snapshot: the next reading of a device counts only what it grew since. */
   restore(snapshot: BlockedTotalsSnapshot): void {
     for (const t of snapshot.totals) this.totals.set(`${t.device}\u0000${t.family}`, { ...t });
-    for (const l of snapshot.last) this.last.set(`${l.device}\u0000${l.family}`, l.bytes === undefined ? { packets: l.packets } : { packets: l.packets, bytes: l.bytes });
+    for (const l of snapshot.last)
+      this.last.set(
+        `${l.device}\u0000${l.family}`,
+        l.bytes === undefined ? { packets: l.packets } : { packets: l.packets, bytes: l.bytes },
+      );
   }
 }

@@ -19,4 +19,3 @@ const cliDrivers: AnyDeviceDriver[] = [...TARGETS.values()].filter(hasDialect).m
 export const DRIVERS: ReadonlyMap<string, AnyDeviceDriver> = new Map(
   [...cliDrivers, opnsenseApi, iptablesApi, linuxNftables, withIptablesCounters(linuxIpset), pf].map((driver) => [driver.name, driver]),
 );
-

@@ -15,9 +15,13 @@ import type { DeviceDriver, DeviceSession, DeviceEndpoint, DriverContext } from 
 import { connectSsh } from '../ssh.js';
 import type { LinuxIpsetSettings } from './linux-ipset.js';
 
-const counters = z.strictObject({
-  chain: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,28}$/, 'an iptables chain name: a letter, then letters, digits, "_" or "-" (at most 29)'),
-}).describe('the iptables / ip6tables chain holding the DROP rules that match the sets');
+const counters = z
+  .strictObject({
+    chain: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,28}$/, 'an iptables chain name: a letter, then letters, digits, "_" or "-" (at most 29)'),
+  })
+  .describe('the iptables / ip6tables chain holding the DROP rules that match the sets');
 
 type Settings = LinuxIpsetSettings & { counters?: z.infer<typeof counters> };
 
@@ -40,14 +44,21 @@ export function withIptablesCounters(driver: DeviceDriver<LinuxIpsetSettings>): 
   };
 }
 
-async function readChainCounters(device: DeviceEndpoint<Settings>, context: DriverContext, chain: string): Promise<BlockedCounters | undefined> {
+async function readChainCounters(
+  device: DeviceEndpoint<Settings>,
+  context: DriverContext,
+  chain: string,
+): Promise<BlockedCounters | undefined> {
   const sudo = device.settings.sudo ? 'sudo -n ' : '';
   const { setV4, setV6 } = device.settings.ipset;
   let connection: Awaited<ReturnType<typeof connectSsh>> | undefined;
   try {
     connection = await connectSsh(device, context);
     const out: BlockedCounters = {};
-    for (const [family, tool, set] of [['v4', 'iptables', setV4], ['v6', 'ip6tables', setV6]] as const) {
+    for (const [family, tool, set] of [
+      ['v4', 'iptables', setV4],
+      ['v6', 'ip6tables', setV6],
+    ] as const) {
       const result = await connection.exec(`${sudo}${tool} -L ${chain} -v -x -n`);
       const counter = result.code === 0 ? parseIptablesSetDrops(result.stdout, set) : undefined;
       if (counter !== undefined) out[family] = counter;

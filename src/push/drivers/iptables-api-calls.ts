@@ -20,7 +20,8 @@ export class IptablesApiCalls {
   async flush(): Promise<void> {
     this.sent++;
     const reply = await this.http.call('GET', '/flushchain');
-    if (reply.text.trim() !== FLUSHED) throw this.http.failure('GET', '/flushchain', `the flush did not complete for both families: ${reply.text}`);
+    if (reply.text.trim() !== FLUSHED)
+      throw this.http.failure('GET', '/flushchain', `the flush did not complete for both families: ${reply.text}`);
   }
 
   /** AppendUnique on the daemon: answers "added" whether or not the address was there. */

@@ -23,7 +23,12 @@ export interface Ledger {
   fullCheckAt?: string | undefined;
 }
 
-interface Where { device: string; path: string; endpoint: string; log: Logger }
+interface Where {
+  device: string;
+  path: string;
+  endpoint: string;
+  log: Logger;
+}
 
 /** The ledger, or undefined when there is none we can trust (the chain's content is unknown). */
 export function loadLedger(where: Where): Ledger | undefined {
@@ -32,7 +37,11 @@ export function loadLedger(where: Where): Ledger | undefined {
     ledger = JSON.parse(readFileSync(where.path, 'utf8')) as Partial<Ledger>;
   } catch (error) {
     const code = errorCode(error);
-    if (code !== 'ENOENT') where.log.warn({ device: where.device, ledger: where.path }, `ledger unreadable (${code ?? 'not JSON'}); the chain's content is unknown`);
+    if (code !== 'ENOENT')
+      where.log.warn(
+        { device: where.device, ledger: where.path },
+        `ledger unreadable (${code ?? 'not JSON'}); the chain's content is unknown`,
+      );
     return undefined;
   }
   const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((e) => typeof e === 'string');

@@ -35,7 +35,10 @@ const settings = z.strictObject({
   ledger: z.string().min(1).describe('file recording what the daemon acknowledged (the API cannot list its chain)'),
   scheme: z.enum(['http', 'https']).default('http').describe('the daemon itself speaks plain HTTP; https when behind a proxy'),
   probe: z.number().int().min(1).default(16).describe('addresses proved present with /puship on a push the ledger calls up to date'),
-  fullCheckEvery: z.string().default('1d').refine((text) => (parseDuration(text) ?? 0) > 0, 'a duration such as 12h or 1d')
+  fullCheckEvery: z
+    .string()
+    .default('1d')
+    .refine((text) => (parseDuration(text) ?? 0) > 0, 'a duration such as 12h or 1d')
     .describe('how often every address is proved present (or re-added) with /puship'),
 });
 export type IptablesApiSettings = z.infer<typeof settings>;
@@ -66,7 +69,10 @@ class IptablesApiSession implements DeviceSession {
     const flush = this.ledger === undefined && this.mayFlush() ? ['GET /flushchain'] : [];
     const changes = [...format(diff.added).map((a) => `GET /addip/${a}`), ...format(diff.removed).map((a) => `GET /removeip/${a}`)];
     const unchanged = wanted.size - diff.added.length;
-    const probe = this.ledger === undefined || unchanged === 0 ? [] : [`GET /puship/<address> for up to ${this.device.settings.probe} of the ${unchanged} unchanged addresses (presence probe)`];
+    const probe =
+      this.ledger === undefined || unchanged === 0
+        ? []
+        : [`GET /puship/<address> for up to ${this.device.settings.probe} of the ${unchanged} unchanged addresses (presence probe)`];
     return [...flush, ...changes, ...probe];
   }
 
@@ -79,7 +85,11 @@ class IptablesApiSession implements DeviceSession {
     await save(); // intent first: whatever happens next, every address we may touch is on record
     try {
       if (first && this.mayFlush()) await this.calls.flush();
-      if (first && !this.mayFlush()) this.log.warn({ device: this.device.name }, 'first push to a single-family device: adding the set without /flushchain (it would flush both families); entries added by other tools stay');
+      if (first && !this.mayFlush())
+        this.log.warn(
+          { device: this.device.name },
+          'first push to a single-family device: adding the set without /flushchain (it would flush both families); entries added by other tools stay',
+        );
       for (const address of format(diff.added)) {
         await this.calls.add(address);
         held.add(address);
@@ -94,7 +104,10 @@ class IptablesApiSession implements DeviceSession {
       await save();
     }
     const check = await this.confirm(wanted, new Set(format(diff.added)));
-    return { sent: this.calls.sent, verified: first ? `first push${this.mayFlush() ? ' after /flushchain' : ''}; ${check.verified}` : check.verified };
+    return {
+      sent: this.calls.sent,
+      verified: first ? `first push${this.mayFlush() ? ' after /flushchain' : ''}; ${check.verified}` : check.verified,
+    };
   }
 
   /**
@@ -107,11 +120,22 @@ class IptablesApiSession implements DeviceSession {
     const unchanged = format(wanted.toArray()).filter((a) => !justAdded.has(a));
     const uncertain = new Set(this.ledger?.pending ?? []);
     const due = this.fullCheckDue();
-    const chosen = due ? unchanged : [...unchanged.filter((a) => uncertain.has(a)), ...sample(unchanged.filter((a) => !uncertain.has(a)), this.device.settings.probe)];
+    const chosen = due
+      ? unchanged
+      : [
+          ...unchanged.filter((a) => uncertain.has(a)),
+          ...sample(
+            unchanged.filter((a) => !uncertain.has(a)),
+            this.device.settings.probe,
+          ),
+        ];
     let outcome = await this.probeAll(chosen);
     let full = due;
     if (!full && outcome.missing > 0) {
-      this.log.warn({ device: this.device.name, missing: outcome.missing }, 'the daemon lacked addresses the ledger lists (reboot or flush); checking every address');
+      this.log.warn(
+        { device: this.device.name, missing: outcome.missing },
+        'the daemon lacked addresses the ledger lists (reboot or flush); checking every address',
+      );
       const probed = new Set(chosen);
       const rest = await this.probeAll(unchanged.filter((a) => !probed.has(a)));
       outcome = { missing: outcome.missing + rest.missing, readded: outcome.readded || rest.readded };
@@ -120,8 +144,12 @@ class IptablesApiSession implements DeviceSession {
     const fullCheckAt = full ? new Date().toISOString() : this.ledger?.fullCheckAt;
     await saveLedger(this.where, { entries: format(wanted.toArray()), pending: [], fullCheckAt });
     if (this.ledger !== undefined) this.ledger = { ...this.ledger, entries: format(wanted.toArray()), pending: [], fullCheckAt };
-    const how = unchanged.length === 0 ? 'every address was added by this push' : outcome.readded ? `re-added all ${unchanged.length} with /addip (this daemon has no /puship)`
-      : `${full ? `every one of the ${unchanged.length}` : `${chosen.length} of the ${unchanged.length}`} unchanged addresses probed with /puship: ${outcome.missing} missing, re-inserted`;
+    const how =
+      unchanged.length === 0
+        ? 'every address was added by this push'
+        : outcome.readded
+          ? `re-added all ${unchanged.length} with /addip (this daemon has no /puship)`
+          : `${full ? `every one of the ${unchanged.length}` : `${chosen.length} of the ${unchanged.length}`} unchanged addresses probed with /puship: ${outcome.missing} missing, re-inserted`;
     return { sent: this.calls.sent - before, verified: how };
   }
 

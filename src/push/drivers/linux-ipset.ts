@@ -32,7 +32,11 @@ export type LinuxIpsetSettings = z.infer<typeof settings>;
 
 type Family = 'v4' | 'v6';
 /** The held set, and per family the live maxelem, or why only the full refill is right. */
-interface IpsetRead { held: BanSet; refill?: string; maxelem: Partial<Record<Family, number>> }
+interface IpsetRead {
+  held: BanSet;
+  refill?: string;
+  maxelem: Partial<Record<Family, number>>;
+}
 
 function parseRead(device: string, results: ExecResult[], commands: string[], names: string[], o: IpsetOptions): IpsetRead {
   const prefixes: Prefix[] = [];
@@ -44,7 +48,8 @@ function parseRead(device: string, results: ExecResult[], commands: string[], na
       return;
     }
     const header = inspectHeader(result.stdout, names[i], i === 0 ? 'inet' : 'inet6', o);
-    if (typeof header === 'string') read.refill ??= header; else read.maxelem[i === 0 ? 'v4' : 'v6'] = header;
+    if (typeof header === 'string') read.refill ??= header;
+    else read.maxelem[i === 0 ? 'v4' : 'v6'] = header;
     for (const prefix of parseIpsetSave(device, commands[i], result.stdout, names[i])) prefixes.push(prefix);
   });
   // Exact: a host inside a listed network is its own hash:net entry, and the diff must see it.
@@ -62,7 +67,12 @@ function inspectHeader(text: string, name: string, family: string, o: IpsetOptio
   const options = new Map<string, string>();
   for (let i = 1; i + 1 < words.length; i += 2) options.set(words[i], words[i + 1]);
   const known = ['family', 'hashsize', 'maxelem', 'bucketsize', 'initval'];
-  if (words[0] !== 'hash:net' || words.length % 2 === 0 || options.get('family') !== family || [...options.keys()].some((k) => !known.includes(k))) {
+  if (
+    words[0] !== 'hash:net' ||
+    words.length % 2 === 0 ||
+    options.get('family') !== family ||
+    [...options.keys()].some((k) => !known.includes(k))
+  ) {
     return `set ${name} was not created by this driver (${header ?? 'no header'})`;
   }
   const maxelem = Number(options.get('maxelem'));
@@ -87,9 +97,14 @@ export function parseIpsetSave(device: string, command: string, text: string, na
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith(`create ${name} `)) continue;
     const fields = line.split(' ');
-    const parsed = fields.length === 3 && fields[0] === 'add' && fields[1] === name ? tryParsePrefix(fields[2]) : 'not an "add NAME ENTRY" line';
+    const parsed =
+      fields.length === 3 && fields[0] === 'add' && fields[1] === name ? tryParsePrefix(fields[2]) : 'not an "add NAME ENTRY" line';
     if (typeof parsed === 'string') {
-      throw new DeviceError(device, command, `unexpected line ${JSON.stringify(line.slice(0, 80))}: ${parsed} (timeouts, comments or counters are not managed by this driver)`);
+      throw new DeviceError(
+        device,
+        command,
+        `unexpected line ${JSON.stringify(line.slice(0, 80))}: ${parsed} (timeouts, comments or counters are not managed by this driver)`,
+      );
     }
     prefixes.push(parsed);
   }

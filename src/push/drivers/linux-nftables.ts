@@ -39,12 +39,19 @@ type NftOptions = LinuxNftablesSettings['nftables'];
 /** The held set (merged, as the kernel stores it), and the live elements the difference is computed from. */
 function parseRead(device: string, result: ExecResult, command: string, o: NftOptions): { held: BanSet; live: LiveNftSets } {
   if (result.code !== 0) {
-    if (/No such file or directory/.test(result.stderr)) return { held: BanSet.EMPTY, live: { elements: [], refill: `table ${o.table} is missing` } };
+    if (/No such file or directory/.test(result.stderr))
+      return { held: BanSet.EMPTY, live: { elements: [], refill: `table ${o.table} is missing` } };
     throw commandFailure(device, command, result);
   }
   try {
     const live = readNftSets(result.stdout, { v4: o.setV4, v6: o.setV6 }, splitRange);
-    return { held: createBanSet(live.elements.flatMap((e) => e.prefixes), { aggregate: true }), live };
+    return {
+      held: createBanSet(
+        live.elements.flatMap((e) => e.prefixes),
+        { aggregate: true },
+      ),
+      live,
+    };
   } catch (error) {
     throw new DeviceError(device, command, `unexpected output: ${(error as Error).message}`, { cause: error });
   }
@@ -81,14 +88,21 @@ export const linuxNftablesDriver: DeviceDriver<LinuxNftablesSettings> = {
       renderFile: (wanted) => renderOutput(nftablesWriter, wanted, o),
       fileSuffix: '.nft',
       applyCommand: (file) => `nft -f ${file}`,
-      parseCounters: (results) => (o.dropRule && results[0]?.code === 0 ? parseNftDropCounters(results[0].stdout, { v4: dropCounterName(o.setV4), v6: dropCounterName(o.setV6) }) : undefined),
+      parseCounters: (results) =>
+        o.dropRule && results[0]?.code === 0
+          ? parseNftDropCounters(results[0].stdout, { v4: dropCounterName(o.setV4), v6: dropCounterName(o.setV6) })
+          : undefined,
       delta: (diff, wanted) => {
         if (live.refill !== undefined) {
           context.log.info({ device: device.name, reason: live.refill }, 'sending the whole set');
           return undefined;
         }
         const { remove, add } = nftChanges(live.elements, diff, wanted.aggregate());
-        return { file: renderNftDelta(remove, add, o), entries: remove.v4.length + remove.v6.length + add.size, command: (file) => `nft -f ${file}` };
+        return {
+          file: renderNftDelta(remove, add, o),
+          entries: remove.v4.length + remove.v6.length + add.size,
+          command: (file) => `nft -f ${file}`,
+        };
       },
     };
     return openShellSession(device, context, dialect);

@@ -13,23 +13,47 @@ import { createExactBanSet, type BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
 
 /** One element of a live set: the text nft takes back in `delete element`, and the addresses it covers. */
-export interface NftElement { text: string; family: 4 | 6; first: bigint; last: bigint; prefixes: Prefix[] }
+export interface NftElement {
+  text: string;
+  family: 4 | 6;
+  first: bigint;
+  last: bigint;
+  prefixes: Prefix[];
+}
 
 /** The live sets' elements, and why only the full refill is right when it is. */
-export interface LiveNftSets { elements: NftElement[]; refill?: string | undefined }
+export interface LiveNftSets {
+  elements: NftElement[];
+  refill?: string | undefined;
+}
 
-interface JsonSet { name?: string; type?: string; flags?: unknown; elem?: unknown[] }
+interface JsonSet {
+  name?: string;
+  type?: string;
+  flags?: unknown;
+  elem?: unknown[];
+}
 
 /** Reads both sets of an `nft -j list table` answer; `split` turns a range into CIDRs. */
-export function readNftSets(text: string, names: { v4: string; v6: string }, split: (first: Prefix, last: Prefix) => Prefix[]): LiveNftSets {
+export function readNftSets(
+  text: string,
+  names: { v4: string; v6: string },
+  split: (first: Prefix, last: Prefix) => Prefix[],
+): LiveNftSets {
   const document = JSON.parse(text) as { nftables?: { set?: JsonSet }[] };
   if (!Array.isArray(document.nftables)) throw new Error('no "nftables" array');
   const sets = document.nftables.flatMap((item) => (item.set === undefined ? [] : [item.set]));
   const elements: NftElement[] = [];
   let refill: string | undefined;
-  for (const [name, type] of [[names.v4, 'ipv4_addr'], [names.v6, 'ipv6_addr']] as const) {
+  for (const [name, type] of [
+    [names.v4, 'ipv4_addr'],
+    [names.v6, 'ipv6_addr'],
+  ] as const) {
     const set = sets.find((s) => s.name === name);
-    if (set === undefined) { refill ??= `set ${name} is missing`; continue; }
+    if (set === undefined) {
+      refill ??= `set ${name} is missing`;
+      continue;
+    }
     // The writer declares exactly `flags interval` (plus auto-merge, which the JSON does not show).
     const managed = set.type === type && Array.isArray(set.flags) && set.flags.length === 1 && set.flags[0] === 'interval';
     if (!managed) refill ??= `set ${name} was not created by this driver (${set.type}, flags ${JSON.stringify(set.flags ?? [])})`;
@@ -72,11 +96,18 @@ function bounds(p: Prefix): [bigint, bigint] {
  * The elements to delete (every one covering a removed prefix) and the prefixes to add (the new
  * ones and the wanted ones a deleted element covered), both computed from the aggregated diff.
  */
-export function nftChanges(elements: readonly NftElement[], diff: BanDiff, wanted: BanSet): { remove: { v4: string[]; v6: string[] }; add: BanSet } {
+export function nftChanges(
+  elements: readonly NftElement[],
+  diff: BanDiff,
+  wanted: BanSet,
+): { remove: { v4: string[]; v6: string[] }; add: BanSet } {
   const removed = ranges(diff.removed);
   const deleted = elements.filter((e) => overlaps(removed, e.family, e.first, e.last));
   const gone = ranges(deleted.flatMap((e) => e.prefixes));
-  const readd = wanted.toArray().filter((p) => { const [a, b] = bounds(p); return overlaps(gone, p.family, a, b); });
+  const readd = wanted.toArray().filter((p) => {
+    const [a, b] = bounds(p);
+    return overlaps(gone, p.family, a, b);
+  });
   return {
     remove: { v4: deleted.filter((e) => e.family === 4).map((e) => e.text), v6: deleted.filter((e) => e.family === 6).map((e) => e.text) },
     add: createExactBanSet([...diff.added, ...readd]),
@@ -99,7 +130,8 @@ function overlaps(sorted: Ranges, family: 4 | 6, first: bigint, last: bigint): b
   let high = list.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (list[mid][1] < first) low = mid + 1; else high = mid;
+    if (list[mid][1] < first) low = mid + 1;
+    else high = mid;
   }
   return low < list.length && list[low][0] <= last;
 }

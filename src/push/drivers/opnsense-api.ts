@@ -26,7 +26,10 @@ import { basicAuthorization, HttpDevice, originOf } from './http.js';
 import { parseListed, verifyHolds } from './verify.js';
 
 const settings = z.strictObject({
-  alias: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'letters, digits and _ only, at most 32').default('APIBAN_SIP')
+  alias: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'letters, digits and _ only, at most 32')
+    .default('APIBAN_SIP')
     .describe('name of the External (advanced) alias that holds the set'),
   scheme: z.enum(['https', 'http']).default('https').describe('http only for a local test or a TLS-terminating proxy'),
   createAlias: z.boolean().default(true).describe('create the alias (type external) when it does not exist'),
@@ -40,13 +43,21 @@ const UTIL_API = '/api/firewall/alias_util';
 class OpnsenseApiSession implements DeviceSession {
   private aliasMissing = false;
 
-  constructor(private readonly device: DeviceEndpoint<OpnsenseApiSettings>, private readonly http: HttpDevice) {}
+  constructor(
+    private readonly device: DeviceEndpoint<OpnsenseApiSettings>,
+    private readonly http: HttpDevice,
+  ) {}
 
   async read(): Promise<BanSet> {
     const { alias, createAlias } = this.device.settings;
     const found = (await this.http.json('GET', `${ALIAS_API}/get_alias_uuid/${alias}`)) as { uuid?: unknown };
     if (typeof found?.uuid !== 'string') {
-      if (!createAlias) throw new DeviceError(this.device.name, `GET ${ALIAS_API}/get_alias_uuid/${alias}`, `alias ${alias} does not exist (createAlias is off)`);
+      if (!createAlias)
+        throw new DeviceError(
+          this.device.name,
+          `GET ${ALIAS_API}/get_alias_uuid/${alias}`,
+          `alias ${alias} does not exist (createAlias is off)`,
+        );
       this.aliasMissing = true;
       return BanSet.EMPTY;
     }
@@ -56,7 +67,9 @@ class OpnsenseApiSession implements DeviceSession {
 
   plan(diff: BanDiff): string[] {
     const { alias } = this.device.settings;
-    const create = this.aliasMissing ? [`POST ${ALIAS_API}/add_item ${JSON.stringify(newAlias(alias))}`, `POST ${ALIAS_API}/reconfigure`] : [];
+    const create = this.aliasMissing
+      ? [`POST ${ALIAS_API}/add_item ${JSON.stringify(newAlias(alias))}`, `POST ${ALIAS_API}/reconfigure`]
+      : [];
     return [
       ...create,
       ...diff.added.map((p) => `POST ${UTIL_API}/add/${alias} address=${formatPrefix(p)}`),
@@ -67,8 +80,14 @@ class OpnsenseApiSession implements DeviceSession {
   async apply(diff: BanDiff, wanted: BanSet): Promise<{ sent: number }> {
     let sent = 0;
     if (this.aliasMissing) sent += await this.createAlias();
-    for (const prefix of diff.added) { await this.change('add', prefix); sent++; }
-    for (const prefix of diff.removed) { await this.change('delete', prefix); sent++; }
+    for (const prefix of diff.added) {
+      await this.change('add', prefix);
+      sent++;
+    }
+    for (const prefix of diff.removed) {
+      await this.change('delete', prefix);
+      sent++;
+    }
     verifyHolds(this.device.name, `POST ${UTIL_API}/list/${this.device.settings.alias}`, await this.list(), wanted);
     return { sent };
   }
@@ -83,7 +102,11 @@ class OpnsenseApiSession implements DeviceSession {
     const options = item?.alias?.type ?? {};
     const type = Object.keys(options).find((key) => Number(options[key]?.selected) === 1);
     if (type !== 'external') {
-      throw new DeviceError(this.device.name, `GET ${path}`, `alias ${this.device.settings.alias} is of type ${type ?? 'unknown'}; this driver manages an External (advanced) alias`);
+      throw new DeviceError(
+        this.device.name,
+        `GET ${path}`,
+        `alias ${this.device.settings.alias} is of type ${type ?? 'unknown'}; this driver manages an External (advanced) alias`,
+      );
     }
   }
 

@@ -24,8 +24,14 @@ const executable = z.string().regex(/^[A-Za-z0-9_./-]+$/, 'a command name or abs
 
 const settings = z.strictObject({
   ...shellSettings,
-  table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,30}$/, 'a pf table / alias name: letters, digits, _ (at most 31)').default('APIBAN_SIP'),
-  mode: z.enum(['replace', 'urltable']).default('replace').describe('replace: upload + pfctl -T replace; urltable: pfSense refreshes its URL-table alias'),
+  table: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,30}$/, 'a pf table / alias name: letters, digits, _ (at most 31)')
+    .default('APIBAN_SIP'),
+  mode: z
+    .enum(['replace', 'urltable'])
+    .default('replace')
+    .describe('replace: upload + pfctl -T replace; urltable: pfSense refreshes its URL-table alias'),
   pfctl: executable.default('pfctl').describe('pfctl command (pfSense and OPNsense: /sbin/pfctl)'),
   urltableScript: executable.default('/etc/rc.update_urltables'),
   counters: z.boolean().default(true).describe("read the table's In/Block + Out/Block counters (pfctl -vv -s Tables) on each push"),
@@ -37,7 +43,10 @@ function parseShow(device: string, result: ExecResult, command: string): BanSet 
     if (/Table does not exist/i.test(result.stderr)) return parseListed(device, command, []);
     throw commandFailure(device, command, result);
   }
-  const entries = result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const entries = result.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   return parseListed(device, command, entries);
 }
 
@@ -53,10 +62,12 @@ export const pfDriver: DeviceDriver<PfSettings> = {
       readCommands: () => (s.counters ? [show, `${s.pfctl} -vv -s Tables`] : [show]),
       parseRead: (results, commands) => parseShow(device.name, results[0], commands[0]),
       comparable: (wanted) => wanted,
-      renderFile: (wanted) => (s.mode === 'urltable' ? undefined : renderOutput(pfsenseWriter, wanted, { header: true, placeholder: null })),
+      renderFile: (wanted) =>
+        s.mode === 'urltable' ? undefined : renderOutput(pfsenseWriter, wanted, { header: true, placeholder: null }),
       fileSuffix: '.txt',
       parseCounters: (results) => (results[1]?.code === 0 ? parsePfTableCounters(results[1].stdout, s.table) : undefined),
-      applyCommand: (file) => (s.mode === 'urltable' ? `${s.urltableScript} now forceupdate ${s.table}` : `${s.pfctl} -t ${s.table} -T replace -f ${file}`),
+      applyCommand: (file) =>
+        s.mode === 'urltable' ? `${s.urltableScript} now forceupdate ${s.table}` : `${s.pfctl} -t ${s.table} -T replace -f ${file}`,
     };
     return openShellSession(device, context, dialect);
   },

@@ -20,10 +20,17 @@ import type { BlockedCounters } from '../counters/blocked.js';
 /** Settings every shell driver takes. */
 export const shellSettings = {
   sudo: z.boolean().default(false).describe('prefix every command with `sudo -n` (a login that is not root)'),
-  tempDir: z.string().regex(/^\/[A-Za-z0-9_./-]*$/, 'an absolute path of letters, digits, _ . / -').refine((p) => !p.includes('..'), 'must not contain ..')
-    .default('/tmp').describe('remote directory for the uploaded file (removed after the apply)'),
+  tempDir: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_./-]*$/, 'an absolute path of letters, digits, _ . / -')
+    .refine((p) => !p.includes('..'), 'must not contain ..')
+    .default('/tmp')
+    .describe('remote directory for the uploaded file (removed after the apply)'),
 };
-export interface ShellSettings { sudo: boolean; tempDir: string }
+export interface ShellSettings {
+  sudo: boolean;
+  tempDir: string;
+}
 
 /** What one shell driver knows about its device. */
 export interface ShellDialect {
@@ -90,7 +97,8 @@ export class ShellSession implements DeviceSession {
   plan(diff: BanDiff, wanted: BanSet): string[] {
     if (!this.needsChange(diff, wanted)) return [];
     const { file, command } = this.change(diff, wanted);
-    const upload = file === undefined ? [] : [`sftp put ${this.tempFile} (${file.split('\n').length - 1} lines, ${Buffer.byteLength(file)} bytes)`];
+    const upload =
+      file === undefined ? [] : [`sftp put ${this.tempFile} (${file.split('\n').length - 1} lines, ${Buffer.byteLength(file)} bytes)`];
     const cleanup = file === undefined ? [] : [this.removeCommand()];
     return [...upload, this.withSudo(command(this.tempFile)), ...cleanup];
   }
@@ -118,8 +126,13 @@ export class ShellSession implements DeviceSession {
 
   /** The difference when the dialect can send one, else the whole file (or the refresh command). */
   private change(diff: BanDiff, wanted: BanSet): ShellChange {
-    return this.dialect.delta?.(diff, wanted)
-      ?? { file: this.dialect.renderFile(wanted), entries: wanted.size, command: (file) => this.dialect.applyCommand(file) };
+    return (
+      this.dialect.delta?.(diff, wanted) ?? {
+        file: this.dialect.renderFile(wanted),
+        entries: wanted.size,
+        command: (file) => this.dialect.applyCommand(file),
+      }
+    );
   }
 
   /** Compares what the device holds with what it must hold, in the dialect's terms. */
@@ -147,7 +160,11 @@ export class ShellSession implements DeviceSession {
 }
 
 /** Opens the SSH connection and wraps it in a ShellSession. */
-export async function openShellSession(device: DeviceEndpoint<ShellSettings>, context: DriverContext, dialect: ShellDialect): Promise<DeviceSession> {
+export async function openShellSession(
+  device: DeviceEndpoint<ShellSettings>,
+  context: DriverContext,
+  dialect: ShellDialect,
+): Promise<DeviceSession> {
   const connection = await connectSsh(device, context);
   return new ShellSession(connection, device, dialect);
 }

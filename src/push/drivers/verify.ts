@@ -41,6 +41,10 @@ function sample(prefixes: Prefix[]): string {
 export function requireHosts(device: string, what: string, prefixes: readonly Prefix[]): void {
   const network = prefixes.find((p) => !isHost(p));
   if (network !== undefined) {
-    throw new DeviceError(device, undefined, `${what} takes single addresses only; ${formatPrefix(network)} is a network (disable aggregation for this device)`);
+    throw new DeviceError(
+      device,
+      undefined,
+      `${what} takes single addresses only; ${formatPrefix(network)} is a network (disable aggregation for this device)`,
+    );
   }
 }

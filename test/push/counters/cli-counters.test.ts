@@ -25,7 +25,9 @@ describe('push/counters: Cisco and Junos', () => {
   it('IOS: "(N matches)", and an entry that never matched counts zero', () => {
     const text = read('cisco-ios', 'show-ip-access-lists-apiban-in.txt');
     expect(parseIosMatches(text, 'APIBAN-V4')).to.deep.equal({ packets: 412 });
-    expect(parseIosMatches('Extended IP access list X\n    10 deny ip object-group APIBAN-V4 any\n', 'APIBAN-V4')).to.deep.equal({ packets: 0 });
+    expect(parseIosMatches('Extended IP access list X\n    10 deny ip object-group APIBAN-V4 any\n', 'APIBAN-V4')).to.deep.equal({
+      packets: 0,
+    });
     expect(parseIosMatches(text, 'APIBAN-V6')).to.equal(undefined);
   });
 

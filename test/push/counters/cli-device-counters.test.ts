@@ -27,10 +27,20 @@ const AUTH = { auth: { username: 'netops', password: 'pw-c0unt' } };
 const wanted = createBanSet(['192.0.2.10', '198.51.100.0/24', '2001:db8::7'].map((p) => parsePrefix(p)));
 
 function deviceEntry(sim: SimulatedDevice, driver: string, settings: Record<string, unknown>): PushDevice {
-  const config = pushSchema.parse({ devices: [{
-    name: 'fw1', driver, host: sim.host, port: sim.port, timeout: 5,
-    credentials: { username: 'netops', passwordEnv: 'PW' }, hostKey: { fingerprint: sim.fingerprint }, settings,
-  }] }).devices[0] as DeviceConfig;
+  const config = pushSchema.parse({
+    devices: [
+      {
+        name: 'fw1',
+        driver,
+        host: sim.host,
+        port: sim.port,
+        timeout: 5,
+        credentials: { username: 'netops', passwordEnv: 'PW' },
+        hostKey: { fingerprint: sim.fingerprint },
+        settings,
+      },
+    ],
+  }).devices[0] as DeviceConfig;
   return resolveDevice(config, { PW: 'pw-c0unt' });
 }
 
@@ -44,26 +54,37 @@ async function metricsOf(blocked: BlockedTraffic, metrics: ServeMetrics, at: num
 describe('push/counters: Cisco and Junos hit counts through the CLI driver', function () {
   this.timeout(20_000);
   const closers: Array<() => Promise<void>> = [];
-  afterEach(async () => { await Promise.all(closers.splice(0).map((c) => c())); });
+  afterEach(async () => {
+    await Promise.all(closers.splice(0).map((c) => c()));
+  });
 
   it('settings.counters is validated strictly: names that could carry a command, unknown keys, empty entries', () => {
-    const parse = (driver: string, counters: unknown) => () => pushSchema.parse({ devices: [{ name: 'fw1', driver, host: '127.0.0.1', settings: { counters } }] });
-    expect(parse('cisco-asa', { acl: 'OUTSIDE-IN\nreload' })).to.throw(/an ACL name must start with a letter/)
+    const parse = (driver: string, counters: unknown) => () =>
+      pushSchema.parse({ devices: [{ name: 'fw1', driver, host: '127.0.0.1', settings: { counters } }] });
+    expect(parse('cisco-asa', { acl: 'OUTSIDE-IN\nreload' })).to.throw(/an ACL name must start with a letter/);
 
-    try { parse('cisco-asa', { acl: 'OUTSIDE-IN; reload' })(); } catch (error) {
+    try {
+      parse('cisco-asa', { acl: 'OUTSIDE-IN; reload' })();
+    } catch (error) {
       expect((error as { issues: Array<{ path: unknown[] }> }).issues[0].path).to.deep.equal(['devices', 0, 'settings', 'counters', 'acl']);
     }
     expect(parse('cisco-asa', { acl: 'OUTSIDE-IN', extra: 1 })).to.throw(/extra/);
     expect(parse('cisco-ios', {})).to.throw(/acl \(IPv4\) or aclV6/);
     expect(parse('junos', { v4: { filter: 'APIBAN-IN', counter: 'x | display xml' } })).to.throw(/Junos filter or counter name/);
     expect(parse('junos', { v4: { filter: 'APIBAN-IN', counter: 'apiban-dropped' } })).not.to.throw();
-    expect(() => pushSchema.parse({ devices: [{ name: 'fw1', driver: 'cisco-asa', host: '127.0.0.1', settings: { groupName: 'bad name' } }] })).to.throw(/groupName/);
+    expect(() =>
+      pushSchema.parse({ devices: [{ name: 'fw1', driver: 'cisco-asa', host: '127.0.0.1', settings: { groupName: 'bad name' } }] }),
+    ).to.throw(/groupName/);
   });
 
   it('cisco-asa: the hitcnt of the entries referencing the groups, totals that survive a counter reset', async () => {
     const sim = await startCiscoAsa(AUTH);
     closers.push(() => sim.device.close());
-    const acl = [{ action: 'deny' as const, group: 'APIBAN-V4', hits: 0 }, { action: 'deny' as const, group: 'APIBAN-V6', hits: 0 }, { action: 'permit' as const, hits: 900 }];
+    const acl = [
+      { action: 'deny' as const, group: 'APIBAN-V4', hits: 0 },
+      { action: 'deny' as const, group: 'APIBAN-V6', hits: 0 },
+      { action: 'permit' as const, hits: 900 },
+    ];
     sim.model.acls.set('OUTSIDE-IN', acl);
     const device = deviceEntry(sim.device, 'cisco-asa', { counters: { acl: 'OUTSIDE-IN' } });
     const metrics = new ServeMetrics({ processMetrics: false });
@@ -90,8 +111,14 @@ describe('push/counters: Cisco and Junos hit counts through the CLI driver', fun
   it('cisco-ios: `N matches` from the IPv4 and the IPv6 ACL, zero when an entry never matched', async () => {
     const sim = await startCiscoIos(AUTH);
     closers.push(() => sim.device.close());
-    sim.model.acls.set('APIBAN-IN', [{ action: 'deny', group: 'APIBAN-V4', hits: 412 }, { action: 'permit', hits: 98123 }]);
-    sim.model.acls.set('APIBAN6-IN', [{ action: 'deny', group: 'APIBAN-V6', hits: 0 }, { action: 'permit', hits: 5 }]);
+    sim.model.acls.set('APIBAN-IN', [
+      { action: 'deny', group: 'APIBAN-V4', hits: 412 },
+      { action: 'permit', hits: 98123 },
+    ]);
+    sim.model.acls.set('APIBAN6-IN', [
+      { action: 'deny', group: 'APIBAN-V6', hits: 0 },
+      { action: 'permit', hits: 5 },
+    ]);
     const device = deviceEntry(sim.device, 'cisco-ios', { counters: { acl: 'APIBAN-IN', aclV6: 'APIBAN6-IN' } });
     const [result] = await push(device);
     expect(result, result.error).to.include({ result: 'changed' });
@@ -104,7 +131,13 @@ describe('push/counters: Cisco and Junos hit counts through the CLI driver', fun
     const sim = await startJunos(AUTH);
     closers.push(() => sim.device.close());
     const counter = { bytes: 183040, packets: 2860 };
-    sim.model.filters.set('APIBAN-IN', new Map([['apiban-dropped', counter], ['sip-accepted', { bytes: 9, packets: 1 }]]));
+    sim.model.filters.set(
+      'APIBAN-IN',
+      new Map([
+        ['apiban-dropped', counter],
+        ['sip-accepted', { bytes: 9, packets: 1 }],
+      ]),
+    );
     const device = deviceEntry(sim.device, 'junos', { counters: { v4: { filter: 'APIBAN-IN', counter: 'apiban-dropped' } } });
     const metrics = new ServeMetrics({ processMetrics: false });
     const blocked = new BlockedTraffic(metrics.registry);
@@ -139,13 +172,30 @@ describe('cli push --json: blocked counts from a Cisco ASA', function () {
   it('prints what the named ACL counted, per family, on each push', async () => {
     const sim = await startCiscoAsa({ auth: { username: 'ops', password: 'r-pw-77' } });
     try {
-      sim.model.acls.set('OUTSIDE-IN', [{ action: 'deny', group: 'APIBAN-V4', hits: 31 }, { action: 'permit', hits: 2 }]);
+      sim.model.acls.set('OUTSIDE-IN', [
+        { action: 'deny', group: 'APIBAN-V4', hits: 31 },
+        { action: 'permit', hits: 2 },
+      ]);
       const dir = mkdtempSync(join(tmpdir(), 'apiban-push-counters-'));
       const config = join(dir, 'config.yaml');
-      writeFileSync(config, stringify({ push: { devices: [{
-        name: 'asa1', driver: 'cisco-asa', host: sim.device.host, port: sim.device.port, settings: { counters: { acl: 'OUTSIDE-IN' } },
-        credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' }, hostKey: { fingerprint: sim.device.fingerprint },
-      }] } }));
+      writeFileSync(
+        config,
+        stringify({
+          push: {
+            devices: [
+              {
+                name: 'asa1',
+                driver: 'cisco-asa',
+                host: sim.device.host,
+                port: sim.device.port,
+                settings: { counters: { acl: 'OUTSIDE-IN' } },
+                credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
+                hostKey: { fingerprint: sim.device.fingerprint },
+              },
+            ],
+          },
+        }),
+      );
       const env = { APIBAN_STATE_DIR: join(dir, 'state'), ROUTER_PW: 'r-pw-77' };
       const first = await runCli(['-c', config, '--json', 'push', '--all'], { env });
       expect(first.code, first.stderr).to.equal(0);

@@ -27,7 +27,8 @@ describe('blocked-traffic counters on a real kernel (OpenSSH + ipset + iptables 
   it('reads the DROP rule matching the set and publishes exactly the packets sent', async () => {
     const target = sshEndpoint(driver, bench.server, { tempDir: join(bench.server.dir, 'upload'), counters: { chain: 'INPUT' } });
     const device = { config: { name: 'dev1', driver: 'linux-ipset' } as DeviceConfig, driver, endpoint: target };
-    const push = (wanted = bans(BANNED, '198.51.100.0/24', '2001:db8::1')) => pushToDevices([device], wanted, { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });
+    const push = (wanted = bans(BANNED, '198.51.100.0/24', '2001:db8::1')) =>
+      pushToDevices([device], wanted, { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });
     const metrics = new ServeMetrics({ processMetrics: false });
     const blocked = new BlockedTraffic(metrics.registry);
 

@@ -8,7 +8,11 @@ import { NetworkNamespace, netnsUnavailable } from '../../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable } from '../../helpers/openssh.js';
 import { skipWhen } from '../../helpers/skip.js';
 
-export interface KernelBench { ns: NetworkNamespace; server: OpenSshServer; sendFromBanned(count: number): void }
+export interface KernelBench {
+  ns: NetworkNamespace;
+  server: OpenSshServer;
+  sendFromBanned(count: number): void;
+}
 
 /** Registers before/after hooks; the bench's fields are set once `before` has run. */
 export function kernelBench(prefix: string, banned: string, tools: string[]): KernelBench {
@@ -22,12 +26,16 @@ export function kernelBench(prefix: string, banned: string, tools: string[]): Ke
     await bench.server.start();
     mkdirSync(join(bench.server.dir, 'upload'));
   });
-  after(async () => { await bench.server?.stop(); bench.ns?.remove(); });
+  after(async () => {
+    await bench.server?.stop();
+    bench.ns?.remove();
+  });
 
   /** Sends `count` UDP datagrams of 12 bytes (40 on the wire) from the banned address to itself: the input hook sees each one. */
   function sendFromBanned(count: number): void {
-    const script = `const s=require('dgram').createSocket('udp4');s.bind({address:'${banned}'},async()=>{`
-      + `for(let i=0;i<${count};i++)await new Promise((r)=>s.send(Buffer.alloc(12),9,'${banned}',r));s.close();});`;
+    const script =
+      `const s=require('dgram').createSocket('udp4');s.bind({address:'${banned}'},async()=>{` +
+      `for(let i=0;i<${count};i++)await new Promise((r)=>s.send(Buffer.alloc(12),9,'${banned}',r));s.close();});`;
     bench.ns.run(process.execPath, ['-e', script]);
   }
   return bench;

@@ -22,8 +22,11 @@ describe('blocked-traffic counters on a real kernel (OpenSSH + nft in a network 
   const bench = kernelBench('cnt', BANNED, ['nft']);
   const sendFromBanned = (count: number) => bench.sendFromBanned(count);
 
-  it('reads the drop rule\'s counters on each push and publishes exactly the packets sent', async () => {
-    const target = sshEndpoint(linuxNftablesDriver, bench.server, { tempDir: join(bench.server.dir, 'upload'), nftables: { dropRule: true } });
+  it("reads the drop rule's counters on each push and publishes exactly the packets sent", async () => {
+    const target = sshEndpoint(linuxNftablesDriver, bench.server, {
+      tempDir: join(bench.server.dir, 'upload'),
+      nftables: { dropRule: true },
+    });
     const device = { config: { name: 'dev1', driver: 'linux-nftables' } as DeviceConfig, driver: linuxNftablesDriver, endpoint: target };
     const wanted = bans(BANNED, '198.51.100.0/24');
     const push = () => pushToDevices([device], wanted, { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });

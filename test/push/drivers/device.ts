@@ -15,7 +15,10 @@ export function bans(...entries: string[]): BanSet {
   return createBanSet(entries.map((e) => parsePrefix(e)));
 }
 
-export function deviceEndpoint<S>(driver: DeviceDriver<S>, fields: Omit<Partial<DeviceEndpoint<S>>, 'settings'> & { settings?: unknown }): DeviceEndpoint<S> {
+export function deviceEndpoint<S>(
+  driver: DeviceDriver<S>,
+  fields: Omit<Partial<DeviceEndpoint<S>>, 'settings'> & { settings?: unknown },
+): DeviceEndpoint<S> {
   return {
     name: 'dev1',
     host: '127.0.0.1',
@@ -31,7 +34,13 @@ export function driverContext(timeoutMs = 5000): DriverContext {
   return { log: silentLogger, signal: AbortSignal.timeout(timeoutMs), acceptNewHostKey: false };
 }
 
-export interface PushOutcome { before: BanSet; plan: string[]; sent: number; bytes?: number; verified?: string }
+export interface PushOutcome {
+  before: BanSet;
+  plan: string[];
+  sent: number;
+  bytes?: number;
+  verified?: string;
+}
 
 export async function pushOnce<S>(
   driver: DeviceDriver<S>,
@@ -55,15 +64,32 @@ export async function pushOnce<S>(
 }
 
 /** A device entry that logs in to a test OpenSSH server with its client key and pinned host key. */
-export function sshEndpoint<S>(driver: DeviceDriver<S>, server: { port: number; fingerprint: string; credentials(): DeviceEndpoint<S>['credentials'] }, settings: unknown = {}): DeviceEndpoint<S> {
-  return deviceEndpoint(driver, { port: server.port, credentials: server.credentials(), hostKey: { fingerprints: [server.fingerprint] }, settings });
+export function sshEndpoint<S>(
+  driver: DeviceDriver<S>,
+  server: { port: number; fingerprint: string; credentials(): DeviceEndpoint<S>['credentials'] },
+  settings: unknown = {},
+): DeviceEndpoint<S> {
+  return deviceEndpoint(driver, {
+    port: server.port,
+    credentials: server.credentials(),
+    hostKey: { fingerprints: [server.fingerprint] },
+    settings,
+  });
 }
 
 /** Pushes while the test sshd's wrapper sleeps 2 s per command (SLOW_AND_LOGGED), with a 700 ms budget; returns the error. */
-export async function pushToSlowDevice<S>(serverDir: string, driver: DeviceDriver<S>, device: DeviceEndpoint<S>, wanted: BanSet): Promise<unknown> {
+export async function pushToSlowDevice<S>(
+  serverDir: string,
+  driver: DeviceDriver<S>,
+  device: DeviceEndpoint<S>,
+  wanted: BanSet,
+): Promise<unknown> {
   writeFileSync(join(serverDir, 'slow'), '');
   try {
-    return await pushOnce(driver, device, wanted, { context: driverContext(700) }).then(() => undefined, (error: unknown) => error);
+    return await pushOnce(driver, device, wanted, { context: driverContext(700) }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   } finally {
     rmSync(join(serverDir, 'slow'));
   }

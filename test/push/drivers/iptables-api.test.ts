@@ -14,8 +14,10 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
   let fake: FakeIptablesApi;
   let dir: string;
   let ledger: string;
-  const device = (settings: Record<string, unknown> = {}, families?: 'v4' | 'v6' | 'both') =>
-    ({ ...deviceEndpoint(iptablesApiDriver, { port: fake.port, settings: { ledger, ...settings } }), families });
+  const device = (settings: Record<string, unknown> = {}, families?: 'v4' | 'v6' | 'both') => ({
+    ...deviceEndpoint(iptablesApiDriver, { port: fake.port, settings: { ledger, ...settings } }),
+    families,
+  });
   const readLedger = () => JSON.parse(readFileSync(ledger, 'utf8')) as { entries: string[]; pending: string[]; fullCheckAt?: string };
   const puships = () => fake.requests.filter((r) => r.startsWith('GET /puship/'));
 
@@ -52,7 +54,9 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
     const error = await pushOnce(iptablesApiDriver, device(), bans('192.0.2.1')).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(DeviceError);
     expect((error as DeviceError).command).to.equal('GET /flushchain');
-    expect((error as DeviceError).output).to.include('did not complete').and.include('ip6tables');
+    expect((error as DeviceError).output)
+      .to.include('did not complete')
+      .and.include('ip6tables');
     expect(fake.requests).to.deep.equal(['GET /flushchain']);
   });
 
@@ -77,13 +81,25 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
     expect(fake.chain()).to.have.members([...many.slice(1), '192.0.2.3']);
   });
 
-  for (const [what, lose] of [['a host reboot (chain gone)', (f: FakeIptablesApi) => f.reboot()], ['someone calling /flushchain', (f: FakeIptablesApi) => { f.v4.length = 0; f.v6.length = 0; }]] as const) {
+  for (const [what, lose] of [
+    ['a host reboot (chain gone)', (f: FakeIptablesApi) => f.reboot()],
+    [
+      'someone calling /flushchain',
+      (f: FakeIptablesApi) => {
+        f.v4.length = 0;
+        f.v6.length = 0;
+      },
+    ],
+  ] as const) {
     it(`after ${what} does not report unchanged: it finds the gap and re-inserts the whole set`, async () => {
       const wanted = bans(...Array.from({ length: 30 }, (_, i) => `203.0.113.${i + 1}`));
       await pushOnce(iptablesApiDriver, device({ probe: 3 }), wanted);
       lose(fake);
       const [target] = [device({ probe: 3 })];
-      const result = await pushToDevice({ config: {} as never, driver: iptablesApiDriver, endpoint: target }, wanted, { log: silentLogger, guards: { maxShrink: 0.5, allowEmpty: false } as never });
+      const result = await pushToDevice({ config: {} as never, driver: iptablesApiDriver, endpoint: target }, wanted, {
+        log: silentLogger,
+        guards: { maxShrink: 0.5, allowEmpty: false } as never,
+      });
       expect(result.result, result.error).to.equal('changed');
       expect(result.sent).to.equal(30);
       expect(result.verified).to.match(/every one of the 30 unchanged addresses probed with \/puship: 30 missing, re-inserted/);
@@ -95,19 +111,29 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
     const wanted = bans('192.0.2.1', '192.0.2.2', '192.0.2.3');
     await pushOnce(iptablesApiDriver, device({ probe: 1 }), wanted);
     fake.v4.splice(fake.v4.indexOf('192.0.2.3'), 1); // one rule deleted by hand: a sample of 1 may miss it
-    writeFileSync(ledger, JSON.stringify({ ...readLedger(), version: 2, endpoint: `http://127.0.0.1:${fake.port}`, fullCheckAt: new Date(Date.now() - 2 * 86_400_000).toISOString() }));
+    writeFileSync(
+      ledger,
+      JSON.stringify({
+        ...readLedger(),
+        version: 2,
+        endpoint: `http://127.0.0.1:${fake.port}`,
+        fullCheckAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+      }),
+    );
     fake.requests.length = 0;
     const outcome = await pushOnce(iptablesApiDriver, device({ probe: 1 }), wanted);
     expect(puships()).to.have.length(3);
     expect(outcome.sent).to.equal(1);
     expect(fake.chain()).to.have.members(['192.0.2.1', '192.0.2.2', '192.0.2.3']);
-    expect(Date.now() - Date.parse(present(readLedger().fullCheckAt, 'the ledger\'s fullCheckAt'))).to.be.lessThan(60_000);
+    expect(Date.now() - Date.parse(present(readLedger().fullCheckAt, "the ledger's fullCheckAt"))).to.be.lessThan(60_000);
   });
 
   it('records intent before sending: an address added by a call cut off by the timeout is removed later', async () => {
     await pushOnce(iptablesApiDriver, device(), bans('192.0.2.1'));
     fake.stallOn = '/addip/192.0.2.2'; // the daemon adds it, the answer never comes
-    const error = await pushOnce(iptablesApiDriver, device(), bans('192.0.2.1', '192.0.2.2', '192.0.2.3'), { context: driverContext(300) }).catch((e: unknown) => e);
+    const error = await pushOnce(iptablesApiDriver, device(), bans('192.0.2.1', '192.0.2.2', '192.0.2.3'), {
+      context: driverContext(300),
+    }).catch((e: unknown) => e);
     expect((error as DeviceError).message).to.include('timed out');
     expect(fake.chain()).to.include('192.0.2.2');
     expect(readLedger().pending).to.include('192.0.2.2');
@@ -123,7 +149,10 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
     fake.failAddress = '192.0.2.2';
     const error = await pushOnce(iptablesApiDriver, device(), bans('192.0.2.1', '192.0.2.2', '192.0.2.3')).catch((e: unknown) => e);
     expect((error as DeviceError).command).to.equal('GET /addip/192.0.2.2');
-    expect(readLedger()).to.deep.include({ entries: ['192.0.2.1'], pending: ['192.0.2.1', '192.0.2.2', '192.0.2.3'].filter((a) => a !== '192.0.2.1') });
+    expect(readLedger()).to.deep.include({
+      entries: ['192.0.2.1'],
+      pending: ['192.0.2.1', '192.0.2.2', '192.0.2.3'].filter((a) => a !== '192.0.2.1'),
+    });
     fake.failAddress = undefined;
     fake.requests.length = 0;
     await pushOnce(iptablesApiDriver, device(), bans('192.0.2.1', '192.0.2.2', '192.0.2.3'));

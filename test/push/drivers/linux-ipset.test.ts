@@ -10,7 +10,12 @@ import { skipWhen } from '../../helpers/skip.js';
 
 /** Members as the kernel lists them, read independently of the driver. */
 function kernelMembers(ns: NetworkNamespace, set: string): string[] {
-  return ns.run('ipset', ['save', set]).split('\n').filter((l) => l.startsWith('add ')).map((l) => l.split(' ')[2]).sort();
+  return ns
+    .run('ipset', ['save', set])
+    .split('\n')
+    .filter((l) => l.startsWith('add '))
+    .map((l) => l.split(' ')[2])
+    .sort();
 }
 
 describe('push driver linux-ipset (real OpenSSH + ipset in a network namespace)', function () {
@@ -29,7 +34,10 @@ describe('push driver linux-ipset (real OpenSSH + ipset in a network namespace)'
     tempDir = join(server.dir, 'upload');
     mkdirSync(tempDir);
   });
-  after(async () => { await server?.stop(); ns?.remove(); });
+  after(async () => {
+    await server?.stop();
+    ns?.remove();
+  });
   beforeEach(() => {
     for (const set of ['apiban4', 'apiban6', 'apiban4-tmp', 'apiban6-tmp']) ns?.tryRun('ipset', ['destroy', set]);
     if (server) writeFileSync(join(server.dir, 'commands.log'), '');
@@ -67,7 +75,9 @@ describe('push driver linux-ipset (real OpenSSH + ipset in a network namespace)'
     const outcome = await pushOnce(linuxIpsetDriver, device(), bans(...wanted), { context: driverContext(50_000) });
     expect(outcome.sent).to.equal(10);
     expect(outcome.bytes).to.be.within(100, 600);
-    expect(commandsRun().filter((c) => c.includes('restore'))).to.have.length(1).and.match(/^ipset -exist restore -file /);
+    expect(commandsRun().filter((c) => c.includes('restore')))
+      .to.have.length(1)
+      .and.match(/^ipset -exist restore -file /);
     expect([...kernelMembers(ns, 'apiban4'), ...kernelMembers(ns, 'apiban6')].sort()).to.deep.equal([...wanted].sort());
   });
 
@@ -77,7 +87,9 @@ describe('push driver linux-ipset (real OpenSSH + ipset in a network namespace)'
     writeFileSync(join(server.dir, 'commands.log'), '');
     const outcome = await pushOnce(linuxIpsetDriver, device(), bans('192.0.2.1', '192.0.2.9', '2001:db8::1'));
     expect(outcome.sent).to.equal(3);
-    expect(commandsRun().filter((c) => c.includes('restore'))).to.have.length(1).and.match(/^ipset restore -file /);
+    expect(commandsRun().filter((c) => c.includes('restore')))
+      .to.have.length(1)
+      .and.match(/^ipset restore -file /);
     expect(kernelMembers(ns, 'apiban6')).to.deep.equal(['2001:db8::1']);
     expect(kernelMembers(ns, 'apiban4')).to.deep.equal(['192.0.2.1', '192.0.2.9']);
   });

@@ -37,7 +37,10 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
     tempDir = join(server.dir, 'upload');
     mkdirSync(tempDir);
   });
-  after(async () => { await server?.stop(); ns?.remove(); });
+  after(async () => {
+    await server?.stop();
+    ns?.remove();
+  });
   beforeEach(() => {
     ns?.tryRun('nft', ['delete', 'table', 'inet', 'apiban']);
     if (server) writeFileSync(join(server.dir, 'commands.log'), '');
@@ -65,7 +68,10 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
   it('reports an unchanged device as unchanged, sent 0, also when the kernel merged neighbours (job and driver compare one form)', async () => {
     const wanted = bans('192.0.2.2', '192.0.2.3', '198.51.100.0/25', '198.51.100.128/25', '203.0.113.9', '2001:db8::1', '2001:db8::2');
     await pushOnce(linuxNftablesDriver, device(), wanted);
-    const result = await pushToDevice({ config: {} as never, driver: linuxNftablesDriver, endpoint: device() }, wanted, { log: silentLogger, guards: { maxShrink: 0.1, allowEmpty: false } });
+    const result = await pushToDevice({ config: {} as never, driver: linuxNftablesDriver, endpoint: device() }, wanted, {
+      log: silentLogger,
+      guards: { maxShrink: 0.1, allowEmpty: false },
+    });
     expect(result, result.error).to.include({ result: 'unchanged', added: 0, removed: 0, sent: 0 });
   });
 
@@ -84,7 +90,7 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
     expect([...kernelSet(ns, 'v4'), ...kernelSet(ns, 'v6')].sort()).to.deep.equal([...wanted].sort());
   });
 
-  it('splits a merged interval by deleting the kernel\'s element whole and re-adding what stays', async () => {
+  it("splits a merged interval by deleting the kernel's element whole and re-adding what stays", async () => {
     await pushOnce(linuxNftablesDriver, device(), bans('192.0.2.2', '192.0.2.3', '192.0.2.4', '203.0.113.9'));
     expect(kernelSet(ns, 'v4')).to.deep.equal(['{"range":["192.0.2.2","192.0.2.4"]}', '203.0.113.9']);
     const outcome = await pushOnce(linuxNftablesDriver, device(), bans('192.0.2.2', '192.0.2.4', '203.0.113.9'));
@@ -99,7 +105,11 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
     expect(missing.sent, 'the whole set').to.equal(3);
     expect(kernelSet(ns, 'v6')).to.deep.equal(['2001:db8::1']);
     ns.run('nft', ['delete', 'table', 'inet', 'apiban']);
-    ns.run('nft', ['-f', '-'], 'table inet apiban {\n set v4 { type ipv4_addr; flags interval,timeout; elements = { 192.0.2.1 } }\n set v6 { type ipv6_addr; flags interval; }\n}\n');
+    ns.run(
+      'nft',
+      ['-f', '-'],
+      'table inet apiban {\n set v4 { type ipv4_addr; flags interval,timeout; elements = { 192.0.2.1 } }\n set v6 { type ipv6_addr; flags interval; }\n}\n',
+    );
     const foreign = await pushOnce(linuxNftablesDriver, device(), bans('192.0.2.1', '192.0.2.7')).catch((e: unknown) => e);
     expect((foreign as DeviceError).command, 'the full file, which nft refuses over a set with other flags').to.match(/^nft -f /);
     expect(kernelSet(ns, 'v4')).to.deep.equal(['192.0.2.1']);
@@ -112,13 +122,13 @@ describe('push driver linux-nftables (real OpenSSH + nft in a network namespace)
     expect(kernelSet(ns, 'v4')).to.deep.equal(['192.0.2.5', '{"prefix":{"addr":"203.0.113.0","len":28}}']);
   });
 
-  it('a rejected file leaves the old set in place and reports nft\'s error', async () => {
+  it("a rejected file leaves the old set in place and reports nft's error", async () => {
     // a set created by hand without `flags interval` cannot take a prefix
     ns.run('nft', ['-f', '-'], 'table inet apiban {\n set v4 { type ipv4_addr; elements = { 192.0.2.1 }; }\n}\n');
     const error = await pushOnce(linuxNftablesDriver, device(), bans('198.51.100.0/24')).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(DeviceError);
     expect((error as DeviceError).command).to.match(/^nft -f /);
-    expect((error as DeviceError).output).to.include("flags interval");
+    expect((error as DeviceError).output).to.include('flags interval');
     expect(kernelSet(ns, 'v4')).to.deep.equal(['192.0.2.1']);
     expect(readdirSync(tempDir)).to.deep.equal([]);
   });

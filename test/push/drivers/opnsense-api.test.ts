@@ -13,10 +13,18 @@ const SECRET = 's3cret-abcdefgh';
 describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
   let fake: FakeOpnsense;
   const device = (settings: Record<string, unknown> = {}, secret = SECRET) =>
-    deviceEndpoint(opnsenseApiDriver, { port: fake.port, settings: { scheme: 'http', ...settings }, credentials: { apiKey: KEY, apiSecret: secret } });
+    deviceEndpoint(opnsenseApiDriver, {
+      port: fake.port,
+      settings: { scheme: 'http', ...settings },
+      credentials: { apiKey: KEY, apiSecret: secret },
+    });
 
-  beforeEach(async () => { fake = await new FakeOpnsense(KEY, SECRET).start(); });
-  afterEach(async () => { await fake.stop(); });
+  beforeEach(async () => {
+    fake = await new FakeOpnsense(KEY, SECRET).start();
+  });
+  afterEach(async () => {
+    await fake.stop();
+  });
 
   it('creates a missing external alias and fills it with the set', async () => {
     const wanted = bans('192.0.2.10', '198.51.100.0/24', '2001:db8::1');
@@ -36,7 +44,11 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
       '/api/firewall/alias_util/delete/APIBAN_SIP {"address":"192.0.2.1"}',
     ]);
     expect(outcome.sent).to.equal(2);
-    expect([...present(fake.aliases.get('APIBAN_SIP'), 'alias APIBAN_SIP').entries].sort()).to.deep.equal(['192.0.2.2', '192.0.2.3', '203.0.113.7']);
+    expect([...present(fake.aliases.get('APIBAN_SIP'), 'alias APIBAN_SIP').entries].sort()).to.deep.equal([
+      '192.0.2.2',
+      '192.0.2.3',
+      '203.0.113.7',
+    ]);
   });
 
   it('sends no change at all when the alias already holds the set', async () => {
@@ -69,7 +81,10 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
   it('reports a wrong key as a DeviceError without the secret', async () => {
     const error = await pushOnce(opnsenseApiDriver, device({}, 'wrong-secret-xyz'), bans('192.0.2.1')).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(DeviceError);
-    expect((error as DeviceError).message).to.include('HTTP 401').and.not.include('wrong-secret-xyz').and.not.include(KEY);
+    expect((error as DeviceError).message)
+      .to.include('HTTP 401')
+      .and.not.include('wrong-secret-xyz')
+      .and.not.include(KEY);
   });
 
   it('stops at the first refused address and names the call', async () => {
@@ -111,12 +126,20 @@ describe('push driver opnsense-api (fake OPNsense API on 127.0.0.1)', () => {
 
   describe('over HTTPS', () => {
     let certificate: TestCertificate;
-    before(() => { certificate = selfSignedCertificate(); });
+    before(() => {
+      certificate = selfSignedCertificate();
+    });
     after(() => rmSync(certificate.dir, { recursive: true, force: true }));
-    beforeEach(async () => { await fake.stop(); fake = await new FakeOpnsense(KEY, SECRET, certificate).start(); });
+    beforeEach(async () => {
+      await fake.stop();
+      fake = await new FakeOpnsense(KEY, SECRET, certificate).start();
+    });
 
     it('trusts the device through caFile', async () => {
-      const target = deviceEndpoint(opnsenseApiDriver, { port: fake.port, credentials: { apiKey: KEY, apiSecret: SECRET, caFile: certificate.certFile } });
+      const target = deviceEndpoint(opnsenseApiDriver, {
+        port: fake.port,
+        credentials: { apiKey: KEY, apiSecret: SECRET, caFile: certificate.certFile },
+      });
       await pushOnce(opnsenseApiDriver, target, bans('192.0.2.1'));
       expect([...present(fake.aliases.get('APIBAN_SIP'), 'alias APIBAN_SIP').entries]).to.deep.equal(['192.0.2.1']);
     });

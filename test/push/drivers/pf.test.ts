@@ -49,7 +49,10 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
   let server: OpenSshServer;
   let tempDir: string;
   const device = (settings: Record<string, unknown> = {}) => sshEndpoint(pfDriver, server, { tempDir, ...settings });
-  const table = () => readFileSync(join(server.dir, 'pf', 'APIBAN_SIP'), 'utf8').trim().split('\n');
+  const table = () =>
+    readFileSync(join(server.dir, 'pf', 'APIBAN_SIP'), 'utf8')
+      .trim()
+      .split('\n');
   const commandsRun = () => readFileSync(join(server.dir, 'commands.log'), 'utf8').trim().split('\n');
 
   before(async function () {
@@ -61,7 +64,9 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
     tempDir = join(server.dir, 'upload');
     mkdirSync(tempDir);
   });
-  after(async () => { await server?.stop(); });
+  after(async () => {
+    await server?.stop();
+  });
   beforeEach(() => {
     if (!server) return;
     rmSync(join(server.dir, 'pf'), { recursive: true, force: true });
@@ -83,7 +88,7 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
     expect(commandsRun()).to.deep.equal(['pfctl -t APIBAN_SIP -T show', 'pfctl -vv -s Tables']);
   });
 
-  it('a refused replace leaves the old table and reports pfctl\'s error', async () => {
+  it("a refused replace leaves the old table and reports pfctl's error", async () => {
     await pushOnce(pfDriver, device(), bans('192.0.2.1'));
     writeFileSync(join(server.dir, 'full'), '');
     try {
@@ -119,9 +124,12 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
   });
 
   it("reads the table's In/Block + Out/Block counters on each push, one number for both families", async () => {
-    const push = (settings: Record<string, unknown> = {}) => pushToDevices(
-      [{ config: { name: 'pf1', driver: 'pf' } as DeviceConfig, driver: pfDriver, endpoint: device(settings) }],
-      bans('192.0.2.10', '2001:db8::1'), { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } });
+    const push = (settings: Record<string, unknown> = {}) =>
+      pushToDevices(
+        [{ config: { name: 'pf1', driver: 'pf' } as DeviceConfig, driver: pfDriver, endpoint: device(settings) }],
+        bans('192.0.2.10', '2001:db8::1'),
+        { log: silentLogger, guards: { allowEmpty: false, maxShrink: 1 } },
+      );
     writeFileSync(join(server.dir, 'blocked-APIBAN_SIP'), '56 3360 5 300\n');
     const [first] = await push();
     expect(first, first.error).to.include({ result: 'changed' });
