@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { errorCode } from '../errors.js';
 import { FAMILIES } from '../push/counters/blocked.js';
 import type { BlockedTotalsSnapshot } from '../push/counters/totals.js';
 import { writeFileAtomic } from '../sync/atomic-file.js';
@@ -42,7 +43,7 @@ export async function loadBlocked(stateDir: string): Promise<BlockedFile | undef
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
   let parsed: unknown;
