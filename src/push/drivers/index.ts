@@ -8,7 +8,6 @@ import { TARGETS } from '../../../targets/index.js';
 import { createCliDriver, hasDialect } from '../cli-driver.js';
 import type { AnyDeviceDriver } from '../driver.js';
 import iptablesApi from './iptables-api.js';
-import { withIptablesCounters } from './ipset-counters.js';
 import linuxIpset from './linux-ipset.js';
 import linuxNftables from './linux-nftables.js';
 import opnsenseApi from './opnsense-api.js';
@@ -17,5 +16,5 @@ import pf from './pf.js';
 const cliDrivers: AnyDeviceDriver[] = [...TARGETS.values()].filter(hasDialect).map((writer) => createCliDriver(writer));
 
 export const DRIVERS: ReadonlyMap<string, AnyDeviceDriver> = new Map(
-  [...cliDrivers, opnsenseApi, iptablesApi, linuxNftables, withIptablesCounters(linuxIpset), pf].map((driver) => [driver.name, driver]),
+  [...cliDrivers, opnsenseApi, iptablesApi, linuxNftables, linuxIpset, pf].map((driver) => [driver.name, driver]),
 );

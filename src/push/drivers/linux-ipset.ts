@@ -10,6 +10,12 @@
  * `swap` it with the live one, destroy it) with `ipset restore -file FILE`: ipset restore stops at
  * the first bad line, and every line before the swap only touches the temporary set, so a
  * rejected file leaves the live set as it was.
+ *
+ * Blocked traffic: an ipset only holds addresses; the rule that drops them is the operator's
+ * (`iptables -I INPUT -m set --match-set apiban4 src -j DROP`), so `settings.counters.chain` names
+ * its chain, and each read also lists it with `iptables -L CHAIN -v -x -n` / `ip6tables ...`
+ * (src/push/counters/iptables.ts). No `counters`, a failed listing or no rule matching the set:
+ * "not reported", never a failed push.
  */
 import { z } from 'zod';
 import { tryParsePrefix, type Prefix } from '../../banset/address.js';
@@ -17,6 +23,8 @@ import { createExactBanSet, type BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
 import { DeviceError } from '../../errors.js';
 import { renderOutput } from '../../writers/render.js';
+import type { BlockedCounters } from '../counters/blocked.js';
+import { parseIptablesSetDrops } from '../counters/iptables.js';
 import ipsetWriter, { renderIpsetDelta, type IpsetOptions } from '../../../targets/ipset.js';
 import type { DeviceDriver } from '../driver.js';
 import type { ExecResult } from '../ssh.js';
@@ -27,6 +35,14 @@ const settings = z.strictObject({
   /** The ipset writer's options (setV4, setV6, maxelem). */
   // Nested as a field (not parsed in a transform), so a bad option is a config problem at its path.
   ipset: ipsetWriter.options.prefault({}),
+  counters: z
+    .strictObject({
+      chain: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_-]{0,28}$/, 'an iptables chain name: a letter, then letters, digits, "_" or "-" (at most 29)'),
+    })
+    .describe('the iptables / ip6tables chain holding the DROP rules that match the sets')
+    .optional(),
 });
 export type LinuxIpsetSettings = z.infer<typeof settings>;
 
@@ -111,6 +127,21 @@ export function parseIpsetSave(device: string, command: string, text: string, na
   return prefixes;
 }
 
+/** The chain listings that follow the two `ipset save` reads when counters are configured. */
+function counterCommands(chain: string | undefined): string[] {
+  return chain === undefined ? [] : [`iptables -L ${chain} -v -x -n`, `ip6tables -L ${chain} -v -x -n`];
+}
+
+function parseChainCounters(results: ExecResult[], names: string[]): BlockedCounters | undefined {
+  const out: BlockedCounters = {};
+  for (const [i, family] of (['v4', 'v6'] as const).entries()) {
+    const result = results[i];
+    const counter = result?.code === 0 ? parseIptablesSetDrops(result.stdout, names[i] ?? '') : undefined;
+    if (counter !== undefined) out[family] = counter;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
 export const linuxIpsetDriver: DeviceDriver<LinuxIpsetSettings> = {
   name: 'linux-ipset',
   summary: 'Linux ipset over SSH: upload the difference (or the whole file, refilled via swap), `ipset restore`, read back',
@@ -121,11 +152,12 @@ export const linuxIpsetDriver: DeviceDriver<LinuxIpsetSettings> = {
     const names = [o.setV4, o.setV6];
     let read: IpsetRead | undefined;
     const dialect: ShellDialect = {
-      readCommands: () => names.map((name) => `ipset save ${name}`),
+      readCommands: () => [...names.map((name) => `ipset save ${name}`), ...counterCommands(device.settings.counters?.chain)],
       parseRead: (results, commands) => {
-        read = parseRead(device.name, results, commands, names, o);
+        read = parseRead(device.name, results.slice(0, names.length), commands, names, o);
         return read.held;
       },
+      parseCounters: (results) => parseChainCounters(results.slice(names.length), names),
       comparable: (wanted) => wanted,
       renderFile: (wanted) => renderOutput(ipsetWriter, wanted, o),
       fileSuffix: '.ipset',
