@@ -17,7 +17,7 @@
  * An empty group holds a placeholder host. Device dialect: `show running-config object-group
  * network`, then add before remove inside each group.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
 import { ciscoDialect, ciscoOptionFields, DISTINCT_GROUP_NAMES, renderCiscoGroups, type CiscoGroup } from '../src/writers/cisco.js';

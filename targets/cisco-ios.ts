@@ -17,7 +17,7 @@
  *
  * Device dialect: reads the groups with `show running-config | section`, adds before it removes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
 import {

@@ -15,7 +15,7 @@
  *   198.51.100.0/24
  *   2001:db8::/48
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTarget } from '../src/writers/contract.js';
 import { placeholderOption, renderLines, TEXT_PLAIN } from '../src/writers/common.js';
 

@@ -16,7 +16,7 @@
  *   add apiban4-tmp 192.0.2.10
  *   swap apiban4-tmp apiban4
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { TargetLimitError } from '../src/errors.js';
 import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';

@@ -15,7 +15,7 @@
  *   :APIBAN - [0:0]
  *   -A APIBAN -s 192.0.2.10/32 -j DROP
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';

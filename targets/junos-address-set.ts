@@ -17,7 +17,7 @@
  * renumbered entry is never left in the set (leftover unreferenced APIBAN-<n> addresses are
  * harmless). An empty set would not commit, so it holds a placeholder address.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatPrefix, parsePrefix, tryParsePrefix } from '../src/banset/address.js';
 import { headerLine, headerOption, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';

@@ -14,7 +14,7 @@
  * `... feed-name apiban path /apiban/srx.txt`, `set security dynamic-address address-name
  * APIBAN-DYN profile feed-name apiban`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { placeholderOption, renderLines, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';
 

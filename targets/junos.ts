@@ -16,7 +16,7 @@
  *
  * Device dialect: see src/writers/junos.ts (exclusive candidate, diff only, commit confirmed).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parsePrefix } from '../src/banset/address.js';
 import { createBanSet, type BanSet, type TextStyle } from '../src/banset/banset.js';
 import { headerLine, headerOption, TEXT_PLAIN } from '../src/writers/common.js';

@@ -19,7 +19,7 @@
  *   $apibanAdd4 "192.0.2.10"
  *   $apibanAdd6 "2001:db8::1/128"
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';

@@ -15,7 +15,7 @@
  *     set v4 { type ipv4_addr; flags interval; auto-merge; }
  *   add element inet apiban v4 { 192.0.2.10, 198.51.100.0/24 }
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { headerLine, TEXT_PLAIN } from '../src/writers/common.js';
 import { defineTarget } from '../src/writers/contract.js';

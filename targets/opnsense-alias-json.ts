@@ -18,7 +18,7 @@
  *         "type": "urltable",
  *         "updatefreq": "0.0416667",
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { duration } from '../src/config/duration.js';
 import { descriptionOption, feedUrlOption } from '../src/writers/alias-fields.js';

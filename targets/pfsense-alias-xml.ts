@@ -20,7 +20,7 @@
  *     <type>urltable</type>
  */
 import { createRequire } from 'node:module';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
 import { descriptionOption, feedUrlOption } from '../src/writers/alias-fields.js';
 import { defineTarget } from '../src/writers/contract.js';

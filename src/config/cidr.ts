@@ -1,5 +1,5 @@
 /** The strict IPv4/IPv6 address or CIDR every config field that names addresses takes. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { tryParsePrefix } from '../banset/address.js';
 
 export const cidr = z.string().refine((v) => typeof tryParsePrefix(v) !== 'string', {

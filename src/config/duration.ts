@@ -1,5 +1,5 @@
 /** Durations in config: `90s`, `5m`, `12h`, `7d`, or a bare number of seconds. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

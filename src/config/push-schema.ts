@@ -4,7 +4,7 @@
  * (an environment variable or a file), read only when a push starts, and never printed.
  */
 import { Cron } from 'croner';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DRIVERS } from '../push/drivers/index.js';
 import { resolveRegistryEntry } from './registry-entry.js';
 import { duration } from './duration.js';

@@ -3,7 +3,8 @@
  * `driver`) and carry that thing's own options: one lookup and one nested validation, with
  * problems reported under the entry's own paths so `config check` names the exact field.
  */
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 
 export function resolveRegistryEntry<E, V>(
   ctx: z.RefinementCtx,

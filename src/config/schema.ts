@@ -2,7 +2,7 @@
  * The one configuration schema. Every field has a default, so an empty file (or none at all,
  * plus APIBAN_KEY / APIBAN_BASE_URL / APIBAN_STATE_DIR) is a working configuration.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cidr } from './cidr.js';
 import { TARGETS } from '../../targets/index.js';
 import { resolveRegistryEntry } from './registry-entry.js';

@@ -3,7 +3,7 @@
  * Every field has a default: `serve` with no configuration listens on 127.0.0.1:8080, serves
  * /plain.txt, /pfsense.txt and /opnsense.txt without authentication and keeps the mirror off.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cidr } from './cidr.js';
 import { duration } from './duration.js';
 import { parseListenAddress } from './listen-address.js';

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorCode } from '../errors.js';
 import { FAMILIES } from '../push/counters/blocked.js';
 import type { BlockedTotalsSnapshot } from '../push/counters/totals.js';

@@ -2,7 +2,7 @@
  * Option fields of the alias-definition writers (pfsense-alias-xml, opnsense-alias-json): the
  * feed URL the firewall polls and a description that is safe in XML CDATA, JSON and device GUIs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** http(s) only, with a host. Userinfo is allowed: pfSense has no other way to send credentials. */
 export const feedUrlOption = z.string().refine(

@@ -8,7 +8,7 @@
  * used in an ACL", cisco.com sec-zbf-ogacl, IOS-XE 16). So plans add before they remove and keep
  * a placeholder host in a group whose wanted list is empty (same cisco.com page).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatAddress, formatNetmask, formatPrefix, isHost, tryParsePrefix, type Family, type Prefix } from '../banset/address.js';
 import { createBanSet, type BanSet, type TextStyle } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';

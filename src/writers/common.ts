@@ -2,7 +2,7 @@
  * Pieces several writers share: the header comment, the empty-list placeholder and the option
  * fields that go with them. Kept here so each target file holds only its vendor's format.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { tryParsePrefix } from '../banset/address.js';
 import type { BanSet, FamilyFilter } from '../banset/banset.js';
 

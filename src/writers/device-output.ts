@@ -4,7 +4,7 @@
  * empty (IOS and ASA refuse to empty a group an ACL references; an empty Junos prefix-list in a
  * filter term is at best a commit warning).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FAMILY_BITS, comparePrefixes, parsePrefix, tryParsePrefix, type Family, type Prefix } from '../banset/address.js';
 import type { BanSet } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';

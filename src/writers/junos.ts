@@ -15,7 +15,7 @@
  * The plan runs `commit check` first so a bad candidate is refused before anything is
  * activated; on abort `rollback 0` discards the candidate and `exit configuration-mode` leaves.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatPrefix, tryParsePrefix, type Family, type Prefix } from '../banset/address.js';
 import type { BanSet } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';

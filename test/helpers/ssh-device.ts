@@ -119,8 +119,8 @@ function authenticate(ctx: AuthContext, auth: SimulatorAuth): void {
     );
     return;
   }
-  // biome-ignore lint/suspicious/noExplicitAny: parseKey's result is a key or an Error; the simulator only gets keys it generated
   const key = (auth.publicKeys ?? [])
+    // biome-ignore lint/suspicious/noExplicitAny: parseKey's result is a key or an Error; the simulator only gets keys it generated
     .map((text) => ssh2.utils.parseKey(text) as ReturnType<typeof ssh2.utils.parseKey> & Record<string, any>)
     .find((k) => k.getPublicSSH().equals(ctx.key.data));
   if (key === undefined) ctx.reject(allowed);

@@ -21,8 +21,8 @@ export const SOURCE_ADDRESSES = ['203.0.113.50', '203.0.113.51'];
 
 export function baseConfig(setup: SoakSetup): Record<string, unknown> {
   return {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
     apiban: {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
       key: '${SOAK_KEY}',
       baseUrl: setup.apibanUrl,
       timeout: '2s',

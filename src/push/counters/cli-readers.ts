@@ -18,7 +18,8 @@
  * Every name reaches a command line, so each is held to the vendor's safe identifier subset.
  * A device without `counters` reports nothing ("not reported"), never zero.
  */
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import type { BlockedCounters, FamilyCounter } from './blocked.js';
 import { parseAsaHitCounts, parseIosMatches } from './cisco.js';
 import { parseJunosFilterCounter } from './junos.js';

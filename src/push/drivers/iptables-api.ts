@@ -19,7 +19,7 @@
  *   ip6tables cannot run. A v4-only or v6-only device starts by adding its set instead.
  * Addresses go into the path as formatted from validated prefixes (hex digits, dots, colons).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatPrefix, type Prefix } from '../../banset/address.js';
 import { BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';

@@ -17,7 +17,7 @@
  * (src/push/counters/iptables.ts). No `counters`, a failed listing or no rule matching the set:
  * "not reported", never a failed push.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { tryParsePrefix, type Prefix } from '../../banset/address.js';
 import { createExactBanSet, type BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';

@@ -14,7 +14,7 @@
  * coverage: both sides in their minimal CIDR form (`comparable`, which the push job diffs and
  * guards in too). A set that covers the same addresses counts as unchanged and nothing is sent.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Prefix } from '../../banset/address.js';
 import { BanSet, createBanSet } from '../../banset/banset.js';
 import { nftChanges, readNftSets, type LiveNftSets } from './nft-delta.js';

@@ -16,7 +16,7 @@
  * by its own refresh. An external alias is a pf table only this driver writes. Not atomic: adds
  * go before deletes so the table is never emptier than either state; the list is read back after.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
 import { formatPrefix, type Prefix } from '../../banset/address.js';

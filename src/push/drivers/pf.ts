@@ -10,7 +10,7 @@
  * keeps its own file and table in step; nothing is uploaded. Both verify with
  * `pfctl -t NAME -T show` (one entry per line, indented); "Table does not exist" reads as empty.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BanSet } from '../../banset/banset.js';
 import { renderOutput } from '../../writers/render.js';
 import pfsenseWriter from '../../../targets/pfsense.js';

@@ -8,7 +8,7 @@
  * reaches a command line: entries travel inside the uploaded file, formatted from Prefix objects).
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BanSet } from '../../banset/banset.js';
 import { isEmptyDiff, type BanDiff } from '../../banset/diff.js';
 import { DeviceError } from '../../errors.js';
