@@ -144,9 +144,14 @@ export function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** The message of anything thrown: an Error's own message, else the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** What went wrong in one word when there is a code (ENOENT), else the thrown thing's message. */
 export function errorDetail(error: unknown): string {
-  return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
+  return errorCode(error) ?? errorMessage(error);
 }
 
 /**

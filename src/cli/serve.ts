@@ -11,7 +11,7 @@ import type { PushScheduler } from '../push/push-scheduler.js';
 import type { DeviceResult } from '../push/run.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import { parseDuration } from '../config/duration.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, errorMessage } from '../errors.js';
 import type { ServeDaemon } from '../serve/daemon.js';
 import { commandContext, type CommandContext, type GlobalOptions } from './context.js';
 
@@ -150,9 +150,7 @@ class ServeSignals {
     void daemon
       .reload()
       .then((ok) => (ok ? pushes.apply(daemon.config) : undefined))
-      .catch((error: unknown) =>
-        this.log.error({ err: (error as Error).message }, 'scheduled pushes could not be rebuilt after the reload'),
-      );
+      .catch((error: unknown) => this.log.error({ err: errorMessage(error) }, 'scheduled pushes could not be rebuilt after the reload'));
   }
 
   private stop(): void {
@@ -163,7 +161,7 @@ class ServeSignals {
     // Later signals are ignored, not fatal: a second SIGTERM must not cut the clean stop short.
     process.on('SIGHUP', ignore).on('SIGTERM', ignore).on('SIGINT', ignore);
     void daemon.shutdown().then(stopped, (error: unknown) => {
-      this.log.error({ err: (error as Error).message }, 'shutdown failed');
+      this.log.error({ err: errorMessage(error) }, 'shutdown failed');
       stopped();
     });
   }

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import { resolveDevice, selectDevices } from './devices.js';
 import { pushToDevices, type DeviceResult, type PushOptions } from './run.js';
+import { errorMessage } from '../errors.js';
 
 export interface PushScheduler {
   /** Call after every sync that changed the set; pushes unless push.schedule.afterSync is false. */
@@ -63,7 +64,7 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
       try {
         results = await runOnce(next);
       } catch (error) {
-        log.error({ component: 'push', error: (error as Error).message }, 'scheduled push could not start');
+        log.error({ component: 'push', error: errorMessage(error) }, 'scheduled push could not start');
       }
     }
     return results;

@@ -16,6 +16,7 @@ import type { PublishedSet } from '../sync/published-set.js';
 import { resolveSite, type Site } from './site.js';
 import { ServeState } from './served-view.js';
 import { StatusPage } from './status.js';
+import { errorMessage } from '../errors.js';
 
 export interface SyncHooksLike {
   onApibanRequest?(outcome: ApibanOutcome): void;
@@ -224,13 +225,13 @@ export class ServeDaemon {
     this.runner = runner;
     await old
       .close()
-      .catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'closing the previous sync service failed'));
+      .catch((error: unknown) => this.options.log.warn({ err: errorMessage(error) }, 'closing the previous sync service failed'));
     this.options.log.info({ sections }, 'sync settings changed: sync service restarted');
     await this.resumeRunning();
   }
 
   private reloadFailed(error: unknown, what: string): false {
-    const message = `${what}: ${(error as Error).message}`.split('\n').join('; ');
+    const message = `${what}: ${errorMessage(error)}`.split('\n').join('; ');
     this.options.log.error({ err: message }, 'reload failed; keeping the running configuration');
     this.state.lastReload = { at: new Date(), ok: false, error: message };
     this.metrics.recordReload(false);

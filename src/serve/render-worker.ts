@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { getTarget } from '../../targets/index.js';
 import { BanSet } from '../banset/banset.js';
-import { TargetLimitError } from '../errors.js';
+import { TargetLimitError, errorMessage } from '../errors.js';
 import { renderVariantBytes, type RenderedBytes } from './render-bytes.js';
 import { SETS_KEPT, type RenderJob, type RenderReply } from './render-pool.js';
 
@@ -36,7 +36,7 @@ async function answer(job: RenderJob): Promise<{ reply: RenderReply; transfer: A
     return { reply: { id: job.id, variant: { main, sidecars } }, transfer };
   } catch (error) {
     const limit = error instanceof TargetLimitError ? { target: error.target, entries: error.entries, limit: error.limit } : undefined;
-    return { reply: { id: job.id, error: { message: (error as Error).message, limit } }, transfer: [] };
+    return { reply: { id: job.id, error: { message: errorMessage(error), limit } }, transfer: [] };
   }
 }
 

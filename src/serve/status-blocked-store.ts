@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { errorCode } from '../errors.js';
+import { errorCode, errorMessage } from '../errors.js';
 import { FAMILIES } from '../push/counters/blocked.js';
 import type { BlockedTotalsSnapshot } from '../push/counters/totals.js';
 import { writeFileAtomic } from '../sync/atomic-file.js';
@@ -50,7 +50,7 @@ export async function loadBlocked(stateDir: string): Promise<BlockedFile | undef
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path}: not JSON (${(error as Error).message})`);
+    throw new Error(`${path}: not JSON (${errorMessage(error)})`);
   }
   const checked = fileSchema.safeParse(parsed);
   if (!checked.success) {

@@ -18,6 +18,7 @@ import { sendBody, sendStatus } from './respond.js';
 import { CHART_DAYS, renderStatusHtml } from './status-html.js';
 import { buildStatusModel, type StatusInputs } from './status-model.js';
 import type { ServeState } from './served-view.js';
+import { errorMessage } from '../errors.js';
 
 export const STATUS_PATHS = ['/', '/status.json'] as const;
 
@@ -77,7 +78,7 @@ export class StatusPage {
       const saved = await loadBlocked(this.sources.stateDir());
       if (saved !== undefined) this.blocked.restore(saved);
     } catch (error) {
-      this.sources.log?.warn({ error: (error as Error).message }, 'blocked-traffic totals not restored');
+      this.sources.log?.warn({ error: errorMessage(error) }, 'blocked-traffic totals not restored');
     }
   }
 

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { ServeMetrics } from './metrics.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import type { ServeState } from './served-view.js';
+import { errorMessage } from '../errors.js';
 
 /** What the loop needs of the sync service (src/sync/service.ts SyncService fits). */
 export interface SyncRunner {
@@ -74,7 +75,7 @@ export class SyncScheduler {
         size: 0,
         durationMs: Date.now() - at.getTime(),
         changed: false,
-        error: (error as Error).message,
+        error: errorMessage(error),
       };
     }
     this.metrics.recordSync(result.ok);

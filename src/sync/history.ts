@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { changeEvent, failureEvent, setDigest, type HistoryEvent, type SyncKind } from './history-event.js';
 import { historyPath, parseHistory, readHistoryText } from './history-read.js';
+import { errorMessage } from '../errors.js';
 
 /** 30 days of 5-minute syncs with a few addresses each are ~4 MB; full resyncs list up to MAX_LISTED. */
 export const MAX_BYTES = 32 * 1024 * 1024;
@@ -68,7 +69,7 @@ export class SyncHistory {
       if (this.needsCompaction(now)) await this.compact(parseHistory(await readHistoryText(this.stateDir)), now);
     } catch (error) {
       this.log.error(
-        { component: 'history', file: this.path, err: (error as Error).message },
+        { component: 'history', file: this.path, err: errorMessage(error) },
         'cannot write the sync history; the sync goes on',
       );
     }

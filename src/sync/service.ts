@@ -6,7 +6,7 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import { BanSet } from '../banset/banset.js';
-import { ApibanError, ConfigError, PublishRefusedError, StateError } from '../errors.js';
+import { ApibanError, ConfigError, PublishRefusedError, StateError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { systemClock, type Clock } from '../apiban/clock.js';
 import { runSync, type RunStats, type SyncRunContext } from './run.js';
@@ -164,8 +164,8 @@ function summarize(stats: RunStats) {
 
 function describeFailure(kind: SyncErrorKind, error: unknown): string {
   if (kind === 'aborted') return '[sync] aborted; the next sync resumes from the saved cursor';
-  if (kind === 'internal') return `[sync] internal error: ${(error as Error).message}`;
-  return (error as Error).message.split('\n').join('; ');
+  if (kind === 'internal') return `[sync] internal error: ${errorMessage(error)}`;
+  return errorMessage(error).split('\n').join('; ');
 }
 
 function errorKind(error: unknown): SyncErrorKind {

@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorCode, errorDetail, StateError } from '../errors.js';
+import { errorCode, errorDetail, StateError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-file.js';
 import { lockStateDir, type StateLock } from './lock.js';
@@ -54,7 +54,7 @@ export class StateStore {
       }
       return state;
     } catch (error) {
-      await this.quarantine(STATE_FILE, (error as Error).message);
+      await this.quarantine(STATE_FILE, errorMessage(error));
       return emptyState();
     }
   }
@@ -84,7 +84,7 @@ export class StateStore {
     try {
       return decodeSnapshot(text);
     } catch (error) {
-      await this.quarantine(PUBLISHED_FILE, (error as Error).message);
+      await this.quarantine(PUBLISHED_FILE, errorMessage(error));
       return undefined;
     }
   }
@@ -143,7 +143,7 @@ async function decodeOrFail<T>(dir: string, name: string, decode: (text: string)
   try {
     return decode(text);
   } catch (error) {
-    throw new StateError(`${join(dir, name)} is corrupt (${(error as Error).message}); run \`apiban-exporter sync\` to rebuild it`);
+    throw new StateError(`${join(dir, name)} is corrupt (${errorMessage(error)}); run \`apiban-exporter sync\` to rebuild it`);
   }
 }
 

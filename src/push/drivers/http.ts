@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Agent } from 'undici';
-import { DeviceError, errorDetail, truncate } from '../../errors.js';
+import { DeviceError, errorDetail, truncate, errorMessage } from '../../errors.js';
 import { redactSecrets } from '../../log.js';
 
 export interface HttpDeviceOptions {
@@ -80,7 +80,7 @@ export class HttpDevice {
       });
       return { status: response.statusCode, text: await response.body.text() };
     } catch (error) {
-      const reason = this.options.signal.aborted ? 'timed out (aborted)' : (error as Error).message;
+      const reason = this.options.signal.aborted ? 'timed out (aborted)' : errorMessage(error);
       throw this.failure(method, path, reason, error);
     }
   }

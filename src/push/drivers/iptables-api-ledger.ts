@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DeviceError, errorCode } from '../../errors.js';
+import { DeviceError, errorCode, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { writeFileAtomic } from '../../sync/atomic-file.js';
 
@@ -64,6 +64,6 @@ export async function saveLedger(where: Where, ledger: Omit<Ledger, 'version' | 
     await mkdir(dirname(where.path), { recursive: true });
     await writeFileAtomic(where.path, `${JSON.stringify(content)}\n`);
   } catch (error) {
-    throw new DeviceError(where.device, undefined, `cannot write the ledger ${where.path}: ${(error as Error).message}`, { cause: error });
+    throw new DeviceError(where.device, undefined, `cannot write the ledger ${where.path}: ${errorMessage(error)}`, { cause: error });
   }
 }

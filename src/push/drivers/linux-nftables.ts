@@ -19,7 +19,7 @@ import type { Prefix } from '../../banset/address.js';
 import { BanSet, createBanSet } from '../../banset/banset.js';
 import { nftChanges, readNftSets, type LiveNftSets } from './nft-delta.js';
 import { rangeToPrefixes, V4_OPS, V6_OPS } from '../../banset/range.js';
-import { DeviceError } from '../../errors.js';
+import { DeviceError, errorMessage } from '../../errors.js';
 import { renderOutput } from '../../writers/render.js';
 import nftablesWriter, { dropCounterName, renderNftDelta } from '../../../targets/nftables.js';
 import { parseNftDropCounters } from '../counters/nftables.js';
@@ -53,7 +53,7 @@ function parseRead(device: string, result: ExecResult, command: string, o: NftOp
       live,
     };
   } catch (error) {
-    throw new DeviceError(device, command, `unexpected output: ${(error as Error).message}`, { cause: error });
+    throw new DeviceError(device, command, `unexpected output: ${errorMessage(error)}`, { cause: error });
   }
 }
 
