@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
+import { simulatorDevice } from '../helpers/cli-config.js';
 import type { DeviceResult } from '../../src/push/run.js';
 
 describe('cli push', function () {
@@ -22,17 +23,7 @@ describe('cli push', function () {
       config,
       stringify({
         push: {
-          devices: [
-            {
-              name: 'edge1',
-              driver: 'cisco-ios',
-              host: sim.device.host,
-              port: sim.device.port,
-              groups: ['edge'],
-              credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
-              hostKey: { fingerprint: sim.device.fingerprint },
-            },
-          ],
+          devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW', groups: ['edge'] })],
         },
       }),
     );

@@ -3,14 +3,14 @@
  * the difference, with no push command run by hand.
  */
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
 import { present } from '../helpers/present.js';
+import { fakeApibanSection, simulatorDevice, writeCliConfig } from '../helpers/cli-config.js';
 
 const KEY = 'serve-push-key-7c41';
 
@@ -19,6 +19,14 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
   let fake: FakeApiban;
   let sim: IosSimulator;
   let serve: ServeProcess | undefined;
+
+  /** Syncs every 300 ms from the fake, and lets any change through the guard. */
+  const syncing = (dir: string) => ({
+    apiban: fakeApibanSection(fake),
+    state: { dir: join(dir, 'state') },
+    sync: { interval: '300ms' },
+    guards: { maxShrink: 1 },
+  });
 
   before(async () => {
     fake = await startFakeApiban({ key: KEY, addresses: ['192.0.2.10', '198.51.100.20', '203.0.113.30'] });
@@ -32,30 +40,10 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
   });
 
   it('pushes the first set and then each change to the device', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-push-'));
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
-        state: { dir: join(dir, 'state') },
-        sync: { interval: '300ms' },
-        guards: { maxShrink: 1 },
-        push: {
-          devices: [
-            {
-              name: 'edge1',
-              driver: 'cisco-ios',
-              host: sim.device.host,
-              port: sim.device.port,
-              credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
-              hostKey: { fingerprint: sim.device.fingerprint },
-            },
-          ],
-        },
-      }),
-    );
+    const { path: config } = writeCliConfig('apiban-serve-push-', (dir) => ({
+      ...syncing(dir),
+      push: { devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW' })] },
+    }));
     serve = await startServe(config, { FAKE_KEY: KEY, ROUTER_PW: 'sim-pw-9931' });
     const held = () => sim.model.entries('APIBAN-V4').sort();
     await waitFor(async () => held().length === 3, 'the first push', 20_000);
@@ -70,16 +58,7 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
   it('picks up a device added by a reload (SIGHUP)', async () => {
     const other = await startCiscoIos({ auth: { username: 'ops', password: 'sim-pw-9931' } });
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-push-reload-'));
-      const config = join(dir, 'config.yaml');
-      const base = {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
-        state: { dir: join(dir, 'state') },
-        sync: { interval: '300ms' },
-        guards: { maxShrink: 1 },
-      };
-      writeFileSync(config, stringify(base));
+      const { dir, path: config } = writeCliConfig('apiban-serve-push-reload-', syncing);
       serve?.child.kill('SIGTERM');
       await serve?.exited;
       serve = await startServe(config, { FAKE_KEY: KEY, ROUTER_PW: 'sim-pw-9931' });
@@ -87,19 +66,8 @@ describe('cli: serve runs scheduled pushes after a changing sync', function () {
       writeFileSync(
         config,
         stringify({
-          ...base,
-          push: {
-            devices: [
-              {
-                name: 'edge2',
-                driver: 'cisco-ios',
-                host: other.device.host,
-                port: other.device.port,
-                credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
-                hostKey: { fingerprint: other.device.fingerprint },
-              },
-            ],
-          },
+          ...syncing(dir),
+          push: { devices: [simulatorDevice(other.device, { name: 'edge2', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW' })] },
         }),
       );
       serve.child.kill('SIGHUP');

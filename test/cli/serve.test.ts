@@ -17,6 +17,7 @@ import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { basicAuth, fetchRaw } from '../serve/support.js';
 import { present } from '../helpers/present.js';
+import { fakeApibanSection } from '../helpers/cli-config.js';
 
 const KEY = 'e2e-key-5d1c7a2b9e';
 /** Every registered target that works with default options (some need e.g. a URL of their own). */
@@ -55,8 +56,7 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     const dir = mkdtempSync(join(tmpdir(), 'apiban-serve-e2e-'));
     writeFileSync(join(dir, 'path-token'), `${PATH_TOKEN}\n`);
     config = {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-      apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
+      apiban: fakeApibanSection(fake),
       state: { dir: join(dir, 'state') },
       sync: { interval: '200ms' },
       outputs: servable.map((target) => ({ name: target, target })),

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import { createPushScheduler } from '../../src/push/push-scheduler.js';
 import type { PublishedSet } from '../../src/sync/published-set.js';
 import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
+import { simulatorDevice } from '../helpers/cli-config.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,17 +32,7 @@ describe('push/push-scheduler', () => {
       stringify({
         push: {
           schedule,
-          devices: [
-            {
-              name: 'r1',
-              driver: 'cisco-ios',
-              host: sim.device.host,
-              port: sim.device.port,
-              tags: ['auto'],
-              credentials: { username: 'ops', passwordEnv: 'R1_PW' },
-              hostKey: { fingerprint: sim.device.fingerprint },
-            },
-          ],
+          devices: [simulatorDevice(sim.device, { name: 'r1', driver: 'cisco-ios', passwordEnv: 'R1_PW', tags: ['auto'] })],
         },
       }),
     );

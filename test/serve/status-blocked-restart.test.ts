@@ -7,15 +7,14 @@
  */
 import { present } from '../helpers/present.js';
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { startCiscoAsa, type AsaSimulator } from '../helpers/sim-cisco-asa.js';
 import type { AclEntry } from '../helpers/sim-counters.js';
 import { fetchRaw } from './support.js';
+import { fakeApibanSection, simulatorDevice, writeCliConfig } from '../helpers/cli-config.js';
 
 const KEY = 'blocked-restart-key-5e1a';
 const PACKETS = /apiban_blocked_packets_total\{device="asa1",family="v4"\} (\d+)/;
@@ -57,31 +56,22 @@ describe('serve: blocked-traffic totals survive a restart', function () {
   }
 
   it('continues the totals from the state directory, adding only the growth since the last reading', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'apiban-blocked-restart-'));
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
-        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
-        state: { dir: join(dir, 'state') },
-        sync: { interval: '300ms' },
-        guards: { maxShrink: 1 },
-        push: {
-          devices: [
-            {
-              name: 'asa1',
-              driver: 'cisco-asa',
-              host: sim.device.host,
-              port: sim.device.port,
-              settings: { counters: { acl: 'OUTSIDE-IN' } },
-              credentials: { username: 'ops', passwordEnv: 'ASA_PW' },
-              hostKey: { fingerprint: sim.device.fingerprint },
-            },
-          ],
-        },
-      }),
-    );
+    const { dir, path: config } = writeCliConfig('apiban-blocked-restart-', (dir) => ({
+      apiban: fakeApibanSection(fake),
+      state: { dir: join(dir, 'state') },
+      sync: { interval: '300ms' },
+      guards: { maxShrink: 1 },
+      push: {
+        devices: [
+          simulatorDevice(sim.device, {
+            name: 'asa1',
+            driver: 'cisco-asa',
+            passwordEnv: 'ASA_PW',
+            settings: { counters: { acl: 'OUTSIDE-IN' } },
+          }),
+        ],
+      },
+    }));
     const env = { FAKE_KEY: KEY, ASA_PW: 'asa-pw-4410' };
     serve = await startServe(config, env);
     await waitFor(async () => (await blockedPackets()) === 100, 'the first push with counters', 20_000);
@@ -111,16 +101,10 @@ describe('serve: blocked-traffic totals survive a restart', function () {
 
   it('an unreadable blocked.json is reported and counting starts afresh', async () => {
     await stop();
-    const dir = mkdtempSync(join(tmpdir(), 'apiban-blocked-corrupt-'));
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the configuration's own ${VAR} syntax
-        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
-        state: { dir: join(dir, 'state') },
-      }),
-    );
+    const { dir, path: config } = writeCliConfig('apiban-blocked-corrupt-', (dir) => ({
+      apiban: fakeApibanSection(fake),
+      state: { dir: join(dir, 'state') },
+    }));
     await startServe(config, { FAKE_KEY: KEY }).then(async (s) => {
       serve = s;
       await stop();

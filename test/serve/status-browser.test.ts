@@ -15,6 +15,7 @@ import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
 import { skipWhen } from '../helpers/skip.js';
+import { fakeApibanSection, simulatorDevice } from '../helpers/cli-config.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SECRETS = {
@@ -54,8 +55,7 @@ describe('serve: the status page in headless chromium', function () {
 
   function serveConfig(): Record<string, unknown> {
     return {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-      apiban: { key: '${FAKE_KEY}', baseUrl: fake.url, budget: { requests: 1000, window: '1s' } },
+      apiban: fakeApibanSection(fake),
       state: { dir: join(dir, 'state') },
       sync: { interval: '1h' },
       outputs: [
@@ -75,16 +75,7 @@ describe('serve: the status page in headless chromium', function () {
         },
       },
       push: {
-        devices: [
-          {
-            name: 'edge1',
-            driver: 'cisco-ios',
-            host: sim.device.host,
-            port: sim.device.port,
-            credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
-            hostKey: { fingerprint: sim.device.fingerprint },
-          },
-        ],
+        devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW' })],
       },
     };
   }

@@ -22,6 +22,7 @@ import { baseConfig, randomConfig, render, SOURCE_ADDRESSES, type SoakSetup } fr
 import { get, poll, ServeSupervisor, type Violation } from './fleet.js';
 import { budgetViolations, everyListedLine, lockErrors, PushWatch } from './checks.js';
 import { present } from '../helpers/present.js';
+import { simulatorDevice } from '../helpers/cli-config.js';
 
 const BUDGET = { requests: 11, windowMs: 3000 };
 const KEY = 'soak-key-51c7e9';
@@ -67,14 +68,7 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     apiban.add(['198.18.7.9', '198.18.7.10']);
     list.everListed.add('198.18.7.9');
 
-    const device = (sim: IosSimulator, name: string) => ({
-      name,
-      driver: 'cisco-ios',
-      host: sim.device.host,
-      port: sim.device.port,
-      credentials: { username: 'ops', passwordEnv: 'SIM_PW' },
-      hostKey: { fingerprint: sim.device.fingerprint },
-    });
+    const device = (sim: IosSimulator, name: string) => simulatorDevice(sim.device, { name, driver: 'cisco-ios', passwordEnv: 'SIM_PW' });
     const notADirectory = join(dir.path, 'plain-file');
     writeFileSync(notADirectory, 'x');
     const sourceFile = join(dir.path, 'local.txt');

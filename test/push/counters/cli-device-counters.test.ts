@@ -22,6 +22,7 @@ import { startCiscoAsa } from '../../helpers/sim-cisco-asa.js';
 import { startCiscoIos } from '../../helpers/sim-cisco-ios.js';
 import { startJunos } from '../../helpers/sim-junos.js';
 import type { SimulatedDevice } from '../../helpers/ssh-device.js';
+import { simulatorDevice } from '../../helpers/cli-config.js';
 
 const AUTH = { auth: { username: 'netops', password: 'pw-c0unt' } };
 const wanted = createBanSet(['192.0.2.10', '198.51.100.0/24', '2001:db8::7'].map((p) => parsePrefix(p)));
@@ -183,15 +184,12 @@ describe('cli push --json: blocked counts from a Cisco ASA', function () {
         stringify({
           push: {
             devices: [
-              {
+              simulatorDevice(sim.device, {
                 name: 'asa1',
                 driver: 'cisco-asa',
-                host: sim.device.host,
-                port: sim.device.port,
+                passwordEnv: 'ROUTER_PW',
                 settings: { counters: { acl: 'OUTSIDE-IN' } },
-                credentials: { username: 'ops', passwordEnv: 'ROUTER_PW' },
-                hostKey: { fingerprint: sim.device.fingerprint },
-              },
+              }),
             ],
           },
         }),
