@@ -28,6 +28,8 @@ export interface PacerOptions {
 export class Pacer {
   private readonly times: number[];
   private blockedUntil = 0;
+  /** How long the last 429 asked us to wait: bounds `blockedUntil` when the clock steps back. */
+  private blockedFor = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
   /** `history`: request times from an earlier process (kept in the state directory) still count. */
@@ -71,7 +73,9 @@ export class Pacer {
 
   /** After a 429: send nothing before `until` (ms since the epoch). */
   pauseUntil(until: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, until);
+    if (until <= this.blockedUntil) return;
+    this.blockedUntil = until;
+    this.blockedFor = until - this.clock.now();
   }
 
   /** Times of the requests still inside the window, oldest first (to persist across runs). */
@@ -83,6 +87,7 @@ export class Pacer {
   private async waitForRoom(signal?: AbortSignal): Promise<void> {
     for (;;) {
       const now = this.clock.now();
+      this.boundToNow(now);
       this.forgetOld(now);
       const wait = Math.max(
         this.blockedUntil - now,
@@ -97,6 +102,19 @@ export class Pacer {
   private forget(time: number): void {
     const index = this.times.lastIndexOf(time);
     if (index >= 0) this.times.splice(index, 1);
+  }
+
+  /**
+   * The wall clock can step back (NTP, a restored VM, a date set by hand): the logged times then
+   * lie in the future and the window would hold for as long as the step, hours without a sync.
+   * No real entry is later than now plus the in-flight allowance, and no pause longer than the
+   * 429 asked for, so anything beyond is pulled back to that bound: a step back costs at most one
+   * window, and every request still counts.
+   */
+  private boundToNow(now: number): void {
+    const latest = now + (this.options.inFlightMs ?? 0);
+    for (let i = 0; i < this.times.length; i++) this.times[i] = Math.min(this.times[i], latest);
+    this.blockedUntil = Math.min(this.blockedUntil, now + this.blockedFor);
   }
 
   private forgetOld(now: number): void {

@@ -2,12 +2,15 @@ import { expect } from 'chai';
 import { Pacer } from '../../src/apiban/pacer.js';
 import type { Clock } from '../../src/apiban/clock.js';
 
-/** A virtual clock: sleeping moves time forward instantly. */
-function virtualClock(start = 1_000_000): Clock & { sleeps: number[] } {
+/** A virtual clock: sleeping moves time forward instantly; `step` moves the wall clock as NTP would. */
+function virtualClock(start = 1_000_000): Clock & { sleeps: number[]; step(ms: number): void } {
   let now = start;
   const sleeps: number[] = [];
   return {
     sleeps,
+    step: (ms) => {
+      now += ms;
+    },
     now: () => now,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -47,6 +50,39 @@ describe('apiban/pacer', () => {
     const before = clock.now();
     await pacer.run(async () => undefined);
     expect(clock.now() - before).to.equal(5000);
+  });
+
+  describe('when the wall clock steps back an hour', () => {
+    const HOUR = 3_600_000;
+
+    it('waits at most one window and the in-flight allowance, not the hour', async () => {
+      const clock = virtualClock(10 * HOUR);
+      const pacer = new Pacer({ requests: 3, windowMs: 10_000 }, clock, [], { inFlightMs: 2000 });
+      for (let i = 0; i < 3; i++) await pacer.run(async () => undefined);
+      clock.step(-HOUR);
+      const before = clock.now();
+      await pacer.run(async () => undefined);
+      expect(clock.now() - before).to.be.within(1, 12_001);
+    });
+
+    it('bounds times inherited from a process that ran before the step', async () => {
+      const clock = virtualClock(10 * HOUR);
+      const fromBefore = [clock.now() + HOUR - 300, clock.now() + HOUR - 200, clock.now() + HOUR - 100];
+      const pacer = new Pacer({ requests: 3, windowMs: 10_000 }, clock, fromBefore);
+      const before = clock.now();
+      await pacer.run(async () => undefined);
+      expect(clock.now() - before).to.be.within(1, 10_001);
+    });
+
+    it('keeps a 429 pause to the length the server asked for', async () => {
+      const clock = virtualClock(10 * HOUR);
+      const pacer = new Pacer({ requests: 100, windowMs: 1000 }, clock);
+      pacer.pauseUntil(clock.now() + 5000);
+      clock.step(-HOUR);
+      const before = clock.now();
+      await pacer.run(async () => undefined);
+      expect(clock.now() - before).to.equal(5000);
+    });
   });
 
   it('runs tasks one at a time in order', async () => {
