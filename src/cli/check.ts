@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { parsePrefix, isHost } from '../banset/address.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { Budget } from '../apiban/pacer.js';
 import { ApibanError } from '../errors.js';
 import type { AddressExplanation } from '../sync/explain.js';
 import type { AddressHistoryEntry } from '../sync/history-query.js';
@@ -43,9 +44,13 @@ async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer
   if (apiban.key === undefined || !isHost(parsePrefix(ip))) return undefined;
   const { createApibanClient } = await import('../apiban/client.js');
   const { clientSettings } = await import('../apiban/client-settings.js');
+  const settings = clientSettings(apiban, apiban.key);
   // Not through the request journal: check reads without the state lock (serve may hold it), and
-  // a second writer would overwrite serve's journal; it makes one request and never waits instead.
-  const client = createApibanClient({ ...clientSettings(apiban, apiban.key), retry: { attempts: 2, rateLimitWaits: 0 } });
+  // a second writer would overwrite serve's journal. It reads what sync or serve spent, asks only
+  // when the window has room, makes one request and never waits.
+  const spent = await spentBudget(loaded.stateDir, settings.budget, Date.now());
+  if (spent !== undefined) return { error: spent };
+  const client = createApibanClient({ ...settings, retry: { attempts: 2, rateLimitWaits: 0 } });
   try {
     return await client.check(ip);
   } catch (error) {
@@ -54,6 +59,15 @@ async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer
   } finally {
     await client.close();
   }
+}
+
+/** Why not to ask now, when sync or serve used the whole budget window; undefined when there is room. */
+async function spentBudget(stateDir: string, budget: Budget, now: number): Promise<string | undefined> {
+  const { readRequestLog } = await import('../sync/store.js');
+  const recent = (await readRequestLog(stateDir)).filter((t) => t > now - budget.windowMs).sort((a, b) => a - b);
+  if (recent.length < budget.requests) return undefined;
+  const seconds = Math.ceil((recent[recent.length - budget.requests] + budget.windowMs - now) / 1000);
+  return `not asked: sync or serve used all ${budget.requests} requests of the APIBAN budget in the last ${budget.windowMs / 1000} s; try again in ${seconds} s (or use --no-remote)`;
 }
 
 function describeLocal(local: AddressExplanation): string {

@@ -20,6 +20,17 @@ const PUBLISHED_FILE = 'published.json';
 /** The APIBAN request log, written ahead of every request (small, so each write is cheap). */
 const REQUESTS_FILE = 'requests.json';
 
+/** The request journal of a state directory, read without the lock (`check` reads what the writer spent). */
+export async function readRequestLog(dir: string): Promise<number[]> {
+  const text = await readOptional(join(dir, REQUESTS_FILE)).catch(() => undefined);
+  try {
+    const times = text === undefined ? [] : (JSON.parse(text) as { times?: unknown }).times;
+    return Array.isArray(times) ? times.filter((t): t is number => typeof t === 'number' && Number.isFinite(t)) : [];
+  } catch {
+    return [];
+  }
+}
+
 export class StateStore {
   private constructor(
     readonly dir: string,
@@ -64,14 +75,8 @@ export class StateStore {
   }
 
   /** Request times written ahead by earlier runs; an unreadable journal counts as none (the state's copy still applies). */
-  async loadRequestLog(): Promise<number[]> {
-    const text = await readOptional(join(this.dir, REQUESTS_FILE)).catch(() => undefined);
-    try {
-      const times = text === undefined ? [] : (JSON.parse(text) as { times?: unknown }).times;
-      return Array.isArray(times) ? times.filter((t): t is number => typeof t === 'number' && Number.isFinite(t)) : [];
-    } catch {
-      return [];
-    }
+  loadRequestLog(): Promise<number[]> {
+    return readRequestLog(this.dir);
   }
 
   async saveRequestLog(times: number[]): Promise<void> {

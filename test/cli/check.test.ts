@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
@@ -42,6 +42,22 @@ describe('cli check', function () {
     expect(lines[0]).to.equal('198.51.100.7: listed (published as 198.51.100.7)');
     expect(lines[1]).to.match(/^ {2}APIBAN 198\.51\.100\.7: first seen \d{4}-.*Z, last seen \d{4}-.*Z$/);
     expect(lines.at(-1)).to.match(/^APIBAN check: listed \(ID \d+\)$/);
+  });
+
+  it('does not ask APIBAN when sync or serve spent the budget window, and says when to try again', async () => {
+    const journal = join(dir.path, 'state', 'requests.json');
+    const before = readFileSync(journal, 'utf8');
+    try {
+      writeFileSync(journal, JSON.stringify({ times: Array.from({ length: 50 }, () => Date.now() + 500) }));
+      const asked = fake.requests.length;
+      const result = await check('198.51.100.7');
+      expect(fake.requests.length, 'no request sent').to.equal(asked);
+      expect(result.code).to.equal(3);
+      expect(result.stdout).to.include('198.51.100.7: listed');
+      expect(result.stdout).to.match(/APIBAN check failed: not asked: sync or serve used all 50 requests .* try again in [12] s/);
+    } finally {
+      writeFileSync(journal, before);
+    }
   });
 
   it('names the local source and the covering network', async () => {
