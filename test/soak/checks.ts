@@ -6,6 +6,9 @@ import type { FakeApiban } from '../helpers/fake-apiban.js';
 import { CLI } from '../helpers/paths.js';
 import type { Violation } from './fleet.js';
 import { present } from '../helpers/present.js';
+import { parsePrefix } from '../../src/banset/address.js';
+import { createBanSet } from '../../src/banset/banset.js';
+import { setDigest } from '../../src/sync/history-event.js';
 
 /** Lines no run may ever log: the old lock's failure modes, and crashes. */
 const LOCK_ERRORS = /lock lost|compromised|ENOTEMPTY|ELOCKED|internal error|unhandled/i;
@@ -38,6 +41,26 @@ export function budgetViolations(fake: FakeApiban, budget: { requests: number; w
 export function everyListedLine(lines: string[], allowed: Set<string>): string | undefined {
   const unknown = lines.map((l) => l.replace(/\/(32|128)$/, '')).filter((l) => !allowed.has(l) || l.startsWith('198.18.7.'));
   return unknown.length === 0 ? undefined : `served ${unknown.length} address(es) no version of the list holds, e.g. ${unknown[0]}`;
+}
+
+/**
+ * Each distinct body served must be one whole published version: its set's digest is one the
+ * sync history recorded (every publication appends one line before it is served). A mix of two
+ * versions, a half-applied policy or a set that never passed the guard has a digest of its own.
+ */
+export function unpublishedBodies(served: Iterable<string[]>, historyText: string): string[] {
+  const published = new Set<string>();
+  for (const line of historyText.split('\n')) {
+    if (line.trim() === '') continue;
+    const event = JSON.parse(line) as { before: string; after: string };
+    published.add(event.before).add(event.after);
+  }
+  const strays: string[] = [];
+  for (const lines of served) {
+    const digest = setDigest(createBanSet(lines.map((l) => parsePrefix(l))));
+    if (!published.has(digest)) strays.push(`served a set of ${lines.length} (digest ${digest}) that no sync published`);
+  }
+  return strays.slice(0, 5);
 }
 
 export class PushWatch {

@@ -20,7 +20,8 @@ import { tempDir } from '../sync/support.js';
 import { ChangingList, seededRandom, slowAnswers, weather, type Random } from './chaos.js';
 import { baseConfig, randomConfig, render, SOURCE_ADDRESSES, type SoakSetup } from './configs.js';
 import { get, poll, ServeSupervisor, type Violation } from './fleet.js';
-import { budgetViolations, everyListedLine, lockErrors, PushWatch } from './checks.js';
+import { budgetViolations, everyListedLine, lockErrors, PushWatch, unpublishedBodies } from './checks.js';
+import { readHistoryText } from '../../src/sync/history-read.js';
 import { present } from '../helpers/present.js';
 import { simulatorDevice } from '../helpers/cli-config.js';
 
@@ -105,12 +106,16 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
 
     const allowed = new Set([...list.everListed, ...SOURCE_ADDRESSES]);
     const violations: Violation[] = [];
+    const servedBodies = new Map<string, string[]>();
     const cli: CliResult[] = [];
     let stormOver = false;
     const pollers = [0, 1, 2].map(() =>
       poll(
         present(serve, 'the supervisor'),
-        (lines) => everyListedLine(lines, allowed),
+        (lines) => {
+          servedBodies.set(lines.join('\n'), lines);
+          return everyListedLine(lines, allowed);
+        },
         violations,
         () => stormOver,
       ),
@@ -180,6 +185,7 @@ describe('soak: serve and push --watch through a storm of reloads, kills, faults
     expect([...violations, ...serve.violations, ...pushWatch.violations].map((v) => v.what).slice(0, 10), `seed ${seed}`).to.deep.equal([]);
     expect(lockErrors(logs), `seed ${seed}`).to.deep.equal([]);
     for (const fake of fakes) expect(budgetViolations(fake, BUDGET), `seed ${seed}`).to.deep.equal([]);
+    expect(unpublishedBodies(servedBodies.values(), await readHistoryText(setup.stateDir)), `seed ${seed}`).to.deep.equal([]);
     const served = (await plainLines(present(serve.current, 'a running serve').port)).map((l) => l.replace(/\/(32|128)$/, ''));
     expect(
       { missing: expected.filter((a) => !served.includes(a)).slice(0, 5), extra: served.filter((a) => !expected.includes(a)).slice(0, 5) },
