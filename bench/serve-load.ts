@@ -25,6 +25,8 @@ export interface Measure {
   p99: number;
   /** responses completed in the run */
   requests: number;
+  /** socket errors and timeouts (and, for wrk, responses other than 2xx or 3xx) */
+  errors: number;
 }
 
 export type LoadGenerator = (url: string, seconds: number, headers: Record<string, string>) => Promise<Measure | undefined>;
@@ -61,8 +63,14 @@ export function autocannon(placement: Placement): LoadGenerator {
       url,
     ]);
     const { stdout } = await run(command, args, { maxBuffer: 16 * 1024 * 1024 });
-    const result = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p99: number } };
-    return { rps: Math.round(result.requests.average), p99: result.latency.p99, requests: result.requests.total };
+    const result = JSON.parse(stdout) as {
+      requests: { average: number; total: number };
+      latency: { p99: number };
+      errors: number;
+      timeouts: number;
+    };
+    const { requests, latency } = result;
+    return { rps: Math.round(requests.average), p99: latency.p99, requests: requests.total, errors: result.errors + result.timeouts };
   };
 }
 
@@ -86,6 +94,9 @@ export async function wrk(placement: Placement): Promise<LoadGenerator | undefin
     const total = out && /(\d+) requests in/.exec(out);
     if (!rps || !p99 || !total) return undefined;
     const scale = { us: 0.001, ms: 1, s: 1000 }[p99[2] as 'us' | 'ms' | 's'];
-    return { rps: Math.round(Number(rps[1])), p99: Number(p99[1]) * scale, requests: Number(total[1]) };
+    const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1) ?? [];
+    const badStatus = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0';
+    const errors = [...socketErrors, badStatus].reduce((sum, n) => sum + Number(n), 0);
+    return { rps: Math.round(Number(rps[1])), p99: Number(p99[1]) * scale, requests: Number(total[1]), errors };
   };
 }

@@ -11,22 +11,30 @@
  * busier during the run shifts all three together instead of deciding the ratio.
  *
  * Requests per second depend on how much of its CPU each server was given, which other work on
- * the machine decides; the CPU time each server spent per response (from /proc) does not, so the
- * table shows both, and the "by CPU" ratios are the steadier ones on a busy machine.
+ * the machine decides; the CPU time each server spent per response (from /proc) depends on it
+ * less (a contended core still inflates it: fewer requests per wake-up, colder caches), so the
+ * table shows both. On a machine as busy as the shared 2-core one can get (load average 6-8),
+ * both swing by 2x between rounds and only a quiet machine gives README figures. What does not
+ * swing is the second table: serve's own work per request, its handler run in-process without
+ * sockets (bench/serve-handler-cost.ts), the part of a response this project controls.
  *
  * BENCH_SERVE_ROUNDS (default 5) and BENCH_SERVE_SECONDS (default 3) size the run;
  * BENCH_SERVE_TOOLS=wrk (or autocannon) runs one load generator; BENCH_SERVE_PROFILE=<dir> writes
  * a CPU profile of the serve process there (node --cpu-prof); BENCH_SERVE_BASELINE=<path of
  * another build's dist/bench/serve-target.js> adds that build's serve to the same interleaved
- * rounds, for before/after figures from one run.
+ * rounds, for before/after figures from one run; BENCH_SERVE_TRACE=1 prints every run on stderr.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Report } from './report.js';
 import { autocannon, choosePlacement, CONNECTIONS, type LoadGenerator, type Measure, type Placement, wrk } from './serve-load.js';
 import { type BenchServer, startNginx, startNodeTarget } from './serve-servers.js';
 
+const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_SERVE_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 
@@ -45,8 +53,8 @@ interface Sample extends Measure {
   cpuMicros: number;
 }
 
-/** Per tool, kind and server: one sample per round, in round order. */
-type Results = Map<string, Sample[]>;
+/** Per tool, kind and server: one sample per round, indexed by round; undefined when the run failed. */
+type Results = Map<string, (Sample | undefined)[]>;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -62,10 +70,12 @@ async function measureRounds(tools: [string, LoadGenerator][], targets: Target[]
         for (const { server, etag } of targets) {
           const cpuBefore = server.cpuSeconds();
           const measure = await generate(server.url, SECONDS, kind === 'full' ? {} : { 'if-none-match': etag });
-          if (measure === undefined) continue;
-          const cpuMicros = ((server.cpuSeconds() - cpuBefore) * 1e6) / measure.requests;
+          const cpuSeconds = server.cpuSeconds() - cpuBefore;
           const key = `${tool}|${kind}|${server.name}`;
-          results.set(key, [...(results.get(key) ?? []), { ...measure, cpuMicros }]);
+          const samples = results.get(key) ?? [];
+          samples[round] = measure && { ...measure, cpuMicros: (cpuSeconds * 1e6) / measure.requests };
+          results.set(key, samples);
+          if (process.env.BENCH_SERVE_TRACE !== undefined) process.stderr.write(`${round} ${key} ${JSON.stringify(samples[round])}\n`);
         }
       }
     }
@@ -73,11 +83,14 @@ async function measureRounds(tools: [string, LoadGenerator][], targets: Target[]
   return results;
 }
 
-/** The median of per-round ratios, with their range: how steady the ratio was across rounds. */
-function ratio(ours: Sample[], theirs: Sample[] | undefined, of: (s: Sample) => number): string {
-  if (theirs === undefined || ours.length !== theirs.length) return 'n/a';
-  const ratios = ours.map((m, i) => of(m) / of(theirs[i]));
-  if (ratios.some((r) => !Number.isFinite(r))) return 'n/a';
+/** The median of per-round ratios over the rounds both runs completed, with their range: how steady the ratio was. */
+function ratio(ours: (Sample | undefined)[], theirs: (Sample | undefined)[] | undefined, of: (s: Sample) => number): string {
+  if (theirs === undefined) return 'n/a';
+  const ratios = ours.flatMap((m, i) => {
+    const other = theirs[i];
+    return m === undefined || other === undefined ? [] : [of(m) / of(other)];
+  });
+  if (ratios.length === 0 || ratios.some((r) => !Number.isFinite(r))) return 'n/a';
   return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
 }
 
@@ -94,8 +107,11 @@ function rows(
 ): Record<string, string | number>[] {
   const of = (name: string) => results.get(`${tool}|${kind}|${name}`);
   return servers.flatMap((name) => {
-    const samples = of(name);
-    if (samples === undefined) return [];
+    const runs = of(name);
+    const samples = runs?.filter((x) => x !== undefined) ?? [];
+    if (runs === undefined || samples.length === 0) return [];
+    const errors = samples.reduce((sum, x) => sum + x.errors, 0);
+    const lost = ROUNDS - samples.length;
     return [
       {
         tool,
@@ -104,10 +120,11 @@ function rows(
         'req/s': Math.round(median(samples.map((x) => x.rps))),
         'p99 ms': median(samples.map((x) => x.p99)).toFixed(2),
         'CPU us/resp': median(samples.map((x) => x.cpuMicros)).toFixed(1),
-        'vs nginx': ratio(samples, of('nginx'), perSecond),
-        'vs nginx by CPU': ratio(samples, of('nginx'), perCpuSecond),
-        'vs bare node': ratio(samples, of('bare'), perSecond),
-        'vs bare by CPU': ratio(samples, of('bare'), perCpuSecond),
+        'vs nginx': ratio(runs, of('nginx'), perSecond),
+        'vs nginx by CPU': ratio(runs, of('nginx'), perCpuSecond),
+        'vs bare node': ratio(runs, of('bare'), perSecond),
+        'vs bare by CPU': ratio(runs, of('bare'), perCpuSecond),
+        'errors, lost runs': `${errors}, ${lost}`,
         bar: name !== 'serve' ? '' : kind === 'full' ? 'vs nginx >= 0.70' : 'vs nginx >= 0.60, p99 < 20 ms',
       },
     ];
@@ -143,6 +160,25 @@ async function startServers(dir: string, placement: Placement, servers: BenchSer
   return body;
 }
 
+const HANDLER_COST = fileURLToPath(new URL('./serve-handler-cost.js', import.meta.url));
+
+/** bench/serve-handler-cost.js for each build, interleaved by round: nanoseconds per request, medians and ranges. */
+async function handlerCosts(builds: [string, string][]): Promise<Record<string, string | number>[]> {
+  const costs = new Map<string, number[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, root] of builds) {
+      for (const kind of ['304', '200']) {
+        const { stdout } = await run(process.execPath, [HANDLER_COST, root, kind]);
+        costs.set(`${name}|${kind}`, [...(costs.get(`${name}|${kind}`) ?? []), Number(stdout)]);
+      }
+    }
+  }
+  return [...costs].map(([key, ns]) => {
+    const [build, kind] = key.split('|');
+    return { build, response: kind, 'ns/request': Math.round(median(ns)), range: `${Math.min(...ns)}-${Math.max(...ns)}` };
+  });
+}
+
 export async function benchServe(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'apiban-bench-serve-'));
   const placement = await choosePlacement();
@@ -166,4 +202,11 @@ export async function benchServe(report: Report): Promise<void> {
     for (const server of servers.reverse()) await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  const baseline = process.env.BENCH_SERVE_BASELINE;
+  const builds: [string, string][] = [['serve', join(dirname(HANDLER_COST), '..')]];
+  if (baseline !== undefined) builds.push(['serve (baseline)', join(dirname(baseline), '..')]);
+  report(
+    `serve's own work per request: its handler answering /plain.txt in-process to stand-in request and response objects (no sockets), ${ROUNDS} interleaved rounds, medians`,
+    await handlerCosts(builds),
+  );
 }
