@@ -5,10 +5,10 @@
  *
  * Three servers answer the same bytes: serve, nginx with one worker (matching serve's one event
  * loop) and a bare node:http handler with precomputed headers, the floor any Node server starts
- * from (bench/serve-target.ts). Each runs in its own process on the server CPU, the load generator
- * on the other (placement and why: bench/serve-load.ts). Rounds are interleaved (serve, nginx,
- * bare, serve, ...) and the ratios are the medians of each round's ratio, so a machine that gets
- * busier during the run shifts all three together instead of deciding the ratio.
+ * from (bench/serve-target.ts). Each runs in its own process, unpinned unless BENCH_PIN=1 (why:
+ * bench/serve-load.ts). Rounds are interleaved (serve, nginx, bare, serve, ...) and the ratios
+ * are the medians of each round's ratio, so a machine that gets busier during the run shifts all
+ * three together instead of deciding the ratio.
  *
  * Requests per second depend on how much of its CPU each server was given, which other work on
  * the machine decides; the CPU time each server spent per response (from /proc) depends on it
