@@ -1,190 +1,212 @@
 /**
  * `serve` under load: a 10k-entry list on 127.0.0.1, 32 connections, full 200 responses and 304
- * revalidations (If-None-Match). The same file served by nginx as a static file (when installed)
- * is measured in the same run with the same load generator, for the ratio.
- * Goals (issue 9): 200s at 0.7x and 304s at 0.6x nginx's requests per second, p99 under 20 ms for 304s.
+ * revalidations (If-None-Match), with an address allowlist and metrics on. Goals (issue 9): 200s
+ * at 0.7x and 304s at 0.6x nginx's requests per second, p99 under 20 ms for 304s.
  *
- * autocannon runs as a child process so it does not share serve's event loop; nginx runs with
- * one worker, matching serve's one event loop. wrk, when installed, measures both again.
+ * Three servers answer the same bytes: serve, nginx with one worker (matching serve's one event
+ * loop) and a bare node:http handler with precomputed headers, the floor any Node server starts
+ * from (bench/serve-target.ts). Each runs in its own process, unpinned unless BENCH_PIN=1 (why:
+ * bench/serve-load.ts). Rounds are interleaved (serve, nginx, bare, serve, ...) and the ratios
+ * are the medians of each round's ratio, so a machine that gets busier during the run shifts all
+ * three together instead of deciding the ratio.
+ *
+ * Requests per second depend on how much of its CPU each server was given, which other work on
+ * the machine decides; the CPU time each server spent per response (from /proc) depends on it
+ * less (a contended core still inflates it: fewer requests per wake-up, colder caches), so the
+ * table shows both. On a machine as busy as the shared 2-core one can get (load average 6-8),
+ * both swing by 2x between rounds and only a quiet machine gives README figures. What does not
+ * swing is the second table: serve's own work per request, its handler run in-process without
+ * sockets (bench/serve-handler-cost.ts), the part of a response this project controls.
+ *
+ * BENCH_SERVE_ROUNDS (default 5) and BENCH_SERVE_SECONDS (default 3) size the run;
+ * BENCH_SERVE_TOOLS=wrk (or autocannon) runs one load generator; BENCH_SERVE_PROFILE=<dir> writes
+ * a CPU profile of the serve process there (node --cpu-prof); BENCH_SERVE_BASELINE=<path of
+ * another build's dist/bench/serve-target.js> adds that build's serve to the same interleaved
+ * rounds, for before/after figures from one run; BENCH_SERVE_TRACE=1 prints every run on stderr.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../src/banset/policy.js';
-import { configSchema } from '../src/config/schema.js';
-import { silentLogger } from '../src/log.js';
-import { ServeDaemon } from '../src/serve/daemon.js';
-import type { PublishedSet } from '../src/sync/published-set.js';
-import { generateAddresses } from './generate.js';
 import type { Report } from './report.js';
+import { autocannon, choosePlacement, CONNECTIONS, type LoadGenerator, type Measure, type Placement, wrk } from './serve-load.js';
+import { type BenchServer, startNginx, startNodeTarget } from './serve-servers.js';
 
 const run = promisify(execFile);
-const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-const CONNECTIONS = 32;
-const SECONDS = 4;
+const ROUNDS = Number(process.env.BENCH_SERVE_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 3);
 
-interface Measure {
-  rps: number;
-  p99: number;
-  non2xx: number;
+type Kind = 'full' | 'revalidate';
+
+/** wrk and autocannon send no Accept-Encoding: every figure is of the identity representation. */
+const IDENTITY = { 'accept-encoding': 'identity' };
+
+interface Target {
+  server: BenchServer;
+  etag: string;
 }
 
-async function autocannon(url: string, headers: Record<string, string> = {}): Promise<Measure> {
-  const args = [
-    AUTOCANNON,
-    '-c',
-    String(CONNECTIONS),
-    '-d',
-    String(SECONDS),
-    '-j',
-    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]),
-    url,
-  ];
-  const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
-  const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number };
-  return { rps: Math.round(result.requests.average), p99: result.latency.p99, non2xx: result.non2xx };
+/** A load run plus the server's CPU time per response in it, in microseconds. */
+interface Sample extends Measure {
+  cpuMicros: number;
 }
 
-/** wrk's --latency table gives p99; its own summary gives requests/sec. */
-async function wrk(url: string, headers: Record<string, string> = {}): Promise<Measure | undefined> {
-  const args = [
-    '-t',
-    '2',
-    '-c',
-    String(CONNECTIONS),
-    '-d',
-    `${SECONDS}s`,
-    '--latency',
-    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
-    url,
-  ];
-  const out = await run('wrk', args).then(
-    (r) => r.stdout,
-    () => undefined,
-  );
-  const rps = out && /Requests\/sec:\s+([\d.]+)/.exec(out);
-  const p99 = out && /99%\s+([\d.]+)(us|ms|s)/.exec(out);
-  if (!rps || !p99) return undefined;
-  const scale = { us: 0.001, ms: 1, s: 1000 }[p99[2] as 'us' | 'ms' | 's'];
-  return { rps: Math.round(Number(rps[1])), p99: Number(p99[1]) * scale, non2xx: 0 };
+/** Per tool, kind and server: one sample per round, indexed by round; undefined when the run failed. */
+type Results = Map<string, (Sample | undefined)[]>;
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function measureRounds(tools: [string, LoadGenerator][], targets: Target[]): Promise<Results> {
+  const results: Results = new Map();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [tool, generate] of tools) {
+      for (const kind of ['full', 'revalidate'] as const) {
+        for (const { server, etag } of targets) {
+          const cpuBefore = server.cpuSeconds();
+          const measure = await generate(server.url, SECONDS, kind === 'full' ? {} : { 'if-none-match': etag });
+          const cpuSeconds = server.cpuSeconds() - cpuBefore;
+          const key = `${tool}|${kind}|${server.name}`;
+          const samples = results.get(key) ?? [];
+          samples[round] = measure && { ...measure, cpuMicros: (cpuSeconds * 1e6) / measure.requests };
+          results.set(key, samples);
+          if (process.env.BENCH_SERVE_TRACE !== undefined) process.stderr.write(`${round} ${key} ${JSON.stringify(samples[round])}\n`);
+        }
+      }
+    }
+  }
+  return results;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** The median of per-round ratios over the rounds both runs completed, with their range: how steady the ratio was. */
+function ratio(ours: (Sample | undefined)[], theirs: (Sample | undefined)[] | undefined, of: (s: Sample) => number): string {
+  if (theirs === undefined) return 'n/a';
+  const ratios = ours.flatMap((m, i) => {
+    const other = theirs[i];
+    return m === undefined || other === undefined ? [] : [of(m) / of(other)];
+  });
+  if (ratios.length === 0 || ratios.some((r) => !Number.isFinite(r))) return 'n/a';
+  return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
 }
 
-async function startNginx(dir: string, body: string): Promise<{ url: string; stop(): Promise<void> } | undefined> {
-  if (
-    !(await run('nginx', ['-v']).then(
-      () => true,
-      () => false,
-    ))
-  )
-    return undefined;
-  const port = await freePort();
-  writeFileSync(join(dir, 'plain.txt'), body);
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    [
-      'user root;',
-      'worker_processes 1;',
-      'daemon off;',
-      `pid ${dir}/nginx.pid;`,
-      `error_log ${dir}/error.log;`,
-      'events { worker_connections 1024; }',
-      `http { access_log off; default_type text/plain; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};`,
-      `  server { listen 127.0.0.1:${port}; root ${dir}; } }`,
-    ].join('\n'),
-  );
-  const child: ChildProcess = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/plain.txt`;
-  for (
-    let i = 0;
-    i < 50 &&
-    !(await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    ));
-    i++
-  )
-    await new Promise((r) => setTimeout(r, 100));
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGQUIT');
-      }),
-  };
-}
+const perSecond = (s: Sample) => s.rps;
+/** Responses per CPU second: the inverse of CPU per response, so both ratios read "above 1, ours does more". */
+const perCpuSecond = (s: Sample) => 1 / s.cpuMicros;
 
-async function startServe(): Promise<{ daemon: ServeDaemon; url: string; size: number }> {
-  const { bans, report } = applyPolicy(parseEntries(generateAddresses(10_000), 'bench'), DEFAULT_POLICY);
-  const set: PublishedSet = { bans, report, syncedAt: new Date(), source: 'apiban' };
-  const runner = {
-    sync: async () => ({ ok: true, full: false, requests: 0, size: bans.size, durationMs: 0, changed: false, published: set }),
-    current: () => set,
-    close: async () => undefined,
-  };
-  const loaded = { config: configSchema.parse({}), source: 'bench', stateDir: tmpdir() };
-  const daemon = await ServeDaemon.start({ loaded, log: silentLogger, createRunner: async () => runner, listen: '127.0.0.1:0' });
-  await daemon.syncNow();
-  return { daemon, url: `http://127.0.0.1:${daemon.address.port}/plain.txt`, size: bans.size };
-}
-
-async function measureBoth(
+function rows(
+  results: Results,
   tool: string,
-  measure: (url: string, headers?: Record<string, string>) => Promise<Measure | undefined>,
-  url: string,
-  etag: string,
-) {
-  return { tool, full: await measure(url), revalidate: await measure(url, { 'if-none-match': etag }) };
+  kind: Kind,
+  servers: readonly string[],
+  bodyBytes: number,
+): Record<string, string | number>[] {
+  const of = (name: string) => results.get(`${tool}|${kind}|${name}`);
+  return servers.flatMap((name) => {
+    const runs = of(name);
+    const samples = runs?.filter((x) => x !== undefined) ?? [];
+    if (runs === undefined || samples.length === 0) return [];
+    const errors = samples.reduce((sum, x) => sum + x.errors, 0);
+    const lost = ROUNDS - samples.length;
+    return [
+      {
+        tool,
+        response: kind === 'full' ? `200 (${bodyBytes} B)` : '304',
+        server: name,
+        'req/s': Math.round(median(samples.map((x) => x.rps))),
+        'p99 ms': median(samples.map((x) => x.p99)).toFixed(2),
+        'CPU us/resp': median(samples.map((x) => x.cpuMicros)).toFixed(1),
+        'vs nginx': ratio(runs, of('nginx'), perSecond),
+        'vs nginx by CPU': ratio(runs, of('nginx'), perCpuSecond),
+        'vs bare node': ratio(runs, of('bare'), perSecond),
+        'vs bare by CPU': ratio(runs, of('bare'), perCpuSecond),
+        'errors, lost runs': `${errors}, ${lost}`,
+        bar: name !== 'serve' ? '' : kind === 'full' ? 'vs nginx >= 0.70' : 'vs nginx >= 0.60, p99 < 20 ms',
+      },
+    ];
+  });
+}
+
+async function targetOf(server: BenchServer): Promise<Target> {
+  const response = await fetch(server.url, { headers: IDENTITY });
+  await response.arrayBuffer();
+  return { server, etag: response.headers.get('etag') ?? '' };
+}
+
+async function loadGenerators(placement: Placement): Promise<[string, LoadGenerator][]> {
+  const wanted = (process.env.BENCH_SERVE_TOOLS ?? 'autocannon,wrk').split(',');
+  const tools: [string, LoadGenerator][] = [];
+  if (wanted.includes('autocannon')) tools.push(['autocannon', autocannon(placement)]);
+  const wrkGenerator = wanted.includes('wrk') ? await wrk(placement) : undefined;
+  if (wrkGenerator !== undefined) tools.push(['wrk', wrkGenerator]);
+  return tools;
+}
+
+/** Starts every server into `servers` (so the caller stops whatever did start); returns the list's bytes. */
+async function startServers(dir: string, placement: Placement, servers: BenchServer[]): Promise<Buffer> {
+  const profile = process.env.BENCH_SERVE_PROFILE;
+  const serve = await startNodeTarget('serve', placement, ['serve'], profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
+  servers.push(serve);
+  const baseline = process.env.BENCH_SERVE_BASELINE;
+  if (baseline !== undefined) servers.push(await startNodeTarget('serve (baseline)', placement, ['serve'], [], baseline));
+  const body = Buffer.from(await (await fetch(serve.url, { headers: IDENTITY })).arrayBuffer());
+  const nginx = await startNginx(dir, body, placement);
+  if (nginx !== undefined) servers.push(nginx);
+  servers.push(await startNodeTarget('bare', placement, ['bare', serve.url]));
+  return body;
+}
+
+const HANDLER_COST = fileURLToPath(new URL('./serve-handler-cost.js', import.meta.url));
+
+/** bench/serve-handler-cost.js for each build, interleaved by round: nanoseconds per request, medians and ranges. */
+async function handlerCosts(builds: [string, string][]): Promise<Record<string, string | number>[]> {
+  const costs = new Map<string, number[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, root] of builds) {
+      for (const kind of ['304', '200']) {
+        const { stdout } = await run(process.execPath, [HANDLER_COST, root, kind]);
+        costs.set(`${name}|${kind}`, [...(costs.get(`${name}|${kind}`) ?? []), Number(stdout)]);
+      }
+    }
+  }
+  return [...costs].map(([key, ns]) => {
+    const [build, kind] = key.split('|');
+    return { build, response: kind, 'ns/request': Math.round(median(ns)), range: `${Math.min(...ns)}-${Math.max(...ns)}` };
+  });
 }
 
 export async function benchServe(report: Report): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'apiban-bench-serve-'));
-  const serve = await startServe();
-  const response = await fetch(serve.url);
-  const body = await response.text();
-  const etag = response.headers.get('etag') as string;
-  const nginx = await startNginx(dir, body);
-  const nginxEtag = nginx && ((await fetch(nginx.url)).headers.get('etag') as string);
-  const rows: Record<string, string | number>[] = [];
+  const placement = await choosePlacement();
+  const servers: BenchServer[] = [];
   try {
-    for (const [tool, measure] of [
-      ['autocannon', autocannon],
-      ['wrk', wrk],
-    ] as const) {
-      const ours = await measureBoth(tool, measure, serve.url, etag);
-      const theirs = nginx && (await measureBoth(tool, measure, nginx.url, nginxEtag as string));
-      for (const kind of ['full', 'revalidate'] as const) {
-        const a = ours[kind];
-        const b = theirs?.[kind];
-        if (a === undefined) continue;
-        rows.push({
-          tool,
-          response: kind === 'full' ? `200 (${body.length} B)` : '304',
-          'serve req/s': a.rps,
-          'serve p99 ms': a.p99,
-          'nginx req/s': b?.rps ?? 'n/a',
-          'nginx p99 ms': b?.p99 ?? 'n/a',
-          ratio: b ? (a.rps / b.rps).toFixed(2) : 'n/a',
-          bar: kind === 'full' ? 'ratio >= 0.70' : 'ratio >= 0.60, p99 < 20 ms',
-        });
-      }
-    }
+    const body = await startServers(dir, placement, servers);
+    const targets = await Promise.all(servers.map(targetOf));
+    const tools = await loadGenerators(placement);
+    const results = await measureRounds(tools, targets);
+    const names = servers.map((s) => s.name);
+    const table = tools.flatMap(([tool]) =>
+      (['full', 'revalidate'] as const).flatMap((kind) => rows(results, tool, kind, names, body.length)),
+    );
+    const placed = placement.pinned ? 'servers on CPU 0, load generator on CPU 1' : 'unpinned';
+    const lines = body.toString().split('\n').length - 1;
+    report(
+      `serve: ${lines}-line list, allowlist + metrics on, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s, medians (range of the per-round ratios); ${placed}`,
+      table,
+    );
   } finally {
-    await nginx?.stop();
-    await serve.daemon.shutdown();
+    for (const server of servers.reverse()) await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  report(`serve: ${serve.size}-entry list, ${CONNECTIONS} connections, ${SECONDS} s per run`, rows);
+  const baseline = process.env.BENCH_SERVE_BASELINE;
+  const builds: [string, string][] = [['serve', join(dirname(HANDLER_COST), '..')]];
+  if (baseline !== undefined) builds.push(['serve (baseline)', join(dirname(baseline), '..')]);
+  report(
+    `serve's own work per request: its handler answering /plain.txt in-process to stand-in request and response objects (no sockets), ${ROUNDS} interleaved rounds, medians`,
+    await handlerCosts(builds),
+  );
 }

@@ -83,17 +83,22 @@ export function hidesPath(rule: AccessRule, pathToken: string | undefined): bool
   return pathToken === undefined || !matchesDigest(pathToken, rule.pathToken);
 }
 
+/** Shared answers: every request gets one, and these never change (callers only read them). */
+const ADMITTED: AccessDecision = Object.freeze({ ok: true });
+const FORBIDDEN: AccessDecision = Object.freeze({ ok: false, status: 403 });
+const HIDDEN: AccessDecision = Object.freeze({ ok: false, status: 404 });
+
 export function checkAccess(rule: AccessRule, request: AccessRequest): AccessDecision {
-  if (hidesPath(rule, request.pathToken)) return { ok: false, status: 404 };
-  if (rule.allow !== undefined && !isAllowedAddress(rule.allow, request.remoteAddress)) return { ok: false, status: 403 };
+  if (hidesPath(rule, request.pathToken)) return HIDDEN;
+  if (rule.allow !== undefined && !isAllowedAddress(rule.allow, request.remoteAddress)) return FORBIDDEN;
   const methods = rule.basic !== undefined || rule.bearer !== undefined || rule.pathToken !== undefined;
-  if (!methods) return { ok: true };
+  if (!methods) return ADMITTED;
   const presented = request.pathToken !== undefined || request.authorization !== undefined;
   if (!presented) {
     const challenge = challengeFor(rule);
-    return challenge === undefined ? { ok: false, status: 404 } : { ok: false, status: 401, challenge };
+    return challenge === undefined ? HIDDEN : { ok: false, status: 401, challenge };
   }
-  return credentialsMatch(rule, request) ? { ok: true } : { ok: false, status: 403 };
+  return credentialsMatch(rule, request) ? ADMITTED : FORBIDDEN;
 }
 
 function credentialsMatch(rule: AccessRule, request: AccessRequest): boolean {
@@ -125,9 +130,33 @@ function challengeFor(rule: AccessRule): string | undefined {
   return challenges.length === 0 ? undefined : challenges.join(', ');
 }
 
+/**
+ * Verdicts per allowlist and client address. Parsing the peer address and searching the set on
+ * every request cost more than the 304 it guards, and the clients of a list are a few firewalls.
+ * Keyed by the allowlist itself, so a reload (a new set) starts afresh; bounded per allowlist: a
+ * crowd of addresses costs a parse per request, as without the cache, never memory.
+ */
+const addressVerdicts = new WeakMap<BanSet, Map<string, boolean>>();
+const ADDRESS_VERDICTS_LIMIT = 1024;
+
 /** Node reports IPv4 clients of a dual-stack socket as `::ffff:a.b.c.d`; match them as IPv4. */
 export function isAllowedAddress(allow: BanSet, remoteAddress: string | undefined): boolean {
   if (remoteAddress === undefined) return false;
+  let verdicts = addressVerdicts.get(allow);
+  if (verdicts === undefined) {
+    verdicts = new Map();
+    addressVerdicts.set(allow, verdicts);
+  }
+  let verdict = verdicts.get(remoteAddress);
+  if (verdict === undefined) {
+    verdict = coversAddress(allow, remoteAddress);
+    if (verdicts.size >= ADDRESS_VERDICTS_LIMIT) verdicts.clear();
+    verdicts.set(remoteAddress, verdict);
+  }
+  return verdict;
+}
+
+function coversAddress(allow: BanSet, remoteAddress: string): boolean {
   const mapped = remoteAddress.startsWith('::ffff:') && isIPv4(remoteAddress.slice(7)) ? remoteAddress.slice(7) : remoteAddress;
   const prefix = tryParsePrefix(mapped);
   return typeof prefix !== 'string' && allow.covering(prefix) !== undefined;

@@ -9,6 +9,8 @@ import type { Resource } from './content.js';
 
 /** If-None-Match uses the weak comparison: `W/` and our `-gzip` representation suffix are ignored. */
 export function matchesIfNoneMatch(header: string, resource: Resource): boolean {
+  // A poller sends back exactly the tag it was given: answer that without splitting the header.
+  if (header === resource.etag || header === resource.gzipEtag) return true;
   if (header.trim() === '*') return true;
   const wanted = resource.etag;
   for (const raw of header.split(',')) {
@@ -31,9 +33,27 @@ export function isNotModified(headers: IncomingHttpHeaders, resource: Resource):
   return Number.isFinite(since) && resource.modifiedAt <= since;
 }
 
+/**
+ * Verdicts per Accept-Encoding value: a client sends the same value on every request and a few
+ * kinds of client poll, so parsing each value once takes the split and lowercasing off the request
+ * path. Bounded: a client that varies the header costs a parse per request, never memory.
+ */
+const gzipVerdicts = new Map<string, boolean>();
+const GZIP_VERDICTS_LIMIT = 64;
+
 /** Whether Accept-Encoding admits gzip (a `q=0` refuses it; `*` admits it). */
 export function acceptsGzip(header: string | undefined): boolean {
   if (header === undefined || header === '') return false;
+  let verdict = gzipVerdicts.get(header);
+  if (verdict === undefined) {
+    verdict = parseAcceptsGzip(header);
+    if (gzipVerdicts.size >= GZIP_VERDICTS_LIMIT) gzipVerdicts.clear();
+    gzipVerdicts.set(header, verdict);
+  }
+  return verdict;
+}
+
+function parseAcceptsGzip(header: string): boolean {
   let wildcard = false;
   for (const part of header.split(',')) {
     const [coding, ...params] = part.trim().toLowerCase().split(';');

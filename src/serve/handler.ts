@@ -13,7 +13,7 @@ import type { ServeMetrics } from './metrics.js';
 import { handleMirror } from './mirror.js';
 import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
 import type { Route } from './site.js';
-import type { VariantQuery, Variant } from './output-snapshot.js';
+import { DEFAULT_QUERY, type VariantQuery, type Variant } from './output-snapshot.js';
 import type { ServeState, ServeView } from './served-view.js';
 import type { StatusPage } from './status.js';
 
@@ -134,11 +134,9 @@ function sendVariant(req: IncomingMessage, res: ServerResponse, route: Route, va
   metrics.recordRequest(name, res.statusCode, bytes);
 }
 
-const NO_QUERY: VariantQuery = Object.freeze({ families: 'both' });
-
 /** `?ipv4only`, `?ipv6only`, `?aggregate` (`aggregate=0`/`false` turns it off); other keys are ignored. */
 export function parseQuery(query: string): VariantQuery | undefined {
-  if (query === '') return NO_QUERY;
+  if (query === '') return DEFAULT_QUERY;
   let families: FamilyFilter = 'both';
   let aggregate: boolean | undefined;
   let v4 = false;

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BanSet } from '../banset/banset.js';
+import { CounterTally, type Tally } from './counter-tally.js';
 
 import type { ApibanOutcome } from '../apiban/client.js';
 
@@ -33,17 +34,21 @@ export class ServeMetrics {
     help: 'when the served set was last synced',
     registers: [this.registry],
   });
-  private readonly requests = new Counter({
+  private readonly requestTally = new CounterTally<'output' | 'code'>();
+  private readonly byteTally = new CounterTally<'output'>();
+  private readonly requests: Counter<'output' | 'code'> = new Counter({
     name: 'apiban_exporter_http_requests_total',
     help: 'HTTP requests by output and status code',
     labelNames: ['output', 'code'],
     registers: [this.registry],
+    collect: () => this.requestTally.publishTo(this.requests),
   });
-  private readonly bytes = new Counter({
+  private readonly bytes: Counter<'output'> = new Counter({
     name: 'apiban_exporter_http_response_bytes_total',
     help: 'body bytes sent by output',
     labelNames: ['output'],
     registers: [this.registry],
+    collect: () => this.byteTally.publishTo(this.bytes),
   });
   private readonly reloads = new Counter({
     name: 'apiban_exporter_config_reloads_total',
@@ -51,9 +56,9 @@ export class ServeMetrics {
     labelNames: ['result'],
     registers: [this.registry],
   });
-  /** Bound children per output, then per code: a request costs two map reads and an increment. */
-  private readonly requestChildren = new Map<string, Map<number, { inc(value?: number): void }>>();
-  private readonly byteChildren = new Map<string, { inc(value?: number): void }>();
+  /** Tallies per output, then per code: a request costs two map reads and an addition. */
+  private readonly requestTallies = new Map<string, Map<number, Tally>>();
+  private readonly byteTallies = new Map<string, Tally>();
 
   constructor(options: { processMetrics?: boolean | undefined } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'apiban_exporter_' });
@@ -81,24 +86,24 @@ export class ServeMetrics {
   }
 
   recordRequest(output: string, code: number, bodyBytes: number): void {
-    let codes = this.requestChildren.get(output);
+    let codes = this.requestTallies.get(output);
     if (codes === undefined) {
       codes = new Map();
-      this.requestChildren.set(output, codes);
+      this.requestTallies.set(output, codes);
     }
-    let child = codes.get(code);
-    if (child === undefined) {
-      child = this.requests.labels(output, String(code));
-      codes.set(code, child);
+    let count = codes.get(code);
+    if (count === undefined) {
+      count = this.requestTally.open({ output, code: String(code) });
+      codes.set(code, count);
     }
-    child.inc();
+    count.value++;
     if (bodyBytes > 0) {
-      let bytes = this.byteChildren.get(output);
+      let bytes = this.byteTallies.get(output);
       if (bytes === undefined) {
-        bytes = this.bytes.labels(output);
-        this.byteChildren.set(output, bytes);
+        bytes = this.byteTally.open({ output });
+        this.byteTallies.set(output, bytes);
       }
-      bytes.inc(bodyBytes);
+      bytes.value += bodyBytes;
     }
   }
 

@@ -27,11 +27,13 @@ export interface Variant {
   readonly sidecars: ReadonlyMap<string, Resource>;
 }
 
-export const DEFAULT_QUERY: VariantQuery = { families: 'both' };
+export const DEFAULT_QUERY: VariantQuery = Object.freeze({ families: 'both' });
 
 export class Snapshot {
   private readonly ready = new Map<string, Variant>();
   private readonly pending = new Map<string, Promise<Variant>>();
+  /** Built default variants by output: nearly every request asks for one, and needs no key string. */
+  private readonly defaults = new Map<ServedOutput, Variant>();
 
   constructor(
     readonly set: PublishedSet,
@@ -42,6 +44,9 @@ export class Snapshot {
 
   /** The variant's bytes: synchronously once built, else the shared promise of its one build. */
   variant(output: ServedOutput, query: VariantQuery): Variant | Promise<Variant> {
+    const isDefault = query.families === 'both' && query.aggregate === undefined;
+    const built = isDefault ? this.defaults.get(output) : undefined;
+    if (built !== undefined) return built;
     const key = `${output.name}|${query.families}|${query.aggregate ?? ''}`;
     const done = this.ready.get(key);
     if (done !== undefined) return done;
@@ -49,6 +54,7 @@ export class Snapshot {
     if (building === undefined) {
       building = this.build(output, query).then((variant) => {
         this.ready.set(key, variant);
+        if (isDefault) this.defaults.set(output, variant);
         return variant;
       });
       this.pending.set(key, building);

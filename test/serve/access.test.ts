@@ -69,6 +69,30 @@ describe('serve: access rules', () => {
     expect(checkAccess(rule, request({ remoteAddress: '192.0.2.1', authorization: 'Bearer t-1' })).ok).to.equal(false);
   });
 
+  it('keeps allowlist verdicts per allowlist: a reload with another list decides afresh for the same client', () => {
+    const narrow = resolveAccess({ allow: ['192.0.2.0/24'] }, 'test');
+    const wide = resolveAccess({ allow: ['192.0.2.0/24', '198.51.100.0/24'] }, 'test');
+    const outsider = request({ remoteAddress: '198.51.100.7' });
+    for (let i = 0; i < 3; i++) {
+      expect(checkAccess(narrow, outsider).ok, `narrow, call ${i}`).to.equal(false);
+      expect(checkAccess(wide, outsider).ok, `wide, call ${i}`).to.equal(true);
+    }
+    expect(checkAccess(narrow, request({ remoteAddress: '::ffff:198.51.100.7' })).ok, 'the mapped form has its own verdict').to.equal(
+      false,
+    );
+    expect(checkAccess(wide, request({ remoteAddress: '::ffff:198.51.100.7' })).ok).to.equal(true);
+  });
+
+  it('answers every client right when more addresses call than the verdicts keep', () => {
+    const rule = resolveAccess({ allow: ['10.0.0.0/9'] }, 'test');
+    const address = (i: number) => `10.${i % 256}.${i >> 8}.1`;
+    for (const pass of ['first', 'again']) {
+      for (let i = 0; i < 3000; i++) {
+        expect(checkAccess(rule, request({ remoteAddress: address(i) })).ok, `${pass} ${address(i)}`).to.equal(i % 256 < 128);
+      }
+    }
+  });
+
   it('names the setting, never the content, when a secret file cannot be read', () => {
     expect(() => resolveAccess({ bearer: { tokenFile: '/nonexistent/token' } }, 'serve.access')).to.throw(
       /serve\.access\.bearer\.tokenFile: cannot read/,

@@ -14,6 +14,16 @@ describe('serve: conditional requests and content coding', () => {
     expect(acceptsGzip('*;q=0, gzip')).to.equal(true);
   });
 
+  it('reads each Accept-Encoding value the same way every time, also past the values it remembers', () => {
+    const values = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? `br, gzip;q=0.${i % 10}, x-${i}` : `deflate, x-${i}`));
+    const expected = values.map((_, i) => i % 2 === 0 && i % 10 !== 0);
+    for (const pass of ['first', 'again']) {
+      for (const [i, v] of values.entries()) expect(acceptsGzip(v), `${pass}: ${v}`).to.equal(expected[i]);
+    }
+    expect(acceptsGzip('gzip;q=0')).to.equal(false);
+    expect(acceptsGzip('gzip;q=0')).to.equal(false);
+  });
+
   it('matches If-None-Match weakly, across the gzip and identity representations', async () => {
     const resource = await buildResource('192.0.2.1\n', 'text/plain', new ContentHistory(), Date.now());
     expect(matchesIfNoneMatch(resource.etag, resource)).to.equal(true);
@@ -21,6 +31,8 @@ describe('serve: conditional requests and content coding', () => {
     expect(matchesIfNoneMatch(`"x", W/${resource.etag}`, resource)).to.equal(true);
     expect(matchesIfNoneMatch('*', resource)).to.equal(true);
     expect(matchesIfNoneMatch('"other"', resource)).to.equal(false);
+    expect(matchesIfNoneMatch(`${resource.etag.slice(0, -2)}"`, resource), 'a prefix of the tag').to.equal(false);
+    expect(matchesIfNoneMatch(` ${resource.etag} `, resource)).to.equal(true);
   });
 
   it('lets If-None-Match win over If-Modified-Since', async () => {

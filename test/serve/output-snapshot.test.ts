@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import { ContentHistory } from '../../src/serve/content.js';
+import { DEFAULT_QUERY, Snapshot, type Variant } from '../../src/serve/output-snapshot.js';
+import { resolveSite } from '../../src/serve/site.js';
+import { bansOf, servedSet, testConfig } from './support.js';
+
+/** The list lines of a variant, without its header comment. */
+const entries = (variant: Variant): string[] =>
+  variant.main.identity
+    .toString()
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'));
+
+describe('serve: output snapshot variants', () => {
+  const site = resolveSite(testConfig());
+  const [plain, pfsense] = site.outputs;
+  const set = servedSet(bansOf('192.0.2.1', '192.0.2.2', '192.0.2.3', '2001:db8::1'));
+
+  async function prebuilt(): Promise<Snapshot> {
+    const snapshot = new Snapshot(set, new ContentHistory(), Date.now());
+    expect(await snapshot.prebuild(site.outputs)).to.deep.equal([]);
+    return snapshot;
+  }
+
+  it('answers a built default variant synchronously, whichever object spells the default query', async () => {
+    const snapshot = await prebuilt();
+    const first = snapshot.variant(plain, DEFAULT_QUERY);
+    expect(first).to.not.be.instanceOf(Promise);
+    expect(snapshot.variant(plain, { families: 'both' }), 'an equal query object').to.equal(first);
+    expect(snapshot.variant(plain, { families: 'both', aggregate: undefined })).to.equal(first);
+    expect(snapshot.variant(pfsense, DEFAULT_QUERY), 'each output its own').to.not.equal(first);
+    expect(entries(first as Variant)).to.deep.equal(['192.0.2.1', '192.0.2.2', '192.0.2.3', '2001:db8::1']);
+  });
+
+  it('builds a query variant once, apart from the default', async () => {
+    const snapshot = await prebuilt();
+    const pending = snapshot.variant(plain, { families: 'both', aggregate: true });
+    expect(pending).to.be.instanceOf(Promise);
+    expect(snapshot.variant(plain, { families: 'both', aggregate: true }), 'concurrent requests share the build').to.equal(pending);
+    const aggregated = await pending;
+    expect(snapshot.variant(plain, { families: 'both', aggregate: true })).to.equal(aggregated);
+    expect(entries(aggregated)).to.deep.equal(['192.0.2.1', '192.0.2.2/31', '2001:db8::1']);
+    expect(snapshot.variant(plain, DEFAULT_QUERY)).to.not.equal(aggregated);
+    const v4 = await snapshot.variant(plain, { families: 'v4' });
+    expect(entries(v4)).to.deep.equal(['192.0.2.1', '192.0.2.2', '192.0.2.3']);
+  });
+});
