@@ -70,6 +70,9 @@ export function parseIPv4(text: string): number {
   return key < 0 ? -1 : (key - 32) / 64;
 }
 
+/** Addresses in an IPv4 block of each length: a table, because `2 ** n` per entry shows at a million. */
+export const BLOCK4 = Float64Array.from({ length: 33 }, (_, length) => 2 ** (32 - length));
+
 /** The longest strict IPv4 CIDR, `255.255.255.255/32`. */
 const IPV4_MAX_CHARS = 18;
 const SCRATCH = new Uint8Array(IPV4_MAX_CHARS);
@@ -93,6 +96,20 @@ export function parseIPv4Range(text: string, start: number, end: number, allowLe
  * else (IPv6, junk, host bits set: the caller then takes the slow path for the exact reason).
  */
 export function parseIPv4Bytes(bytes: Uint8Array, start: number, end: number, allowLength = true): number {
+  const key = scanIPv4(bytes, start, end, allowLength);
+  return key >= 0 && SCANNED.end === end ? key : -1;
+}
+
+/** Where scanIPv4 stopped: the first byte after the address or CIDR it read. */
+export const SCANNED = { end: 0 };
+
+/**
+ * Reads a strict IPv4 address or CIDR from `start` up to the first byte that cannot continue it
+ * (left in SCANNED.end; `end` bounds the read), packed as network * 64 + length, or -1 when what
+ * is there is not one. A list parser checks what follows itself; without `allowLength` a `/`
+ * ends the address like any other byte.
+ */
+export function scanIPv4(bytes: Uint8Array, start: number, end: number, allowLength = true): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
@@ -109,21 +126,19 @@ export function parseIPv4Bytes(bytes: Uint8Array, start: number, end: number, al
       value = value * 256 + octet;
       octet = 0;
       digits = 0;
-    } else {
-      break;
-    }
+    } else break;
   }
   if (dots !== 3 || digits === 0) return -1;
   value = value * 256 + octet;
-  if (i === end) return value * 64 + 32;
-  if (!allowLength || bytes[i] !== 47 /* / */ || i + 1 === end) return -1;
+  SCANNED.end = i;
+  if (!allowLength || i === end || bytes[i] !== 47 /* / */) return value * 64 + 32;
   let length = 0;
-  for (let j = i + 1; j < end; j++) {
-    const c = bytes[j];
-    if (c < 48 || c > 57 || (j > i + 1 && length === 0) || j > i + 2) return -1;
-    length = length * 10 + (c - 48);
-  }
-  if (length > 32 || value % 2 ** (32 - length) !== 0) return -1;
+  let j = i + 1;
+  for (; j < end && j < i + 3 && bytes[j] >= 48 && bytes[j] <= 57; j++) length = length * 10 + (bytes[j] - 48);
+  const lengthDigits = j - i - 1;
+  if (lengthDigits === 0 || (lengthDigits === 2 && bytes[i + 1] === 48)) return -1;
+  if (length > 32 || value % BLOCK4[length] !== 0) return -1;
+  SCANNED.end = j;
   return value * 64 + length;
 }
 
