@@ -24,9 +24,9 @@ export interface TextStyle {
 
 const MASK_TEXT = Array.from({ length: 33 }, (_, length) => Buffer.from(formatNetmask(length), 'latin1'));
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
-/** The longest IPv4 entry (`255.255.255.255 255.255.255.255`) and IPv6 one (eight full groups, `/128`). */
-const MAX_V4 = 31;
-const MAX_V6 = 43;
+/** The longest address texts, IPv4 and IPv6 (eight full groups). */
+const MAX_V4 = 15;
+const MAX_V6 = 39;
 
 interface Pieces {
   prefix: Buffer;
@@ -45,10 +45,12 @@ export function formatColumnsText(v4: Column4 | undefined, v6: Column6 | undefin
     netmask: style.netmask === true,
     explicitLength: style.explicitLength === true,
   };
-  const perLine = pieces.prefix.length + pieces.suffix.length + (pieces.hostWord?.length ?? 0) + 1;
-  const count4 = v4?.networks.length ?? 0;
-  const count6 = v6?.lengths.length ?? 0;
-  const out = Buffer.allocUnsafe(count4 * (perLine + MAX_V4) + count6 * (perLine + MAX_V6));
+  // The most one line can take: the output buffer is sized for that, nothing is measured first.
+  const around = pieces.prefix.length + pieces.suffix.length + 1;
+  const hostWord = pieces.hostWord?.length ?? 0;
+  const line4 = around + MAX_V4 + Math.max(hostWord, pieces.netmask ? 1 + MAX_V4 : 3);
+  const line6 = around + MAX_V6 + Math.max(hostWord, 4);
+  const out = Buffer.allocUnsafe((v4?.networks.length ?? 0) * line4 + (v6?.lengths.length ?? 0) * line6);
   let at = v4 === undefined ? 0 : writeColumn4(out, 0, v4, pieces);
   if (v6 !== undefined) at = writeColumn6(out, at, v6, pieces);
   return out.toString('latin1', 0, at);

@@ -88,48 +88,62 @@ export function aggregateColumn4(column: Column4): Column4 {
 
 /**
  * Removes every address covered by `holes`, splitting a prefix around the holes inside it.
- * `hits` counts the prefixes that were removed or split (for the policy report). The output is
- * only built from the first hit on: the usual million-entry list touches no hole at all.
+ * `hits` counts the prefixes that were removed or split (for the policy report). The prefixes a
+ * hole touches are found by binary search, and the output is built only when there are any: the
+ * usual million-entry list touches no protected range at all.
  */
 export function subtractColumn4(column: Column4, holes: Range<number>[]): { column: Column4; hits: number } {
   const { networks, lengths } = column;
   if (holes.length === 0 || networks.length === 0) return { column, hits: 0 };
   const merged = mergeRanges(V4_OPS, holes);
-  let out: { networks: ReturnType<typeof growableUint32>; lengths: ReturnType<typeof growableUint8> } | undefined;
+  const hit = touchedIndexes(column, merged);
+  if (hit.length === 0) return { column, hits: 0 };
+  const out = { networks: growableUint32(networks.length + 64), lengths: growableUint8(networks.length + 64) };
+  const emit = (network: number, length: number) => {
+    out.networks.push(network);
+    out.lengths.push(length);
+  };
   let copied = 0;
-  let hits = 0;
   let h = 0;
-  for (let i = 0; i < networks.length; i++) {
-    const start = networks[i];
-    const end = start + BLOCK4[lengths[i]] - 1;
-    while (h < merged.length && merged[h][1] < start) h++;
-    if (h >= merged.length || merged[h][0] > end) continue;
-    hits++;
-    out ??= { networks: growableUint32(networks.length + 64), lengths: growableUint8(networks.length + 64) };
+  for (const i of hit) {
     out.networks.append(networks.subarray(copied, i));
     out.lengths.append(lengths.subarray(copied, i));
     copied = i + 1;
-    const into = out;
-    subtractHoles(V4_OPS, merged, h, start, end, (network, length) => {
-      into.networks.push(network);
-      into.lengths.push(length);
-    });
+    while (merged[h][1] < networks[i]) h++;
+    subtractHoles(V4_OPS, merged, h, networks[i], networks[i] + BLOCK4[lengths[i]] - 1, emit);
   }
-  if (out === undefined) return { column, hits: 0 };
   out.networks.append(networks.subarray(copied));
   out.lengths.append(lengths.subarray(copied));
-  return { column: { networks: out.networks.view(), lengths: out.lengths.view() }, hits };
+  return { column: { networks: out.networks.view(), lengths: out.lengths.view() }, hits: hit.length };
+}
+
+/** Indexes of the prefixes that share an address with a hole, ascending (holes sorted and merged). */
+function touchedIndexes({ networks, lengths }: Column4, merged: Range<number>[]): number[] {
+  const hit: number[] = [];
+  for (const [start, end] of merged) {
+    // The last prefix starting at or before the hole may reach into it; ends are sorted like starts.
+    let i = Math.max(0, firstAbove(networks, start) - 1);
+    if (networks[i] + BLOCK4[lengths[i]] - 1 < start) i++;
+    for (; i < networks.length && networks[i] <= end; i++) if (hit[hit.length - 1] !== i) hit.push(i);
+  }
+  return hit;
+}
+
+/** Index of the first network above `value` (networks.length when none is). */
+function firstAbove(networks: Uint32Array, value: number): number {
+  let low = 0;
+  let high = networks.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (networks[mid] <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** Index of the prefix that contains [start, end], or -1. Binary search on the sorted column. */
 export function findCovering4(column: Column4, start: number, end: number): number {
-  let low = 0;
-  let high = column.networks.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    if (column.networks[mid] <= start) low = mid + 1;
-    else high = mid - 1;
-  }
-  if (high < 0) return -1;
-  return column.networks[high] + BLOCK4[column.lengths[high]] - 1 >= end ? high : -1;
+  const index = firstAbove(column.networks, start) - 1;
+  if (index < 0) return -1;
+  return column.networks[index] + BLOCK4[column.lengths[index]] - 1 >= end ? index : -1;
 }

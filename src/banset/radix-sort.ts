@@ -40,11 +40,14 @@ export function sortColumns4(networks: Uint32Array, lengths: Uint8Array): Column
     spare = from.networks === networks ? undefined : from;
     return target;
   };
-  if (!counts.subarray(0, 64).includes(n)) from = scatterByLength(from, next(), counts.subarray(0, 64));
+  const uniformLength = counts.subarray(0, 64).indexOf(n);
+  if (uniformLength < 0) from = scatterByLength(from, next(), counts.subarray(0, 64));
   for (let d = 0; d < SHIFTS.length; d++) {
     const digitCounts = counts.subarray(64 + d * BUCKETS, 64 + (d + 1) * BUCKETS);
-    if (!digitCounts.includes(n)) from = scatterByDigit(from, next(), digitCounts, SHIFTS[d]);
+    if (!digitCounts.includes(n)) from = scatterByDigit(from, next(), digitCounts, SHIFTS[d], uniformLength < 0);
   }
+  // One length for all (a list of hosts): the passes moved the networks only.
+  if (uniformLength >= 0 && from.networks !== networks) from.lengths.fill(uniformLength);
   return from;
 }
 
@@ -65,13 +68,18 @@ function scatterByLength(from: Columns4, to: Columns4, counts: Uint32Array): Col
   return to;
 }
 
-function scatterByDigit(from: Columns4, to: Columns4, counts: Uint32Array, shift: number): Columns4 {
+function scatterByDigit(from: Columns4, to: Columns4, counts: Uint32Array, shift: number, withLengths: boolean): Columns4 {
   const starts = bucketStarts(counts);
   const { networks, lengths } = from;
+  const target = to.networks;
+  if (!withLengths) {
+    for (let i = 0; i < networks.length; i++) target[starts[(networks[i] >>> shift) & DIGIT_MASK]++] = networks[i];
+    return to;
+  }
   for (let i = 0; i < networks.length; i++) {
     const network = networks[i];
     const at = starts[(network >>> shift) & DIGIT_MASK]++;
-    to.networks[at] = network;
+    target[at] = network;
     to.lengths[at] = lengths[i];
   }
   return to;

@@ -47,4 +47,19 @@ describe('banset/candidates', () => {
       ),
     );
   });
+
+  it('sorts a shuffled list of one prefix length (the sort then moves networks only)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 400 }),
+        fc.integer({ min: 24, max: 32 }),
+        (raw, length) => {
+          const networks = raw.map((address) => address - (address % 2 ** (32 - length)));
+          const text = networks.map((n) => `${formatIPv4(n)}/${length}`).join('\n');
+          const expected = [...new Set(networks)].sort((a, b) => a - b).map((network) => ({ family: 4, network, length }));
+          expect(unfilteredSet(parseListText(text, 's')).toArray()).to.deep.equal(expected);
+        },
+      ),
+    );
+  });
 });
