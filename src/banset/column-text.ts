@@ -50,7 +50,7 @@ export function formatColumnsText(v4: Column4 | undefined, v6: Column6 | undefin
   const hostWord = pieces.hostWord?.length ?? 0;
   const line4 = around + MAX_V4 + Math.max(hostWord, pieces.netmask ? 1 + MAX_V4 : 3);
   const line6 = around + MAX_V6 + Math.max(hostWord, 4);
-  const out = Buffer.allocUnsafe((v4?.networks.length ?? 0) * line4 + (v6?.lengths.length ?? 0) * line6);
+  const out = Buffer.allocUnsafe((v4?.networks.length ?? 0) * line4 + (v6?.lengths.length ?? 0) * line6 + 2);
   let at = v4 === undefined ? 0 : writeColumn4(out, 0, v4, pieces);
   if (v6 !== undefined) at = writeColumn6(out, at, v6, pieces);
   return out.toString('latin1', 0, at);
@@ -61,12 +61,24 @@ function writeBytes(out: Buffer, at: number, bytes: Buffer): number {
   return at;
 }
 
-/** Writes 0..255 as decimal ASCII at `at`; returns the new offset. */
+/** 0..255 as decimal ASCII: per value its length, then three bytes (the unused ones get overwritten). */
+const DECIMAL = new Uint8Array(256 * 4);
+for (let value = 0; value < 256; value++) {
+  const text = String(value);
+  DECIMAL[value * 4] = text.length;
+  for (let k = 0; k < text.length; k++) DECIMAL[value * 4 + 1 + k] = text.charCodeAt(k);
+}
+
+/**
+ * Writes 0..255 as decimal ASCII at `at`; returns the new offset. Always stores three bytes
+ * (no branch per digit): the buffer is sized with room past the longest line for that.
+ */
 function writeDecimal(out: Buffer, at: number, value: number): number {
-  if (value >= 100) out[at++] = 48 + ((value / 100) | 0);
-  if (value >= 10) out[at++] = 48 + (((value / 10) | 0) % 10);
-  out[at++] = 48 + (value % 10);
-  return at;
+  const from = value * 4;
+  out[at] = DECIMAL[from + 1];
+  out[at + 1] = DECIMAL[from + 2];
+  out[at + 2] = DECIMAL[from + 3];
+  return at + DECIMAL[from];
 }
 
 /** The `/len`, netmask or nothing after the address, the suffix and the LF. */

@@ -57,11 +57,10 @@ export function parseListBytes(bytes: Uint8Array, source: string, into = new Can
 function parseIPv4Lines(bytes: Uint8Array, at: number, networks: Uint32Array, lengths: Uint8Array, count: number): void {
   const n = bytes.length;
   while (at < n) {
-    const key = scanIPv4(bytes, at, n);
-    if (key < 0 || (SCANNED.end < n && bytes[SCANNED.end] !== 10)) break;
-    const length = key % 64;
-    networks[count] = (key - length) / 64;
-    lengths[count++] = length;
+    const network = scanIPv4(bytes, at, n);
+    if (network < 0 || (SCANNED.end < n && bytes[SCANNED.end] !== 10)) break;
+    networks[count] = network;
+    lengths[count++] = SCANNED.length;
     at = SCANNED.end + 1;
   }
   RUN.at = at;

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { formatIPv4 } from '../../src/banset/address.js';
 import { parseListBytes, parseListText } from '../../src/banset/list-bytes.js';
 import { createBanSet } from '../../src/banset/banset.js';
+import { parseEntries } from '../../src/banset/candidates.js';
 import { parsePrefix } from '../../src/banset/address.js';
 import { unfilteredSet } from '../../src/sync/publish.js';
 
@@ -60,6 +61,61 @@ describe('banset/candidates', () => {
           expect(unfilteredSet(parseListText(text, 's')).toArray()).to.deep.equal(expected);
         },
       ),
+    );
+  });
+
+  it('reads IPv4 in list files exactly as the strict string parser does, lone line or among others', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(
+        '0',
+        '1',
+        '9',
+        '00',
+        '01',
+        '10',
+        '25',
+        '255',
+        '256',
+        '299',
+        '1000',
+        '.',
+        '/',
+        '/0',
+        '/8',
+        '/24',
+        '/32',
+        '/33',
+        '/024',
+        '/00',
+        ':',
+        'a',
+      ),
+      fc.integer({ min: 0, max: 255 }).map(String),
+    );
+    const text = fc.oneof(
+      fc.array(piece, { minLength: 1, maxLength: 9 }).map((pieces) => pieces.join('')),
+      fc
+        .tuple(
+          fc.oneof(fc.constant(0), fc.constant(0xc0000000), fc.integer({ min: 0, max: 0xffffffff })),
+          fc.constantFrom('', '/16', '/24', '/31', '/32', '/0', '/00', '/08', '/024', '/032', '/', '/1234', '/+8', '/-1', '/3a'),
+        )
+        .map(([n, suffix]) => formatIPv4(n) + suffix),
+    );
+    fc.assert(
+      fc.property(text, (entry) => {
+        const reference = parseEntries([entry], 's');
+        for (const [list, others] of [
+          [entry, 0],
+          [`${entry}\n`, 0],
+          [`192.0.2.1\n${entry}\n198.51.100.1`, 2],
+        ] as const) {
+          const parsed = parseListText(list, 's');
+          expect(parsed.invalid, list).to.equal(reference.invalid);
+          expect(parsed.accepted, list).to.equal(reference.accepted + others);
+          if (others === 0) expect(parsed.raw, list).to.deep.equal(reference.raw);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });
