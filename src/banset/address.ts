@@ -114,7 +114,7 @@ export function scanIPv4(bytes: Uint8Array, start: number, end: number, allowLen
   let i = start;
   // Four octets of one to three digits, unrolled: a byte loop with a state per digit costs more.
   for (let octetIndex = 0; octetIndex < 4; octetIndex++) {
-    if (octetIndex > 0 && (i >= end || bytes[i++] !== 46 /* . */)) return -1;
+    if (octetIndex > 0 && (i >= end || bytes[i++] !== 46) /* . */) return -1;
     const first = i < end ? bytes[i] - 48 : -1;
     if (first < 0 || first > 9) return -1;
     let octet = first;

@@ -7,6 +7,7 @@
  */
 import { mergeRanges, rangeToPrefixes, subtractHoles, V6_OPS, type Range } from './range.js';
 import { growableUint32, growableUint8 } from './growable.js';
+import { radixOrder6 } from './radix-sort.js';
 import { blockEnd128, compare128, fromBigInt128, isSuccessor128, toBigInt128, WORDS6 } from './words128.js';
 
 export interface Column6 {
@@ -27,7 +28,7 @@ export function createColumn6(words: Uint32Array, lengths: Uint8Array, minLength
     const i = order === undefined ? r : order[r];
     const length = lengths[i];
     if (length < minLength || (kept > 0 && isRedundant(words, i, length, outWords, outLengths, kept, keepCovered))) continue;
-    outWords.set(words.subarray(i * WORDS6, i * WORDS6 + WORDS6), kept * WORDS6);
+    for (let k = 0; k < WORDS6; k++) outWords[kept * WORDS6 + k] = words[i * WORDS6 + k];
     outLengths[kept++] = length;
   }
   return { words: outWords.subarray(0, kept * WORDS6), lengths: outLengths.subarray(0, kept) };
@@ -49,12 +50,16 @@ function isRedundant(
   return compare128(words, i * WORDS6, END, 0) <= 0;
 }
 
+/** Below this many entries a comparison sort costs less than the radix sort's sixteen counted passes. */
+const RADIX_FROM = 2048;
+
 /** The sorted order of the entries, or undefined when they already are (lists often come sorted). */
 function sortOrder6(words: Uint32Array, lengths: Uint8Array): Uint32Array | undefined {
   const compare = (a: number, b: number) => compare128(words, a * WORDS6, words, b * WORDS6) || lengths[a] - lengths[b];
   let sorted = true;
   for (let i = 1; i < lengths.length && sorted; i++) sorted = compare(i - 1, i) <= 0;
   if (sorted) return undefined;
+  if (lengths.length >= RADIX_FROM) return radixOrder6(words, lengths);
   const order = new Uint32Array(lengths.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   return order.sort(compare);

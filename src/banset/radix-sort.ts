@@ -84,3 +84,46 @@ function scatterByDigit(from: Columns4, to: Columns4, counts: Uint32Array, shift
   }
   return to;
 }
+
+/**
+ * IPv6: the sixteen bytes of the four words, least significant first, after a pass on the length.
+ * Byte digits keep all the counts in 16 KB (16-bit digits need 2 MB, slower to count into).
+ */
+const DIGITS6 = 16;
+const BUCKETS6 = 256;
+
+/**
+ * The order (indexes) that sorts IPv6 prefixes given as four words each by (network, length),
+ * by the same LSD radix as IPv4 on the indexes: a comparison sort on the words cost ~180 ms at
+ * 80k entries (a profiled mixed 1M list), this a few passes of one read and one write each.
+ */
+export function radixOrder6(words: Uint32Array, lengths: Uint8Array): Uint32Array {
+  const n = lengths.length;
+  const lengthCounts = new Uint32Array(129);
+  const counts = new Uint32Array(DIGITS6 * BUCKETS6);
+  for (let i = 0; i < n; i++) {
+    lengthCounts[lengths[i]]++;
+    for (let d = 0; d < DIGITS6; d++) counts[d * BUCKETS6 + digit6(words, i, d)]++;
+  }
+  let order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let spare = new Uint32Array(n);
+  if (!lengthCounts.includes(n)) {
+    const starts = bucketStarts(lengthCounts);
+    for (let r = 0; r < n; r++) spare[starts[lengths[order[r]]]++] = order[r];
+    [order, spare] = [spare, order];
+  }
+  for (let d = 0; d < DIGITS6; d++) {
+    const digitCounts = counts.subarray(d * BUCKETS6, (d + 1) * BUCKETS6);
+    if (digitCounts.includes(n)) continue;
+    const starts = bucketStarts(digitCounts);
+    for (let r = 0; r < n; r++) spare[starts[digit6(words, order[r], d)]++] = order[r];
+    [order, spare] = [spare, order];
+  }
+  return order;
+}
+
+/** Digit `d` (0 = least significant byte) of the network at index `i`. */
+function digit6(words: Uint32Array, i: number, d: number): number {
+  return (words[i * 4 + 3 - (d >> 2)] >>> ((d & 3) * 8)) & 255;
+}
