@@ -70,6 +70,9 @@ export function parseIPv4(text: string): number {
   return key < 0 ? -1 : (key - 32) / 64;
 }
 
+/** Addresses in an IPv4 block of each length: a table, because `2 ** n` per entry shows at a million. */
+export const BLOCK4 = Float64Array.from({ length: 33 }, (_, length) => 2 ** (32 - length));
+
 /** The longest strict IPv4 CIDR, `255.255.255.255/32`. */
 const IPV4_MAX_CHARS = 18;
 const SCRATCH = new Uint8Array(IPV4_MAX_CHARS);
@@ -93,38 +96,53 @@ export function parseIPv4Range(text: string, start: number, end: number, allowLe
  * else (IPv6, junk, host bits set: the caller then takes the slow path for the exact reason).
  */
 export function parseIPv4Bytes(bytes: Uint8Array, start: number, end: number, allowLength = true): number {
+  const network = scanIPv4(bytes, start, end, allowLength);
+  return network >= 0 && SCANNED.end === end ? network * 64 + SCANNED.length : -1;
+}
+
+/** What scanIPv4 read besides the network: the prefix length, and the first byte after the text. */
+export const SCANNED = { length: 0, end: 0 };
+
+/**
+ * Reads a strict IPv4 address or CIDR from `start` up to the first byte that cannot continue it
+ * (`end` bounds the read) and returns its network, or -1 when what is there is not one; the
+ * length and where it stopped are left in SCANNED. A list parser checks what follows itself;
+ * without `allowLength` a `/` ends the address like any other byte.
+ */
+export function scanIPv4(bytes: Uint8Array, start: number, end: number, allowLength = true): number {
   let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
   let i = start;
-  for (; i < end; i++) {
-    const c = bytes[i];
-    if (c >= 48 && c <= 57) {
-      if (digits === 1 && octet === 0) return -1; // leading zero: some parsers read octal
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else {
-      break;
+  // Four octets of one to three digits, unrolled: a byte loop with a state per digit costs more.
+  for (let octetIndex = 0; octetIndex < 4; octetIndex++) {
+    if (octetIndex > 0 && (i >= end || bytes[i++] !== 46) /* . */) return -1;
+    const first = i < end ? bytes[i] - 48 : -1;
+    if (first < 0 || first > 9) return -1;
+    let octet = first;
+    const second = ++i < end ? bytes[i] - 48 : -1;
+    if (second >= 0 && second <= 9) {
+      if (first === 0) return -1; // leading zero: some parsers read octal
+      octet = octet * 10 + second;
+      const third = ++i < end ? bytes[i] - 48 : -1;
+      if (third >= 0 && third <= 9) {
+        octet = octet * 10 + third;
+        const fourth = ++i < end ? bytes[i] - 48 : -1;
+        if (octet > 255 || (fourth >= 0 && fourth <= 9)) return -1;
+      }
     }
+    value = value * 256 + octet;
   }
-  if (dots !== 3 || digits === 0) return -1;
-  value = value * 256 + octet;
-  if (i === end) return value * 64 + 32;
-  if (!allowLength || bytes[i] !== 47 /* / */ || i + 1 === end) return -1;
+  SCANNED.end = i;
+  SCANNED.length = 32;
+  if (!allowLength || i === end || bytes[i] !== 47 /* / */) return value;
   let length = 0;
-  for (let j = i + 1; j < end; j++) {
-    const c = bytes[j];
-    if (c < 48 || c > 57 || (j > i + 1 && length === 0) || j > i + 2) return -1;
-    length = length * 10 + (c - 48);
-  }
-  if (length > 32 || value % 2 ** (32 - length) !== 0) return -1;
-  return value * 64 + length;
+  let j = i + 1;
+  for (; j < end && j < i + 3 && bytes[j] >= 48 && bytes[j] <= 57; j++) length = length * 10 + (bytes[j] - 48);
+  const lengthDigits = j - i - 1;
+  if (lengthDigits === 0 || (lengthDigits === 2 && bytes[i + 1] === 48)) return -1;
+  if (length > 32 || value % BLOCK4[length] !== 0) return -1;
+  SCANNED.end = j;
+  SCANNED.length = length;
+  return value;
 }
 
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;

@@ -4,29 +4,20 @@
  * diffs are stable across runs and replicas.
  */
 import type { Prefix, Prefix6 } from './address.js';
-import { V4_OPS, V6_OPS } from './range.js';
 import { prefixRange4, prefixRange6 } from './address.js';
-import {
-  aggregateColumn,
-  createColumn4,
-  createColumn6,
-  findCovering,
-  formatColumnText,
-  subtractColumn,
-  type Column,
-  type Column4,
-  type Column6,
-  type TextStyle,
-} from './column.js';
+import { aggregateColumn4, column4FromKeys, createColumn4, findCovering4, subtractColumn4, type Column4 } from './column.js';
+import { aggregateColumn6, column6FromPrefixes, createColumn6, findCovering6, network6, subtractColumn6, type Column6 } from './column6.js';
+import { formatColumnsText, type TextStyle } from './column-text.js';
 
-export type { TextStyle } from './column.js';
+export type { TextStyle } from './column-text.js';
 
 export type FamilyFilter = 'v4' | 'v6' | 'both';
 
 /** A BanSet's columns as plain data (what postMessage can copy). */
 export interface TransferredBanSet {
   v4: { networks: Uint32Array; lengths: Uint8Array };
-  v6: { networks: ArrayLike<bigint>; lengths: Uint8Array };
+  /** Four 32-bit words per IPv6 network, most significant first. */
+  v6: { words: Uint32Array; lengths: Uint8Array };
 }
 
 export interface BanCounts {
@@ -35,47 +26,63 @@ export interface BanCounts {
   total: number;
 }
 
+/** Unsorted prefixes as parsed: IPv4 networks and lengths, IPv6 as four words and a length each. */
+export interface RawColumns {
+  v4: { networks: Uint32Array; lengths: Uint8Array };
+  v6: { words: Uint32Array; lengths: Uint8Array };
+}
+
 export class BanSet {
-  static readonly EMPTY = new BanSet(createColumn4([]), createColumn6([]));
+  static readonly EMPTY = new BanSet(
+    createColumn4(new Uint32Array(0), new Uint8Array(0)),
+    createColumn6(new Uint32Array(0), new Uint8Array(0)),
+  );
 
   private constructor(
     private readonly v4: Column4,
     private readonly v6: Column6,
   ) {}
 
+  /**
+   * @internal Builds a set from parsed, unsorted columns, skipping prefixes shorter than the
+   * given minimum lengths. The input arrays are left as they are.
+   */
+  static fromRaw(raw: RawColumns, minLength = { v4: 0, v6: 0 }): BanSet {
+    return new BanSet(
+      createColumn4(raw.v4.networks, raw.v4.lengths, minLength.v4),
+      createColumn6(raw.v6.words, raw.v6.lengths, minLength.v6),
+    );
+  }
+
   /** @internal */
   static fromColumns(v4: Column4, v6: Column6): BanSet {
     return new BanSet(v4, v6);
   }
 
-  /**
-   * @internal Builds a set from packed IPv4 keys (network * 64 + length) and IPv6 prefixes,
-   * skipping prefixes shorter than the given minimum lengths.
-   */
+  /** @internal Builds a set from packed IPv4 keys (network * 64 + length) and IPv6 prefixes. */
   static fromPacked(v4Keys: ArrayLike<number>, v6: readonly Prefix6[], minLength = { v4: 0, v6: 0 }): BanSet {
-    return new BanSet(createColumn4(v4Keys, minLength.v4), createColumn6(v6, minLength.v6));
+    return new BanSet(column4FromKeys(v4Keys, minLength.v4), column6FromPrefixes(v6, minLength.v6));
   }
 
   /**
    * @internal The raw columns, for copying a set to a worker thread (structured clone keeps the
-   * typed arrays and bigints); `fromTransfer` rebuilds the set there without re-sorting.
+   * typed arrays); `fromTransfer` rebuilds the set there without re-sorting.
    */
   toTransfer(): TransferredBanSet {
-    const networks4 = this.v4.networks instanceof Uint32Array ? this.v4.networks : Uint32Array.from(this.v4.networks);
-    return { v4: { networks: networks4, lengths: this.v4.lengths }, v6: { networks: this.v6.networks, lengths: this.v6.lengths } };
+    return { v4: { networks: this.v4.networks, lengths: this.v4.lengths }, v6: { words: this.v6.words, lengths: this.v6.lengths } };
   }
 
   /** @internal The inverse of toTransfer: the columns are already normalized. */
   static fromTransfer(columns: TransferredBanSet): BanSet {
-    return new BanSet({ ops: V4_OPS, ...columns.v4 }, { ops: V6_OPS, ...columns.v6 });
+    return new BanSet(columns.v4, columns.v6);
   }
 
   get size(): number {
-    return this.v4.networks.length + this.v6.networks.length;
+    return this.v4.networks.length + this.v6.lengths.length;
   }
 
   counts(): BanCounts {
-    return { v4: this.v4.networks.length, v6: this.v6.networks.length, total: this.size };
+    return { v4: this.v4.networks.length, v6: this.v6.lengths.length, total: this.size };
   }
 
   /** Prefixes in canonical order; `families` narrows to one family. */
@@ -85,8 +92,7 @@ export class BanSet {
       for (let i = 0; i < networks.length; i++) yield { family: 4, network: networks[i], length: lengths[i] };
     }
     if (families !== 'v4') {
-      const { networks, lengths } = this.v6;
-      for (let i = 0; i < networks.length; i++) yield { family: 6, network: networks[i], length: lengths[i] };
+      for (let i = 0; i < this.v6.lengths.length; i++) yield { family: 6, network: network6(this.v6, i), length: this.v6.lengths[i] };
     }
   }
 
@@ -101,7 +107,7 @@ export class BanSet {
    */
   text(families: FamilyFilter = 'both', style: TextStyle | boolean = {}): string {
     const resolved = typeof style === 'boolean' ? { explicitLength: style } : style;
-    return (families !== 'v6' ? formatColumnText(this.v4, resolved) : '') + (families !== 'v4' ? formatColumnText(this.v6, resolved) : '');
+    return formatColumnsText(families !== 'v6' ? this.v4 : undefined, families !== 'v4' ? this.v6 : undefined, resolved);
   }
 
   only(families: FamilyFilter): BanSet {
@@ -111,7 +117,7 @@ export class BanSet {
 
   /** The minimal set of CIDRs that covers exactly the same addresses. */
   aggregate(): BanSet {
-    return new BanSet(aggregateColumn(this.v4), aggregateColumn(this.v6));
+    return new BanSet(aggregateColumn4(this.v4), aggregateColumn6(this.v6));
   }
 
   /** Removes every address in `allowed`; a ban that covers an allowed address is split around it. */
@@ -127,35 +133,31 @@ export class BanSet {
       if (p.family === 4) holes4.push(prefixRange4(p));
       else holes6.push(prefixRange6(p));
     }
-    const v4 = subtractColumn(this.v4, holes4);
-    const v6 = subtractColumn(this.v6, holes6);
+    const v4 = subtractColumn4(this.v4, holes4);
+    const v6 = subtractColumn6(this.v6, holes6);
+    if (v4.hits + v6.hits === 0) return { bans: this, hits: 0 };
     return { bans: new BanSet(v4.column, v6.column), hits: v4.hits + v6.hits };
   }
 
   /** The ban that covers `prefix` entirely, if any. */
   covering(prefix: Prefix): Prefix | undefined {
     if (prefix.family === 4) {
-      const index = findCovering(this.v4, ...prefixRange4(prefix));
+      const index = findCovering4(this.v4, ...prefixRange4(prefix));
       return index < 0 ? undefined : { family: 4, network: this.v4.networks[index], length: this.v4.lengths[index] };
     }
-    const index = findCovering(this.v6, ...prefixRange6(prefix));
-    return index < 0 ? undefined : { family: 6, network: this.v6.networks[index], length: this.v6.lengths[index] };
+    const index = findCovering6(this.v6, ...prefixRange6(prefix));
+    return index < 0 ? undefined : { family: 6, network: network6(this.v6, index), length: this.v6.lengths[index] };
   }
 
   equals(other: BanSet): boolean {
-    return sameColumn(this.v4, other.v4) && sameColumn(this.v6, other.v6);
+    // A memcmp of the typed arrays: a serve publish compares million-entry sets on the event loop.
+    return (
+      sameBytes(this.v4.networks, other.v4.networks) &&
+      sameBytes(this.v4.lengths, other.v4.lengths) &&
+      sameBytes(this.v6.words, other.v6.words) &&
+      sameBytes(this.v6.lengths, other.v6.lengths)
+    );
   }
-}
-
-function sameColumn<N extends number | bigint>(a: Column<N>, b: Column<N>): boolean {
-  if (a.networks.length !== b.networks.length) return false;
-  // A memcmp of the typed arrays: a serve publish compares million-entry sets on the event loop.
-  if (a.networks instanceof Uint32Array && b.networks instanceof Uint32Array)
-    return sameBytes(a.networks, b.networks) && sameBytes(a.lengths, b.lengths);
-  for (let i = 0; i < a.networks.length; i++) {
-    if (a.networks[i] !== b.networks[i] || a.lengths[i] !== b.lengths[i]) return false;
-  }
-  return true;
 }
 
 function sameBytes(a: Uint32Array | Uint8Array, b: Uint32Array | Uint8Array): boolean {
@@ -167,29 +169,29 @@ export interface CreateBanSetOptions {
   aggregate?: boolean | undefined;
 }
 
+function splitFamilies(prefixes: Iterable<Prefix>): { v4Keys: number[]; v6: Prefix6[] } {
+  const v4Keys: number[] = [];
+  const v6: Prefix6[] = [];
+  for (const p of prefixes) {
+    if (p.family === 4) v4Keys.push(p.network * 64 + p.length);
+    else v6.push(p);
+  }
+  return { v4Keys, v6 };
+}
+
 /**
  * What a device holds, exactly: sorted and de-duplicated, but a prefix covered by another one is
  * kept (a device may hold both 10.0.0.0/8 and 10.1.1.1, and a diff against it must see both so
  * the covered one gets removed). For diffing only: do not aggregate or subtract such a set.
  */
 export function createExactBanSet(prefixes: Iterable<Prefix>): BanSet {
-  const v4Keys: number[] = [];
-  const v6: Prefix6[] = [];
-  for (const p of prefixes) {
-    if (p.family === 4) v4Keys.push(p.network * 64 + p.length);
-    else v6.push(p);
-  }
-  return BanSet.fromColumns(createColumn4(v4Keys, 0, true), createColumn6(v6, 0, true));
+  const { v4Keys, v6 } = splitFamilies(prefixes);
+  return BanSet.fromColumns(column4FromKeys(v4Keys, 0, true), column6FromPrefixes(v6, 0, true));
 }
 
 /** Builds a normalized BanSet from prefixes in any order, with duplicates and covered entries removed. */
 export function createBanSet(prefixes: Iterable<Prefix>, options: CreateBanSetOptions = {}): BanSet {
-  const v4Keys: number[] = [];
-  const v6: Prefix6[] = [];
-  for (const p of prefixes) {
-    if (p.family === 4) v4Keys.push(p.network * 64 + p.length);
-    else v6.push(p);
-  }
+  const { v4Keys, v6 } = splitFamilies(prefixes);
   const set = BanSet.fromPacked(v4Keys, v6);
   return options.aggregate ? set.aggregate() : set;
 }

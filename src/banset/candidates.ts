@@ -1,10 +1,12 @@
 /**
  * Raw candidates on their way into a BanSet: what the sources said, strictly parsed, before any
- * policy. IPv4 is packed as one number per prefix (network * 64 + length) so a million entries
- * are one array of doubles that sorts natively, not a million objects.
+ * policy. They are held as typed columns (IPv4 networks and lengths, IPv6 as four words and a
+ * length), so a million entries are a few arrays, not a million objects.
  */
-import { parseIPv4Bytes, tryParsePrefix, type Prefix, type Prefix6 } from './address.js';
-import { growableFloat64 } from './growable.js';
+import { tryParsePrefix, type Prefix } from './address.js';
+import type { RawColumns } from './banset.js';
+import { growableUint32, growableUint8 } from './growable.js';
+import { fromBigInt128, WORDS6 } from './words128.js';
 
 export interface RejectedEntry {
   entry: string;
@@ -15,28 +17,34 @@ export interface RejectedEntry {
 const SAMPLE_LIMIT = 20;
 
 export class Candidates {
-  /** IPv4 prefixes packed as network * 64 + length (exact: below 2^38). */
-  private readonly keys = growableFloat64();
-  readonly v6: Prefix6[] = [];
+  readonly networks4 = growableUint32();
+  readonly lengths4 = growableUint8();
+  readonly words6 = growableUint32();
+  readonly lengths6 = growableUint8();
   invalid = 0;
   readonly invalidSamples: RejectedEntry[] = [];
 
   get accepted(): number {
-    return this.keys.length + this.v6.length;
+    return this.lengths4.length + this.lengths6.length;
   }
 
-  /** The IPv4 keys so far (a view: valid until the next add). */
-  get v4Keys(): Float64Array {
-    return this.keys.view();
-  }
-
-  addPacked4(key: number): void {
-    this.keys.push(key);
+  /** The prefixes so far, unsorted (views: valid until the next add). */
+  get raw(): RawColumns {
+    return {
+      v4: { networks: this.networks4.view(), lengths: this.lengths4.view() },
+      v6: { words: this.words6.view(), lengths: this.lengths6.view() },
+    };
   }
 
   add(prefix: Prefix): void {
-    if (prefix.family === 4) this.keys.push(prefix.network * 64 + prefix.length);
-    else this.v6.push(prefix);
+    if (prefix.family === 4) {
+      this.networks4.push(prefix.network);
+      this.lengths4.push(prefix.length);
+    } else {
+      fromBigInt128(prefix.network, this.words6.reserve(WORDS6), this.words6.length);
+      this.words6.length += WORDS6;
+      this.lengths6.push(prefix.length);
+    }
   }
 
   reject(entry: string, reason: string, source: string): void {
@@ -58,51 +66,4 @@ export function parseEntries(entries: Iterable<string>, source: string, into = n
     else into.add(parsed);
   }
   return into;
-}
-
-/**
- * Parses a list file: one entry per line; blank lines and lines starting with `#` or `;` are
- * skipped, and a comment after whitespace is allowed (`192.0.2.1 # seen on pbx1`). The entry
- * itself is still strict.
- */
-export function parseListText(text: string, source: string, into = new Candidates()): Candidates {
-  return parseListBytes(Buffer.from(text, 'utf8'), source, into);
-}
-
-/**
- * parseListText over the file's bytes, in one pass: IPv4 is parsed in place, without a string
- * per line; only the other lines (IPv6, junk) are decoded, each on its own.
- */
-export function parseListBytes(bytes: Uint8Array, source: string, into = new Candidates()): Candidates {
-  const decode = (from: number, to: number) => Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8');
-  let lineStart = 0;
-  while (lineStart < bytes.length) {
-    // A plain loop: indexOf is a native call per line, which costs more than the scan itself.
-    let lineEnd = lineStart;
-    while (lineEnd < bytes.length && bytes[lineEnd] !== 10) lineEnd++;
-    let start = lineStart;
-    while (start < lineEnd && isBlank(bytes[start])) start++;
-    let end = start;
-    while (end < lineEnd && !isBlank(bytes[end])) end++;
-    const first = bytes[start];
-    if (start < end && first !== 35 /* # */ && first !== 59 /* ; */ && isCommentOrEnd(bytes, end, lineEnd)) {
-      const key = parseIPv4Bytes(bytes, start, end);
-      if (key >= 0) into.addPacked4(key);
-      else parseEntries([decode(start, end)], source, into);
-    } else if (start < end && first !== 35 && first !== 59) {
-      into.reject(decode(start, lineEnd).trim(), 'trailing text after the address', source);
-    }
-    lineStart = lineEnd + 1;
-  }
-  return into;
-}
-
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 13;
-}
-
-function isCommentOrEnd(bytes: Uint8Array, end: number, lineEnd: number): boolean {
-  let i = end;
-  while (i < lineEnd && isBlank(bytes[i])) i++;
-  return i === lineEnd || bytes[i] === 35 || bytes[i] === 59;
 }

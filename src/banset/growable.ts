@@ -16,12 +16,26 @@ export class Growable<T extends TypedArray> {
   }
 
   push(value: number): void {
-    if (this.length === this.buffer.length) {
-      const bigger = this.make(this.buffer.length * 2);
-      bigger.set(this.buffer);
+    if (this.length === this.buffer.length) this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  /**
+   * Room for `extra` more values: returns the backing array, to be written from `length` on by
+   * a hot loop that then advances `length` itself (no call and no capacity check per value).
+   */
+  reserve(extra: number): T {
+    if (this.length + extra > this.buffer.length) {
+      const bigger = this.make(Math.max(this.buffer.length * 2, this.length + extra));
+      bigger.set(this.buffer.subarray(0, this.length));
       this.buffer = bigger;
     }
-    this.buffer[this.length++] = value;
+    return this.buffer;
+  }
+
+  append(values: ArrayLike<number>): void {
+    this.reserve(values.length).set(values, this.length);
+    this.length += values.length;
   }
 
   /** A view of the filled part (no copy; valid until the next push). */

@@ -7,7 +7,8 @@ import { parsePrefix, type Prefix } from './address.js';
 import { BanSet } from './banset.js';
 import type { Candidates, RejectedEntry } from './candidates.js';
 
-export { Candidates, parseEntries, parseListText, type RejectedEntry } from './candidates.js';
+export { Candidates, parseEntries, type RejectedEntry } from './candidates.js';
+export { parseListText } from './list-bytes.js';
 
 /**
  * Never banned unless `protectSpecialRanges` is off: private, loopback, link-local, CGNAT,
@@ -95,10 +96,9 @@ export interface PolicyReport {
 
 /** Applies the policy to parsed candidates and returns the publishable set with its report. */
 export function applyPolicy(candidates: Candidates, policy: BanPolicy): { bans: BanSet; report: PolicyReport } {
-  const { v4Keys, v6 } = candidates;
-  let tooWide = v6.filter((p) => p.length < policy.minPrefixLength.v6).length;
-  for (let i = 0; i < v4Keys.length; i++) if (v4Keys[i] % 64 < policy.minPrefixLength.v4) tooWide++;
-  let bans = BanSet.fromPacked(v4Keys, v6, policy.minPrefixLength);
+  const raw = candidates.raw;
+  const tooWide = countShorter(raw.v4.lengths, policy.minPrefixLength.v4) + countShorter(raw.v6.lengths, policy.minPrefixLength.v6);
+  let bans = BanSet.fromRaw(raw, policy.minPrefixLength);
   let protectedHits = 0;
   if (policy.protectSpecialRanges) ({ bans, hits: protectedHits } = bans.subtractCounting(PROTECTED_PREFIXES));
   const allowed = bans.subtractCounting(withEmbeddedIPv4(policy.allowlist));
@@ -115,4 +115,10 @@ export function applyPolicy(candidates: Candidates, policy: BanPolicy): { bans: 
       published: bans.size,
     },
   };
+}
+
+function countShorter(lengths: Uint8Array, minimum: number): number {
+  let count = 0;
+  for (let i = 0; i < lengths.length; i++) if (lengths[i] < minimum) count++;
+  return count;
 }

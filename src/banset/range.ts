@@ -63,3 +63,23 @@ export function mergeRanges<N extends number | bigint>(ops: RangeOps<N>, ranges:
   }
   return merged;
 }
+
+/**
+ * Emits, as CIDRs in order, the parts of [start, end] outside `merged` (sorted, merged holes),
+ * looking from hole `h` on (the first one that does not end before `start`).
+ */
+export function subtractHoles<N extends number | bigint>(
+  ops: RangeOps<N>,
+  merged: Range<N>[],
+  h: number,
+  start: N,
+  end: N,
+  emit: (network: N, length: number) => void,
+): void {
+  let cursor: N | undefined = start;
+  for (let k = h; cursor !== undefined && k < merged.length && merged[k][0] <= end; k++) {
+    if (merged[k][0] > cursor) rangeToPrefixes(ops, cursor, ops.dec(merged[k][0]), emit);
+    cursor = merged[k][1] >= end ? undefined : ops.inc(merged[k][1]);
+  }
+  if (cursor !== undefined) rangeToPrefixes(ops, cursor, end, emit);
+}

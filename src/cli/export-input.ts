@@ -3,10 +3,10 @@
  * syntax as local list sources) through the configured policy, without APIBAN state and without
  * the bundled sample. Invalid lines are counted, a few shown, and dropped, as for local lists.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { BanSet } from '../banset/banset.js';
 import { checkPublishable, type GuardOverrides } from '../banset/guard.js';
-import { parseListBytes } from '../banset/candidates.js';
+import { parseListBytes } from '../banset/list-bytes.js';
 import { applyPolicy, type PolicyReport } from '../banset/policy.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError, errorDetail } from '../errors.js';
@@ -35,10 +35,14 @@ export async function readInputSet(
   return { bans, report };
 }
 
-/** The bytes as they are: the parser decodes only the lines that are not IPv4. */
+/**
+ * The bytes as they are: the parser decodes only the lines it cannot read as addresses. A file
+ * is read in one synchronous call: there is nothing else to do meanwhile, and the promise API
+ * reads a 14 MB list in 512 KB round trips through the thread pool.
+ */
 async function readInput(input: string): Promise<Buffer> {
   try {
-    if (input !== '-') return await readFile(input);
+    if (input !== '-') return readFileSync(input);
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);

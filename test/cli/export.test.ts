@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseListText } from '../../src/banset/candidates.js';
+import { parseListText } from '../../src/banset/list-bytes.js';
 import { applyPolicy, DEFAULT_POLICY } from '../../src/banset/policy.js';
 import { renderOutput } from '../../src/writers/render.js';
 import { TARGETS } from '../../targets/index.js';
