@@ -93,9 +93,8 @@ export async function loadTargets(names: readonly string[] = TARGET_NAMES): Prom
 /**
  * The families one rendering holds. Most writers put every family they support in one file;
  * iptables writes one family per file (its `family` option), so a count of what was written
- * must leave the other one out.
+ * must leave the other one out. `options` are ones the writer's own schema parsed.
  */
 export function writtenFamilies(writer: AnyTargetWriter, options: unknown): FamilyFilter {
-  if (writer.name === 'iptables') return (options as TargetOptionsMap['iptables']).family === 'ipv6' ? 'v6' : 'v4';
-  return writer.families;
+  return writer.writtenFamilies?.(options) ?? writer.families;
 }
