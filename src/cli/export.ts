@@ -7,6 +7,7 @@
 import { type Command, Option } from 'commander';
 import { ConfigError } from '../errors.js';
 import { formatIssues } from '../config/load.js';
+import { ONE_PARSE } from '../config/one-parse.js';
 import type { OutputConfig } from '../config/schema.js';
 import type { BanSet } from '../banset/banset.js';
 import { writeFilesAtomic } from '../sync/atomic-file.js';
@@ -115,7 +116,7 @@ async function chooseOutput(ctx: CommandContext, options: ExportOptions): Promis
 }
 
 function optionsFromCommandLine<O>(writer: TargetWriter<O>, pairs: string[]): O {
-  const parsed = writer.options.safeParse(parseOptionPairs(pairs));
+  const parsed = writer.options.safeParse(parseOptionPairs(pairs), ONE_PARSE);
   if (!parsed.success)
     throw new ConfigError(
       'command line',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import { ConfigError, errorDetail } from '../errors.js';
+import { ONE_PARSE } from './one-parse.js';
 import type { DriverSettingsSchema } from './push-schema.js';
 import type { RegistryView } from './registry-entry.js';
 import { buildConfigSchema, type Config } from './schema.js';
@@ -50,7 +51,7 @@ export async function loadConfig(path: string | undefined, env: Env, registries:
     targets: await loadNamed(registries.targets, namesAt(withOverrides.outputs, 'target')),
     drivers: await loadNamed(registries.drivers, namesAt(isMapping(withOverrides.push) ? withOverrides.push.devices : undefined, 'driver')),
   });
-  const result = schema.safeParse(withOverrides);
+  const result = schema.safeParse(withOverrides, ONE_PARSE);
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
   return { config: result.data, source, stateDir: resolveStateDir(result.data, env) };
 }

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import type { ZodType } from 'zod';
+import { ONE_PARSE } from './one-parse.js';
 
 /**
  * What the schema sees of a registry: every name it knows (for "supported: ..."), and the entries
@@ -50,7 +51,7 @@ function safeParseNested<V>(
   value: unknown,
 ): { success: true; data: V } | { success: false; issues: z.core.$ZodIssue[] } {
   try {
-    const parsed = schema.safeParse(value);
+    const parsed = schema.safeParse(value, ONE_PARSE);
     return parsed.success ? { success: true, data: parsed.data } : { success: false, issues: parsed.error.issues };
   } catch (error) {
     if (!(error instanceof z.ZodError)) throw error;
