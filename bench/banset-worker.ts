@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { applyPolicy, DEFAULT_POLICY, parseListText } from '../src/banset/policy.js';
 import { renderOutput } from '../src/writers/render.js';
-import { TARGETS } from '../targets/index.js';
+import { TARGETS } from '../targets/all.js';
 
 const [inputPath, outputPath] = process.argv.slice(2);
 const started = process.hrtime.bigint();

@@ -11,7 +11,8 @@
 import { parsePrefix, formatIPv4 } from '../src/banset/address.js';
 import { createBanSet } from '../src/banset/banset.js';
 import { silentLogger } from '../src/log.js';
-import { pushSchema, type DeviceConfig } from '../src/config/push-schema.js';
+import type { DeviceConfig } from '../src/config/push-schema.js';
+import { pushSchema } from '../test/helpers/config-schema.js';
 import { resolveDevice } from '../src/push/devices.js';
 import { pushToDevices } from '../src/push/run.js';
 import { startCiscoAsa } from '../test/helpers/sim-cisco-asa.js';

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 const REQUESTS = 300_000;
 
 type Policy = typeof import('../src/banset/policy.js');
-type Schema = typeof import('../src/config/schema.js');
+type Schema = typeof import('../test/helpers/config-schema.js');
 type Log = typeof import('../src/log.js');
 type Handler = typeof import('../src/serve/handler.js');
 type Metrics = typeof import('../src/serve/metrics.js');
@@ -27,7 +27,10 @@ async function load<T>(root: string, path: string): Promise<T> {
 
 async function handlerOf(root: string) {
   const { applyPolicy, DEFAULT_POLICY, parseEntries } = await load<Policy>(root, 'src/banset/policy.js');
-  const { configSchema } = await load<Schema>(root, 'src/config/schema.js');
+  // Builds from before the lazy registries kept the full schema in src/config/schema.js.
+  const { configSchema } = await load<Schema>(root, 'test/helpers/config-schema.js').catch(() =>
+    load<Schema>(root, 'src/config/schema.js'),
+  );
   const { silentLogger } = await load<Log>(root, 'src/log.js');
   const { createRequestHandler } = await load<Handler>(root, 'src/serve/handler.js');
   const { ServeMetrics } = await load<Metrics>(root, 'src/serve/metrics.js');

@@ -8,7 +8,7 @@
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../src/banset/policy.js';
-import { configSchema } from '../src/config/schema.js';
+import { configSchema } from '../test/helpers/config-schema.js';
 import { silentLogger } from '../src/log.js';
 import { createRequestHandler } from '../src/serve/handler.js';
 import { ServeMetrics } from '../src/serve/metrics.js';

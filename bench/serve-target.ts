@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../src/banset/policy.js';
-import { configSchema } from '../src/config/schema.js';
+import { configSchema } from '../test/helpers/config-schema.js';
 import { silentLogger } from '../src/log.js';
 import { ServeDaemon } from '../src/serve/daemon.js';
 import type { PublishedSet } from '../src/sync/published-set.js';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseListText } from '../src/banset/list-bytes.js';
 import { applyPolicy, DEFAULT_POLICY } from '../src/banset/policy.js';
-import { TARGETS } from '../targets/index.js';
+import { TARGETS } from '../targets/all.js';
 import { generateAddresses } from './generate.js';
 
 const [name, countText, repoRoot, mode] = process.argv.slice(2);

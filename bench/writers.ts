@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TARGETS } from '../targets/index.js';
+import { TARGETS } from '../targets/all.js';
 import type { Report } from './report.js';
 
 const WORKER = fileURLToPath(new URL('./writers-worker.js', import.meta.url));

@@ -4,14 +4,40 @@
  * src/config/secret-keys.ts) and the APIBAN key is additionally scrubbed from any string through
  * `redactSecrets`. Every field appears once per line, and strings that come from outside (a feed
  * entry that is not an address) are cut short, so one bad input cannot make a 100 kB log line.
+ *
+ * pino (a dozen CommonJS files, ~40 ms to load) is required only when a line at an enabled level
+ * is written: `export --log-level warn` that logs nothing never loads it. The lines are pino's own,
+ * so the format does not depend on whether the logger was created early or late.
  */
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger as PinoLogger } from 'pino';
 import { SECRET_KEYS } from './config/secret-keys.js';
 import { ConfigError } from './errors.js';
-import { isLogLevel } from './log-levels.js';
+import { isLogLevel, type LogLevel } from './log-levels.js';
 
-export type { Logger };
 export type LogFormat = 'json' | 'pretty';
+
+type LogMethod = {
+  (fields: object, message?: string): void;
+  (message: string): void;
+};
+type Method = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** What the code logs through: pino's call shapes, with the pino instance made on first use. */
+export type Logger = { readonly [M in Method]: LogMethod } & { child(bindings: Record<string, unknown>): Logger };
+
+/** pino's numeric levels, so a call below the threshold returns before pino exists. */
+const LEVEL_VALUES: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+// Synchronous and on demand: createLogger stays synchronous, and pino is a CommonJS package.
+const requireFromHere = createRequire(import.meta.url);
+let pinoModule: typeof import('pino') | undefined;
+function loadPino(): typeof import('pino') {
+  if (pinoModule !== undefined) return pinoModule;
+  const loaded: typeof import('pino') = requireFromHere('pino');
+  pinoModule = loaded;
+  return loaded;
+}
 
 export function createLogger(
   options: { format?: LogFormat; level?: string | undefined; destination?: NodeJS.WritableStream } = {},
@@ -20,6 +46,11 @@ export function createLogger(
   if (!isLogLevel(level))
     throw new ConfigError('--log-level', [`${JSON.stringify(level)} is not a log level (trace, debug, info, warn, error, fatal, silent)`]);
   const destination = options.destination ?? process.stderr;
+  return deferredLogger(LEVEL_VALUES[level], () => createPino(level, options.format, destination));
+}
+
+function createPino(level: LogLevel, format: LogFormat | undefined, destination: NodeJS.WritableStream): PinoLogger {
+  const { pino } = loadPino();
   const common = {
     level,
     base: null,
@@ -28,13 +59,38 @@ export function createLogger(
     hooks: { logMethod: logFieldsOnce },
     formatters: { log: shortenLongStrings },
   };
-  if (options.format === 'pretty') return pino(common, prettyStream(destination));
+  if (format === 'pretty') return pino(common, prettyStream(destination));
   return pino({ ...common, timestamp: pino.stdTimeFunctions.isoTime }, destination as never);
 }
 
-const { chindingsSym } = pino.symbols;
+/**
+ * A logger whose pino instance (and its children's) is made by the first call at an enabled
+ * level. Children inherit the threshold, as pino's do; nothing here changes a level later.
+ */
+function deferredLogger(threshold: number, realize: () => PinoLogger): Logger {
+  let real: PinoLogger | undefined;
+  const instance = (): PinoLogger => {
+    real ??= realize();
+    return real;
+  };
+  const method = (name: Method): LogMethod =>
+    LEVEL_VALUES[name] < threshold ? ignore : (...args: unknown[]) => void Reflect.apply(instance()[name], instance(), args);
+  return {
+    trace: method('trace'),
+    debug: method('debug'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
+    fatal: method('fatal'),
+    child: (bindings) => deferredLogger(threshold, () => instance().child(bindings)),
+  };
+}
+
+function ignore(): void {}
+
 type Bindings = Record<string, unknown>;
-type WithChindings = Logger & { [chindingsSym]: string };
+type WithChindings = PinoLogger & Record<symbol, string>;
+const chindings = (): symbol => loadPino().pino.symbols.chindingsSym;
 
 /** pino's bindings are a pre-serialized `,"k":v` string; rebuilt from an object, each key once. */
 function serializeBindings(bindings: Bindings): string {
@@ -48,17 +104,18 @@ function serializeBindings(bindings: Bindings): string {
  * .child({component: 'sync'})` wrote `"component":"serve","component":"sync"`. A child's value
  * replaces its parent's instead (bindings() parses the string, the last value winning).
  */
-function keepLastBinding(child: Logger): void {
-  (child as WithChindings)[chindingsSym] = serializeBindings(child.bindings());
+function keepLastBinding(child: PinoLogger): void {
+  (child as WithChindings)[chindings()] = serializeBindings(child.bindings());
 }
 
 /**
  * A field given to one call (`log.warn({component: 'apiban'}, ...)`) overrides the logger's
  * binding of the same name for that line, instead of both being written.
  */
-function logFieldsOnce(this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void): void {
+function logFieldsOnce(this: PinoLogger, args: Parameters<PinoLogger['info']>, method: (...a: unknown[]) => void): void {
   const fields = args[0];
   const self = this as WithChindings;
+  const chindingsSym = chindings();
   const saved = self[chindingsSym];
   if (saved === '' || fields === null || typeof fields !== 'object' || fields instanceof Error) return void method.apply(this, args);
   const bindings = this.bindings();
@@ -119,4 +176,4 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
 }
 
 /** A logger that drops everything, for library callers and tests that do not assert on logs. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+export const silentLogger: Logger = deferredLogger(LEVEL_VALUES.silent, () => loadPino().pino({ level: 'silent' }));

@@ -56,6 +56,7 @@ export default defineTarget({
   summary: 'iptables-restore --noflush chain, one rule per prefix (legacy, slow; one family per output)',
   options,
   families: 'both',
+  writtenFamilies: (o) => (o.family === 'ipv6' ? 'v6' : 'v4'),
   aggregateByDefault: true,
   http: { contentType: TEXT_PLAIN, extension: '.rules' },
   render,

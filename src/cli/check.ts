@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .description('is this address in the local published set (since when, listed by whom) and, with a key, on APIBAN')
     .option('--no-remote', 'do not ask APIBAN even when a key is configured')
     .action(async (ip: string, options: { remote: boolean }, command: Command) => {
-      const ctx = commandContext(command);
+      const ctx = await commandContext(command);
       const { explainAddress } = await import('../sync/explain.js');
       const local = await explainAddress(ctx.loaded, ctx.log, ip);
       const history = await addressHistoryOf(ctx.loaded.stateDir, ip);

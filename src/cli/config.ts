@@ -1,6 +1,5 @@
 /** `config check` and `config print`: validate and show the effective configuration, secrets redacted. */
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import type { Env, LoadedConfig } from '../config/load.js';
 import { redactConfig } from '../config/redact.js';
 import { ConfigError } from '../errors.js';
@@ -18,7 +17,7 @@ export function register(program: Command): void {
       'check the file alone, without the secret, TLS and allowlist files and the variables it names (for checking away from the host that runs it)',
     )
     .action(async (options: { schemaOnly?: boolean }, command: Command) => {
-      const ctx = commandContext(command);
+      const ctx = await commandContext(command);
       if (options.schemaOnly !== true) await checkStartup(ctx.loaded, process.env);
       if (ctx.json) return ctx.printJson({ ok: true, source: ctx.loaded.source });
       ctx.print(`${ctx.loaded.source}: ok (${ctx.loaded.config.outputs.length} outputs, ${ctx.loaded.config.push.devices.length} devices)`);
@@ -26,11 +25,12 @@ export function register(program: Command): void {
   config
     .command('print')
     .description('print the effective configuration with defaults filled in and secrets redacted')
-    .action((_options, command: Command) => {
-      const ctx = commandContext(command);
+    .action(async (_options, command: Command) => {
+      const ctx = await commandContext(command);
       const redacted = redactConfig(ctx.loaded.config);
       if (ctx.json) return ctx.printJson(redacted);
-      ctx.print(stringify(redacted));
+      const { default: yaml } = await import('yaml');
+      ctx.print(yaml.stringify(redacted));
     });
 }
 

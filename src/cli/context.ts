@@ -3,8 +3,9 @@
  * from the global options (`-c`, `--json`, `--log-format`, `--log-level`).
  */
 import type { Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type LogFormat, type Logger } from '../log.js';
+import { loadConfig } from './load-config.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -23,11 +24,11 @@ export interface CommandContext {
   printJson(value: unknown): void;
 }
 
-export function commandContext(command: Command): CommandContext {
+export async function commandContext(command: Command): Promise<CommandContext> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const log = createLogger({ format: globals.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json'), level: globals.logLevel });
   return {
-    loaded: loadConfig(globals.config ?? process.env.APIBAN_EXPORTER_CONFIG),
+    loaded: await loadConfig(globals.config ?? process.env.APIBAN_EXPORTER_CONFIG),
     log,
     json: globals.json ?? false,
     print: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),

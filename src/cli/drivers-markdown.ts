@@ -2,7 +2,7 @@
  * The generated table of docs/push-drivers.md (`push --drivers-markdown`): one row per entry of
  * the driver registry, so the page cannot miss a driver or keep a removed one (a test compares).
  */
-import { DRIVERS } from '../push/drivers/index.js';
+import { DRIVERS } from '../push/drivers/all.js';
 
 type SchemaNode = { _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode; shape?: Record<string, unknown> } } };
 

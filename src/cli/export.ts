@@ -7,12 +7,13 @@
 import { type Command, Option } from 'commander';
 import { ConfigError } from '../errors.js';
 import { formatIssues } from '../config/load.js';
+import { ONE_PARSE } from '../config/one-parse.js';
 import type { OutputConfig } from '../config/schema.js';
 import type { BanSet } from '../banset/banset.js';
 import { writeFilesAtomic } from '../sync/atomic-file.js';
 import { shapeBans } from '../writers/render.js';
-import { getTarget, TARGET_NAMES, writtenFamilies } from '../../targets/index.js';
-import type { AnyTargetWriter } from '../writers/contract.js';
+import { isTargetName, loadTarget, TARGET_NAMES, writtenFamilies } from '../../targets/index.js';
+import type { AnyTargetWriter, TargetWriter } from '../writers/contract.js';
 import { commandContext, type CommandContext } from './context.js';
 
 interface ExportOptions {
@@ -42,9 +43,9 @@ export function register(program: Command): void {
     .option('--allow-empty', 'publish an empty list')
     .option('--force', 'publish even when the list shrank more than guards.maxShrink')
     .action(async (options: ExportOptions, command: Command) => {
-      const ctx = commandContext(command);
-      const output = chooseOutput(ctx, options);
-      const writer = writerNamed(output.target);
+      const ctx = await commandContext(command);
+      const output = await chooseOutput(ctx, options);
+      const { writer } = output;
       const published = await chooseSet(ctx, options);
       const shaped = shapeBans(writer, published.bans, { families: output.families, aggregate: output.aggregate });
       const body = writer.render(shaped, output.options);
@@ -85,14 +86,16 @@ async function chooseSet(ctx: CommandContext, options: ExportOptions): Promise<{
 }
 
 /** Config validation and --target's choices only let known names through; this says so if that ever breaks. */
-function writerNamed(name: string): AnyTargetWriter {
-  const writer = getTarget(name);
-  if (writer === undefined)
+function writerNamed(name: string): Promise<AnyTargetWriter> {
+  if (!isTargetName(name))
     throw new ConfigError('command line', [`unknown target ${JSON.stringify(name)} (known: ${TARGET_NAMES.join(', ')})`]);
-  return writer;
+  return loadTarget(name);
 }
 
-function chooseOutput(ctx: CommandContext, options: ExportOptions): Pick<OutputConfig, 'target' | 'options' | 'families' | 'aggregate'> {
+/** A writer with options its own schema parsed: the one pairing `render` may be given. */
+type ChosenOutput<O> = Pick<OutputConfig, 'families' | 'aggregate'> & { writer: TargetWriter<O>; options: O };
+
+async function chooseOutput(ctx: CommandContext, options: ExportOptions): Promise<ChosenOutput<unknown>> {
   const cli = { families: options.families, aggregate: options.aggregate };
   if (options.output !== undefined) {
     const configured = ctx.loaded.config.outputs.find((o) => o.name === options.output);
@@ -100,16 +103,26 @@ function chooseOutput(ctx: CommandContext, options: ExportOptions): Pick<OutputC
       const known = ctx.loaded.config.outputs.map((o) => o.name).join(', ') || 'none configured';
       throw new ConfigError(ctx.loaded.source, [`--output: no output named ${JSON.stringify(options.output)} (known: ${known})`]);
     }
-    return { ...configured, families: cli.families ?? configured.families, aggregate: cli.aggregate ?? configured.aggregate };
+    return {
+      writer: await writerNamed(configured.target),
+      options: configured.options,
+      families: cli.families ?? configured.families,
+      aggregate: cli.aggregate ?? configured.aggregate,
+    };
   }
   if (options.target === undefined) throw new ConfigError('command line', ['--target or --output is required']);
-  const parsed = writerNamed(options.target).options.safeParse(parseOptionPairs(options.option));
+  const writer = await writerNamed(options.target);
+  return { writer, options: optionsFromCommandLine(writer, options.option), ...cli };
+}
+
+function optionsFromCommandLine<O>(writer: TargetWriter<O>, pairs: string[]): O {
+  const parsed = writer.options.safeParse(parseOptionPairs(pairs), ONE_PARSE);
   if (!parsed.success)
     throw new ConfigError(
       'command line',
       formatIssues(parsed.error.issues).map((line) => `--option ${line}`),
     );
-  return { target: options.target, options: parsed.data, ...cli };
+  return parsed.data;
 }
 
 function collect(value: string, previous: string[]): string[] {

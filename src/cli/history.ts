@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description('each sync: time, kind, outcome, addresses added and removed (kept for sync.history)')
     .option('--since <duration>', 'only syncs of the last DURATION (e.g. 7d, 12h)', '7d')
     .action(async (options: { since: string }, command: Command) => {
-      const ctx = commandContext(command);
+      const ctx = await commandContext(command);
       const sinceMs = Date.now() - sinceDuration(options.since);
       const { loadHistory } = await import('../sync/history-query.js');
       const events = await loadHistory(ctx.loaded.stateDir, sinceMs);

@@ -5,7 +5,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Option, type Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../config/load.js';
+import { loadConfig } from './load-config.js';
 import type { Logger } from '../log.js';
 import type { PushScheduler } from '../push/push-scheduler.js';
 import type { DeviceResult } from '../push/run.js';
@@ -27,7 +28,7 @@ export function register(program: Command): void {
     .option('--listen <host:port>', 'address to bind (default: serve.listen, 127.0.0.1:8080)')
     .addOption(new Option('--min-interval <duration>', 'lower bound of the sync interval (tests only)').hideHelp())
     .action(async (options: ServeOptions, command: Command) => {
-      const ctx = commandContext(command);
+      const ctx = await commandContext(command);
       // Installed before anything else: SIGHUP's default action ends the process, and a reload
       // asked for while serve starts is applied once it runs.
       const signals = new ServeSignals(ctx.log);

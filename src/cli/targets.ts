@@ -1,6 +1,6 @@
 /** `targets`: the registry, one line each (name, families, content type, summary). */
 import type { Command } from 'commander';
-import { TARGETS } from '../../targets/index.js';
+import { TARGETS } from '../../targets/all.js';
 import { commandContext } from './context.js';
 
 /** The README's targets table is exactly this output (a test fails when they drift). */
@@ -18,8 +18,8 @@ export function register(program: Command): void {
     .command('targets')
     .description('list the supported targets')
     .option('--markdown', 'print the README table')
-    .action((options: { markdown?: boolean }, command: Command) => {
-      const ctx = commandContext(command);
+    .action(async (options: { markdown?: boolean }, command: Command) => {
+      const ctx = await commandContext(command);
       if (options.markdown) return ctx.print(targetsMarkdown());
       const rows = [...TARGETS.values()].map((w) => ({
         name: w.name,

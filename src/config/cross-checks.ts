@@ -5,6 +5,8 @@
  * `config check`, which runs the same resolution `serve` and `push` run.
  */
 import type { z } from 'zod';
+import type { AnyTargetWriter } from '../writers/contract.js';
+import type { RegistryView } from './registry-entry.js';
 import { DEFAULT_OUTPUT_TARGETS, findPathConflicts, type ConfigProblem, type PathedOutput } from './served-paths.js';
 
 interface CheckedConfig {
@@ -17,12 +19,12 @@ interface CheckedConfig {
   push: { devices: readonly { name: string }[]; schedule: { select: { device?: string[] | undefined } } };
 }
 
-export function crossCheck(config: CheckedConfig, ctx: z.RefinementCtx): void {
-  const problems = [...outputProblems(config), ...serveProblems(config), ...pushProblems(config)];
+export function crossCheck(config: CheckedConfig, ctx: z.RefinementCtx, targets: RegistryView<AnyTargetWriter>): void {
+  const problems = [...outputProblems(config, targets), ...serveProblems(config), ...pushProblems(config)];
   for (const { path, message } of problems) ctx.addIssue({ code: 'custom', path, message });
 }
 
-function outputProblems(config: CheckedConfig): ConfigProblem[] {
+function outputProblems(config: CheckedConfig, targets: RegistryView<AnyTargetWriter>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const firstIndex = new Map<string, number>();
   config.outputs.forEach((output, i) => {
@@ -34,7 +36,7 @@ function outputProblems(config: CheckedConfig): ConfigProblem[] {
       });
     else firstIndex.set(output.name, i);
   });
-  return [...problems, ...findPathConflicts(config.outputs)];
+  return [...problems, ...findPathConflicts(config.outputs, (name) => targets.get(name))];
 }
 
 function serveProblems(config: CheckedConfig): ConfigProblem[] {

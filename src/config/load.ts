@@ -1,14 +1,18 @@
 /**
  * Loading: read YAML or JSON, expand `${VAR}` (a missing variable is an error, never an empty
- * string), apply the APIBAN_* environment overrides, validate, and render every problem as a
- * `path: message` line.
+ * string), apply the APIBAN_* environment overrides, load the writers and drivers the file names,
+ * validate, and render every problem as a `path: message` line. The YAML parser is loaded only
+ * for a YAML file: no file, or a JSON one, never pays for it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import type { AnyTargetWriter } from '../writers/contract.js';
 import { ConfigError, errorDetail } from '../errors.js';
-import { configSchema, type Config } from './schema.js';
+import { ONE_PARSE } from './one-parse.js';
+import type { DriverSettingsSchema } from './push-schema.js';
+import type { RegistryView } from './registry-entry.js';
+import { buildConfigSchema, type Config } from './schema.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -20,9 +24,21 @@ export interface LoadedConfig {
   stateDir: string;
 }
 
-export function loadConfig(path: string | undefined, env: Env = process.env): LoadedConfig {
+/** A registry as loading sees it: every name, and a way to load the entries of some names. */
+export interface RegistryLoader<E> {
+  readonly names: readonly string[];
+  load(names: readonly string[]): Promise<ReadonlyMap<string, E>>;
+}
+
+/** Where the writers (targets/index.ts) and drivers (src/push/drivers/index.ts) come from. */
+export interface ConfigRegistryLoaders {
+  targets: RegistryLoader<AnyTargetWriter>;
+  drivers: RegistryLoader<DriverSettingsSchema>;
+}
+
+export async function loadConfig(path: string | undefined, env: Env, registries: ConfigRegistryLoaders): Promise<LoadedConfig> {
   const source = path ?? 'defaults';
-  const raw = path === undefined ? {} : readConfigFile(path);
+  const raw = path === undefined ? {} : await readConfigFile(path);
   if (!isMapping(raw))
     throw new ConfigError(source, [
       `(root): the configuration must be a mapping of sections (apiban:, outputs:, ...), not ${describeKind(raw)}`,
@@ -31,26 +47,53 @@ export function loadConfig(path: string | undefined, env: Env = process.env): Lo
   const expanded = expandEnv(raw, env, [], problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
   const withOverrides = applyEnvOverrides(expanded, env);
-  const result = configSchema.safeParse(withOverrides);
+  const schema = buildConfigSchema({
+    targets: await loadNamed(registries.targets, namesAt(withOverrides.outputs, 'target')),
+    drivers: await loadNamed(registries.drivers, namesAt(isMapping(withOverrides.push) ? withOverrides.push.devices : undefined, 'driver')),
+  });
+  const result = schema.safeParse(withOverrides, ONE_PARSE);
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
   return { config: result.data, source, stateDir: resolveStateDir(result.data, env) };
 }
 
-function readConfigFile(path: string): unknown {
+/** The `field` string of each mapping in `entries` (an output's target, a device's driver). */
+function namesAt(entries: unknown, field: string): string[] {
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((entry) => (isMapping(entry) && typeof entry[field] === 'string' ? [entry[field]] : []));
+}
+
+async function loadNamed<E>(registry: RegistryLoader<E>, names: readonly string[]): Promise<RegistryView<E>> {
+  const loaded = await registry.load(names);
+  return { names: registry.names, get: (name) => loaded.get(name) };
+}
+
+async function readConfigFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(path, [`cannot read: ${errorDetail(error)}`]);
   }
+  if (path.endsWith('.json')) {
+    try {
+      return JSON.parse(text) ?? {};
+    } catch (error) {
+      throw new ConfigError(path, [`syntax: ${firstLine(error)}`]);
+    }
+  }
+  // yaml is CommonJS: its exports are the default export both in node and in the CLI bundle.
+  const { default: yaml } = await import('yaml');
   try {
-    const value = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
-    return value ?? {};
+    return yaml.parse(text, { prettyErrors: true }) ?? {};
   } catch (error) {
     const where =
-      error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : 'syntax';
-    throw new ConfigError(path, [`${where}: ${(error as Error).message.split('\n')[0]}`]);
+      error instanceof yaml.YAMLParseError && error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : 'syntax';
+    throw new ConfigError(path, [`${where}: ${firstLine(error)}`]);
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error as Error).message.split('\n')[0];
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -92,7 +135,7 @@ export function expandEnv(value: unknown, env: Env, path: (string | number)[], p
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems, inside)]));
 }
 
-function applyEnvOverrides(raw: unknown, env: Env): unknown {
+function applyEnvOverrides(raw: unknown, env: Env): Record<string, unknown> {
   const config = { ...(raw as Record<string, unknown>) };
   const apiban = { ...((config.apiban as Record<string, unknown> | undefined) ?? {}) };
   if (env.APIBAN_KEY) apiban.key = env.APIBAN_KEY;

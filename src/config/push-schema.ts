@@ -5,8 +5,8 @@
  */
 import { Cron } from 'croner';
 import * as z from 'zod';
-import { DRIVERS } from '../push/drivers/index.js';
-import { resolveRegistryEntry } from './registry-entry.js';
+import type { ZodType } from 'zod';
+import { resolveRegistryEntry, type RegistryView } from './registry-entry.js';
 import { duration } from './duration.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -46,36 +46,42 @@ export const selectorSchema = z.strictObject({
 });
 export type DeviceSelector = z.infer<typeof selectorSchema>;
 
-const deviceSchema = z
-  .strictObject({
-    name: name('device name'),
-    driver: z.string(),
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65535).optional(),
-    tags: z.array(name('tag')).default([]),
-    groups: z.array(name('group')).default([]),
-    credentials: credentialsSchema.prefault({}),
-    hostKey: hostKeySchema.prefault({}),
-    timeout: duration('60s', { timer: true }).describe('the whole job on this device: connect, read, change, close'),
-    settings: z.record(z.string(), z.unknown()).default({}).describe("the driver's settings (for CLI drivers: the target's options)"),
-    families: z.enum(['v4', 'v6', 'both']).optional(),
-  })
-  .transform((device, ctx) => {
-    const resolved = resolveRegistryEntry(
-      ctx,
-      DRIVERS,
-      { field: 'driver', kind: 'driver', name: device.driver },
-      (driver) => driver.settings,
-      { field: 'settings', value: device.settings },
-    );
-    if (resolved === undefined) return z.NEVER;
-    const { fingerprint: one, fingerprints, knownHosts } = device.hostKey;
-    return {
-      ...device,
-      settings: resolved.value as unknown,
-      hostKey: { fingerprints: one === undefined ? fingerprints : [one, ...fingerprints], knownHosts },
-    };
-  });
+/** What validating a device needs of its driver (src/push/drivers/index.ts holds the drivers). */
+export interface DriverSettingsSchema {
+  readonly settings: ZodType<unknown>;
+}
+
+const deviceSchema = (drivers: RegistryView<DriverSettingsSchema>) =>
+  z
+    .strictObject({
+      name: name('device name'),
+      driver: z.string(),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).optional(),
+      tags: z.array(name('tag')).default([]),
+      groups: z.array(name('group')).default([]),
+      credentials: credentialsSchema.prefault({}),
+      hostKey: hostKeySchema.prefault({}),
+      timeout: duration('60s', { timer: true }).describe('the whole job on this device: connect, read, change, close'),
+      settings: z.record(z.string(), z.unknown()).default({}).describe("the driver's settings (for CLI drivers: the target's options)"),
+      families: z.enum(['v4', 'v6', 'both']).optional(),
+    })
+    .transform((device, ctx) => {
+      const resolved = resolveRegistryEntry(
+        ctx,
+        drivers,
+        { field: 'driver', kind: 'driver', name: device.driver },
+        (driver) => driver.settings,
+        { field: 'settings', value: device.settings },
+      );
+      if (resolved === undefined) return z.NEVER;
+      const { fingerprint: one, fingerprints, knownHosts } = device.hostKey;
+      return {
+        ...device,
+        settings: resolved.value,
+        hostKey: { fingerprints: one === undefined ? fingerprints : [one, ...fingerprints], knownHosts },
+      };
+    });
 
 const cron = z.string().refine(
   (text) => {
@@ -89,27 +95,29 @@ const cron = z.string().refine(
   { error: (issue) => `${JSON.stringify(issue.input)} is not a cron expression` },
 );
 
-export const pushSchema = z.strictObject({
-  devices: z
-    .array(deviceSchema)
-    .default([])
-    .superRefine((devices, ctx) => {
-      const seen = new Set<string>();
-      devices.forEach((d, i) => {
-        if (seen.has(d.name))
-          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate device name ${JSON.stringify(d.name)}` });
-        seen.add(d.name);
-      });
-    }),
-  concurrency: z.number().int().min(1).max(256).default(8).describe('devices pushed at the same time'),
-  schedule: z
-    .strictObject({
-      afterSync: z.boolean().default(true).describe('serve / push --watch: push after each sync that changed the set'),
-      cron: cron.optional().describe('also push on this cron expression (croner syntax)'),
-      select: selectorSchema.default({ all: true }).describe('which devices the scheduled pushes reach'),
-    })
-    .prefault({}),
-});
+/** Built per configuration: a device's `settings` are checked by the schema of the driver it names. */
+export const buildPushSchema = (drivers: RegistryView<DriverSettingsSchema>) =>
+  z.strictObject({
+    devices: z
+      .array(deviceSchema(drivers))
+      .default([])
+      .superRefine((devices, ctx) => {
+        const seen = new Set<string>();
+        devices.forEach((d, i) => {
+          if (seen.has(d.name))
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate device name ${JSON.stringify(d.name)}` });
+          seen.add(d.name);
+        });
+      }),
+    concurrency: z.number().int().min(1).max(256).default(8).describe('devices pushed at the same time'),
+    schedule: z
+      .strictObject({
+        afterSync: z.boolean().default(true).describe('serve / push --watch: push after each sync that changed the set'),
+        cron: cron.optional().describe('also push on this cron expression (croner syntax)'),
+        select: selectorSchema.default({ all: true }).describe('which devices the scheduled pushes reach'),
+      })
+      .prefault({}),
+  });
 
-export type PushConfig = z.infer<typeof pushSchema>;
+export type PushConfig = z.infer<ReturnType<typeof buildPushSchema>>;
 export type DeviceConfig = PushConfig['devices'][number];

@@ -5,17 +5,28 @@
  */
 import * as z from 'zod';
 import type { ZodType } from 'zod';
+import { ONE_PARSE } from './one-parse.js';
+
+/**
+ * What the schema sees of a registry: every name it knows (for "supported: ..."), and the entries
+ * loaded for this configuration. loadConfig loads every entry the configuration names before it
+ * validates, so a known name always finds its entry.
+ */
+export interface RegistryView<E> {
+  readonly names: readonly string[];
+  get(name: string): E | undefined;
+}
 
 export function resolveRegistryEntry<E, V>(
   ctx: z.RefinementCtx,
-  registry: ReadonlyMap<string, E>,
+  registry: RegistryView<E>,
   reference: { field: string; kind: string; name: string },
   schemaOf: (entry: E) => ZodType<V>,
   nested: { field: string; value: unknown },
 ): { entry: E; value: V } | undefined {
   const entry = registry.get(reference.name);
   if (entry === undefined) {
-    const supported = [...registry.keys()].join(', ');
+    const supported = registry.names.join(', ');
     ctx.addIssue({
       code: 'custom',
       path: [reference.field],
@@ -40,7 +51,7 @@ function safeParseNested<V>(
   value: unknown,
 ): { success: true; data: V } | { success: false; issues: z.core.$ZodIssue[] } {
   try {
-    const parsed = schema.safeParse(value);
+    const parsed = schema.safeParse(value, ONE_PARSE);
     return parsed.success ? { success: true, data: parsed.data } : { success: false, issues: parsed.error.issues };
   } catch (error) {
     if (!(error instanceof z.ZodError)) throw error;

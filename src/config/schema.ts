@@ -1,14 +1,17 @@
 /**
  * The one configuration schema. Every field has a default, so an empty file (or none at all,
  * plus APIBAN_KEY / APIBAN_BASE_URL / APIBAN_STATE_DIR) is a working configuration.
+ * An output's `options` and a device's `settings` are checked by the schema of the writer or
+ * driver the entry names, so the schema is built for the registries it is given: loadConfig gives
+ * it the writers and drivers the file names, and src/config never imports targets/ or src/push.
  */
 import * as z from 'zod';
+import type { AnyTargetWriter } from '../writers/contract.js';
 import { cidr } from './cidr.js';
-import { TARGETS } from '../../targets/index.js';
-import { resolveRegistryEntry } from './registry-entry.js';
+import { resolveRegistryEntry, type RegistryView } from './registry-entry.js';
 import { duration } from './duration.js';
 import { serveSchema } from './serve-schema.js';
-import { pushSchema } from './push-schema.js';
+import { buildPushSchema, type DriverSettingsSchema } from './push-schema.js';
 import { crossCheck } from './cross-checks.js';
 
 export { cidr } from './cidr.js';
@@ -58,57 +61,64 @@ const guardSchema = z.strictObject({
   maxShrink: z.number().min(0).max(1).default(0.5).describe('refuse a new set that lost more than this share of entries'),
 });
 
-export const outputSchema = z
-  .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "_" or "-"'),
-    target: z.string(),
-    options: z.record(z.string(), z.unknown()).default({}),
-    path: z
-      .string()
-      .regex(/^\/[A-Za-z0-9._/-]*$/, 'an absolute URL path of letters, digits, ".", "_", "-" and "/"')
-      .optional(),
-    families: z.enum(['v4', 'v6', 'both']).optional(),
-    aggregate: z.boolean().optional(),
-  })
-  .transform((output, ctx) => {
-    const resolved = resolveRegistryEntry(
-      ctx,
-      TARGETS,
-      { field: 'target', kind: 'target', name: output.target },
-      (writer) => writer.options,
-      { field: 'options', value: output.options },
-    );
-    if (resolved === undefined) return z.NEVER;
-    const { entry: writer, value: options } = resolved;
-    // A stable path ends in the writer's extension: the SRX only polls URLs ending in .txt, and
-    // the extension tells every other consumer (and the operator) what the file holds.
-    if (output.path !== undefined && !output.path.endsWith(writer.http.extension)) {
-      ctx.addIssue({ code: 'custom', path: ['path'], message: `must end in ${writer.http.extension} (the ${writer.name} extension)` });
-      return z.NEVER;
-    }
-    return { ...output, options: options as unknown, path: output.path ?? `/${output.name}${writer.http.extension}` };
-  });
+export interface ConfigRegistries {
+  targets: RegistryView<AnyTargetWriter>;
+  drivers: RegistryView<DriverSettingsSchema>;
+}
 
-export const configSchema = z
-  .strictObject({
-    apiban: apibanSchema.prefault({}),
-    state: z.strictObject({ dir: z.string().optional().describe('default: $XDG_STATE_HOME/apiban-exporter, else ./state') }).prefault({}),
-    sync: z
-      .strictObject({
-        interval: duration('5m', { timer: true }).describe('serve / push --watch: time between incremental syncs'),
-        expiry: duration('7d').describe('an address expires this long after APIBAN last listed it'),
-        fullResync: duration('7d').describe('a full download replaces the set at least this often'),
-        history: duration('30d').describe('how long the sync history (history.jsonl in the state directory) is kept'),
-      })
-      .prefault({}),
-    sources: z.array(sourceSchema).default([]).describe('local lists merged into the bans'),
-    policy: policySchema.prefault({}),
-    guards: guardSchema.prefault({}),
-    outputs: z.array(outputSchema).default([]),
-    serve: serveSchema.prefault({}),
-    push: pushSchema.prefault({}),
-  })
-  .superRefine(crossCheck);
+const outputSchema = (targets: RegistryView<AnyTargetWriter>) =>
+  z
+    .strictObject({
+      name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "_" or "-"'),
+      target: z.string(),
+      options: z.record(z.string(), z.unknown()).default({}),
+      path: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._/-]*$/, 'an absolute URL path of letters, digits, ".", "_", "-" and "/"')
+        .optional(),
+      families: z.enum(['v4', 'v6', 'both']).optional(),
+      aggregate: z.boolean().optional(),
+    })
+    .transform((output, ctx) => {
+      const resolved = resolveRegistryEntry(
+        ctx,
+        targets,
+        { field: 'target', kind: 'target', name: output.target },
+        (writer) => writer.options,
+        { field: 'options', value: output.options },
+      );
+      if (resolved === undefined) return z.NEVER;
+      const { entry: writer, value: options } = resolved;
+      // A stable path ends in the writer's extension: the SRX only polls URLs ending in .txt, and
+      // the extension tells every other consumer (and the operator) what the file holds.
+      if (output.path !== undefined && !output.path.endsWith(writer.http.extension)) {
+        ctx.addIssue({ code: 'custom', path: ['path'], message: `must end in ${writer.http.extension} (the ${writer.name} extension)` });
+        return z.NEVER;
+      }
+      return { ...output, options, path: output.path ?? `/${output.name}${writer.http.extension}` };
+    });
 
-export type Config = z.infer<typeof configSchema>;
+export const buildConfigSchema = (registries: ConfigRegistries) =>
+  z
+    .strictObject({
+      apiban: apibanSchema.prefault({}),
+      state: z.strictObject({ dir: z.string().optional().describe('default: $XDG_STATE_HOME/apiban-exporter, else ./state') }).prefault({}),
+      sync: z
+        .strictObject({
+          interval: duration('5m', { timer: true }).describe('serve / push --watch: time between incremental syncs'),
+          expiry: duration('7d').describe('an address expires this long after APIBAN last listed it'),
+          fullResync: duration('7d').describe('a full download replaces the set at least this often'),
+          history: duration('30d').describe('how long the sync history (history.jsonl in the state directory) is kept'),
+        })
+        .prefault({}),
+      sources: z.array(sourceSchema).default([]).describe('local lists merged into the bans'),
+      policy: policySchema.prefault({}),
+      guards: guardSchema.prefault({}),
+      outputs: z.array(outputSchema(registries.targets)).default([]),
+      serve: serveSchema.prefault({}),
+      push: buildPushSchema(registries.drivers).prefault({}),
+    })
+    .superRefine((config, ctx) => crossCheck(config, ctx, registries.targets));
+
+export type Config = z.infer<ReturnType<typeof buildConfigSchema>>;
 export type OutputConfig = Config['outputs'][number];

@@ -6,7 +6,6 @@
 import { BanSet } from '../banset/banset.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import { renderOutput } from '../writers/render.js';
-import { getTarget } from '../../targets/index.js';
 
 /** With no `outputs:` configured, `serve` publishes these (as /<name><extension>). */
 export const DEFAULT_OUTPUT_TARGETS = ['plain', 'pfsense', 'opnsense'] as const;
@@ -25,9 +24,9 @@ export interface ConfigProblem {
   message: string;
 }
 
-export function defaultOutput(target: string): PathedOutput & { families?: undefined; aggregate?: undefined } {
-  const writer = getTarget(target) as AnyTargetWriter;
-  return { name: target, target, options: writer.options.parse({}), path: `/${target}${writer.http.extension}` };
+export function defaultOutput(writer: AnyTargetWriter): PathedOutput & { families?: undefined; aggregate?: undefined } {
+  const { name } = writer;
+  return { name, target: name, options: writer.options.parse({}), path: `/${name}${writer.http.extension}` };
 }
 
 export function sidecarSuffixes(writer: AnyTargetWriter, options: unknown): string[] {
@@ -35,13 +34,20 @@ export function sidecarSuffixes(writer: AnyTargetWriter, options: unknown): stri
   return Object.keys(writer.sidecars(renderOutput(writer, BanSet.EMPTY, options), options));
 }
 
-/** `outputs[i].path` problems: every reserved or doubly served path (sidecars included). */
-export function findPathConflicts(outputs: readonly PathedOutput[]): ConfigProblem[] {
+/**
+ * `outputs[i].path` problems: every reserved or doubly served path (sidecars included). The
+ * outputs passed validation, so each one's writer is there.
+ */
+export function findPathConflicts(
+  outputs: readonly PathedOutput[],
+  writerOf: (target: string) => AnyTargetWriter | undefined,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, string>();
   outputs.forEach((output, i) => {
-    const writer = getTarget(output.target) as AnyTargetWriter;
-    for (const path of [output.path, ...sidecarSuffixes(writer, output.options).map((s) => output.path + s)]) {
+    const writer = writerOf(output.target);
+    const sidecars = writer === undefined ? [] : sidecarSuffixes(writer, output.options);
+    for (const path of [output.path, ...sidecars.map((s) => output.path + s)]) {
       const at = ['outputs', i, 'path'];
       if (RESERVED.some((pattern) => pattern.test(path))) problems.push({ path: at, message: `${path} is reserved by the server` });
       const other = seen.get(path);

@@ -9,7 +9,7 @@ import type { DeviceConfig, DeviceSelector } from '../config/push-schema.js';
 import type { Env } from '../config/load.js';
 import { ConfigError, errorCode } from '../errors.js';
 import type { AnyDeviceDriver, DeviceCredentials, DeviceEndpoint } from './driver.js';
-import { DRIVERS } from './drivers/index.js';
+import { DRIVERS } from './drivers/all.js';
 
 export interface PushDevice {
   config: DeviceConfig;

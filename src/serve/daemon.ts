@@ -28,7 +28,7 @@ export interface DaemonOptions {
   /** Builds the sync service (createSyncService in production; a fixed set in tests). */
   createRunner(loaded: LoadedConfig, log: Logger, hooks: SyncHooksLike): Promise<SyncRunner>;
   /** Re-reads the configuration for SIGHUP; throws ConfigError when it is invalid. */
-  reloadConfig?: () => LoadedConfig;
+  reloadConfig?: () => LoadedConfig | Promise<LoadedConfig>;
   /** `--listen`; defaults to serve.listen. */
   listen?: string | undefined;
   /** Lower bound of the sync interval; only tests go below MIN_SYNC_INTERVAL_MS. */
@@ -172,7 +172,7 @@ export class ServeDaemon {
     let next: LoadedConfig;
     let site: Site;
     try {
-      next = (this.options.reloadConfig ?? (() => this.loaded))();
+      next = await (this.options.reloadConfig ?? (() => this.loaded))();
       site = resolveSite(next);
     } catch (error) {
       return this.reloadFailed(error, 'invalid configuration');

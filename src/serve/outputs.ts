@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import { DEFAULT_OUTPUT_TARGETS, defaultOutput, sidecarSuffixes } from '../config/served-paths.js';
 import { ConfigError } from '../errors.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
-import { getTarget } from '../../targets/index.js';
+import { getTarget } from '../../targets/all.js';
 import { resolveAccess, type AccessRule } from './access.js';
 
 export interface ServedOutput {
@@ -31,7 +31,8 @@ export { DEFAULT_OUTPUT_TARGETS };
  * here needs the files on disk: the access rules' secret files, all reported at once.
  */
 export function resolveOutputs(config: Config, source: string): ServedOutput[] {
-  const configured = config.outputs.length > 0 ? config.outputs : DEFAULT_OUTPUT_TARGETS.map(defaultOutput);
+  const configured =
+    config.outputs.length > 0 ? config.outputs : DEFAULT_OUTPUT_TARGETS.map((name) => defaultOutput(getTarget(name) as AnyTargetWriter));
   const problems: string[] = [];
   const outputs = configured.map((output) => {
     const writer = getTarget(output.target) as AnyTargetWriter;

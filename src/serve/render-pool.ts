@@ -6,7 +6,7 @@
  * the same either way.
  */
 import { Worker } from 'node:worker_threads';
-import { getTarget } from '../../targets/index.js';
+import { getTarget } from '../../targets/all.js';
 import type { BanSet, TransferredBanSet } from '../banset/banset.js';
 import { TargetLimitError } from '../errors.js';
 import type { AnyTargetWriter } from '../writers/contract.js';

@@ -6,7 +6,7 @@
  * See https://nodejs.org/api/worker_threads.html#portpostmessagevalue-transferlist
  */
 import { parentPort } from 'node:worker_threads';
-import { getTarget } from '../../targets/index.js';
+import { getTarget } from '../../targets/all.js';
 import { BanSet } from '../banset/banset.js';
 import { TargetLimitError, errorMessage } from '../errors.js';
 import { renderVariantBytes, type RenderedBytes } from './render-bytes.js';

@@ -16,6 +16,8 @@ export interface TargetWriter<O = unknown> {
   /** Validated once at start-up; every field has a documented default. */
   readonly options: ZodType<O>;
   readonly families: FamilyFilter;
+  /** The families one rendering holds when an option picks one (iptables' `family`); `families` otherwise. */
+  writtenFamilies?(options: O): FamilyFilter;
   /** Device limit; exceeding it is an error, never a silent cut. */
   readonly maxEntries?: number;
   /** Whether the set is aggregated into minimal CIDRs unless the output config says otherwise. */

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/cli/load-config.js';
 import { ConfigError } from '../../src/errors.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { selfSignedCertificate } from '../helpers/tls.js';
@@ -31,9 +31,9 @@ describe('cli config check: one validation path', function () {
     return runCli(['-c', configFile(content), 'config', 'check'], { env: env() });
   }
   /** loadConfig is what `config check` (and every command) runs first; in-process to keep the suite quick. */
-  function problemsOf(content: string | Record<string, unknown>): string[] {
+  async function problemsOf(content: string | Record<string, unknown>): Promise<string[]> {
     try {
-      loadConfig(configFile(content), {});
+      await loadConfig(configFile(content), {});
       return [];
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
@@ -48,7 +48,7 @@ describe('cli config check: one validation path', function () {
 
   it('answers a YAML alias inside its own anchor with the path, not a stack overflow', async () => {
     expectRefused(await check('a: &a [*a]\n'), 'a[0]: refers to itself');
-    expect(problemsOf('outputs: &o [{ name: x, target: plain, options: *o }]\n')).to.deep.equal([
+    expect(await problemsOf('outputs: &o [{ name: x, target: plain, options: *o }]\n')).to.deep.equal([
       'outputs[0].options: refers to itself (a YAML alias inside its own anchor)',
     ]);
   });
@@ -56,7 +56,7 @@ describe('cli config check: one validation path', function () {
   it('says the configuration must be a mapping when the file holds a scalar or a list', async () => {
     expectRefused(await check('42\n'), '(root): the configuration must be a mapping');
     for (const content of ['hello\n', '- a\n- b\n']) {
-      expect(problemsOf(content))
+      expect(await problemsOf(content))
         .to.have.length(1)
         .and.satisfy((p: string[]) => p[0].startsWith('(root): the configuration must be a mapping'));
     }
@@ -73,7 +73,7 @@ describe('cli config check: one validation path', function () {
       push: { devices: [{ name: 'fw', driver, host: '127.0.0.1', settings }] },
     });
     expectRefused(await check(device({ nftables: { table: 'drop' } }, 'linux-nftables')), 'push.devices[0].settings.nftables.table: ');
-    expect(problemsOf(device({ ipset: { maxelem: -1 } }, 'linux-ipset')))
+    expect(await problemsOf(device({ ipset: { maxelem: -1 } }, 'linux-ipset')))
       .to.have.length(1)
       .and.satisfy((p: string[]) => p[0].startsWith('push.devices[0].settings.ipset.maxelem: '));
   });
@@ -103,12 +103,12 @@ describe('cli config check: one validation path', function () {
       ],
       [{ sync: { interval: '30d' } }, 'sync.interval: "30d": at most 24d (the longest delay a timer can wait)'],
     ];
-    for (const [config, line] of cases) expect(problemsOf(config)).to.deep.equal([line]);
+    for (const [config, line] of cases) expect(await problemsOf(config)).to.deep.equal([line]);
   });
 
-  it('refuses duplicate output names and paths, and outputAccess or schedule entries naming nothing', () => {
+  it('refuses duplicate output names and paths, and outputAccess or schedule entries naming nothing', async () => {
     expect(
-      problemsOf({
+      await problemsOf({
         outputs: [
           { name: 'a', target: 'plain' },
           { name: 'a', target: 'pfsense' },
@@ -119,20 +119,20 @@ describe('cli config check: one validation path', function () {
       'outputs[1].path: /a.txt is already served by output "a"',
     ]);
     expect(
-      problemsOf({
+      await problemsOf({
         outputs: [
           { name: 'a', target: 'plain', path: '/x.txt' },
           { name: 'b', target: 'pfsense', path: '/x.txt' },
         ],
       }),
     ).to.deep.equal(['outputs[1].path: /x.txt is already served by output "a"']);
-    expect(problemsOf({ outputs: [{ name: 'a', target: 'plain', path: '/t/x.txt' }] })).to.deep.equal([
+    expect(await problemsOf({ outputs: [{ name: 'a', target: 'plain', path: '/t/x.txt' }] })).to.deep.equal([
       'outputs[0].path: /t/x.txt is reserved by the server',
     ]);
-    expect(problemsOf({ serve: { outputAccess: { nosuch: {} } } })).to.deep.equal([
+    expect(await problemsOf({ serve: { outputAccess: { nosuch: {} } } })).to.deep.equal([
       'serve.outputAccess.nosuch: no output has this name (outputs: plain, pfsense, opnsense)',
     ]);
-    expect(problemsOf({ push: { schedule: { select: { device: ['ghost'] } } } })).to.deep.equal([
+    expect(await problemsOf({ push: { schedule: { select: { device: ['ghost'] } } } })).to.deep.equal([
       'push.schedule.select.device[0]: no device named "ghost" (devices: none)',
     ]);
   });

@@ -83,9 +83,9 @@ describe('cli push', function () {
 
   it('pushes next to a running serve: a locked state directory is read without syncing', async () => {
     const { createSyncService } = await import('../../src/sync/service.js');
-    const { loadConfig } = await import('../../src/config/load.js');
+    const { loadConfig } = await import('../../src/cli/load-config.js');
     const { silentLogger } = await import('../../src/log.js');
-    const holder = await createSyncService(loadConfig(config, env()), silentLogger);
+    const holder = await createSyncService(await loadConfig(config, env()), silentLogger);
     try {
       const result = await runCli(['-c', config, '--json', 'push', '--all'], { env: env() });
       expect(result.code, result.stderr).to.equal(0);

@@ -1,5 +1,6 @@
 /** The log lines themselves: each field once, secrets redacted by the shared list, rejected input cut short. */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { SECRET_KEYS } from '../../src/config/secret-keys.js';
 import { createLogger, type LogFormat } from '../../src/log.js';
@@ -48,5 +49,25 @@ describe('log', () => {
 
   it('refuses an unknown level with a configuration error', () => {
     expect(() => createLogger({ level: 'bogus' })).to.throw(/--log-level.*"bogus" is not a log level/s);
+  });
+
+  it('loads pino only when a line at an enabled level is written, and writes that line as pino does', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const { createLogger, silentLogger } = await import(${JSON.stringify(new URL('../../src/log.js', import.meta.url).href)});
+      const pinoLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/pino/'));
+      const log = createLogger({ level: 'warn', destination: process.stdout });
+      log.info('below the threshold');
+      log.child({ component: 'x' }).debug({ n: 1 }, 'below the threshold');
+      silentLogger.fatal('never');
+      const before = pinoLoaded();
+      log.child({ component: 'x' }).warn({ n: 2 }, 'written');
+      console.log(JSON.stringify({ before, after: pinoLoaded() }));`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(result.stderr).to.equal('');
+    const [line, loaded, ...rest] = result.stdout.trim().split('\n');
+    expect(rest).to.deep.equal([]);
+    expect(JSON.parse(loaded)).to.deep.equal({ before: false, after: true });
+    expect(line).to.match(/^\{"level":40,"time":"[0-9T:.-]+Z","component":"x","n":2,"msg":"written"\}$/);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet } from '../../src/banset/banset.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/cli/load-config.js';
 import { silentLogger } from '../../src/log.js';
 import { createPushScheduler } from '../../src/push/push-scheduler.js';
 import type { PublishedSet } from '../../src/sync/published-set.js';
@@ -41,7 +41,7 @@ describe('push/push-scheduler', () => {
 
   it('pushes after a changing sync and coalesces requests that arrive while a push runs', async () => {
     sim = await startCiscoIos({ auth: { username: 'ops', password: 'pw' } });
-    const scheduler = createPushScheduler(configFor({ select: { tag: ['auto'] } }), silentLogger, { env: { R1_PW: 'pw' } });
+    const scheduler = createPushScheduler(await configFor({ select: { tag: ['auto'] } }), silentLogger, { env: { R1_PW: 'pw' } });
     const first = scheduler.afterSync(published('192.0.2.1'));
     void scheduler.afterSync(published('192.0.2.2'));
     const third = scheduler.afterSync(published('192.0.2.3'));
@@ -54,7 +54,7 @@ describe('push/push-scheduler', () => {
 
   it('does nothing after a sync when afterSync is off', async () => {
     sim = await startCiscoIos({ auth: { username: 'ops', password: 'pw' } });
-    const scheduler = createPushScheduler(configFor({ afterSync: false }), silentLogger, { env: { R1_PW: 'pw' } });
+    const scheduler = createPushScheduler(await configFor({ afterSync: false }), silentLogger, { env: { R1_PW: 'pw' } });
     expect(await scheduler.afterSync(published('192.0.2.1'))).to.equal(undefined);
     expect(sim.device.received).to.deep.equal([]);
     await scheduler.stop();

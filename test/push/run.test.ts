@@ -3,7 +3,7 @@ import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet, type BanSet } from '../../src/banset/banset.js';
 import { silentLogger } from '../../src/log.js';
 import type { DeviceConfig } from '../../src/config/push-schema.js';
-import { pushSchema } from '../../src/config/push-schema.js';
+import { pushSchema } from '../helpers/config-schema.js';
 import { resolveDevice, type PushDevice } from '../../src/push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult, type PushOptions } from '../../src/push/run.js';
 import { startCiscoAsa } from '../helpers/sim-cisco-asa.js';

@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../../src/sync/sync-loop.js';
 import { resolveSite } from '../../src/serve/site.js';
-import { configSchema } from '../../src/config/schema.js';
+import { configSchema } from '../helpers/config-schema.js';
 import { selfSignedCertificate } from '../helpers/tls.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon, testConfig } from './support.js';
 

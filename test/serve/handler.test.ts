@@ -10,7 +10,7 @@ import { ServeMetrics } from '../../src/serve/metrics.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { ServeState } from '../../src/serve/served-view.js';
 import { renderOutput } from '../../src/writers/render.js';
-import { getTarget } from '../../targets/index.js';
+import { getTarget } from '../../targets/all.js';
 import { closeServer, listenOnLoopback } from '../helpers/listen.js';
 import { bansOf, fetchRaw, ScriptedRunner, servedSet, startTestDaemon, testConfig } from './support.js';
 import { present } from '../helpers/present.js';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadedConfig } from '../../src/config/load.js';
-import { configSchema } from '../../src/config/schema.js';
+import { configSchema } from '../helpers/config-schema.js';
 import { silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
 import { createSyncService } from '../../src/sync/service.js';

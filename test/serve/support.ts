@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet, type BanSet } from '../../src/banset/banset.js';
 import type { LoadedConfig } from '../../src/config/load.js';
-import { configSchema } from '../../src/config/schema.js';
+import { configSchema } from '../helpers/config-schema.js';
 import { silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
 import type { SyncResult, SyncRunner } from '../../src/serve/sync-scheduler.js';

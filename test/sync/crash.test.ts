@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
 import { computePublishedSet } from '../../src/sync/service.js';
 import { readPublishedFile, readStateFile } from '../../src/sync/store.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/cli/load-config.js';
 import { manyAddresses } from './support.js';
 import { useSyncChild } from './sync-child.js';
 
@@ -42,7 +42,7 @@ describe('sync crash safety (child processes, kill -9)', function () {
     const saved = await readStateFile(fixture.stateDir);
     expect(saved?.fullResync?.entries.size).to.equal(2500);
     expect(existsSync(join(fixture.stateDir, 'published.json'))).to.equal(false);
-    const loaded = loadConfig(fixture.configFile, fixture.env());
+    const loaded = await loadConfig(fixture.configFile, fixture.env());
     let error: Error | undefined;
     await computePublishedSet(loaded, silentLogger).catch((e: Error) => {
       error = e;

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema } from '../../src/config/schema.js';
+import { configSchema } from '../helpers/config-schema.js';
 import type { LoadedConfig } from '../../src/config/load.js';
 import { systemClock, type Clock } from '../../src/apiban/clock.js';
 
