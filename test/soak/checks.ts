@@ -76,10 +76,14 @@ export class PushWatch {
   ) {}
 
   start(): void {
-    const child = spawn(process.execPath, [CLI, '-c', this.configFile, '--log-format', 'json', 'push', '--watch', '--all'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, '-c', this.configFile, '--log-format', 'json', 'push', '--watch', '--all', '--min-interval', '150ms'],
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     present(child.stdout, "the child's stdout").on('data', (chunk: Buffer) => {
       this.log += chunk;
     });

@@ -62,7 +62,8 @@ export class ServeSupervisor {
     this.expectedExit = true;
     serve.child.kill(how);
     const code = await serve.exited;
-    if (how === 'SIGTERM' && code !== 0) this.violations.push({ at: Date.now(), what: `clean stop exited ${code}` });
+    if (how === 'SIGTERM' && code !== 0)
+      this.violations.push({ at: Date.now(), what: `clean stop exited ${code}:\n${serve.stderr().slice(-2000)}` });
     await this.start();
   }
 

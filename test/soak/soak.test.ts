@@ -4,7 +4,7 @@
  * APIBANs with random faults and a list that changes, a storm of SIGHUPs touching every section
  * (valid and invalid files), kill -9 and clean restarts, concurrent sync/export/push runs and HTTP
  * pollers throughout. Time is compressed by configuration alone: the budget window is seconds
- * (the fake enforces the same window), sync.interval 1 s (serve's --min-interval 150ms),
+ * (the fake enforces the same window), sync.interval 1 s (--min-interval 150ms for serve and push --watch),
  * fullResync 10-15 s.
  *
  * SOAK_MINUTES sets how long the storm lasts (default 1.2); SOAK_SEED replays a run (the seed
