@@ -5,6 +5,7 @@
  * `reason` lets callers decide between retrying and giving up; messages carry no URL.
  */
 import type { Dispatcher } from 'undici';
+import { errorCode, errorMessage } from '../errors.js';
 
 export type FetchFailure = 'too-large' | 'truncated' | 'network' | 'timeout' | 'aborted';
 
@@ -82,7 +83,7 @@ async function readBody(body: Dispatcher.ResponseData['body'], request: CappedRe
 
 function toFetchError(error: unknown, signal?: AbortSignal): FetchError {
   if (signal?.aborted) return new FetchError('aborted', 'request aborted', { cause: error });
-  const code = (error as { code?: string }).code ?? '';
+  const code = errorCode(error) ?? '';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new FetchError('timeout', `timed out (${code})`, { cause: error });
   }
@@ -91,7 +92,7 @@ function toFetchError(error: unknown, signal?: AbortSignal): FetchError {
 
 /** The error's code and first line: undici messages hold no URL, but callers still redact. */
 function describe(error: unknown): string {
-  const { code, message } = error as { code?: string; message?: string };
-  const first = (message ?? String(error)).split('\n')[0];
+  const code = errorCode(error);
+  const first = errorMessage(error).split('\n')[0];
   return code && !first.includes(code) ? `${code}: ${first}` : first;
 }

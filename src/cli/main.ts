@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ExporterError } from '../errors.js';
+import { ExporterError, errorCode } from '../errors.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { COMMANDS } from './commands.js';
 
@@ -56,10 +56,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return error.exitCode;
     }
-    const code = (error as { code?: string }).code;
+    const code = errorCode(error);
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (typeof code === 'string' && code.startsWith('commander.')) return 64;
-    process.stderr.write(`internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : String(error)}\n`);
     return 70;
   }
 }

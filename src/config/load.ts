@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { AnyTargetWriter } from '../writers/contract.js';
-import { ConfigError, errorDetail } from '../errors.js';
+import { ConfigError, errorDetail, errorMessage } from '../errors.js';
+import { isJsonObject } from '../json-object.js';
 import { ONE_PARSE } from './one-parse.js';
 import type { DriverSettingsSchema } from './push-schema.js';
 import type { RegistryView } from './registry-entry.js';
@@ -39,7 +40,7 @@ export interface ConfigRegistryLoaders {
 export async function loadConfig(path: string | undefined, env: Env, registries: ConfigRegistryLoaders): Promise<LoadedConfig> {
   const source = path ?? 'defaults';
   const raw = path === undefined ? {} : await readConfigFile(path);
-  if (!isMapping(raw))
+  if (!isJsonObject(raw))
     throw new ConfigError(source, [
       `(root): the configuration must be a mapping of sections (apiban:, outputs:, ...), not ${describeKind(raw)}`,
     ]);
@@ -49,7 +50,10 @@ export async function loadConfig(path: string | undefined, env: Env, registries:
   const withOverrides = applyEnvOverrides(expanded, env);
   const schema = buildConfigSchema({
     targets: await loadNamed(registries.targets, namesAt(withOverrides.outputs, 'target')),
-    drivers: await loadNamed(registries.drivers, namesAt(isMapping(withOverrides.push) ? withOverrides.push.devices : undefined, 'driver')),
+    drivers: await loadNamed(
+      registries.drivers,
+      namesAt(isJsonObject(withOverrides.push) ? withOverrides.push.devices : undefined, 'driver'),
+    ),
   });
   const result = schema.safeParse(withOverrides, ONE_PARSE);
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
@@ -59,7 +63,7 @@ export async function loadConfig(path: string | undefined, env: Env, registries:
 /** The `field` string of each mapping in `entries` (an output's target, a device's driver). */
 function namesAt(entries: unknown, field: string): string[] {
   if (!Array.isArray(entries)) return [];
-  return entries.flatMap((entry) => (isMapping(entry) && typeof entry[field] === 'string' ? [entry[field]] : []));
+  return entries.flatMap((entry) => (isJsonObject(entry) && typeof entry[field] === 'string' ? [entry[field]] : []));
 }
 
 async function loadNamed<E>(registry: RegistryLoader<E>, names: readonly string[]): Promise<RegistryView<E>> {
@@ -93,14 +97,10 @@ async function readConfigFile(path: string): Promise<unknown> {
 }
 
 function firstLine(error: unknown): string {
-  return (error as Error).message.split('\n')[0];
+  return errorMessage(error).split('\n')[0];
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The kind only: a file holding one bare string might hold just a secret. */
 function describeKind(value: unknown): string {

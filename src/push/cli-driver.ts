@@ -9,7 +9,7 @@
  */
 import { createExactBanSet, type BanSet } from '../banset/banset.js';
 import { diffBanSets, type BanDiff } from '../banset/diff.js';
-import { DeviceChangeError, DeviceError, truncate } from '../errors.js';
+import { DeviceChangeError, DeviceError, truncate, errorMessage } from '../errors.js';
 import type { DeviceDialect, DevicePlan, TargetWriter } from '../writers/contract.js';
 import type { BlockedCounters } from './counters/blocked.js';
 import { CLI_COUNTER_READERS, readCliCounters, withCounterSettings, type CliCounterReader } from './counters/cli-readers.js';
@@ -81,7 +81,7 @@ class CliDeviceSession<O> implements DeviceSession {
         await this.runChecked(command);
       } catch (error) {
         const aborted = await this.abort(plan);
-        const output = error instanceof DeviceError ? error.output : (error as Error).message;
+        const output = error instanceof DeviceError ? error.output : errorMessage(error);
         throw new DeviceChangeError(this.device.name, command, output, applied, aborted);
       }
       applied.push(command);
@@ -106,7 +106,7 @@ class CliDeviceSession<O> implements DeviceSession {
         this.context.log.warn({ device: this.device.name }, 'counters: no entry of the configured rule references the managed lists');
       return blocked;
     } catch (error) {
-      this.context.log.warn({ device: this.device.name, error: (error as Error).message }, 'counters: reading the hit counts failed');
+      this.context.log.warn({ device: this.device.name, error: errorMessage(error) }, 'counters: reading the hit counts failed');
       return undefined;
     }
   }
@@ -137,7 +137,7 @@ class CliDeviceSession<O> implements DeviceSession {
       for (const command of plan.abort) await this.cli.run(command);
       return true;
     } catch (error) {
-      this.context.log.warn({ device: this.device.name, error: (error as Error).message }, 'abort commands failed');
+      this.context.log.warn({ device: this.device.name, error: errorMessage(error) }, 'abort commands failed');
       return false;
     }
   }

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FamilyFilter } from '../banset/banset.js';
+import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { checkAccess, hidesPath, type AccessRule } from './access.js';
 import { buildHealth } from './health.js';
@@ -20,17 +21,17 @@ import type { StatusPage } from './status.js';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function createRequestHandler(state: ServeState, metrics: ServeMetrics, log: Logger, status?: StatusPage): RequestHandler {
-  const fail = (req: IncomingMessage, res: ServerResponse, error: Error) => {
-    log.error({ err: error.message }, 'request failed');
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    log.error({ err: errorMessage(error) }, 'request failed');
     if (!res.headersSent) sendStatus(req, res, 500);
     else res.destroy();
   };
   // A list request whose variant is built is answered synchronously: no promise per request.
   return (req, res) => {
     try {
-      handle(req, res, state, metrics, status)?.catch((error: Error) => fail(req, res, error));
+      handle(req, res, state, metrics, status)?.catch((error: unknown) => fail(req, res, error));
     } catch (error) {
-      fail(req, res, error as Error);
+      fail(req, res, error);
     }
   };
 }

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { ServeConfig } from '../config/serve-schema.js';
-import { ConfigError, errorCode } from '../errors.js';
+import { ConfigError, errorCode, errorMessage } from '../errors.js';
 import type { RequestHandler } from './handler.js';
 
 export type { ListenAddress };
@@ -55,7 +55,7 @@ export function loadTls(tls: NonNullable<ServeConfig['tls']>): { cert: Buffer; k
     try {
       createSecureContext({ cert, key });
     } catch (error) {
-      problems.push(`serve.tls: ${tls.certFile} and ${tls.keyFile} do not load as a certificate and its key (${(error as Error).message})`);
+      problems.push(`serve.tls: ${tls.certFile} and ${tls.keyFile} do not load as a certificate and its key (${errorMessage(error)})`);
     }
   }
   if (problems.length > 0 || cert === undefined || key === undefined) throw new ConfigError('serve.tls', problems);

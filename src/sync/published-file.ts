@@ -7,6 +7,7 @@ import { formatPrefix, tryParsePrefix, type Prefix } from '../banset/address.js'
 import { createBanSet } from '../banset/banset.js';
 import type { PolicyReport } from '../banset/policy.js';
 import type { PublishedSet } from './published-set.js';
+import { isJsonObject } from '../json-object.js';
 
 const SNAPSHOT_FORMAT = 'apiban-exporter/published';
 
@@ -24,9 +25,8 @@ export function encodeSnapshot(set: PublishedSet): string {
 
 // Hand-written like decodeState (sync-state.ts): the prefix array is large, and each entry is parsed strictly here anyway.
 export function decodeSnapshot(text: string): PublishedSet {
-  const raw = JSON.parse(text) as Record<string, unknown>;
-  if (raw === null || typeof raw !== 'object' || raw.format !== SNAPSHOT_FORMAT || raw.version !== 1)
-    throw new Error(`not a ${SNAPSHOT_FORMAT} v1 file`);
+  const raw: unknown = JSON.parse(text);
+  if (!isJsonObject(raw) || raw.format !== SNAPSHOT_FORMAT || raw.version !== 1) throw new Error(`not a ${SNAPSHOT_FORMAT} v1 file`);
   if (typeof raw.syncedAt !== 'number' || !Number.isFinite(raw.syncedAt)) throw new Error('syncedAt is not a time');
   if (raw.source !== 'apiban' && raw.source !== 'local' && raw.source !== 'sample')
     throw new Error('source is not apiban, local or sample');
@@ -40,6 +40,6 @@ export function decodeSnapshot(text: string): PublishedSet {
     return parsed;
   });
   const set: PublishedSet = { bans: createBanSet(prefixes), report, syncedAt: new Date(raw.syncedAt), source: raw.source };
-  if (raw.cursor !== undefined) set.cursor = raw.cursor as string;
+  if (typeof raw.cursor === 'string') set.cursor = raw.cursor;
   return set;
 }

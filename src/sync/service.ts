@@ -123,7 +123,7 @@ export async function createSyncService(
   async function failed(kind: SyncErrorKind, error: unknown, started: number, stats: RunStats): Promise<SyncReport> {
     const message = describeFailure(kind, error);
     if (kind === 'aborted') log.info({ component: 'sync' }, message);
-    else if (kind === 'internal') log.error({ component: 'sync', err: (error as Error).stack }, message);
+    else if (kind === 'internal') log.error({ component: 'sync', err: error instanceof Error ? error.stack : String(error) }, message);
     else log.error({ component: 'sync' }, message);
     state.lastSync = { at: clock.now(), ok: false, error: message };
     if (kind !== 'aborted')

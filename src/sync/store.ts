@@ -8,6 +8,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode, errorDetail, StateError, errorMessage } from '../errors.js';
+import { isJsonObject } from '../json-object.js';
 import type { Logger } from '../log.js';
 import { removeTempFiles, writeFileAtomic } from './atomic-file.js';
 import { lockStateDir, type StateLock } from './lock.js';
@@ -24,7 +25,8 @@ const REQUESTS_FILE = 'requests.json';
 export async function readRequestLog(dir: string): Promise<number[]> {
   const text = await readOptional(join(dir, REQUESTS_FILE)).catch(() => undefined);
   try {
-    const times = text === undefined ? [] : (JSON.parse(text) as { times?: unknown }).times;
+    const parsed: unknown = text === undefined ? undefined : JSON.parse(text);
+    const times = isJsonObject(parsed) ? parsed.times : [];
     return Array.isArray(times) ? times.filter((t): t is number => typeof t === 'number' && Number.isFinite(t)) : [];
   } catch {
     return [];

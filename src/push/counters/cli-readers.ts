@@ -135,6 +135,7 @@ export function withCounterSettings<O>(options: ZodType<O>, counters: ZodType): 
     if (!extra.success) for (const issue of extra.error.issues) ctx.addIssue({ ...issue, path: ['counters', ...issue.path] } as never);
     if (!base.success || !extra.success) return z.NEVER;
     return { ...base.data, counters: extra.data };
+    // The pipe's input type is any record, not O's input: ZodType<Out> cannot say that, hence the casts.
   }) as unknown as ZodType<O & { counters: unknown }>;
 }
 
