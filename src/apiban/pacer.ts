@@ -25,6 +25,16 @@ export interface PacerOptions {
   onWait?: ((ms: number, reason: 'budget' | 'rate-limited') => void) | undefined;
 }
 
+/**
+ * How long until the budget has room for one more request, given the request times inside the
+ * window (oldest first); 0 when it has room now. The pacer waits this long; `check`, which must
+ * not write the journal, asks it of the times sync and serve wrote.
+ */
+export function budgetWaitMs(recent: readonly number[], budget: Budget, now: number): number {
+  if (recent.length < budget.requests) return 0;
+  return recent[recent.length - budget.requests] + budget.windowMs - now + 1;
+}
+
 export class Pacer {
   private readonly times: number[];
   private blockedUntil = 0;
@@ -89,10 +99,7 @@ export class Pacer {
       const now = this.clock.now();
       this.boundToNow(now);
       this.forgetOld(now);
-      const wait = Math.max(
-        this.blockedUntil - now,
-        this.times.length >= this.budget.requests ? this.times[0] + this.budget.windowMs - now + 1 : 0,
-      );
+      const wait = Math.max(this.blockedUntil - now, budgetWaitMs(this.times, this.budget, now));
       if (wait <= 0) return;
       this.options.onWait?.(wait, this.blockedUntil - now >= wait ? 'rate-limited' : 'budget');
       await this.clock.sleep(wait, signal);

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { parsePrefix, isHost } from '../banset/address.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { Budget } from '../apiban/pacer.js';
+import { budgetWaitMs, type Budget } from '../apiban/pacer.js';
 import { ApibanError } from '../errors.js';
 import type { AddressExplanation } from '../sync/explain.js';
 import type { AddressHistoryEntry } from '../sync/history-query.js';
@@ -65,8 +65,9 @@ async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer
 async function spentBudget(stateDir: string, budget: Budget, now: number): Promise<string | undefined> {
   const { readRequestLog } = await import('../sync/store.js');
   const recent = (await readRequestLog(stateDir)).filter((t) => t > now - budget.windowMs).sort((a, b) => a - b);
-  if (recent.length < budget.requests) return undefined;
-  const seconds = Math.ceil((recent[recent.length - budget.requests] + budget.windowMs - now) / 1000);
+  const waitMs = budgetWaitMs(recent, budget, now);
+  if (waitMs <= 0) return undefined;
+  const seconds = Math.ceil(waitMs / 1000);
   return `not asked: sync or serve used all ${budget.requests} requests of the APIBAN budget in the last ${budget.windowMs / 1000} s; try again in ${seconds} s (or use --no-remote)`;
 }
 

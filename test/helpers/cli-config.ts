@@ -22,19 +22,25 @@ export function fakeApibanSection(fake: Pick<FakeApiban, 'url'>): Record<string,
 export interface SimulatorDeviceEntry {
   name: string;
   driver: string;
-  /** The variable that holds the simulator's password for user `ops`. */
+  /** The variable that holds the simulator's password. */
   passwordEnv: string;
+  /** The simulator's user; `ops` unless given. */
+  username?: string;
   [setting: string]: unknown;
 }
 
-/** A `push.devices` entry for a simulator: user `ops`, password from the environment, its host key pinned. */
-export function simulatorDevice(device: SimulatedDevice, { passwordEnv, ...entry }: SimulatorDeviceEntry): Record<string, unknown> {
+/** A `push.devices` entry for a simulator: its user (`ops` by default), password from the environment, its host key pinned. */
+export function simulatorDevice(
+  device: SimulatedDevice,
+  { passwordEnv, username = 'ops', ...entry }: SimulatorDeviceEntry,
+): Record<string, unknown> {
+  // The entry's own fields come last: a test that needs more credentials (enable mode) overrides them.
   return {
-    ...entry,
     host: device.host,
     port: device.port,
-    credentials: { username: 'ops', passwordEnv },
+    credentials: { username, passwordEnv },
     hostKey: { fingerprint: device.fingerprint },
+    ...entry,
   };
 }
 

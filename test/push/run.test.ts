@@ -9,6 +9,7 @@ import { anyFailed, pushToDevices, type DeviceResult, type PushOptions } from '.
 import { startCiscoAsa } from '../helpers/sim-cisco-asa.js';
 import { startCiscoIos } from '../helpers/sim-cisco-ios.js';
 import { JunosModel, startJunos } from '../helpers/sim-junos.js';
+import { simulatorDevice } from '../helpers/cli-config.js';
 import type { SimulatedDevice } from '../helpers/ssh-device.js';
 
 const AUTH = { auth: { username: 'netops', password: 'pw-9f8e7d' } };
@@ -21,16 +22,7 @@ function bans(...entries: string[]): BanSet {
 function device(sim: SimulatedDevice, driver: string, extra: Record<string, unknown> = {}): PushDevice {
   const config = pushSchema.parse({
     devices: [
-      {
-        name: `${driver}-${sim.port}`,
-        driver,
-        host: sim.host,
-        port: sim.port,
-        timeout: 5,
-        credentials: { username: 'netops', passwordEnv: 'DEVICE_PW' },
-        hostKey: { fingerprint: sim.fingerprint },
-        ...extra,
-      },
+      simulatorDevice(sim, { name: `${driver}-${sim.port}`, driver, timeout: 5, username: 'netops', passwordEnv: 'DEVICE_PW', ...extra }),
     ],
   }).devices[0] as DeviceConfig;
   return resolveDevice(config, ENV);

@@ -30,18 +30,7 @@ const wanted = createBanSet(['192.0.2.10', '198.51.100.0/24', '2001:db8::7'].map
 
 function deviceEntry(sim: SimulatedDevice, driver: string, settings: Record<string, unknown>): PushDevice {
   const config = pushSchema.parse({
-    devices: [
-      {
-        name: 'fw1',
-        driver,
-        host: sim.host,
-        port: sim.port,
-        timeout: 5,
-        credentials: { username: 'netops', passwordEnv: 'PW' },
-        hostKey: { fingerprint: sim.fingerprint },
-        settings,
-      },
-    ],
+    devices: [simulatorDevice(sim, { name: 'fw1', driver, timeout: 5, username: 'netops', passwordEnv: 'PW', settings })],
   }).devices[0] as DeviceConfig;
   return resolveDevice(config, { PW: 'pw-c0unt' });
 }
