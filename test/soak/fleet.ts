@@ -8,6 +8,9 @@ import { request } from 'node:http';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 import { present } from '../helpers/present.js';
 
+/** How long a concurrent CLI run may take before the soak kills it (soak.test.ts uses the same). */
+export const CONCURRENT_RUN_TIMEOUT_MS = 60_000;
+
 export interface Violation {
   at: number;
   what: string;
@@ -29,8 +32,11 @@ export class ServeSupervisor {
 
   async start(): Promise<void> {
     this.restarting = true;
-    // A concurrent `sync` may hold the lock for a moment: the refusal names it, and a retry wins.
-    for (let attempt = 0; ; attempt++) {
+    // A concurrent `sync` may hold the lock while it waits out the fake's faults and 429 windows:
+    // the refusal names it, and a retry wins once it ends (at the latest when its 60 s timeout
+    // kills it), as systemd's Restart= would keep trying.
+    const deadline = Date.now() + CONCURRENT_RUN_TIMEOUT_MS + 5_000;
+    for (;;) {
       try {
         const serve = await startServe(this.configFile, this.env);
         this.watch(serve);
@@ -38,7 +44,7 @@ export class ServeSupervisor {
       } catch (error) {
         const message = (error as Error).message;
         this.logs.push(message);
-        if (!/locked by pid \d+ \((sync|push|export)\)/.test(message) || attempt > 20) throw error;
+        if (!/locked by pid \d+ \((sync|push|export)\)/.test(message) || Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }

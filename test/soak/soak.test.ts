@@ -19,7 +19,7 @@ import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
 import { tempDir } from '../sync/support.js';
 import { ChangingList, seededRandom, slowAnswers, weather, type Random } from './chaos.js';
 import { baseConfig, randomConfig, render, SOURCE_ADDRESSES, type SoakSetup } from './configs.js';
-import { get, poll, ServeSupervisor, type Violation } from './fleet.js';
+import { CONCURRENT_RUN_TIMEOUT_MS, get, poll, ServeSupervisor, type Violation } from './fleet.js';
 import { budgetViolations, everyListedLine, lockErrors, PushWatch, unpublishedBodies } from './checks.js';
 import { readHistoryText } from '../../src/sync/history-read.js';
 import { present } from '../helpers/present.js';
@@ -214,7 +214,8 @@ async function concurrentRuns(
   const commands = [['sync'], ['export', '-t', 'plain'], ['push', '--no-sync', '--all']];
   while (!over()) {
     await sleep(random.int(300, 1500));
-    if (!restarting() && !over()) results.push(await runCli(['-c', configFile, ...random.pick(commands)], { env, timeoutMs: 60_000 }));
+    if (!restarting() && !over())
+      results.push(await runCli(['-c', configFile, ...random.pick(commands)], { env, timeoutMs: CONCURRENT_RUN_TIMEOUT_MS }));
   }
 }
 
