@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { generateAddresses } from './generate.js';
 import type { Report } from './report.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/bin.cjs', import.meta.url));
 const CIDR_TOOLS = fileURLToPath(new URL('./cidr-tools-anchor.js', import.meta.url));
 const ROUNDS = 5;
 const GNU_TIME = '/usr/bin/time';

@@ -1,27 +1,55 @@
 /**
- * Bundles the CLI entry after tsc: `node dist/src/cli/main.js` (the package's bin) becomes one
- * small entry plus one chunk per command under dist/src/cli/bundle/, so a command parses a few
- * files instead of resolving hundreds of modules (zod alone is ~90). Everything else in dist/
- * (what the tests import) stays tsc's output. Packages with native parts or worker files of
- * their own (ssh2, pino, undici) are left to node's resolver.
+ * Bundles the CLI after tsc, and makes V8's code cache for the bundle (see src/cli/bin.cts):
+ * Both bundles sit next to tsc's main.js, so paths relative to import.meta.url (package.json, the
+ * render worker) resolve as they do there.
+ * - dist/src/cli/cli.cjs: src/cli/main.ts and everything it imports, as one CommonJS file.
+ *   CommonJS because only a classic script takes a code cache in Node 20. esbuild wraps each
+ *   module in a lazy initializer, so a command still runs only the modules it imports (`export`
+ *   initializes no writer but its own, no push driver, no YAML parser).
+ * - dist/src/cli/render-worker.js: serve's render worker, where
+ *   `new URL('./render-worker.js', import.meta.url)` in render-pool.ts finds it.
+ * - dist/src/cli/cli.cjs.cache: the code cache, made by one `export --aggregate` of the
+ *   bundled sample, so it holds the bytecode of what a command runs, not only the top level.
+ * Everything else in dist/ (what the tests import) stays tsc's output. Packages with native parts
+ * or worker files of their own (ssh2, pino, undici) are left to node's resolver.
  */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { CODE_CACHE } from '../dist/src/cli/bin.cjs';
 import { build } from 'esbuild';
 
-await build({
-  // The render worker is an entry of its own, emitted next to the chunks that start it, so
-  // `new URL('./render-worker.js', import.meta.url)` resolves in the bundle as in tsc's output.
-  entryPoints: { main: 'dist/src/cli/main.js', 'bundle/render-worker': 'dist/src/serve/render-worker.js' },
-  outdir: 'dist/src/cli',
-  allowOverwrite: true,
+const OUT = 'dist/src/cli';
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'bundle/[name]-[hash]',
   // xmlbuilder2 is required at render time only (targets/pfsense-alias-xml.ts).
   external: ['ssh2', 'cpu-features', 'pino', 'undici', 'xmlbuilder2'],
+  logLevel: 'warning',
+};
+
+// A cache left from an earlier bundle must never meet a new one: V8 only compares their lengths.
+rmSync(CODE_CACHE, { force: true });
+await build({
+  ...common,
+  entryPoints: { cli: 'dist/src/cli/main.js' },
+  outdir: OUT,
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  // The externals too are require()d: a vm.Script compiled without a dynamic-import callback
+  // cannot run import(), and ssh2 and undici are CommonJS packages.
+  supported: { 'dynamic-import': false },
+  // import.meta.url (sample lookup, package.json, the render worker's URL) is the bundle's own URL.
+  // The banner comes before esbuild's own "use strict", so it states it first: ES modules are strict.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "'use strict';\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+await build({
+  ...common,
+  entryPoints: { 'render-worker': 'dist/src/serve/render-worker.js' },
+  outdir: OUT,
+  format: 'esm',
   // Bundled CommonJS packages (yaml, commander...) call require() for node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
 });
+execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: ['ignore', 'ignore', 'inherit'] });

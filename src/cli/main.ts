@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The command line. Each command lives in its own file and registers itself here; exit codes
  * come from the error classes (README "Exit codes").
@@ -65,4 +64,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 endQuietlyWhenReaderGoesAway();
-process.exitCode = await main(process.argv);
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

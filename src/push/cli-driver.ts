@@ -20,11 +20,14 @@ import { verifyHolds } from './drivers/verify.js';
 
 export type DialectWriter<O> = TargetWriter<O> & { readonly device: DeviceDialect<O> };
 
-export function hasDialect<O>(writer: TargetWriter<O>): writer is DialectWriter<O> {
+function hasDialect<O>(writer: TargetWriter<O>): writer is DialectWriter<O> {
   return writer.device !== undefined;
 }
 
-export function createCliDriver<O>(writer: DialectWriter<O>): DeviceDriver<O> {
+/** The generic CLI driver around a target's device dialect; its settings are the target's options. */
+export function createCliDriver<O>(target: TargetWriter<O>): DeviceDriver<O> {
+  if (!hasDialect(target)) throw new Error(`the ${target.name} target has no device dialect to drive`);
+  const writer = target;
   const counters = CLI_COUNTER_READERS.get(writer.name);
   return {
     name: writer.name,

@@ -89,7 +89,9 @@ describe('docs: installs as a package (npm pack, npm install -g)', function () {
     );
     const files = run('tar', ['-tzf', tarball], clone, env).stdout.split('\n');
     for (const needed of [
-      'package/dist/src/cli/main.js',
+      'package/dist/src/cli/bin.cjs',
+      'package/dist/src/cli/cli.cjs',
+      'package/dist/src/cli/cli.cjs.cache',
       'package/fixtures/sample/apiban-sample.txt',
       'package/contrib/apiban-exporter.sample.yaml',
       'package/package.json',

@@ -12,7 +12,7 @@ export const BUILD_ROOT = join(here, '..', '..');
 export const REPO_ROOT = findUp(BUILD_ROOT) ?? process.cwd();
 
 /** The compiled CLI entry point, for tests that run the tool as a child process. */
-export const CLI = join(BUILD_ROOT, 'src', 'cli', 'main.js');
+export const CLI = join(BUILD_ROOT, 'src', 'cli', 'bin.cjs');
 
 export function fixture(...parts: string[]): string {
   return join(REPO_ROOT, 'fixtures', ...parts);

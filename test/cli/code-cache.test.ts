@@ -1,0 +1,47 @@
+/**
+ * The bin starts the CLI bundle from the V8 code cache the build made (src/cli/bin.cts): the cache
+ * must be one this node accepts, and a missing or unusable cache may cost start-up time only.
+ */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLE, CODE_CACHE, compileBundle } from '../../src/cli/bin.cjs';
+import { runCli } from '../helpers/cli.js';
+import { BUILD_ROOT, fixture } from '../helpers/paths.js';
+
+describe('cli/bin: the code cache', () => {
+  it('was made by the build for this bundle, and this node accepts it', () => {
+    expect(compileBundle(readFileSync(CODE_CACHE)).cachedDataRejected).to.equal(false);
+    expect(compileBundle(Buffer.from('not a code cache')).cachedDataRejected, 'the check can fail').to.equal(true);
+  });
+
+  describe('a copy of the bin and bundle', () => {
+    // Inside the build, so the copy resolves the same node_modules.
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(BUILD_ROOT, 'code-cache-test-'));
+      copyFileSync(join(BUILD_ROOT, 'src', 'cli', 'bin.cjs'), join(dir, 'bin.cjs'));
+      copyFileSync(BUNDLE, join(dir, 'cli.cjs'));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    const args = ['export', '-t', 'cisco-asa', '--aggregate', '--input', fixture('sample', 'apiban-sample.txt')];
+    const copyRun = () =>
+      spawnSync(process.execPath, [join(dir, 'bin.cjs'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+
+    for (const [name, prepare] of [
+      ['without a cache', () => rmSync(join(dir, 'cli.cjs.cache'), { force: true })],
+      ['with a cache V8 refuses', () => writeFileSync(join(dir, 'cli.cjs.cache'), 'made by some other node')],
+    ] as const) {
+      it(`prints the same list ${name}`, async () => {
+        prepare();
+        const expected = await runCli(args);
+        expect(expected.code, expected.stderr).to.equal(0);
+        const result = copyRun();
+        expect(result.status, result.stderr).to.equal(0);
+        expect(result.stdout).to.equal(expected.stdout);
+      });
+    }
+  });
+});
