@@ -12,6 +12,7 @@ import { errorMessage } from '../errors.js';
 
 /** What the loop needs of the sync service (src/sync/service.ts SyncService fits). */
 export interface SyncRunner {
+  /** Resolves with ok: false for a failure it has logged itself; throws for one it has not. */
   sync(options?: { signal?: AbortSignal }): Promise<SyncResult>;
   current(): PublishedSet | undefined;
   close(): Promise<void>;
@@ -65,9 +66,13 @@ export class SyncScheduler {
   private async runOnce(signal: AbortSignal): Promise<void> {
     const at = new Date();
     let result: SyncResult;
+    // A runner reports its own failures (the sync service logs each with its reason); a throw is
+    // one nobody has reported yet.
+    let reported = true;
     try {
       result = await this.runner.sync({ signal });
     } catch (error) {
+      reported = false;
       result = {
         ok: false,
         full: false,
@@ -91,7 +96,7 @@ export class SyncScheduler {
       durationMs: result.durationMs,
     };
     if (result.ok) this.log.info(fields, 'sync done');
-    else this.log.error({ ...fields, error: result.error }, 'sync failed; serving the last good set');
+    else this.log[reported ? 'warn' : 'error']({ ...fields, error: result.error }, 'sync failed; serving the last good set');
     const set = result.published ?? this.runner.current();
     if (set !== undefined && result.ok) {
       await this.publish(set);

@@ -174,6 +174,17 @@ describe('cli: serve (child process against the fake APIBAN)', function () {
     const metrics = (await fetchRaw(`${base}/metrics`)).body.toString();
     expect(metrics).to.match(/apiban_exporter_syncs_total\{result="error"\} [1-9]/);
     expect(metrics).to.match(/apiban_exporter_apiban_requests_total\{outcome="page"\} [1-9]/);
+    // One error line per failed sync, with its reason; serve's own line about it is a warning.
+    const logLines = () =>
+      serve
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string });
+    const errors = () => logLines().filter((line) => line.level >= 50);
+    const warnings = () => logLines().filter((line) => line.level === 40 && line.msg === 'sync failed; serving the last good set');
+    await waitFor(async () => errors().length > 0 && warnings().length === errors().length, 'a warning from serve for each failed sync');
+    expect(errors().map((line) => line.msg)).to.satisfy((messages: string[]) => messages.every((m) => m.includes('404')));
     fake.heal();
   });
 

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
 import { request as httpsRequest } from 'node:https';
+import { Writable } from 'node:stream';
 import { formatIssues } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../../src/sync/sync-loop.js';
 import { resolveSite } from '../../src/serve/site.js';
@@ -51,6 +52,41 @@ describe('serve: daemon operations', () => {
       await daemon.shutdown();
     }
     expect(runner.closed, 'shutdown closes the sync service').to.equal(true);
+  });
+
+  it('logs a failure the sync service reported as a warning (the service logged the error), and a throw as an error', async () => {
+    const lines: { level: number; msg: string; error?: string }[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const runner = new ScriptedRunner(SET);
+    const sync = runner.sync.bind(runner);
+    let throwing = false;
+    runner.sync = () => (throwing ? Promise.reject(new Error('the runner broke')) : sync());
+    const daemon = await ServeDaemon.start({
+      loaded: testConfig(),
+      log: createLogger({ format: 'json', level: 'info', destination }),
+      createRunner: async () => runner,
+      listen: '127.0.0.1:0',
+      processMetrics: false,
+    });
+    try {
+      await daemon.syncNow(); // the first sync, which start() began
+      runner.failing = true;
+      await daemon.syncNow();
+      throwing = true;
+      await daemon.syncNow();
+    } finally {
+      await daemon.shutdown();
+    }
+    const failures = lines.filter((line) => line.msg === 'sync failed; serving the last good set');
+    expect(failures.map((line) => [line.level, line.error])).to.deep.equal([
+      [40, '[apiban] 503 from the test'],
+      [50, 'the runner broke'],
+    ]);
   });
 
   it('reloads the configuration, and keeps the running one when the new one is invalid', async () => {
