@@ -52,4 +52,6 @@ await build({
   // Bundled CommonJS packages (yaml, commander...) call require() for node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
-execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+// A bare environment: no APIBAN_EXPORTER_CONFIG or APIBAN_* of the builder's, and no NODE_OPTIONS,
+// whose V8 flags would make the cache one that a plain `node` refuses.
+execFileSync(process.execPath, ['scripts/code-cache.cjs'], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: process.env.PATH } });
