@@ -1,15 +1,14 @@
 /**
- * Bundles the CLI after tsc, and makes V8's code cache for the bundle (see src/cli/bin.cts):
- * Both bundles sit next to tsc's main.js, so paths relative to import.meta.url (package.json, the
- * render worker) resolve as they do there.
- * - dist/src/cli/cli.cjs: src/cli/main.ts and everything it imports, as one CommonJS file.
- *   CommonJS because only a classic script takes a code cache in Node 20. esbuild wraps each
- *   module in a lazy initializer, so a command still runs only the modules it imports (`export`
- *   initializes no writer but its own, no push driver, no YAML parser).
- * - dist/src/cli/render-worker.js: serve's render worker, where
- *   `new URL('./render-worker.js', import.meta.url)` in render-pool.ts finds it.
- * - dist/src/cli/cli.cjs.cache: the code cache, made by one `export --aggregate` of the
- *   bundled sample, so it holds the bytecode of what a command runs, not only the top level.
+ * Bundles the CLI after tsc and makes V8's code cache for it (see src/cli/bin.cts). All three
+ * files sit next to tsc's dist/src/cli/main.js, so paths relative to import.meta.url (package.json,
+ * the render worker) resolve as they do there:
+ * - cli.cjs: src/cli/main.ts and everything it imports, as one CommonJS file, because only a
+ *   classic script takes a code cache in Node 20. esbuild wraps each module in a lazy initializer,
+ *   so a command still runs only the modules it imports (`export` initializes no writer but its
+ *   own, no push driver, no YAML parser).
+ * - render-worker.js: serve's render worker, where render-pool.ts looks for it.
+ * - cli.cjs.cache: the code cache, made by one `export --aggregate` of the bundled sample
+ *   (scripts/code-cache.cjs), so it holds the bytecode of what a command runs, not only the top level.
  * Everything else in dist/ (what the tests import) stays tsc's output. Packages with native parts
  * or worker files of their own (ssh2, pino, undici) are left to node's resolver.
  */

@@ -25,9 +25,8 @@ function hasDialect<O>(writer: TargetWriter<O>): writer is DialectWriter<O> {
 }
 
 /** The generic CLI driver around a target's device dialect; its settings are the target's options. */
-export function createCliDriver<O>(target: TargetWriter<O>): DeviceDriver<O> {
-  if (!hasDialect(target)) throw new Error(`the ${target.name} target has no device dialect to drive`);
-  const writer = target;
+export function createCliDriver<O>(writer: TargetWriter<O>): DeviceDriver<O> {
+  if (!hasDialect(writer)) throw new Error(`the ${writer.name} target has no device dialect to drive`);
   const counters = CLI_COUNTER_READERS.get(writer.name);
   return {
     name: writer.name,

@@ -4,12 +4,14 @@
  * parser and no pino. Writers, drivers and the YAML parser come through `import()` when a command
  * or a configuration names them; pino is required on the first line logged (src/log.ts). The CLI
  * bundle (scripts/bundle-cli.mjs) keeps this: esbuild wraps each module in an initializer that
- * runs on its first import, so a module outside the closure is never run.
+ * runs on its first import, so a module outside the closure is never run (the last test watches
+ * the bundle itself).
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { BUILD_ROOT } from '../helpers/paths.js';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { BUILD_ROOT, fixture } from '../helpers/paths.js';
 
 const STATIC = /^\s*(?:import|export)\s*(?:[^'";]*?\s*from\s*)?["']([^"']+)["']/gm;
 const DYNAMIC = /\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
@@ -49,6 +51,19 @@ function exportCommandModule(): string {
   return found[0];
 }
 
+const HEAVY_PACKAGES = ['yaml', 'pino', 'ssh2', 'undici', 'xmlbuilder2'];
+
+/** Modules export must not start: writers but `writer` (when it renders), push modules but the driver registry, heavy packages. */
+function beyondExport(modules: Iterable<string>, writer?: string): Record<string, string[]> {
+  const list = [...modules];
+  const own = (m: string) => m.endsWith('targets/index.js') || (writer !== undefined && m.endsWith(`targets/${writer}.js`));
+  return {
+    writers: list.filter((m) => /(^|\/)targets\/[^/]+\.js$/.test(m) && !own(m)),
+    push: list.filter((m) => /(^|\/)src\/push\/(?!drivers\/index\.js$)/.test(m)),
+    packages: list.filter((m) => HEAVY_PACKAGES.some((p) => m === p || m.startsWith(`node_modules/${p}/`))),
+  };
+}
+
 describe('architecture: what a command loads', () => {
   it('reads the build the tests run against (the checker sees a module it is shown)', () => {
     expect([...staticClosure(PROGRAM).packages]).to.include('commander');
@@ -57,19 +72,42 @@ describe('architecture: what a command loads', () => {
 
   it('export loads no target writer, push driver, YAML parser or pino before it runs', () => {
     const { modules, packages } = staticClosure(exportCommandModule());
-    const loaded = [...modules];
-    expect(
-      loaded.filter((m) => /(^|\/)targets\/(?!index\.js$)[^/]+\.js$/.test(m)),
-      'target writers',
-    ).to.deep.equal([]);
-    expect(
-      loaded.filter((m) => /(^|\/)src\/push\/(?!drivers\/index\.js$)/.test(m)),
-      'push modules other than the driver registry',
-    ).to.deep.equal([]);
-    expect(
-      loaded.filter((m) => /^node_modules\/(yaml|pino|ssh2|undici|xmlbuilder2)\//.test(m)),
-      'bundled packages',
-    ).to.deep.equal([]);
-    expect([...packages].filter((p) => ['yaml', 'pino', 'ssh2', 'undici', 'xmlbuilder2'].includes(p))).to.deep.equal([]);
+    expect(beyondExport([...modules, ...packages])).to.deep.equal({ writers: [], push: [], packages: [] });
+  });
+
+  it('export initializes no writer but its own in the CLI bundle either', () => {
+    // A copy of the bin and bundle whose lazy-initializer helpers (esbuild's __esm for ES modules,
+    // __commonJS for bundled CommonJS packages) name each module as it starts, and a preload that
+    // names each package required by name (the ones left out of the bundle).
+    const dir = mkdtempSync(join(BUILD_ROOT, 'init-probe-'));
+    try {
+      const bundle = readFileSync(join(BUILD_ROOT, 'src', 'cli', 'cli.cjs'), 'utf8');
+      const probed = bundle
+        .replace(
+          'var __esm = (fn, res) => function __init() {',
+          '$& if (fn) process.stderr.write("INIT " + __getOwnPropNames(fn)[0] + "\\n");',
+        )
+        .replace(
+          'var __commonJS = (cb, mod) => function __require() {',
+          '$& if (cb) process.stderr.write("INIT " + __getOwnPropNames(cb)[0] + "\\n");',
+        );
+      writeFileSync(join(dir, 'cli.cjs'), probed);
+      copyFileSync(join(BUILD_ROOT, 'src', 'cli', 'bin.cjs'), join(dir, 'bin.cjs'));
+      writeFileSync(
+        join(dir, 'probe.cjs'),
+        "const M = require('node:module'); const load = M._load; M._load = function (r, ...rest) { if (/^[@a-z]/.test(r)) process.stderr.write('INIT ' + r + '\\n'); return load.call(this, r, ...rest); };",
+      );
+      const args = ['--log-level', 'warn', 'export', '-t', 'cisco-asa', '--input', fixture('sample', 'apiban-sample.txt')];
+      const result = spawnSync(process.execPath, ['-r', join(dir, 'probe.cjs'), join(dir, 'bin.cjs'), ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      });
+      expect(result.status, result.stderr).to.equal(0);
+      const started = [...result.stderr.matchAll(/^INIT (\S+)$/gm)].map(([, module]) => module);
+      expect(started, 'the probe sees modules start').to.include.members(['dist/src/cli/export.js', 'dist/targets/cisco-asa.js']);
+      expect(beyondExport(started, 'cisco-asa')).to.deep.equal({ writers: [], push: [], packages: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
