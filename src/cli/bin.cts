@@ -20,8 +20,20 @@ export const CODE_CACHE = `${BUNDLE}.cache`;
 /** The bundle as a script, compiled from `cachedData` where V8 accepts it (`cachedDataRejected` says). */
 export function compileBundle(cachedData: Buffer | undefined): Script {
   // Wrapped in the parameters node's own CommonJS loader gives a module.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(BUNDLE, 'utf8')}\n})`;
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readBundle()}\n})`;
   return new Script(wrapped, { filename: BUNDLE, cachedData });
+}
+
+function readBundle(): string {
+  try {
+    return readFileSync(BUNDLE, 'utf8');
+  } catch (error) {
+    // tsc alone does not make it: `npm run build` (or the package's prepack) does.
+    process.stderr.write(
+      `apiban-exporter: cannot read the CLI bundle (${error instanceof Error ? error.message : String(error)}); run \`npm run build\`\n`,
+    );
+    process.exit(70);
+  }
 }
 
 /** Compiles the bundle (from the code cache when there is a usable one), runs it, and returns it. */

@@ -30,6 +30,17 @@ describe('cli/bin: the code cache', () => {
     const copyRun = () =>
       spawnSync(process.execPath, [join(dir, 'bin.cjs'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } });
 
+    it('says to build when the bundle is missing (exit 70), rather than a stack trace', () => {
+      rmSync(join(dir, 'cli.cjs'));
+      try {
+        const result = copyRun();
+        expect(result.status).to.equal(70);
+        expect(result.stderr).to.match(/^apiban-exporter: cannot read the CLI bundle \(ENOENT.*cli\.cjs.*\); run `npm run build`\n$/);
+      } finally {
+        copyFileSync(BUNDLE, join(dir, 'cli.cjs'));
+      }
+    });
+
     for (const [name, prepare] of [
       ['without a cache', () => rmSync(join(dir, 'cli.cjs.cache'), { force: true })],
       ['with a cache V8 refuses', () => writeFileSync(join(dir, 'cli.cjs.cache'), 'made by some other node')],
