@@ -16,6 +16,7 @@ import { createBanSet, type BanSet } from '../banset/banset.js';
 import { parsePrefix, tryParsePrefix } from '../banset/address.js';
 import type { AccessConfig } from '../config/serve-schema.js';
 import { ConfigError, errorCode } from '../errors.js';
+import { BoundedMemo } from './bounded-memo.js';
 
 export interface AccessRule {
   readonly allow?: BanSet | undefined;
@@ -133,10 +134,9 @@ function challengeFor(rule: AccessRule): string | undefined {
 /**
  * Verdicts per allowlist and client address. Parsing the peer address and searching the set on
  * every request cost more than the 304 it guards, and the clients of a list are a few firewalls.
- * Keyed by the allowlist itself, so a reload (a new set) starts afresh; bounded per allowlist: a
- * crowd of addresses costs a parse per request, as without the cache, never memory.
+ * Keyed by the allowlist itself, so a reload (a new set) starts afresh.
  */
-const addressVerdicts = new WeakMap<BanSet, Map<string, boolean>>();
+const addressVerdicts = new WeakMap<BanSet, BoundedMemo<boolean>>();
 const ADDRESS_VERDICTS_LIMIT = 1024;
 
 /** Node reports IPv4 clients of a dual-stack socket as `::ffff:a.b.c.d`; match them as IPv4. */
@@ -144,16 +144,10 @@ export function isAllowedAddress(allow: BanSet, remoteAddress: string | undefine
   if (remoteAddress === undefined) return false;
   let verdicts = addressVerdicts.get(allow);
   if (verdicts === undefined) {
-    verdicts = new Map();
+    verdicts = new BoundedMemo(ADDRESS_VERDICTS_LIMIT, (address) => coversAddress(allow, address));
     addressVerdicts.set(allow, verdicts);
   }
-  let verdict = verdicts.get(remoteAddress);
-  if (verdict === undefined) {
-    verdict = coversAddress(allow, remoteAddress);
-    if (verdicts.size >= ADDRESS_VERDICTS_LIMIT) verdicts.clear();
-    verdicts.set(remoteAddress, verdict);
-  }
-  return verdict;
+  return verdicts.get(remoteAddress);
 }
 
 function coversAddress(allow: BanSet, remoteAddress: string): boolean {

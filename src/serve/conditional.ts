@@ -5,6 +5,7 @@
  * store compressed bytes as the table (pfsense/pfsense src/etc/inc/pfsense-utils.inc, download_file()).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { BoundedMemo } from './bounded-memo.js';
 import type { Resource } from './content.js';
 
 /** If-None-Match uses the weak comparison: `W/` and our `-gzip` representation suffix are ignored. */
@@ -36,21 +37,13 @@ export function isNotModified(headers: IncomingHttpHeaders, resource: Resource):
 /**
  * Verdicts per Accept-Encoding value: a client sends the same value on every request and a few
  * kinds of client poll, so parsing each value once takes the split and lowercasing off the request
- * path. Bounded: a client that varies the header costs a parse per request, never memory.
+ * path.
  */
-const gzipVerdicts = new Map<string, boolean>();
-const GZIP_VERDICTS_LIMIT = 64;
+const gzipVerdicts = new BoundedMemo(64, parseAcceptsGzip);
 
 /** Whether Accept-Encoding admits gzip (a `q=0` refuses it; `*` admits it). */
 export function acceptsGzip(header: string | undefined): boolean {
-  if (header === undefined || header === '') return false;
-  let verdict = gzipVerdicts.get(header);
-  if (verdict === undefined) {
-    verdict = parseAcceptsGzip(header);
-    if (gzipVerdicts.size >= GZIP_VERDICTS_LIMIT) gzipVerdicts.clear();
-    gzipVerdicts.set(header, verdict);
-  }
-  return verdict;
+  return header !== undefined && header !== '' && gzipVerdicts.get(header);
 }
 
 function parseAcceptsGzip(header: string): boolean {

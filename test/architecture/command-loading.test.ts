@@ -9,8 +9,9 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { copyBin } from '../helpers/bin-copy.js';
 import { BUILD_ROOT, fixture } from '../helpers/paths.js';
 
 const STATIC = /^\s*(?:import|export)\s*(?:[^'";]*?\s*from\s*)?["']([^"']+)["']/gm;
@@ -79,10 +80,8 @@ describe('architecture: what a command loads', () => {
     // A copy of the bin and bundle whose lazy-initializer helpers (esbuild's __esm for ES modules,
     // __commonJS for bundled CommonJS packages) name each module as it starts, and a preload that
     // names each package required by name (the ones left out of the bundle).
-    const dir = mkdtempSync(join(BUILD_ROOT, 'init-probe-'));
-    try {
-      const bundle = readFileSync(join(BUILD_ROOT, 'src', 'cli', 'cli.cjs'), 'utf8');
-      const probed = bundle
+    const dir = copyBin('init-probe', (bundle) =>
+      bundle
         .replace(
           'var __esm = (fn, res) => function __init() {',
           '$& if (fn) process.stderr.write("INIT " + __getOwnPropNames(fn)[0] + "\\n");',
@@ -90,9 +89,9 @@ describe('architecture: what a command loads', () => {
         .replace(
           'var __commonJS = (cb, mod) => function __require() {',
           '$& if (cb) process.stderr.write("INIT " + __getOwnPropNames(cb)[0] + "\\n");',
-        );
-      writeFileSync(join(dir, 'cli.cjs'), probed);
-      copyFileSync(join(BUILD_ROOT, 'src', 'cli', 'bin.cjs'), join(dir, 'bin.cjs'));
+        ),
+    );
+    try {
       writeFileSync(
         join(dir, 'probe.cjs'),
         "const M = require('node:module'); const load = M._load; M._load = function (r, ...rest) { if (/^[@a-z]/.test(r)) process.stderr.write('INIT ' + r + '\\n'); return load.call(this, r, ...rest); };",

@@ -4,11 +4,12 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE, CODE_CACHE, compileBundle } from '../../src/cli/bin.cjs';
 import { runCli } from '../helpers/cli.js';
-import { BUILD_ROOT, fixture } from '../helpers/paths.js';
+import { copyBin } from '../helpers/bin-copy.js';
+import { fixture } from '../helpers/paths.js';
 
 describe('cli/bin: the code cache', () => {
   it('was made by the build for this bundle, and this node accepts it', () => {
@@ -17,12 +18,9 @@ describe('cli/bin: the code cache', () => {
   });
 
   describe('a copy of the bin and bundle', () => {
-    // Inside the build, so the copy resolves the same node_modules.
     let dir: string;
     before(() => {
-      dir = mkdtempSync(join(BUILD_ROOT, 'code-cache-test-'));
-      copyFileSync(join(BUILD_ROOT, 'src', 'cli', 'bin.cjs'), join(dir, 'bin.cjs'));
-      copyFileSync(BUNDLE, join(dir, 'cli.cjs'));
+      dir = copyBin('code-cache-test');
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
