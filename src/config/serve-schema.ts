@@ -63,6 +63,10 @@ export const serveSchema = z.strictObject({
     })
     .prefault({}),
   maxRequestsPerSocket: z.number().int().nonnegative().default(1000).describe('0 = unlimited'),
+  fastLane: z
+    .boolean()
+    .default(true)
+    .describe('plain HTTP: answer polls of built lists without node:http objects (false: node:http answers every request)'),
 });
 
 export type ServeConfig = z.infer<typeof serveSchema>;

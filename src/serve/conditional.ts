@@ -24,7 +24,7 @@ export function matchesIfNoneMatch(header: string, resource: Resource): boolean 
 }
 
 /** True when the request's validators say the client already holds this content. */
-export function isNotModified(headers: IncomingHttpHeaders, resource: Resource): boolean {
+export function isNotModified(headers: Pick<IncomingHttpHeaders, 'if-none-match' | 'if-modified-since'>, resource: Resource): boolean {
   const ifNoneMatch = headers['if-none-match'];
   // If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 §13.1.3).
   if (ifNoneMatch !== undefined) return matchesIfNoneMatch(ifNoneMatch, resource);

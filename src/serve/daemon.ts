@@ -2,12 +2,12 @@
  * `serve` as a whole: resolve the site, bind, start the sync loop, reload on demand, shut down
  * cleanly. Signals are wired by the CLI (src/cli/serve.ts); this module stays testable in-process.
  */
-import type { Server } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import type { LoadedConfig } from '../config/load.js';
+import type { ServeConfig } from '../config/serve-schema.js';
 import type { Logger } from '../log.js';
-import { createRequestHandler } from './handler.js';
-import { closeListener, createListener, listen, parseListen, type ListenAddress } from './listener.js';
+import { createLaneResponder, createRequestHandler } from './handler.js';
+import { closeListener, createListener, listen, parseListen, type ListenAddress, type Listener } from './listener.js';
 import type { ApibanOutcome } from '../apiban/client.js';
 import { ServeMetrics } from './metrics.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../sync/sync-loop.js';
@@ -57,6 +57,21 @@ export function changedSyncSections(next: LoadedConfig, previous: LoadedConfig):
   return changed;
 }
 
+/** Settings the listening socket was made with (src/serve/listener.ts); the shutdown grace is read when it is needed. */
+const LISTENER_SETTINGS: Record<string, (serve: ServeConfig) => unknown> = {
+  listen: (serve) => serve.listen,
+  tls: (serve) => serve.tls,
+  timeouts: (serve) => ({ ...serve.timeouts, shutdown: undefined }),
+  maxRequestsPerSocket: (serve) => serve.maxRequestsPerSocket,
+  fastLane: (serve) => serve.fastLane,
+};
+
+function listenerChanges(previous: ServeConfig, next: ServeConfig): string[] {
+  return Object.entries(LISTENER_SETTINGS)
+    .filter(([, read]) => !isDeepStrictEqual(read(previous), read(next)))
+    .map(([name]) => `serve.${name}`);
+}
+
 export class ServeDaemon {
   private constructor(
     readonly address: ListenAddress,
@@ -65,7 +80,8 @@ export class ServeDaemon {
     /** The status page (GET /, /status.json); `serve` records push results on it. */
     readonly status: StatusPage,
     private loaded: LoadedConfig,
-    private readonly server: Server,
+    /** The listening server and its fast lane (undefined on HTTPS, with `serve.fastLane: false`, or where Node lacks the parser binding). */
+    readonly listener: Listener,
     private runner: SyncRunner,
     private scheduler: SyncScheduler,
     private readonly options: DaemonOptions,
@@ -95,18 +111,22 @@ export class ServeDaemon {
       metrics.registry,
     );
     await status.restoreBlocked();
-    const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
+    const listener = createListener(
+      loaded.config.serve,
+      createRequestHandler(state, metrics, log, status),
+      createLaneResponder(state, metrics),
+    );
     const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress;
     try {
-      address = await listen(server, parseListen(options.listen ?? loaded.config.serve.listen));
+      address = await listen(listener.server, parseListen(options.listen ?? loaded.config.serve.listen));
     } catch (error) {
       await runner.close();
       throw error;
     }
     holder.address = address;
     const scheduler = ServeDaemon.scheduleSyncs(runner, state, metrics, options, current);
-    const daemon = new ServeDaemon(address, state, metrics, status, loaded, server, runner, scheduler, options);
+    const daemon = new ServeDaemon(address, state, metrics, status, loaded, listener, runner, scheduler, options);
     holder.daemon = daemon;
     const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';
     const intervalMs = effectiveInterval(loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
@@ -117,6 +137,7 @@ export class ServeDaemon {
         url: `${scheme}://${formatHost(address.host)}:${address.port}/`,
         intervalMs,
         outputs: state.view.site.outputs.map((o) => o.path),
+        fastLane: listener.lane !== undefined,
       },
       'listening',
     );
@@ -189,12 +210,8 @@ export class ServeDaemon {
     }
     this.loaded = next;
     if (runner !== undefined) await this.swapRunner(runner, sections);
-    if (
-      !isDeepStrictEqual(next.config.serve.listen, previous.config.serve.listen) ||
-      !isDeepStrictEqual(next.config.serve.tls, previous.config.serve.tls)
-    ) {
-      log.warn({ sections: ['serve.listen/tls'] }, 'these changes take effect after a restart');
-    }
+    const stale = listenerChanges(previous.config.serve, next.config.serve);
+    if (stale.length > 0) log.warn({ sections: stale }, 'these changes take effect after a restart');
     this.state.lastReload = { at: new Date(), ok: true };
     this.metrics.recordReload(true);
     log.info({ source: next.source, outputs: site.outputs.map((o) => o.path) }, 'configuration reloaded');
@@ -245,7 +262,7 @@ export class ServeDaemon {
   /** Stops accepting, lets in-flight responses finish, stops the loop and closes the sync service. */
   async shutdown(): Promise<void> {
     await this.reloadChain;
-    const closing = closeListener(this.server, this.loaded.config.serve.timeouts.shutdown);
+    const closing = closeListener(this.listener, this.loaded.config.serve.timeouts.shutdown);
     await this.scheduler.stop();
     await closing;
     await this.runner.close();

@@ -4,7 +4,7 @@
  * the daemon's state, /api/ from the mirror. Rendering never happens here, except the first
  * request of a query variant, which builds it once for the whole snapshot.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FamilyFilter } from '../banset/banset.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -12,7 +12,9 @@ import { checkAccess, hidesPath, type AccessRule } from './access.js';
 import { buildHealth } from './health.js';
 import type { ServeMetrics } from './metrics.js';
 import { handleMirror } from './mirror.js';
-import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
+import type { Resource } from './content.js';
+import type { LaneResponder } from './fast-lane.js';
+import { laneResource, sendBody, sendJson, sendResource, sendStatus } from './respond.js';
 import type { Route } from './site.js';
 import { DEFAULT_QUERY, type VariantQuery, type Variant } from './output-snapshot.js';
 import type { ServeState, ServeView } from './served-view.js';
@@ -79,24 +81,51 @@ function handle(
   metrics.recordRequest('_unknown', 404, 0);
 }
 
-/** Checks method and access; answers and returns false when the request must stop here. */
-function admit(req: IncomingMessage, res: ServerResponse, rule: AccessRule, requested: RequestUrl): boolean {
-  if (hidesPath(rule, requested.pathToken)) {
-    sendStatus(req, res, 404);
-    return false;
-  }
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    sendStatus(req, res, 405, { allow: 'GET, HEAD' });
-    return false;
-  }
-  const decision = checkAccess(rule, {
-    remoteAddress: req.socket.remoteAddress,
-    authorization: req.headers.authorization,
-    pathToken: requested.pathToken,
-  });
-  if (decision.ok) return true;
-  sendStatus(req, res, decision.status, decision.challenge === undefined ? {} : { 'www-authenticate': decision.challenge });
-  return false;
+/** The facts access and method checks read, from node:http or the fast lane. */
+interface RequestFacts {
+  method: string | undefined;
+  remoteAddress: string | undefined;
+  authorization: string | undefined;
+}
+
+function factsOf(req: IncomingMessage): RequestFacts {
+  return { method: req.method, remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization };
+}
+
+/** A short status answer instead of the resource. */
+interface Refusal {
+  status: number;
+  headers?: OutgoingHttpHeaders;
+  detail?: string;
+}
+
+/** What a request for an output gets: a built resource, a refusal, or a variant still being built. */
+type Answer = { resource: Resource } | Refusal;
+type OutputOutcome = Answer | { pending: Promise<Variant> };
+
+/** Method and access: a refusal when the request must stop here. */
+function refusal(rule: AccessRule, requested: RequestUrl, facts: RequestFacts): Refusal | undefined {
+  if (hidesPath(rule, requested.pathToken)) return { status: 404 };
+  if (facts.method !== 'GET' && facts.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' } };
+  const { remoteAddress, authorization } = facts;
+  const decision = checkAccess(rule, { remoteAddress, authorization, pathToken: requested.pathToken });
+  if (decision.ok) return undefined;
+  return { status: decision.status, headers: decision.challenge === undefined ? {} : { 'www-authenticate': decision.challenge } };
+}
+
+function resolveOutput(view: ServeView, route: Route, requested: RequestUrl, facts: RequestFacts): OutputOutcome {
+  const refused = refusal(route.output.access, requested, facts);
+  if (refused !== undefined) return refused;
+  if (view.snapshot === undefined) return { status: 503, headers: { 'retry-after': String(view.site.retryAfterSeconds) } };
+  const query = parseQuery(requested.query);
+  if (query === undefined) return { status: 400, detail: 'ipv4only and ipv6only exclude each other' };
+  const variant = view.snapshot.variant(route.output, query);
+  return variant instanceof Promise ? { pending: variant } : resourceOf(route, variant);
+}
+
+function resourceOf(route: Route, variant: Variant): Answer {
+  const resource = route.sidecar === undefined ? variant.main : variant.sidecars.get(route.sidecar);
+  return resource === undefined ? { status: 404 } : { resource };
 }
 
 function serveOutput(
@@ -107,32 +136,39 @@ function serveOutput(
   requested: RequestUrl,
   metrics: ServeMetrics,
 ): Promise<void> | void {
-  const name = route.output.name;
-  if (!admit(req, res, route.output.access, requested)) return metrics.recordRequest(name, res.statusCode, 0);
-  if (view.snapshot === undefined) {
-    sendStatus(req, res, 503, { 'retry-after': String(view.site.retryAfterSeconds) });
-    return metrics.recordRequest(name, 503, 0);
-  }
-  const query = parseQuery(requested.query);
-  if (query === undefined) {
-    sendStatus(req, res, 400, {}, 'ipv4only and ipv6only exclude each other');
-    return metrics.recordRequest(name, 400, 0);
-  }
-  const pending = view.snapshot.variant(route.output, query);
-  if (pending instanceof Promise) return pending.then((variant) => sendVariant(req, res, route, variant, metrics));
-  sendVariant(req, res, route, pending, metrics);
+  const outcome = resolveOutput(view, route, requested, factsOf(req));
+  if ('pending' in outcome) return outcome.pending.then((variant) => sendOutcome(req, res, route, resourceOf(route, variant), metrics));
+  sendOutcome(req, res, route, outcome, metrics);
 }
 
-function sendVariant(req: IncomingMessage, res: ServerResponse, route: Route, variant: Variant, metrics: ServeMetrics): void {
-  const name = route.output.name;
-  const resource = route.sidecar === undefined ? variant.main : variant.sidecars.get(route.sidecar);
-  if (resource === undefined) {
-    sendStatus(req, res, 404);
-    metrics.recordRequest(name, 404, 0);
-    return;
+function sendOutcome(req: IncomingMessage, res: ServerResponse, route: Route, outcome: Answer, metrics: ServeMetrics): void {
+  if ('resource' in outcome) {
+    const bytes = sendResource(req, res, outcome.resource);
+    metrics.recordRequest(route.output.name, res.statusCode, bytes);
+  } else {
+    sendStatus(req, res, outcome.status, outcome.headers, outcome.detail);
+    metrics.recordRequest(route.output.name, outcome.status, 0);
   }
-  const bytes = sendResource(req, res, resource);
-  metrics.recordRequest(name, res.statusCode, bytes);
+}
+
+/**
+ * The fast lane's part (src/serve/fast-lane.ts): a GET or HEAD of an output whose variant is built
+ * and whose access checks pass, answered from the same pre-built forms; every other request is
+ * left to node:http and the routes above.
+ */
+export function createLaneResponder(state: ServeState, metrics: ServeMetrics): LaneResponder {
+  return (request) => {
+    const view = state.view;
+    const requested = splitUrl(request.url);
+    const route = requested === undefined ? undefined : view.site.routes.get(requested.path);
+    if (route === undefined) return undefined;
+    const facts = { method: request.method, remoteAddress: request.remoteAddress, authorization: request.headers.authorization };
+    const outcome = resolveOutput(view, route, requested as RequestUrl, facts);
+    if (!('resource' in outcome)) return undefined;
+    const { answer, status, bytes } = laneResource(request, outcome.resource);
+    metrics.recordRequest(route.output.name, status, bytes);
+    return answer;
+  };
 }
 
 /** `?ipv4only`, `?ipv6only`, `?aggregate` (`aggregate=0`/`false` turns it off); other keys are ignored. */
@@ -162,7 +198,11 @@ async function serveAdmin(
   metrics: ServeMetrics,
 ): Promise<void> {
   const label = requested.path === '/healthz' ? '_healthz' : '_metrics';
-  if (!admit(req, res, state.view.site.admin, requested)) return metrics.recordRequest(label, res.statusCode, 0);
+  const refused = refusal(state.view.site.admin, requested, factsOf(req));
+  if (refused !== undefined) {
+    sendStatus(req, res, refused.status, refused.headers);
+    return metrics.recordRequest(label, refused.status, 0);
+  }
   if (label === '_healthz') {
     const { status, report } = buildHealth(state.latestSet, state.lastSync, state.view.site.maxAgeMs, state.now(), state.lastReload);
     return metrics.recordRequest(label, status, sendJson(req, res, status, report));

@@ -12,6 +12,7 @@ import { createSecureContext } from 'node:tls';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { ServeConfig } from '../config/serve-schema.js';
 import { ConfigError, errorCode, errorMessage } from '../errors.js';
+import { FastLane, type LaneResponder } from './fast-lane.js';
 import type { RequestHandler } from './handler.js';
 
 export type { ListenAddress };
@@ -26,7 +27,13 @@ export function parseListen(text: string): ListenAddress {
   return parsed;
 }
 
-export function createListener(config: ServeConfig, handler: RequestHandler): Server {
+/** The listening server and, on plain HTTP, the fast lane in front of it. */
+export interface Listener {
+  readonly server: Server;
+  readonly lane: FastLane | undefined;
+}
+
+export function createListener(config: ServeConfig, handler: RequestHandler, laneResponder?: LaneResponder): Listener {
   const timeouts = config.timeouts;
   const options = {
     headersTimeout: timeouts.headers,
@@ -39,7 +46,14 @@ export function createListener(config: ServeConfig, handler: RequestHandler): Se
     config.tls === undefined ? createHttpServer(options, handler) : createHttpsServer({ ...options, ...loadTls(config.tls) }, handler);
   server.keepAliveTimeout = timeouts.keepAlive;
   server.maxRequestsPerSocket = config.maxRequestsPerSocket;
-  return server;
+  const laneWanted = config.fastLane && config.tls === undefined && laneResponder !== undefined;
+  const lane = laneWanted
+    ? FastLane.attach(server, laneResponder, {
+        timeouts,
+        maxRequestsPerSocket: config.maxRequestsPerSocket,
+      })
+    : undefined;
+  return { server, lane };
 }
 
 /**
@@ -87,15 +101,19 @@ export function listen(server: Server, address: ListenAddress): Promise<ListenAd
 }
 
 /** Stops accepting, closes idle keep-alive sockets, waits for in-flight responses up to `graceMs`. */
-export function closeListener(server: Server, graceMs: number): Promise<void> {
+export function closeListener({ server, lane }: Listener, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
-    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+      lane?.closeAll();
+    }, graceMs);
     force.unref();
     server.close(() => {
       clearTimeout(force);
       resolve();
     });
     server.closeIdleConnections();
+    lane?.closeIdle();
   });
 }

@@ -3,9 +3,10 @@
  * the representation); status answers are short text bodies that never echo the request, so
  * nothing a client sends (a wrong token, a path) is reflected or logged.
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { acceptsGzip, isNotModified } from './conditional.js';
 import type { Resource } from './content.js';
+import type { LaneAnswer, LaneRequest } from './fast-lane.js';
 
 /** Sent with every list: clients must revalidate each poll, which costs one 304 when unchanged. */
 const CACHE_CONTROL = 'no-cache';
@@ -13,17 +14,26 @@ const CACHE_CONTROL = 'no-cache';
 /** writeHead's flat [name, value, ...] form: node writes it as it is, without walking an object. */
 type HeaderList = (string | number)[];
 
-interface PreparedHeaders {
-  ok: HeaderList;
-  okGzip: HeaderList;
-  notModified: HeaderList;
-  notModifiedGzip: HeaderList;
+/** One of a resource's four answers, for node:http (status and header list) and for the fast lane (head text). */
+interface Form {
+  status: 200 | 304;
+  headers: HeaderList;
+  /** The status line and headers as node:http writes them, before its Date and Connection lines. */
+  head: string;
+  body: Buffer | undefined;
+}
+
+interface Forms {
+  ok: Form;
+  okGzip: Form;
+  notModified: Form;
+  notModifiedGzip: Form;
 }
 
 /** Per resource, built on its first request: a request then allocates no header object. */
-const prepared = new WeakMap<Resource, PreparedHeaders>();
+const prepared = new WeakMap<Resource, Forms>();
 
-function prepareHeaders(resource: Resource): PreparedHeaders {
+function prepareForms(resource: Resource): Forms {
   const validators = (etag: string): HeaderList => [
     'cache-control',
     CACHE_CONTROL,
@@ -34,7 +44,7 @@ function prepareHeaders(resource: Resource): PreparedHeaders {
     'vary',
     'Accept-Encoding',
   ];
-  const body = (bytes: Buffer): HeaderList => [
+  const content = (bytes: Buffer): HeaderList => [
     'content-type',
     resource.contentType,
     'content-length',
@@ -42,33 +52,47 @@ function prepareHeaders(resource: Resource): PreparedHeaders {
     'x-content-type-options',
     'nosniff',
   ];
-  const headers = {
-    ok: [...validators(resource.etag), ...body(resource.identity)],
-    okGzip: [...validators(resource.gzipEtag), ...body(resource.gzip), 'content-encoding', 'gzip'],
-    notModified: validators(resource.etag),
-    notModifiedGzip: validators(resource.gzipEtag),
+  const forms = {
+    ok: form(200, [...validators(resource.etag), ...content(resource.identity)], resource.identity),
+    okGzip: form(200, [...validators(resource.gzipEtag), ...content(resource.gzip), 'content-encoding', 'gzip'], resource.gzip),
+    notModified: form(304, validators(resource.etag), undefined),
+    notModifiedGzip: form(304, validators(resource.gzipEtag), undefined),
   };
-  prepared.set(resource, headers);
-  return headers;
+  prepared.set(resource, forms);
+  return forms;
+}
+
+function form(status: 200 | 304, headers: HeaderList, body: Buffer | undefined): Form {
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return { status, headers, head, body };
+}
+
+/** The validators and content coding a request sent, from node:http or the fast lane. */
+type ConditionalHeaders = Pick<IncomingHttpHeaders, 'if-none-match' | 'if-modified-since' | 'accept-encoding'>;
+
+/** Which answer a request gets: 304 when the client's validators match, else 200; gzip when accepted. */
+function formFor(headers: ConditionalHeaders, resource: Resource): Form {
+  const gzip = acceptsGzip(headers['accept-encoding']);
+  const forms = prepared.get(resource) ?? prepareForms(resource);
+  if (isNotModified(headers, resource)) return gzip ? forms.notModifiedGzip : forms.notModified;
+  return gzip ? forms.okGzip : forms.ok;
 }
 
 /** Sends a resource (200, or 304 when the client's validators match); returns body bytes sent. */
 export function sendResource(req: IncomingMessage, res: ServerResponse, resource: Resource): number {
-  const gzip = acceptsGzip(req.headers['accept-encoding']);
-  const headers = prepared.get(resource) ?? prepareHeaders(resource);
-  if (isNotModified(req.headers, resource)) {
-    res.writeHead(304, gzip ? headers.notModifiedGzip : headers.notModified);
-    res.end();
-    return 0;
-  }
-  res.writeHead(200, gzip ? headers.okGzip : headers.ok);
-  if (req.method === 'HEAD') {
-    res.end();
-    return 0;
-  }
-  const body = gzip ? resource.gzip : resource.identity;
+  const chosen = formFor(req.headers, resource);
+  const body = req.method === 'HEAD' ? undefined : chosen.body;
+  res.writeHead(chosen.status, chosen.headers);
   res.end(body);
-  return body.length;
+  return body?.length ?? 0;
+}
+
+/** The same answer for the fast lane, with its status and body size for the metrics. */
+export function laneResource(request: LaneRequest, resource: Resource): { answer: LaneAnswer; status: number; bytes: number } {
+  const chosen = formFor(request.headers, resource);
+  const body = request.method === 'HEAD' ? undefined : chosen.body;
+  return { answer: { head: chosen.head, body }, status: chosen.status, bytes: body?.length ?? 0 };
 }
 
 const STATUS_TEXT: Record<number, string> = {
