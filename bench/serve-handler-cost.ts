@@ -1,9 +1,10 @@
 /**
- * serve's own work per request, without sockets: the request handler of a build (`<dist root>`,
- * this build's or a baseline's) answers 300,000 requests for /plain.txt (10k list, allowlist and
- * metrics on) through stand-in request and response objects whose writeHead and end do nothing.
- * What is left is what serve adds to node:http for each response, the part this project controls;
- * unlike req/s under load it hardly depends on what else the machine runs.
+ * serve's own work per request, without sockets: a build (`<dist root>`, this build's or a
+ * baseline's) answers 300,000 requests for /plain.txt (10k list, allowlist and metrics on). A build
+ * with the fast lane answers through its lane responder, as a poll over plain HTTP is answered;
+ * an older one through its node:http handler with stand-in request and response objects whose
+ * writeHead and end do nothing. What is left is what serve adds for each response, the part this
+ * project controls; unlike req/s under load it hardly depends on what else the machine runs.
  *
  * `node serve-handler-cost.js <dist root> 304|200` prints nanoseconds per request.
  */
@@ -32,7 +33,7 @@ async function handlerOf(root: string) {
     load<Schema>(root, 'src/config/schema.js'),
   );
   const { silentLogger } = await load<Log>(root, 'src/log.js');
-  const { createRequestHandler } = await load<Handler>(root, 'src/serve/handler.js');
+  const { createRequestHandler, createLaneResponder } = await load<Handler>(root, 'src/serve/handler.js');
   const { ServeMetrics } = await load<Metrics>(root, 'src/serve/metrics.js');
   const { resolveSite } = await load<Site>(root, 'src/serve/site.js');
   const { ServeState } = await load<View>(root, 'src/serve/served-view.js');
@@ -42,8 +43,10 @@ async function handlerOf(root: string) {
   const state = new ServeState(resolveSite({ config, source: 'bench', stateDir: root }), silentLogger);
   await state.publish({ bans, report, syncedAt: new Date(), source: 'apiban' });
   const variant = await state.view.snapshot?.variant(state.view.site.outputs[0], { families: 'both' });
-  const handler = createRequestHandler(state, new ServeMetrics({ processMetrics: false }), silentLogger);
-  return { handler, etag: variant?.main.etag ?? '', close: () => state.close() };
+  const metrics = new ServeMetrics({ processMetrics: false });
+  const handler = createRequestHandler(state, metrics, silentLogger);
+  const lane = typeof createLaneResponder === 'function' ? createLaneResponder(state, metrics) : undefined;
+  return { handler, lane, etag: variant?.main.etag ?? '', close: () => state.close() };
 }
 
 /** Stand-ins with only what the handler reads; a fresh request object per call, as node makes one. */
@@ -63,13 +66,20 @@ function standIns(headers: Record<string, string>) {
 }
 
 const [root, kind = '304'] = process.argv.slice(2);
-const { handler, etag, close } = await handlerOf(root ?? '.');
-const { request, response } = standIns(kind === '304' ? { 'if-none-match': etag } : {});
+const { handler, lane, etag, close } = await handlerOf(root ?? '.');
+const headers: Record<string, string> = kind === '304' ? { 'if-none-match': etag } : {};
+const { request, response } = standIns(headers);
 // The handler reads only these parts of node's objects: one cast lets it take the stand-ins.
 const answer = handler as unknown as (req: ReturnType<typeof request>, res: typeof response) => void;
-const run = () => {
-  for (let i = 0; i < REQUESTS; i++) answer(request(), response);
-};
+const laneRequest = () => ({ method: 'GET' as const, url: '/plain.txt', headers: { ...headers }, remoteAddress: '127.0.0.1' });
+const run =
+  lane === undefined
+    ? () => {
+        for (let i = 0; i < REQUESTS; i++) answer(request(), response);
+      }
+    : () => {
+        for (let i = 0; i < REQUESTS; i++) response.statusCode = Number(lane(laneRequest())?.head.slice(9, 12));
+      };
 run(); // warm-up: let the JIT settle first
 const started = process.hrtime.bigint();
 run();

@@ -1,7 +1,7 @@
 /**
  * The three servers `bench -- serve` compares, each a child process placed on the server CPU:
  * serve itself, nginx with one worker serving the same bytes as a static file, and a bare
- * node:http handler (bench/serve-target.ts) that is the floor for any Node server.
+ * node:http handler (bench/serve-target.ts), what any node:http server costs.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -3,7 +3,7 @@
  * so the parent's bookkeeping never runs on its event loop. Prints its URL on stdout once it answers.
  *
  * `serve-target.js serve`: the daemon with an address allowlist and metrics on, as issue 9 measures.
- * `serve-target.js bare <url>`: the floor for any Node server, a bare node:http handler that
+ * `serve-target.js bare <url>`: what any node:http server costs, a bare node:http handler that
  * answers with precomputed headers. It copies the status line's headers and body of `<url>` (the
  * serve process) once, so both send the same bytes and the ratio compares handlers, not payloads.
  */

@@ -4,8 +4,8 @@
  * at 0.7x and 304s at 0.6x nginx's requests per second, p99 under 20 ms for 304s.
  *
  * Three servers answer the same bytes: serve, nginx with one worker (matching serve's one event
- * loop) and a bare node:http handler with precomputed headers, the floor any Node server starts
- * from (bench/serve-target.ts). Each runs in its own process, unpinned unless BENCH_PIN=1 (why:
+ * loop) and a bare node:http handler with precomputed headers, what any node:http server costs
+ * (bench/serve-target.ts); serve's fast lane answers polls without node:http's objects. Each runs in its own process, unpinned unless BENCH_PIN=1 (why:
  * bench/serve-load.ts). Rounds are interleaved (serve, nginx, bare, serve, ...) and the ratios
  * are the medians of each round's ratio, so a machine that gets busier during the run shifts all
  * three together instead of deciding the ratio.
@@ -15,8 +15,8 @@
  * less (a contended core still inflates it: fewer requests per wake-up, colder caches), so the
  * table shows both. On a machine as busy as the shared 2-core one can get (load average 6-8),
  * both swing by 2x between rounds and only a quiet machine gives README figures. What does not
- * swing is the second table: serve's own work per request, its handler run in-process without
- * sockets (bench/serve-handler-cost.ts), the part of a response this project controls.
+ * swing is the second table: serve's own work per request, run in-process without sockets
+ * (bench/serve-handler-cost.ts), the part of a response this project controls.
  *
  * BENCH_SERVE_ROUNDS (default 5) and BENCH_SERVE_SECONDS (default 3) size the run;
  * BENCH_SERVE_TOOLS=wrk (or autocannon) runs one load generator; BENCH_SERVE_PROFILE=<dir> writes
@@ -206,7 +206,7 @@ export async function benchServe(report: Report): Promise<void> {
   const builds: [string, string][] = [['serve', join(dirname(HANDLER_COST), '..')]];
   if (baseline !== undefined) builds.push(['serve (baseline)', join(dirname(baseline), '..')]);
   report(
-    `serve's own work per request: its handler answering /plain.txt in-process to stand-in request and response objects (no sockets), ${ROUNDS} interleaved rounds, medians`,
+    `serve's own work per request: its fast lane's responder (or, in a build without one, its node:http handler with stand-in request and response objects) answering /plain.txt in-process, no sockets, ${ROUNDS} interleaved rounds, medians`,
     await handlerCosts(builds),
   );
 }

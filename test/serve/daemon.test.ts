@@ -14,6 +14,18 @@ import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon, testConfig } from '.
 
 const SET = bansOf('192.0.2.1', '198.51.100.0/24');
 
+/** A JSON logger whose lines the test reads back. */
+function capturedLog() {
+  const lines: { level: number; msg: string; error?: string; sections?: string[] }[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { log: createLogger({ format: 'json', level: 'info', destination }), lines };
+}
+
 /** Resolves with how long the server took to close a socket that sent `bytes` and then nothing. */
 function timeUntilClosed(port: number, bytes: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -55,20 +67,14 @@ describe('serve: daemon operations', () => {
   });
 
   it('logs a failure the sync service reported as a warning (the service logged the error), and a throw as an error', async () => {
-    const lines: { level: number; msg: string; error?: string }[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const { log, lines } = capturedLog();
     const runner = new ScriptedRunner(SET);
     const sync = runner.sync.bind(runner);
     let throwing = false;
     runner.sync = () => (throwing ? Promise.reject(new Error('the runner broke')) : sync());
     const daemon = await ServeDaemon.start({
       loaded: testConfig(),
-      log: createLogger({ format: 'json', level: 'info', destination }),
+      log,
       createRunner: async () => runner,
       listen: '127.0.0.1:0',
       processMetrics: false,
@@ -113,6 +119,29 @@ describe('serve: daemon operations', () => {
     } finally {
       await daemon.shutdown();
     }
+  });
+
+  it('names the listening-socket settings a reload leaves for the next restart', async () => {
+    const { log, lines } = capturedLog();
+    let next = testConfig({ serve: { timeouts: { shutdown: '3s' } } });
+    const daemon = await ServeDaemon.start({
+      loaded: testConfig(),
+      log,
+      createRunner: async () => new ScriptedRunner(SET),
+      listen: '127.0.0.1:0',
+      processMetrics: false,
+      reloadConfig: () => next,
+    });
+    try {
+      // The shutdown grace is read at shutdown: that change needs no restart.
+      expect(await daemon.reload()).to.equal(true);
+      next = testConfig({ serve: { timeouts: { keepAlive: '2s' }, fastLane: false } });
+      expect(await daemon.reload()).to.equal(true);
+    } finally {
+      await daemon.shutdown();
+    }
+    const warnings = lines.filter((line) => line.msg === 'these changes take effect after a restart');
+    expect(warnings.map((line) => line.sections)).to.deep.equal([['serve.timeouts', 'serve.fastLane']]);
   });
 
   it("rejects outputs that collide or shadow the server's own paths (in the schema, so every command does)", () => {

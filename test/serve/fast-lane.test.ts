@@ -10,8 +10,11 @@ import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js'
 
 const SET = bansOf('192.0.2.1', '198.51.100.0/24', '2001:db8::/48');
 
-/** Everything a server sends on one connection for `writes` (sent `gapMs` apart), until it closes the socket. */
-function exchange(port: number, writes: (string | Buffer)[], gapMs = 20): Promise<string> {
+/**
+ * Everything a server sends on one connection for `writes` (sent `gapMs` apart), until it closes
+ * the socket; with `halfClose`, the client ends its side after the last write.
+ */
+function exchange(port: number, writes: (string | Buffer)[], gapMs = 20, halfClose = false): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
@@ -26,6 +29,7 @@ function exchange(port: number, writes: (string | Buffer)[], gapMs = 20): Promis
         socket.write(write);
         await new Promise((wait) => setTimeout(wait, gapMs));
       }
+      if (halfClose && socket.writable) socket.end();
     });
     setTimeout(() => {
       socket.destroy();
@@ -72,11 +76,11 @@ describe('serve: the fast lane answers as node:http does', () => {
   });
 
   /** Runs the writes against both daemons; returns the lane's answer and how many requests the lane answered itself. */
-  async function both(writes: (string | Buffer)[], gapMs?: number): Promise<{ text: string; answered: number }> {
+  async function both(writes: (string | Buffer)[], gapMs?: number, halfClose?: boolean): Promise<{ text: string; answered: number }> {
     const before = pair.lane.listener.lane?.answered ?? 0;
     const [fromLane, fromNode] = await Promise.all([
-      exchange(pair.lane.address.port, writes, gapMs),
-      exchange(pair.node.address.port, writes, gapMs),
+      exchange(pair.lane.address.port, writes, gapMs, halfClose),
+      exchange(pair.node.address.port, writes, gapMs, halfClose),
     ]);
     expect(masked(fromLane)).to.equal(masked(fromNode));
     return { text: fromLane, answered: (pair.lane.listener.lane?.answered ?? 0) - before };
@@ -99,6 +103,14 @@ describe('serve: the fast lane answers as node:http does', () => {
     expect((await both([pipelined])).answered).to.equal(3);
     const split = `GET /plain.txt HTTP/1.1\r\n${H}If-None-Match: ${etag}\r\nConnection: close\r\n\r\n`;
     expect((await both([split.slice(0, 7), split.slice(7, 40), split.slice(40)])).answered).to.equal(1);
+  });
+
+  it('answers a client that half-closes after its request, then closes at once', async () => {
+    const started = Date.now();
+    const { text, answered } = await both([`GET /plain.txt HTTP/1.1\r\n${H}If-None-Match: ${etag}\r\n\r\n`], 20, true);
+    expect(Date.now() - started, 'well before the 1 s keep-alive timeout').to.be.below(700);
+    expect(answered).to.equal(1);
+    expect(text).to.match(/^HTTP\/1\.1 304 Not Modified\r\n/);
   });
 
   it('closes after maxRequestsPerSocket answers, with Connection: close on the last', async () => {
