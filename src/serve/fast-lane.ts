@@ -69,7 +69,7 @@ interface Parser {
   unconsume(): void;
   /** During a consumed read: a copy of the bytes just parsed. */
   getCurrentBuffer(): Buffer;
-  /** ms since the request under way began (since initialize for the first). */
+  /** ms since the request under way began (meaningless before the first byte of the first). */
   duration(): number;
   headersCompleted(): boolean;
   [callback: number]: unknown;
@@ -131,8 +131,6 @@ export class FastLane {
   private second = -1;
   private keepAliveTail = '';
   private closeTail = '';
-  /** When the lane last answered (ms), read for each answer's Date line. */
-  now = 0;
   private readonly keepAliveLine: string;
   private readonly deadline: number;
 
@@ -212,7 +210,6 @@ export class FastLane {
   /** The Date and Connection lines, rebuilt once a second (node:http caches its Date the same way). */
   private tail(keepAlive: boolean): string {
     const now = Date.now();
-    this.now = now;
     const second = Math.floor(now / 1000);
     if (second !== this.second) {
       this.second = second;
@@ -236,7 +233,8 @@ export class FastLane {
     for (const connection of this.connections) {
       const { parser, socket } = connection;
       if (!parser.headersCompleted()) {
-        if (parser.duration() >= this.deadline) connection.cut('TIMEOUT');
+        // duration() counts from the request's first byte; before any, from an origin long past: bound it by the accept.
+        if (Math.min(parser.duration(), now - connection.acceptedAt) >= this.deadline) connection.cut('TIMEOUT');
       } else if (keepAlive > 0 && socket.writableLength === 0 && now - connection.answeredAt >= keepAlive) socket.destroy();
     }
   }
@@ -246,6 +244,8 @@ class LaneConnection {
   readonly parser: Parser;
   /** When the last answer went out (ms): the keep-alive idle time counts from it. */
   answeredAt = 0;
+  /** node:http times a new socket's first request from the accept. */
+  readonly acceptedAt = Date.now();
   private served = 0;
   private flushedHeaders: string[] = [];
   private flushedUrl = '';
@@ -314,16 +314,21 @@ class LaneConnection {
     upgrade: boolean,
     keepAlive: boolean,
   ): number {
+    if (!this.socket.writable) {
+      // Ended by shutdown: nothing more is answered on this socket.
+      this.stop();
+      return STOP;
+    }
     const lines = headers ?? this.takeFlushedHeaders();
     const target = url || this.takeFlushedUrl();
     const name = this.common.methods[method];
     const request = this.laneRequest(name, target, lines, major === 1 && minor === 1 && !upgrade);
     // A client that has stopped reading goes to node:http, which stops reading it in turn.
-    const passOn = request === undefined || this.socket.writableNeedDrain || !this.socket.writable;
+    const passOn = request === undefined || this.socket.writableNeedDrain;
     const outcome = passOn ? undefined : this.lane.answer(request, keepAlive, this.served, this.socket);
-    this.answeredAt = this.lane.now;
     if (outcome === 'kept') {
       this.served++;
+      this.answeredAt = Date.now();
       return GO_ON;
     }
     if (outcome === 'closed') {

@@ -105,6 +105,13 @@ describe('serve: the fast lane answers as node:http does', () => {
     expect((await both([split.slice(0, 7), split.slice(7, 40), split.slice(40)])).answered).to.equal(1);
   });
 
+  it('waits for the first request of a socket that is quiet for a while after connecting', async () => {
+    // Longer than the lane's check of deadlines (a quarter of the 1 s keep-alive time).
+    const { text, answered } = await both(['', CLOSE], 600);
+    expect(answered).to.equal(1);
+    expect(text).to.match(/^HTTP\/1\.1 200 OK\r\n/);
+  });
+
   it('answers a client that half-closes after its request, then closes at once', async () => {
     const started = Date.now();
     const { text, answered } = await both([`GET /plain.txt HTTP/1.1\r\n${H}If-None-Match: ${etag}\r\n\r\n`], 20, true);
