@@ -249,10 +249,11 @@ class LaneConnection {
   private served = 0;
   private flushedHeaders: string[] = [];
   private flushedUrl = '';
-  private handOffHead: string | undefined;
   private consumed = false;
   private readonly remoteAddress: string | undefined;
-  private readonly onData = (chunk: Buffer) => this.afterExecute(this.parser.execute(chunk), () => chunk);
+  /** Set by a head that ends the lane's part: the parser stops there, and reading stops once it has returned. */
+  private next: 'read' | 'stop' | { handOff: string } = 'read';
+  private readonly onData = (chunk: Buffer) => this.afterExecute(this.parser.execute(chunk), chunk);
 
   constructor(
     private readonly common: HttpCommon,
@@ -277,7 +278,7 @@ class LaneConnection {
     const handle = streamHandleOf(socket);
     if (handle === undefined) socket.on('data', this.onData);
     else {
-      parser[HTTPParser.kOnExecute] = (parsed: number | ParseError) => this.afterExecute(parsed, () => parser.getCurrentBuffer());
+      parser[HTTPParser.kOnExecute] = (parsed: number | ParseError) => this.afterExecute(parsed, undefined);
       parser.consume(handle);
       this.consumed = true;
       // Nothing reaches 'data' now, but the stream must flow for its 'end' to be seen.
@@ -288,19 +289,27 @@ class LaneConnection {
   private readonly onError = () => this.socket.destroy();
   private readonly onEnd = () => this.socket.end();
 
-  /** After each read: a parse error cuts the socket; a request left for node:http hands it over with the unparsed bytes. */
-  private afterExecute(parsed: number | ParseError, chunk: () => Buffer): void {
+  /**
+   * After each read (`chunk` is undefined when the parser read the socket itself): a parse error
+   * cuts the socket; a request left for node:http hands it over with the bytes after its head.
+   */
+  private afterExecute(parsed: number | ParseError, chunk: Buffer | undefined): void {
     if (typeof parsed !== 'number') {
       this.cut(parsed.code ?? '');
       return;
     }
-    const head = this.handOffHead;
-    if (head === undefined) return;
-    const rest = chunk().subarray(parsed);
+    const next = this.next;
+    if (next === 'read') return;
+    if (next === 'stop') {
+      this.stop();
+      return;
+    }
+    // The bytes must be taken before stop(): a consumed read's buffer is gone once the parser lets go.
+    const rest = (chunk ?? this.parser.getCurrentBuffer()).subarray(parsed);
     this.stop();
     this.socket.off('error', this.onError);
     this.socket.off('end', this.onEnd);
-    this.lane.handOff(this, head, rest);
+    this.lane.handOff(this, next.handOff, rest);
   }
 
   private onHead(
@@ -316,7 +325,7 @@ class LaneConnection {
   ): number {
     if (!this.socket.writable) {
       // Ended by shutdown: nothing more is answered on this socket.
-      this.stop();
+      this.next = 'stop';
       return STOP;
     }
     const lines = headers ?? this.takeFlushedHeaders();
@@ -331,11 +340,7 @@ class LaneConnection {
       this.answeredAt = Date.now();
       return GO_ON;
     }
-    if (outcome === 'closed') {
-      this.stop();
-      return STOP;
-    }
-    this.handOffHead = `${name} ${target} HTTP/${major}.${minor}\r\n${joinLines(lines)}\r\n`;
+    this.next = outcome === 'closed' ? 'stop' : { handOff: `${name} ${target} HTTP/${major}.${minor}\r\n${joinLines(lines)}\r\n` };
     return STOP;
   }
 

@@ -5,10 +5,14 @@
  */
 import { expect } from 'chai';
 import { connect } from 'node:net';
+import { parsePrefix } from '../../src/banset/address.js';
+import { createBanSet } from '../../src/banset/banset.js';
 import type { ServeDaemon } from '../../src/serve/daemon.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js';
 
 const SET = bansOf('192.0.2.1', '198.51.100.0/24', '2001:db8::/48');
+/** About 500 KB as plain text: more than the socket buffers hold, so a client that does not read holds up the server's writes. */
+const BIG = bansOf(...Array.from({ length: 40_000 }, (_, i) => `11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
 
 /**
  * Everything a server sends on one connection for `writes` (sent `gapMs` apart), until it closes
@@ -188,8 +192,7 @@ describe('serve: the fast lane over time', () => {
 
   it('stops reading a client that pipelines faster than it reads, then answers every request in order', async function () {
     this.timeout(20_000);
-    const big = bansOf(...Array.from({ length: 40_000 }, (_, i) => `11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
-    const { daemon } = await startTestDaemon(new ScriptedRunner(big), { serve: { maxRequestsPerSocket: 0 } });
+    const { daemon } = await startTestDaemon(new ScriptedRunner(BIG), { serve: { maxRequestsPerSocket: 0 } });
     try {
       await daemon.syncNow();
       const size = (await fetchRaw(`http://127.0.0.1:${daemon.address.port}/plain.txt`)).body.length;
@@ -216,6 +219,31 @@ describe('serve: the fast lane over time', () => {
     } finally {
       await daemon.shutdown();
     }
+  });
+
+  it('lets an answer a client is still reading finish at shutdown, then closes its socket', async function () {
+    this.timeout(30_000);
+    // 16 MB of plain text: more than loopback's socket buffers take, so the answer is still being written at shutdown.
+    const huge = createBanSet(
+      Array.from({ length: 1_200_000 }, (_, i) => parsePrefix(`11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)),
+    );
+    const { daemon } = await startTestDaemon(new ScriptedRunner(huge), { serve: { timeouts: { shutdown: '5s' } } });
+    await daemon.syncNow();
+    const size = (await fetchRaw(`http://127.0.0.1:${daemon.address.port}/plain.txt`)).body.length;
+    const socket = connect(daemon.address.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.pause();
+    socket.write(`GET /plain.txt HTTP/1.1\r\n${H}\r\n`);
+    await new Promise((wait) => setTimeout(wait, 300));
+    const stopped = daemon.shutdown();
+    let received = 0;
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    socket.resume();
+    await new Promise((resolve) => socket.once('close', resolve));
+    await stopped;
+    expect(received).to.be.above(size);
   });
 
   it('shuts down at once with an idle lane connection open', async function () {
