@@ -160,10 +160,10 @@ export function createLaneResponder(state: ServeState, metrics: ServeMetrics): L
   return (request) => {
     const view = state.view;
     const requested = splitUrl(request.url);
-    const route = requested === undefined ? undefined : view.site.routes.get(requested.path);
-    if (route === undefined) return undefined;
+    const route = requested && view.site.routes.get(requested.path);
+    if (requested === undefined || route === undefined) return undefined;
     const facts = { method: request.method, remoteAddress: request.remoteAddress, authorization: request.headers.authorization };
-    const outcome = resolveOutput(view, route, requested as RequestUrl, facts);
+    const outcome = resolveOutput(view, route, requested, facts);
     if (!('resource' in outcome)) return undefined;
     const { answer, status, bytes } = laneResource(request, outcome.resource);
     metrics.recordRequest(route.output.name, status, bytes);
