@@ -189,7 +189,14 @@ export class FastLane {
 
   /** Writes the answer to a complete request head; undefined leaves the request to node:http. */
   answer(request: LaneRequest, keepAlive: boolean, served: number, socket: Socket): 'kept' | 'closed' | undefined {
-    const answer = this.respond(request);
+    let answer: LaneAnswer | undefined;
+    try {
+      answer = this.respond(request);
+    } catch {
+      // A throw here would escape through the parser and end the process: node:http's route gets
+      // the request instead, and answers and logs a failure as it does for any other request.
+      return undefined;
+    }
     if (answer === undefined) return undefined;
     this.answered++;
     const max = this.options.maxRequestsPerSocket;

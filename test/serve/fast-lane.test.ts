@@ -7,7 +7,10 @@ import { expect } from 'chai';
 import { connect } from 'node:net';
 import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet } from '../../src/banset/banset.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ServeDaemon } from '../../src/serve/daemon.js';
+import { FastLane } from '../../src/serve/fast-lane.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js';
 
 const SET = bansOf('192.0.2.1', '198.51.100.0/24', '2001:db8::/48');
@@ -258,5 +261,30 @@ describe('serve: the fast lane over time', () => {
     await daemon.shutdown();
     await closed;
     expect(Date.now() - started).to.be.below(1000);
+  });
+});
+
+describe('serve: the fast lane when its responder fails', () => {
+  it('leaves the request to node:http instead of letting the throw end the process', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(500, { 'content-length': 0 });
+      res.end();
+    });
+    const lane = FastLane.attach(
+      server,
+      () => {
+        throw new Error('a bug in a route');
+      },
+      { timeouts: { headers: 1000, request: 1000, keepAlive: 1000 }, maxRequestsPerSocket: 0 },
+    );
+    expect(lane).to.not.equal(undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const text = await exchange(port, [CLOSE]);
+      expect(text).to.match(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    } finally {
+      server.close();
+    }
   });
 });
