@@ -3,9 +3,9 @@
  * a list it already holds, answered with a 304 of pre-built bytes; node:http spends about 40 µs of
  * CPU on each, most of it building IncomingMessage and ServerResponse objects, twice what nginx
  * needs. The lane parses with node:http's own llhttp binding (`HTTPParser` of lib/_http_common.js:
- * the same strict parser and header-size limit) and answers a request the responder recognises
- * by writing its pre-built head and body, with the Date, Connection and Keep-Alive lines node:http
- * would add.
+ * the same strict parser and header-size limit), which reads the socket's stream itself as it does
+ * for node:http, and answers a request the responder recognises by writing its pre-built head and
+ * body, with the Date, Connection and Keep-Alive lines node:http would add.
  *
  * Anything else hands the connection to node:http from that request on: a request with a body,
  * Expect, Upgrade, a repeated header the answer depends on, HTTP/1.0, a route that needs an error
@@ -63,8 +63,7 @@ type ParseError = Error & { code?: string };
 
 interface Parser {
   initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
-  execute(chunk: Buffer): number | ParseError;
-  /** Reads straight from a socket's libuv stream, as node:http does, instead of through its 'data' events. */
+  /** Reads straight from a socket's libuv stream, as node:http does, instead of through 'data' events. */
   consume(handle: object): void;
   unconsume(): void;
   /** During a consumed read: a copy of the bytes just parsed. */
@@ -95,7 +94,7 @@ function loadHttpCommon(): HttpCommon | undefined {
     const { HTTPParser, methods } = createRequire(import.meta.url)('_http_common') as Partial<HttpCommon>;
     if (typeof HTTPParser !== 'function' || !Array.isArray(methods)) return undefined;
     const constants = ['REQUEST', 'kLenientNone', 'kOnHeaders', 'kOnHeadersComplete', 'kOnExecute'] as const;
-    const calls = ['initialize', 'execute', 'consume', 'unconsume', 'getCurrentBuffer', 'duration', 'headersCompleted'] as const;
+    const calls = ['initialize', 'consume', 'unconsume', 'getCurrentBuffer', 'duration', 'headersCompleted'] as const;
     if (constants.some((key) => typeof HTTPParser[key] !== 'number')) return undefined;
     const prototype = HTTPParser.prototype as unknown as Record<string, unknown>;
     if (calls.some((key) => typeof prototype[key] !== 'function')) return undefined;
@@ -182,7 +181,13 @@ export class FastLane {
   }
 
   private accept(socket: Socket): void {
-    const connection = new LaneConnection(this.common, socket, this);
+    const handle = streamHandleOf(socket);
+    // Only a socket with a libuv stream (any TCP socket) can be read by the parser directly.
+    if (handle === undefined) {
+      this.toNode(socket);
+      return;
+    }
+    const connection = new LaneConnection(this.common, socket, handle, this);
     this.connections.add(connection);
     socket.once('close', () => this.connections.delete(connection));
   }
@@ -256,15 +261,15 @@ class LaneConnection {
   private served = 0;
   private flushedHeaders: string[] = [];
   private flushedUrl = '';
-  private consumed = false;
+  private reading = true;
   private readonly remoteAddress: string | undefined;
   /** Set by a head that ends the lane's part: the parser stops there, and reading stops once it has returned. */
   private next: 'read' | 'stop' | { handOff: string } = 'read';
-  private readonly onData = (chunk: Buffer) => this.afterExecute(this.parser.execute(chunk), chunk);
 
   constructor(
     private readonly common: HttpCommon,
     readonly socket: Socket,
+    handle: object,
     private readonly lane: FastLane,
   ) {
     const { HTTPParser } = common;
@@ -278,29 +283,22 @@ class LaneConnection {
       this.flushedUrl += url;
     };
     parser[HTTPParser.kOnHeadersComplete] = this.onHead.bind(this);
+    parser[HTTPParser.kOnExecute] = (parsed: number | ParseError) => this.afterExecute(parsed);
     this.parser = parser;
     socket.on('error', this.onError);
     // node:http's sockets allow half-open: a client that is done sending gets the rest of its answers, then the end.
     socket.on('end', this.onEnd);
-    const handle = streamHandleOf(socket);
-    if (handle === undefined) socket.on('data', this.onData);
-    else {
-      parser[HTTPParser.kOnExecute] = (parsed: number | ParseError) => this.afterExecute(parsed, undefined);
-      parser.consume(handle);
-      this.consumed = true;
-      // Nothing reaches 'data' now, but the stream must flow for its 'end' to be seen.
-      socket.resume();
-    }
+    // As node:http does: the parser reads the socket's stream itself, with no 'data' event per read.
+    parser.consume(handle);
+    // Nothing reaches 'data' now, but the stream must flow for its 'end' to be seen.
+    socket.resume();
   }
 
   private readonly onError = () => this.socket.destroy();
   private readonly onEnd = () => this.socket.end();
 
-  /**
-   * After each read (`chunk` is undefined when the parser read the socket itself): a parse error
-   * cuts the socket; a request left for node:http hands it over with the bytes after its head.
-   */
-  private afterExecute(parsed: number | ParseError, chunk: Buffer | undefined): void {
+  /** After each read: a parse error cuts the socket; a request left for node:http hands it over with the bytes after its head. */
+  private afterExecute(parsed: number | ParseError): void {
     if (typeof parsed !== 'number') {
       this.cut(parsed.code ?? '');
       return;
@@ -312,7 +310,7 @@ class LaneConnection {
       return;
     }
     // The bytes must be taken before stop(): a consumed read's buffer is gone once the parser lets go.
-    const rest = (chunk ?? this.parser.getCurrentBuffer()).subarray(parsed);
+    const rest = this.parser.getCurrentBuffer().subarray(parsed);
     this.stop();
     this.socket.off('error', this.onError);
     this.socket.off('end', this.onEnd);
@@ -396,11 +394,8 @@ class LaneConnection {
 
   /** Stops reading requests; what is already written still goes out. */
   private stop(): void {
-    if (this.consumed) {
-      this.parser.unconsume();
-      this.consumed = false;
-    }
-    this.socket.off('data', this.onData);
+    if (this.reading) this.parser.unconsume();
+    this.reading = false;
   }
 
   /** node:http's answer to a request it cannot finish (a parse error or a deadline), then the socket closes. */

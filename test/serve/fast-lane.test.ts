@@ -4,17 +4,16 @@
  * same (Date and Last-Modified values aside), whether the lane answers it or hands it on.
  */
 import { expect } from 'chai';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet } from '../../src/banset/banset.js';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ServeDaemon } from '../../src/serve/daemon.js';
 import { FastLane } from '../../src/serve/fast-lane.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js';
 
 const SET = bansOf('192.0.2.1', '198.51.100.0/24', '2001:db8::/48');
-/** About 500 KB as plain text: more than the socket buffers hold, so a client that does not read holds up the server's writes. */
+/** About 500 KB as plain text: a few dozen answers fill the socket buffers of a client that does not read. */
 const BIG = bansOf(...Array.from({ length: 40_000 }, (_, i) => `11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
 
 /**
