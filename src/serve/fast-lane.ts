@@ -68,7 +68,7 @@ interface Parser {
   unconsume(): void;
   /** During a consumed read: a copy of the bytes just parsed. */
   getCurrentBuffer(): Buffer;
-  /** ms since the request under way began (meaningless before the first byte of the first). */
+  /** ms since the request under way began; before a socket's first request has begun, a meaningless value. */
   duration(): number;
   headersCompleted(): boolean;
   [callback: number]: unknown;
@@ -245,8 +245,7 @@ export class FastLane {
     for (const connection of this.connections) {
       const { parser, socket } = connection;
       if (!parser.headersCompleted()) {
-        // duration() counts from the request's first byte; before any, from an origin long past: bound it by the accept.
-        if (Math.min(parser.duration(), now - connection.acceptedAt) >= this.deadline) connection.cut('TIMEOUT');
+        if (connection.requestAge(now) >= this.deadline) connection.cut('TIMEOUT');
       } else if (keepAlive > 0 && socket.writableLength === 0 && now - connection.answeredAt >= keepAlive) socket.destroy();
     }
   }
@@ -256,8 +255,7 @@ class LaneConnection {
   readonly parser: Parser;
   /** When the last answer went out (ms): the keep-alive idle time counts from it. */
   answeredAt = 0;
-  /** node:http times a new socket's first request from the accept. */
-  readonly acceptedAt = Date.now();
+  private readonly acceptedAt = Date.now();
   private served = 0;
   private flushedHeaders: string[] = [];
   private flushedUrl = '';
@@ -296,6 +294,17 @@ class LaneConnection {
 
   private readonly onError = () => this.socket.destroy();
   private readonly onEnd = () => this.socket.end();
+
+  /**
+   * How long the request under way has been arriving (ms). The parser's duration() counts from
+   * the first byte of the current request, but until one has begun on this socket it reads a field
+   * Node 20 never set (seen: ages of hours, and zero, which would let a silent socket stay for
+   * good). Until this socket has answered once, its request is timed from the accept, as
+   * node:http times a new socket's first request.
+   */
+  requestAge(now: number): number {
+    return this.served === 0 ? now - this.acceptedAt : this.parser.duration();
+  }
 
   /** After each read: a parse error cuts the socket; a request left for node:http hands it over with the bytes after its head. */
   private afterExecute(parsed: number | ParseError): void {

@@ -192,6 +192,20 @@ describe('serve: the fast lane over time', () => {
     }
   });
 
+  it("cuts every socket that says nothing with node's 408 at the headers deadline", async function () {
+    this.timeout(10_000);
+    const { daemon } = await startTestDaemon(new ScriptedRunner(SET), { serve: { timeouts: { headers: '300ms', keepAlive: '200ms' } } });
+    try {
+      // Many at once: a silent socket's parser has no request time yet, and each one reads a different stale value.
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: 20 }, () => exchange(daemon.address.port, [])));
+      expect(new Set(answers)).to.deep.equal(new Set(['HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n']));
+      expect(Date.now() - started).to.be.below(2000);
+    } finally {
+      await daemon.shutdown();
+    }
+  });
+
   it('stops reading a client that pipelines faster than it reads, then answers every request in order', async function () {
     this.timeout(20_000);
     const { daemon } = await startTestDaemon(new ScriptedRunner(BIG), { serve: { maxRequestsPerSocket: 0 } });
