@@ -71,6 +71,8 @@ interface Parser {
   /** ms since the request under way began; before a socket's first request has begun, a meaningless value. */
   duration(): number;
   headersCompleted(): boolean;
+  /** Deletes the native parser, which nothing else frees: node:http does this when its sockets close. */
+  close(): void;
   [callback: number]: unknown;
 }
 
@@ -94,7 +96,7 @@ function loadHttpCommon(): HttpCommon | undefined {
     const { HTTPParser, methods } = createRequire(import.meta.url)('_http_common') as Partial<HttpCommon>;
     if (typeof HTTPParser !== 'function' || !Array.isArray(methods)) return undefined;
     const constants = ['REQUEST', 'kLenientNone', 'kOnHeaders', 'kOnHeadersComplete', 'kOnExecute'] as const;
-    const calls = ['initialize', 'consume', 'unconsume', 'getCurrentBuffer', 'duration', 'headersCompleted'] as const;
+    const calls = ['initialize', 'consume', 'unconsume', 'getCurrentBuffer', 'duration', 'headersCompleted', 'close'] as const;
     if (constants.some((key) => typeof HTTPParser[key] !== 'number')) return undefined;
     const prototype = HTTPParser.prototype as unknown as Record<string, unknown>;
     if (calls.some((key) => typeof prototype[key] !== 'function')) return undefined;
@@ -286,6 +288,7 @@ class LaneConnection {
     socket.on('error', this.onError);
     // node:http's sockets allow half-open: a client that is done sending gets the rest of its answers, then the end.
     socket.on('end', this.onEnd);
+    socket.once('close', () => this.release());
     // As node:http does: the parser reads the socket's stream itself, with no 'data' event per read.
     parser.consume(handle);
     // Nothing reaches 'data' now, but the stream must flow for its 'end' to be seen.
@@ -402,6 +405,16 @@ class LaneConnection {
   }
 
   /** Stops reading requests; what is already written still goes out. */
+  /**
+   * Once the socket has closed (after a hand-off too): the native parser is not garbage-collected,
+   * so it is deleted here, as node:http deletes its own (lib/_http_common.js, freeParser), once the
+   * stack that may hold it has unwound.
+   */
+  private release(): void {
+    this.stop();
+    setImmediate(() => this.parser.close());
+  }
+
   private stop(): void {
     if (this.reading) this.parser.unconsume();
     this.reading = false;
