@@ -191,7 +191,10 @@ export class FastLane {
     }
     const connection = new LaneConnection(this.common, socket, handle, this);
     this.connections.add(connection);
-    socket.once('close', () => this.connections.delete(connection));
+    socket.once('close', () => {
+      this.connections.delete(connection);
+      connection.release();
+    });
   }
 
   /** Writes the answer to a complete request head; undefined leaves the request to node:http. */
@@ -288,7 +291,6 @@ class LaneConnection {
     socket.on('error', this.onError);
     // node:http's sockets allow half-open: a client that is done sending gets the rest of its answers, then the end.
     socket.on('end', this.onEnd);
-    socket.once('close', () => this.release());
     // As node:http does: the parser reads the socket's stream itself, with no 'data' event per read.
     parser.consume(handle);
     // Nothing reaches 'data' now, but the stream must flow for its 'end' to be seen.
@@ -357,7 +359,7 @@ class LaneConnection {
       this.answeredAt = Date.now();
       return GO_ON;
     }
-    this.next = outcome === 'closed' ? 'stop' : { handOff: `${name} ${target} HTTP/${major}.${minor}\r\n${joinLines(lines)}\r\n` };
+    this.next = outcome === 'closed' ? 'stop' : { handOff: `${name} ${target} HTTP/${major}.${minor}\r\n${headerLines(lines)}\r\n` };
     return STOP;
   }
 
@@ -404,17 +406,17 @@ class LaneConnection {
     return host ? { method, url, headers, remoteAddress: this.remoteAddress } : undefined;
   }
 
-  /** Stops reading requests; what is already written still goes out. */
   /**
    * Once the socket has closed (after a hand-off too): the native parser is not garbage-collected,
    * so it is deleted here, as node:http deletes its own (lib/_http_common.js, freeParser), once the
    * stack that may hold it has unwound.
    */
-  private release(): void {
+  release(): void {
     this.stop();
     setImmediate(() => this.parser.close());
   }
 
+  /** Stops reading requests; what is already written still goes out. */
   private stop(): void {
     if (this.reading) this.parser.unconsume();
     this.reading = false;
@@ -430,8 +432,9 @@ class LaneConnection {
   }
 }
 
-function joinLines(lines: string[]): string {
+/** Flat [name, value, ...] pairs as header lines, each ending in CRLF. */
+export function headerLines(pairs: readonly (string | number)[]): string {
   let text = '';
-  for (let i = 0; i < lines.length; i += 2) text += `${lines[i]}: ${lines[i + 1]}\r\n`;
+  for (let i = 0; i < pairs.length; i += 2) text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
   return text;
 }

@@ -33,7 +33,7 @@ export interface Listener {
   readonly lane: FastLane | undefined;
 }
 
-export function createListener(config: ServeConfig, handler: RequestHandler, laneResponder?: LaneResponder): Listener {
+export function createListener(config: ServeConfig, handler: RequestHandler, laneResponder: LaneResponder): Listener {
   const timeouts = config.timeouts;
   const options = {
     headersTimeout: timeouts.headers,
@@ -46,13 +46,13 @@ export function createListener(config: ServeConfig, handler: RequestHandler, lan
     config.tls === undefined ? createHttpServer(options, handler) : createHttpsServer({ ...options, ...loadTls(config.tls) }, handler);
   server.keepAliveTimeout = timeouts.keepAlive;
   server.maxRequestsPerSocket = config.maxRequestsPerSocket;
-  const laneWanted = config.fastLane && config.tls === undefined && laneResponder !== undefined;
-  const lane = laneWanted
-    ? FastLane.attach(server, laneResponder, {
-        timeouts,
-        maxRequestsPerSocket: config.maxRequestsPerSocket,
-      })
-    : undefined;
+  const lane =
+    config.fastLane && config.tls === undefined
+      ? FastLane.attach(server, laneResponder, {
+          timeouts,
+          maxRequestsPerSocket: config.maxRequestsPerSocket,
+        })
+      : undefined;
   return { server, lane };
 }
 

@@ -6,7 +6,7 @@
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { acceptsGzip, isNotModified } from './conditional.js';
 import type { Resource } from './content.js';
-import type { LaneAnswer, LaneRequest } from './fast-lane.js';
+import { headerLines, type LaneAnswer, type LaneRequest } from './fast-lane.js';
 
 /** Sent with every list: clients must revalidate each poll, which costs one 304 when unchanged. */
 const CACHE_CONTROL = 'no-cache';
@@ -63,9 +63,7 @@ function prepareForms(resource: Resource): Forms {
 }
 
 function form(status: 200 | 304, headers: HeaderList, body: Buffer | undefined): Form {
-  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`;
-  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
-  return { status, headers, head, body };
+  return { status, headers, head: `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headerLines(headers)}`, body };
 }
 
 /** The validators and content coding a request sent, from node:http or the fast lane. */

@@ -9,14 +9,19 @@ import { connect, type AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parsePrefix } from '../../src/banset/address.js';
-import { createBanSet } from '../../src/banset/banset.js';
+import { createBanSet, type BanSet } from '../../src/banset/banset.js';
 import type { ServeDaemon } from '../../src/serve/daemon.js';
 import { FastLane } from '../../src/serve/fast-lane.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js';
 
 const SET = bansOf('192.0.2.1', '198.51.100.0/24', '2001:db8::/48');
+/** `count` consecutive addresses from 11.0.0.0, about 13 bytes each as plain text. */
+function manyAddresses(count: number): BanSet {
+  return createBanSet(Array.from({ length: count }, (_, i) => parsePrefix(`11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)));
+}
+
 /** About 500 KB as plain text: a few dozen answers fill the socket buffers of a client that does not read. */
-const BIG = bansOf(...Array.from({ length: 40_000 }, (_, i) => `11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
+const BIG = manyAddresses(40_000);
 
 /**
  * Everything a server sends on one connection for `writes` (sent `gapMs` apart), until it closes
@@ -274,9 +279,7 @@ describe('serve: the fast lane over time', () => {
   it('lets an answer a client is still reading finish at shutdown, then closes its socket', async function () {
     this.timeout(30_000);
     // 16 MB of plain text: more than loopback's socket buffers take, so the answer is still being written at shutdown.
-    const huge = createBanSet(
-      Array.from({ length: 1_200_000 }, (_, i) => parsePrefix(`11.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)),
-    );
+    const huge = manyAddresses(1_200_000);
     const { daemon } = await startTestDaemon(new ScriptedRunner(huge), { serve: { timeouts: { shutdown: '5s' } } });
     await daemon.syncNow();
     const size = (await fetchRaw(`http://127.0.0.1:${daemon.address.port}/plain.txt`)).body.length;
