@@ -1,9 +1,8 @@
 /**
  * serve's own work per request, without sockets: a build (`<dist root>`, this build's or a
- * baseline's) answers 300,000 requests for /plain.txt (10k list, allowlist and metrics on). A build
- * with the fast lane answers through its lane responder, as a poll over plain HTTP is answered;
- * an older one through its node:http handler with stand-in request and response objects whose
- * writeHead and end do nothing. What is left is what serve adds for each response, the part this
+ * baseline's) answers 300,000 requests for /plain.txt (10k list, allowlist and metrics on) through
+ * its node:http handler with stand-in request and response objects whose writeHead and end do
+ * nothing. What is left is what serve adds for each response, the part this
  * project controls; unlike req/s under load it hardly depends on what else the machine runs.
  *
  * `node serve-handler-cost.js <dist root> 304|200` prints nanoseconds per request.
@@ -33,7 +32,7 @@ async function handlerOf(root: string) {
     load<Schema>(root, 'src/config/schema.js'),
   );
   const { silentLogger } = await load<Log>(root, 'src/log.js');
-  const { createRequestHandler, createLaneResponder } = await load<Handler>(root, 'src/serve/handler.js');
+  const { createRequestHandler } = await load<Handler>(root, 'src/serve/handler.js');
   const { ServeMetrics } = await load<Metrics>(root, 'src/serve/metrics.js');
   const { resolveSite } = await load<Site>(root, 'src/serve/site.js');
   const { ServeState } = await load<View>(root, 'src/serve/served-view.js');
@@ -45,8 +44,7 @@ async function handlerOf(root: string) {
   const variant = await state.view.snapshot?.variant(state.view.site.outputs[0], { families: 'both' });
   const metrics = new ServeMetrics({ processMetrics: false });
   const handler = createRequestHandler(state, metrics, silentLogger);
-  const lane = typeof createLaneResponder === 'function' ? createLaneResponder(state, metrics) : undefined;
-  return { handler, lane, etag: variant?.main.etag ?? '', close: () => state.close() };
+  return { handler, etag: variant?.main.etag ?? '', close: () => state.close() };
 }
 
 /** Stand-ins with only what the handler reads; a fresh request object per call, as node makes one. */
@@ -66,20 +64,14 @@ function standIns(headers: Record<string, string>) {
 }
 
 const [root, kind = '304'] = process.argv.slice(2);
-const { handler, lane, etag, close } = await handlerOf(root ?? '.');
+const { handler, etag, close } = await handlerOf(root ?? '.');
 const headers: Record<string, string> = kind === '304' ? { 'if-none-match': etag } : {};
 const { request, response } = standIns(headers);
 // The handler reads only these parts of node's objects: one cast lets it take the stand-ins.
 const answer = handler as unknown as (req: ReturnType<typeof request>, res: typeof response) => void;
-const laneRequest = () => ({ method: 'GET' as const, url: '/plain.txt', headers: { ...headers }, remoteAddress: '127.0.0.1' });
-const run =
-  lane === undefined
-    ? () => {
-        for (let i = 0; i < REQUESTS; i++) answer(request(), response);
-      }
-    : () => {
-        for (let i = 0; i < REQUESTS; i++) response.statusCode = Number(lane(laneRequest())?.head.slice(9, 12));
-      };
+const run = () => {
+  for (let i = 0; i < REQUESTS; i++) answer(request(), response);
+};
 run(); // warm-up: let the JIT settle first
 const started = process.hrtime.bigint();
 run();

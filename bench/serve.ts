@@ -5,7 +5,7 @@
  *
  * Three servers answer the same bytes: serve, nginx with one worker (matching serve's one event
  * loop) and a bare node:http handler with precomputed headers, what any node:http server costs
- * (bench/serve-target.ts); serve's fast lane answers polls without node:http's objects. Each runs in its own process, unpinned unless BENCH_PIN=1 (why:
+ * (bench/serve-target.ts). Each runs in its own process, unpinned unless BENCH_PIN=1 (why:
  * bench/serve-load.ts). Rounds are interleaved (serve, nginx, bare, serve, ...) and the ratios
  * are the medians of each round's ratio, so a machine that gets busier during the run shifts all
  * three together instead of deciding the ratio.
@@ -206,7 +206,7 @@ export async function benchServe(report: Report): Promise<void> {
   const builds: [string, string][] = [['serve', join(dirname(HANDLER_COST), '..')]];
   if (baseline !== undefined) builds.push(['serve (baseline)', join(dirname(baseline), '..')]);
   report(
-    `serve's own work per request: its fast lane's responder (or, in a build without one, its node:http handler with stand-in request and response objects) answering /plain.txt in-process, no sockets, ${ROUNDS} interleaved rounds, medians`,
+    `serve's own work per request: its node:http handler with stand-in request and response objects answering /plain.txt in-process, no sockets, ${ROUNDS} interleaved rounds, medians`,
     await handlerCosts(builds),
   );
 }

@@ -63,10 +63,12 @@ export const serveSchema = z.strictObject({
     })
     .prefault({}),
   maxRequestsPerSocket: z.number().int().nonnegative().default(1000).describe('0 = unlimited'),
+  // Removed in 0.2 with the lane that read sockets through Node's internal HTTP parser: a file that
+  // still sets it is told so by name rather than refused as an unknown key.
   fastLane: z
-    .boolean()
-    .default(true)
-    .describe('plain HTTP: answer polls of built lists without node:http objects (false: node:http answers every request)'),
+    .never({ error: 'removed: serve answers every request through node:http now; delete this line' })
+    .optional()
+    .describe('removed in 0.2 (a file that sets it is refused with this note)'),
 });
 
 export type ServeConfig = z.infer<typeof serveSchema>;

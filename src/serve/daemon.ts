@@ -2,12 +2,13 @@
  * `serve` as a whole: resolve the site, bind, start the sync loop, reload on demand, shut down
  * cleanly. Signals are wired by the CLI (src/cli/serve.ts); this module stays testable in-process.
  */
+import type { Server } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import type { LoadedConfig } from '../config/load.js';
 import type { ServeConfig } from '../config/serve-schema.js';
 import type { Logger } from '../log.js';
-import { createLaneResponder, createRequestHandler } from './handler.js';
-import { closeListener, createListener, listen, parseListen, type ListenAddress, type Listener } from './listener.js';
+import { createRequestHandler } from './handler.js';
+import { closeListener, createListener, listen, parseListen, type ListenAddress } from './listener.js';
 import type { ApibanOutcome } from '../apiban/client.js';
 import { ServeMetrics } from './metrics.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../sync/sync-loop.js';
@@ -63,7 +64,6 @@ const LISTENER_SETTINGS: Record<string, (serve: ServeConfig) => unknown> = {
   tls: (serve) => serve.tls,
   timeouts: (serve) => ({ ...serve.timeouts, shutdown: undefined }),
   maxRequestsPerSocket: (serve) => serve.maxRequestsPerSocket,
-  fastLane: (serve) => serve.fastLane,
 };
 
 function listenerChanges(previous: ServeConfig, next: ServeConfig): string[] {
@@ -80,8 +80,7 @@ export class ServeDaemon {
     /** The status page (GET /, /status.json); `serve` records push results on it. */
     readonly status: StatusPage,
     private loaded: LoadedConfig,
-    /** The listening server and its fast lane (undefined on HTTPS, with `serve.fastLane: false`, or where Node lacks the parser binding). */
-    readonly listener: Listener,
+    readonly server: Server,
     private runner: SyncRunner,
     private scheduler: SyncScheduler,
     private readonly options: DaemonOptions,
@@ -111,22 +110,18 @@ export class ServeDaemon {
       metrics.registry,
     );
     await status.restoreBlocked();
-    const listener = createListener(
-      loaded.config.serve,
-      createRequestHandler(state, metrics, log, status),
-      createLaneResponder(state, metrics),
-    );
+    const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
     const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress;
     try {
-      address = await listen(listener.server, parseListen(options.listen ?? loaded.config.serve.listen));
+      address = await listen(server, parseListen(options.listen ?? loaded.config.serve.listen));
     } catch (error) {
       await runner.close();
       throw error;
     }
     holder.address = address;
     const scheduler = ServeDaemon.scheduleSyncs(runner, state, metrics, options, current);
-    const daemon = new ServeDaemon(address, state, metrics, status, loaded, listener, runner, scheduler, options);
+    const daemon = new ServeDaemon(address, state, metrics, status, loaded, server, runner, scheduler, options);
     holder.daemon = daemon;
     const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';
     const intervalMs = effectiveInterval(loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
@@ -137,7 +132,6 @@ export class ServeDaemon {
         url: `${scheme}://${formatHost(address.host)}:${address.port}/`,
         intervalMs,
         outputs: state.view.site.outputs.map((o) => o.path),
-        fastLane: listener.lane !== undefined,
       },
       'listening',
     );
@@ -262,7 +256,7 @@ export class ServeDaemon {
   /** Stops accepting, lets in-flight responses finish, stops the loop and closes the sync service. */
   async shutdown(): Promise<void> {
     await this.reloadChain;
-    const closing = closeListener(this.listener, this.loaded.config.serve.timeouts.shutdown);
+    const closing = closeListener(this.server, this.loaded.config.serve.timeouts.shutdown);
     await this.scheduler.stop();
     await closing;
     await this.runner.close();

@@ -13,8 +13,7 @@ import { buildHealth } from './health.js';
 import type { ServeMetrics } from './metrics.js';
 import { handleMirror } from './mirror.js';
 import type { Resource } from './content.js';
-import type { LaneResponder } from './fast-lane.js';
-import { laneResource, sendBody, sendJson, sendResource, sendStatus } from './respond.js';
+import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
 import type { Route } from './site.js';
 import { DEFAULT_QUERY, type VariantQuery, type Variant } from './output-snapshot.js';
 import type { ServeState, ServeView } from './served-view.js';
@@ -81,7 +80,7 @@ function handle(
   metrics.recordRequest('_unknown', 404, 0);
 }
 
-/** The facts access and method checks read, from node:http or the fast lane. */
+/** The facts access and method checks read. */
 interface RequestFacts {
   method: string | undefined;
   remoteAddress: string | undefined;
@@ -149,26 +148,6 @@ function sendOutcome(req: IncomingMessage, res: ServerResponse, route: Route, ou
     sendStatus(req, res, outcome.status, outcome.headers, outcome.detail);
     metrics.recordRequest(route.output.name, outcome.status, 0);
   }
-}
-
-/**
- * The fast lane's part (src/serve/fast-lane.ts): a GET or HEAD of an output whose variant is built
- * and whose access checks pass, answered from the same pre-built forms; every other request is
- * left to node:http and the routes above.
- */
-export function createLaneResponder(state: ServeState, metrics: ServeMetrics): LaneResponder {
-  return (request) => {
-    const view = state.view;
-    const requested = splitUrl(request.url);
-    const route = requested && view.site.routes.get(requested.path);
-    if (requested === undefined || route === undefined) return undefined;
-    const facts = { method: request.method, remoteAddress: request.remoteAddress, authorization: request.headers.authorization };
-    const outcome = resolveOutput(view, route, requested, facts);
-    if (!('resource' in outcome)) return undefined;
-    const { answer, status, bytes } = laneResource(request, outcome.resource);
-    metrics.recordRequest(route.output.name, status, bytes);
-    return answer;
-  };
 }
 
 /** `?ipv4only`, `?ipv6only`, `?aggregate` (`aggregate=0`/`false` turns it off); other keys are ignored. */

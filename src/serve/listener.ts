@@ -12,7 +12,6 @@ import { createSecureContext } from 'node:tls';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { ServeConfig } from '../config/serve-schema.js';
 import { ConfigError, errorCode, errorMessage } from '../errors.js';
-import { FastLane, type LaneResponder } from './fast-lane.js';
 import type { RequestHandler } from './handler.js';
 
 export type { ListenAddress };
@@ -27,13 +26,7 @@ export function parseListen(text: string): ListenAddress {
   return parsed;
 }
 
-/** The listening server and, on plain HTTP, the fast lane in front of it. */
-export interface Listener {
-  readonly server: Server;
-  readonly lane: FastLane | undefined;
-}
-
-export function createListener(config: ServeConfig, handler: RequestHandler, laneResponder: LaneResponder): Listener {
+export function createListener(config: ServeConfig, handler: RequestHandler): Server {
   const timeouts = config.timeouts;
   const options = {
     headersTimeout: timeouts.headers,
@@ -46,14 +39,7 @@ export function createListener(config: ServeConfig, handler: RequestHandler, lan
     config.tls === undefined ? createHttpServer(options, handler) : createHttpsServer({ ...options, ...loadTls(config.tls) }, handler);
   server.keepAliveTimeout = timeouts.keepAlive;
   server.maxRequestsPerSocket = config.maxRequestsPerSocket;
-  const lane =
-    config.fastLane && config.tls === undefined
-      ? FastLane.attach(server, laneResponder, {
-          timeouts,
-          maxRequestsPerSocket: config.maxRequestsPerSocket,
-        })
-      : undefined;
-  return { server, lane };
+  return server;
 }
 
 /**
@@ -101,12 +87,11 @@ export function listen(server: Server, address: ListenAddress): Promise<ListenAd
 }
 
 /** Stops accepting, closes idle keep-alive sockets, waits for in-flight responses up to `graceMs`. */
-export function closeListener({ server, lane }: Listener, graceMs: number): Promise<void> {
+export function closeListener(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     const force = setTimeout(() => {
       server.closeAllConnections();
-      lane?.closeAll();
     }, graceMs);
     force.unref();
     server.close(() => {
@@ -114,6 +99,5 @@ export function closeListener({ server, lane }: Listener, graceMs: number): Prom
       resolve();
     });
     server.closeIdleConnections();
-    lane?.closeIdle();
   });
 }

@@ -3,10 +3,9 @@
  * the representation); status answers are short text bodies that never echo the request, so
  * nothing a client sends (a wrong token, a path) is reflected or logged.
  */
-import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { acceptsGzip, isNotModified } from './conditional.js';
 import type { Resource } from './content.js';
-import { headerLines, type LaneAnswer, type LaneRequest } from './fast-lane.js';
 
 /** Sent with every list: clients must revalidate each poll, which costs one 304 when unchanged. */
 const CACHE_CONTROL = 'no-cache';
@@ -14,12 +13,10 @@ const CACHE_CONTROL = 'no-cache';
 /** writeHead's flat [name, value, ...] form: node writes it as it is, without walking an object. */
 type HeaderList = (string | number)[];
 
-/** One of a resource's four answers, for node:http (status and header list) and for the fast lane (head text). */
+/** One of a resource's four answers: status, header list and body, built once. */
 interface Form {
   status: 200 | 304;
   headers: HeaderList;
-  /** The status line and headers as node:http writes them, before its Date and Connection lines. */
-  head: string;
   body: Buffer | undefined;
 }
 
@@ -63,10 +60,10 @@ function prepareForms(resource: Resource): Forms {
 }
 
 function form(status: 200 | 304, headers: HeaderList, body: Buffer | undefined): Form {
-  return { status, headers, head: `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headerLines(headers)}`, body };
+  return { status, headers, body };
 }
 
-/** The validators and content coding a request sent, from node:http or the fast lane. */
+/** The validators and content coding a request sent. */
 type ConditionalHeaders = Pick<IncomingHttpHeaders, 'if-none-match' | 'if-modified-since' | 'accept-encoding'>;
 
 /** Which answer a request gets: 304 when the client's validators match, else 200; gzip when accepted. */
@@ -84,13 +81,6 @@ export function sendResource(req: IncomingMessage, res: ServerResponse, resource
   res.writeHead(chosen.status, chosen.headers);
   res.end(body);
   return body?.length ?? 0;
-}
-
-/** The same answer for the fast lane, with its status and body size for the metrics. */
-export function laneResource(request: LaneRequest, resource: Resource): { answer: LaneAnswer; status: number; bytes: number } {
-  const chosen = formFor(request.headers, resource);
-  const body = request.method === 'HEAD' ? undefined : chosen.body;
-  return { answer: { head: chosen.head, body }, status: chosen.status, bytes: body?.length ?? 0 };
 }
 
 const STATUS_TEXT: Record<number, string> = {

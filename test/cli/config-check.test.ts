@@ -78,6 +78,13 @@ describe('cli config check: one validation path', function () {
       .and.satisfy((p: string[]) => p[0].startsWith('push.devices[0].settings.ipset.maxelem: '));
   });
 
+  it('names the removed serve.fastLane key and what to do, rather than calling it unknown', async () => {
+    expectRefused(
+      await check({ serve: { fastLane: true } }),
+      'serve.fastLane: removed: serve answers every request through node:http now; delete this line',
+    );
+  });
+
   it('refuses durations that make no sense: zero, negative, longer than a timer can wait', async () => {
     expectRefused(await check({ apiban: { budget: { window: '0s' } } }), 'apiban.budget.window: "0s": must be at least 1ms');
     const cases: [Record<string, unknown>, string][] = [

@@ -135,13 +135,13 @@ describe('serve: daemon operations', () => {
     try {
       // The shutdown grace is read at shutdown: that change needs no restart.
       expect(await daemon.reload()).to.equal(true);
-      next = testConfig({ serve: { timeouts: { keepAlive: '2s' }, fastLane: false } });
+      next = testConfig({ serve: { timeouts: { keepAlive: '2s' }, maxRequestsPerSocket: 10 } });
       expect(await daemon.reload()).to.equal(true);
     } finally {
       await daemon.shutdown();
     }
     const warnings = lines.filter((line) => line.msg === 'these changes take effect after a restart');
-    expect(warnings.map((line) => line.sections)).to.deep.equal([['serve.timeouts', 'serve.fastLane']]);
+    expect(warnings.map((line) => line.sections)).to.deep.equal([['serve.timeouts', 'serve.maxRequestsPerSocket']]);
   });
 
   it("rejects outputs that collide or shadow the server's own paths (in the schema, so every command does)", () => {
