@@ -1,55 +1,85 @@
 #!/usr/bin/env node
 /**
  * The package's bin: runs the CLI bundle (cli.cjs, every module of src/cli/main.ts in one
- * CommonJS file, built by scripts/bundle-cli.mjs) with the V8 code cache the build made for it, so
- * a command starts from compiled bytecode instead of parsing and compiling about a megabyte of
- * JavaScript (commander, zod, the schemas) on every run. Node 20 caches no compiled code of its
- * own (module.enableCompileCache arrived in Node 22), and vm.Script is the API that takes a cache:
- * https://nodejs.org/api/vm.html#new-vmscriptcode-options and #scriptcreatecacheddata.
- * V8 refuses a cache made by another Node version or with other V8 flags (`cachedDataRejected`),
- * and the bundle then compiles as usual: slower to start, never different.
+ * CommonJS file, built by scripts/bundle-cli.mjs) from compiled code, so a command does not parse
+ * and compile about a megabyte of JavaScript (commander, zod, the schemas) on every start.
+ * - The build's V8 code cache (cli.cjs.cache) is used only by the Node that made it: its first
+ *   line names that Node's version and architecture and V8's tag for its version and flags, and
+ *   any other Node ignores it.
+ *   V8's own check is not enough: a cache packed on Node 20.20.2 passed it on 20.11.1 and crashed
+ *   there. vm.Script takes the cache (https://nodejs.org/api/vm.html#new-vmscriptcode-options).
+ * - Without a cache of its own Node's, Node 22.1+ keeps one itself: module.enableCompileCache()
+ *   caches the bundle's compiled code in its own directory, keyed to that Node
+ *   (https://nodejs.org/api/module.html#moduleenablecompilecachecachedir). Node 20 has no such
+ *   cache, and compiles the bundle on each start.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
+import { cachedDataVersionTag } from 'node:v8';
 import { Script } from 'node:vm';
 
 export const BUNDLE = join(__dirname, 'cli.cjs');
 export const CODE_CACHE = `${BUNDLE}.cache`;
 
+/**
+ * The first line of a code cache: the one Node that may read it. cachedDataVersionTag() is V8's
+ * own digest of its version, flags and CPU features, made for this check
+ * (https://nodejs.org/api/v8.html#v8cacheddataversiontag).
+ */
+export function codeCacheKey(): string {
+  return `apiban-exporter code cache for node ${process.version} ${process.arch} v8 ${process.versions.v8} tag ${cachedDataVersionTag()}\n`;
+}
+
+/** The build's code cache, when this Node made it (see codeCacheKey); otherwise undefined. */
+export function readCodeCache(file = CODE_CACHE, key = codeCacheKey()): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined; // not built, or removed: compile from source
+  }
+  const header = Buffer.from(key);
+  return bytes.subarray(0, header.length).equals(header) ? bytes.subarray(header.length) : undefined;
+}
+
+/** Writes what V8 has compiled of the bundle so far, under this Node's key. */
+export function writeCodeCache(script: Script, file = CODE_CACHE): void {
+  writeFileSync(file, Buffer.concat([Buffer.from(codeCacheKey()), script.createCachedData()]));
+}
+
 /** The bundle as a script, compiled from `cachedData` where V8 accepts it (`cachedDataRejected` says). */
 export function compileBundle(cachedData: Buffer | undefined): Script {
   // Wrapped in the parameters node's own CommonJS loader gives a module.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readBundle()}\n})`;
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(BUNDLE, 'utf8')}\n})`;
   return new Script(wrapped, { filename: BUNDLE, cachedData });
 }
 
-function readBundle(): string {
-  try {
-    return readFileSync(BUNDLE, 'utf8');
-  } catch (error) {
-    // tsc alone does not make it: `npm run build` (or the package's prepack) does.
-    process.stderr.write(
-      `apiban-exporter: cannot read the CLI bundle (${error instanceof Error ? error.message : String(error)}); run \`npm run build\`\n`,
-    );
-    process.exit(70);
-  }
-}
-
-/** Compiles the bundle (from the code cache when there is a usable one), runs it, and returns it. */
-export function runBundle(): Script {
-  const script = compileBundle(readCodeCache());
+/** Compiles the bundle (from `cachedData` when V8 takes it), runs it, and returns the script. */
+export function runBundle(cachedData: Buffer | undefined): Script {
+  const script = compileBundle(cachedData);
   const bundleModule = { exports: {} };
-  script.runInThisContext()(bundleModule.exports, createRequire(BUNDLE), bundleModule, BUNDLE, __dirname);
+  script.runInThisContext()(bundleModule.exports, nodeModule.createRequire(BUNDLE), bundleModule, BUNDLE, __dirname);
   return script;
 }
 
-function readCodeCache(): Buffer | undefined {
-  try {
-    return readFileSync(CODE_CACHE);
-  } catch {
-    return undefined; // not built (or removed): compile from source
+// @types/node follows the oldest supported line (20), which lacks the function.
+const { enableCompileCache } = nodeModule as typeof nodeModule & { enableCompileCache?: () => unknown };
+
+/** Runs the CLI from the build's cache, else from Node's own compile cache, else from source. */
+export function start(): void {
+  if (!existsSync(BUNDLE)) {
+    // tsc alone does not make it: `npm run build` (or the package's prepack) does.
+    process.stderr.write(`apiban-exporter: cannot read the CLI bundle (${BUNDLE} is missing); run \`npm run build\`\n`);
+    process.exit(70);
+  }
+  const cachedData = readCodeCache();
+  if (cachedData === undefined && enableCompileCache !== undefined) {
+    enableCompileCache();
+    require(BUNDLE);
+  } else {
+    runBundle(cachedData);
   }
 }
 
-if (require.main === module) runBundle();
+if (require.main === module) start();
