@@ -6,12 +6,14 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ExporterError, errorCode } from '../errors.js';
 import { LOG_LEVELS } from '../log-levels.js';
+import { EMBEDDED, embeddedText } from '../single-executable.js';
 import { COMMANDS } from './commands.js';
 
-/** dist/src/cli/main.js -> the package's package.json, three levels up. */
+/** dist/src/cli/main.js -> the package's package.json, three levels up (or the one embedded in the single executable). */
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const text = embeddedText(EMBEDDED.packageJson) ?? readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as { version: string }).version;
   } catch {
     return 'unknown';
   }

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { getTarget } from '../../targets/all.js';
 import type { BanSet, TransferredBanSet } from '../banset/banset.js';
 import { TargetLimitError } from '../errors.js';
+import { EMBEDDED, embeddedText } from '../single-executable.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import { renderVariantBytes, type RenderedVariant, type VariantShape } from './render-bytes.js';
 
@@ -39,6 +40,17 @@ export const renderInline: VariantRenderer = renderVariantBytes;
 interface Waiting {
   resolve(variant: RenderedVariant): void;
   reject(error: Error): void;
+}
+
+/**
+ * The same relative URL works from tsc's dist/src/serve/ and from the CLI bundle, which emits the
+ * worker as dist/src/cli/render-worker.js. The single executable has no files beside it: it runs
+ * the worker bundle embedded in it as code (`eval`, documented for exactly this:
+ * https://nodejs.org/api/worker_threads.html#new-workerfilename-options).
+ */
+function newRenderWorker(): Worker {
+  const embedded = embeddedText(EMBEDDED.renderWorker);
+  return embedded === undefined ? new Worker(new URL('./render-worker.js', import.meta.url)) : new Worker(embedded, { eval: true });
 }
 
 export class RenderPool {
@@ -93,9 +105,7 @@ export class RenderPool {
 
   private started(): Worker {
     if (this.worker !== undefined) return this.worker;
-    // The same relative URL works from tsc's dist/src/serve/ and from the CLI bundle, which
-    // emits the worker as dist/src/cli/bundle/render-worker.js next to its chunks.
-    const worker = new Worker(new URL('./render-worker.js', import.meta.url));
+    const worker = newRenderWorker();
     worker.on('message', (reply: RenderReply) => this.settle(reply));
     worker.on('error', (error) => this.abandon(worker, error));
     worker.on('exit', (code) => this.abandon(worker, new Error(`render worker exited with code ${code}`)));

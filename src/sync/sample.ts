@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
 import { StateError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { EMBEDDED, embeddedText } from '../single-executable.js';
 import type { SetBase } from './publish.js';
 
 const RELATIVE_PATH = join('fixtures', 'sample', 'apiban-sample.txt');
@@ -23,7 +24,10 @@ export function samplePath(): string {
   }
 }
 
+/** The sample's text, and where it came from: the package's file, or the copy embedded in the single executable. */
 export async function readSample(): Promise<{ path: string; text: string }> {
+  const embedded = embeddedText(EMBEDDED.sample);
+  if (embedded !== undefined) return { path: `embedded:${EMBEDDED.sample}`, text: embedded };
   const path = samplePath();
   return { path, text: await readFile(path, 'utf8') };
 }

@@ -2,6 +2,12 @@
 import { spawn } from 'node:child_process';
 import { CLI } from './paths.js';
 
+/** How to start the CLI: a program and the arguments before the command's own. */
+export type CliCommand = readonly [string, ...string[]];
+
+/** The npm package's CLI on the Node running the tests. */
+export const NODE_CLI: CliCommand = [process.execPath, CLI];
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -10,10 +16,11 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number; command?: CliCommand } = {},
 ): Promise<CliResult> {
+  const [program, ...prefix] = options.command ?? NODE_CLI;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(program, [...prefix, ...args], {
       cwd: options.cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

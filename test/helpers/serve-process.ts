@@ -1,6 +1,6 @@
 /** The real CLI's `serve` as a child process, for end-to-end tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CLI } from './paths.js';
+import { type CliCommand, NODE_CLI } from './cli.js';
 import { present } from './present.js';
 
 export interface ServeProcess {
@@ -10,11 +10,19 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `serve` on 127.0.0.1 port 0 (or `listen`, to restart on a known port) as a child process and resolves once it logs `listening`. */
-export async function startServe(configFile: string, env: Record<string, string> = {}, listen = '127.0.0.1:0'): Promise<ServeProcess> {
+/**
+ * Starts `serve` on 127.0.0.1 port 0 (or `listen`, to restart on a known port) as a child process and resolves once it logs
+ * `listening`; `command` starts another build of the CLI (the single executable).
+ */
+export async function startServe(
+  configFile: string,
+  env: Record<string, string> = {},
+  listen = '127.0.0.1:0',
+  [program, ...prefix]: CliCommand = NODE_CLI,
+): Promise<ServeProcess> {
   const child = spawn(
-    process.execPath,
-    [CLI, '-c', configFile, '--log-format', 'json', 'serve', '--listen', listen, '--min-interval', '150ms'],
+    program,
+    [...prefix, '-c', configFile, '--log-format', 'json', 'serve', '--listen', listen, '--min-interval', '150ms'],
     {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
