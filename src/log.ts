@@ -17,6 +17,11 @@ import { isLogLevel, type LogLevel } from './log-levels.js';
 
 export type LogFormat = 'json' | 'pretty';
 
+/** Where log lines go: a stream, or anything that takes whole lines (the terminal's status line, src/cli/status-line.ts). */
+export interface LogDestination {
+  write(line: string): unknown;
+}
+
 type LogMethod = {
   (fields: object, message?: string): void;
   (message: string): void;
@@ -40,7 +45,7 @@ function loadPino(): typeof import('pino') {
 }
 
 export function createLogger(
-  options: { format?: LogFormat; level?: string | undefined; destination?: NodeJS.WritableStream } = {},
+  options: { format?: LogFormat; level?: string | undefined; destination?: LogDestination | undefined } = {},
 ): Logger {
   const level = options.level ?? 'info';
   if (!isLogLevel(level))
@@ -49,7 +54,7 @@ export function createLogger(
   return deferredLogger(LEVEL_VALUES[level], () => createPino(level, options.format, destination));
 }
 
-function createPino(level: LogLevel, format: LogFormat | undefined, destination: NodeJS.WritableStream): PinoLogger {
+function createPino(level: LogLevel, format: LogFormat | undefined, destination: LogDestination): PinoLogger {
   const { pino } = loadPino();
   const common = {
     level,
@@ -152,7 +157,7 @@ function shortenValue(value: unknown, keep: number, depth: number): unknown {
 }
 
 /** A tiny line formatter: pino-pretty would add a dependency tree for one format string. */
-function prettyStream(out: NodeJS.WritableStream): { write(line: string): void } {
+function prettyStream(out: LogDestination): { write(line: string): void } {
   const levels: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
   return {
     write(line: string) {

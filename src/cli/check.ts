@@ -1,14 +1,18 @@
 /**
- * `check <ip>`: is an address in the local published set, since when, and who listed it; when a
- * key is configured, also what APIBAN's own check endpoint says (one request, no waiting on 429).
+ * `check <ip|cidr>`: is an address in the local published set, since when, and who listed it; a
+ * network is covered, partly covered (how many of its addresses) or not listed. When a key is
+ * configured, an address is also put to APIBAN's own check endpoint (one request, no waiting on
+ * 429). Exit codes as grep: 0 listed (covered or partly), 1 not listed, 2 not an address or
+ * CIDR, 3 APIBAN could not be asked.
  */
 import type { Command } from 'commander';
-import { parsePrefix, isHost } from '../banset/address.js';
+import { parsePrefix, isHost, tryParsePrefix, type Prefix } from '../banset/address.js';
 import type { LoadedConfig } from '../config/load.js';
 import { budgetWaitMs, type Budget } from '../apiban/pacer.js';
-import { ApibanError } from '../errors.js';
-import type { AddressExplanation } from '../sync/explain.js';
-import type { AddressHistoryEntry } from '../sync/history-query.js';
+import { ApibanError, ConfigError } from '../errors.js';
+import { addressHistory, loadHistory } from '../sync/history-query.js';
+import { summarizeHistory, type AddressHistorySummary } from '../sync/history-summary.js';
+import { describeHistory, describeLocal } from './check-text.js';
 import { commandContext } from './context.js';
 
 type RemoteAnswer = { listed: boolean; id?: string } | { error: string };
@@ -19,24 +23,36 @@ export function register(program: Command): void {
     .argument('<ip>', 'an IPv4/IPv6 address or CIDR')
     .description('is this address in the local published set (since when, listed by whom) and, with a key, on APIBAN')
     .option('--no-remote', 'do not ask APIBAN even when a key is configured')
+    .addHelpText(
+      'after',
+      `
+A network (CIDR) is covered, partly covered (how many of its addresses are banned) or not listed.
+Exit codes, as grep: 0 listed (covered or partly), 1 not listed, 2 not an address or CIDR,
+3 APIBAN could not be asked.`,
+    )
     .action(async (ip: string, options: { remote: boolean }, command: Command) => {
+      const query = parseQuery(ip);
       const ctx = await commandContext(command);
       const { explainAddress } = await import('../sync/explain.js');
       const local = await explainAddress(ctx.loaded, ctx.log, ip);
-      const history = await addressHistoryOf(ctx.loaded.stateDir, ip);
+      const history = await historyOf(ctx.loaded.stateDir, query);
       const remote = options.remote ? await askApiban(ctx.loaded, ip) : undefined;
-      if (ctx.json) ctx.printJson({ ...local, history: history.entries, apiban: remote });
-      else ctx.print([describeLocal(local), ...history.lines, ...(remote ? [describeRemote(remote)] : [])].join('\n'));
-      if (remote && 'error' in remote) process.exitCode = 3;
+      if (ctx.json) ctx.printJson({ ...local, history, apiban: remote });
+      else ctx.print([...describeLocal(local), ...describeHistory(history), ...(remote ? [describeRemote(remote)] : [])].join('\n'));
+      process.exitCode = remote && 'error' in remote ? 3 : local.listed ? 0 : 1;
     });
 }
 
-/** The address's changes in the sync history, and their text lines (loaded on use, like the sync engine). */
-async function addressHistoryOf(stateDir: string, ip: string): Promise<{ entries: AddressHistoryEntry[]; lines: string[] }> {
-  const { addressHistory, describeAddressChange, loadHistory } = await import('../sync/history-query.js');
-  const entries = addressHistory(await loadHistory(stateDir), parsePrefix(ip));
-  if (entries.length === 0) return { entries, lines: ['  history: no change recorded (kept for sync.history)'] };
-  return { entries, lines: ['  history:', ...entries.map((entry) => `    ${describeAddressChange(entry)}`)] };
+/** The argument, checked before anything is read: not an address or CIDR is bad input (exit 2). */
+function parseQuery(input: string): Prefix {
+  const parsed = tryParsePrefix(input);
+  if (typeof parsed === 'string') throw new ConfigError('command line', [`<ip> ${JSON.stringify(input.slice(0, 80))}: ${parsed}`]);
+  return parsed;
+}
+
+/** The query's changes in the sync history, summed up. */
+async function historyOf(stateDir: string, query: Prefix): Promise<AddressHistorySummary> {
+  return summarizeHistory(addressHistory(await loadHistory(stateDir), query));
 }
 
 async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer | undefined> {
@@ -69,23 +85,6 @@ async function spentBudget(stateDir: string, budget: Budget, now: number): Promi
   if (waitMs <= 0) return undefined;
   const seconds = Math.ceil(waitMs / 1000);
   return `not asked: sync or serve used all ${budget.requests} requests of the APIBAN budget in the last ${budget.windowMs / 1000} s; try again in ${seconds} s (or use --no-remote)`;
-}
-
-function describeLocal(local: AddressExplanation): string {
-  const lines = [
-    local.listed
-      ? `${local.query}: listed (published as ${local.publishedAs})`
-      : `${local.query}: not listed${local.excluded ? `: ${local.excluded}` : ''}`,
-  ];
-  for (const lister of local.listedBy) {
-    if (lister.source === 'apiban') lines.push(`  APIBAN ${lister.entry}: first seen ${lister.firstSeen}, last seen ${lister.lastSeen}`);
-    else lines.push(`  ${lister.source === 'sample' ? 'bundled sample list' : `local source ${lister.name}`}: ${lister.entry}`);
-  }
-  const from = { sample: 'the bundled sample (no APIBAN key)', local: 'the local sources (no APIBAN key)', apiban: 'APIBAN' }[
-    local.set.source
-  ];
-  lines.push(`  published set: ${local.set.size} entries from ${from}, synced ${local.set.syncedAt}`);
-  return lines.join('\n');
 }
 
 function describeRemote(remote: RemoteAnswer): string {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type LogFormat, type Logger } from '../log.js';
 import { loadConfig } from './load-config.js';
+import { StatusLine } from './status-line.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -18,6 +19,11 @@ export interface CommandContext {
   loaded: LoadedConfig;
   log: Logger;
   json: boolean;
+  /**
+   * The progress line on a terminal (stderr is a TTY and the output is not --json); the logger
+   * writes above it. Undefined otherwise: off a terminal output is plain lines.
+   */
+  statusLine: StatusLine | undefined;
   /** Writes a result to stdout (logs go to stderr, so stdout stays pipeable). */
   print(text: string): void;
   /** Writes a machine-readable result when --json is set. */
@@ -26,11 +32,18 @@ export interface CommandContext {
 
 export async function commandContext(command: Command): Promise<CommandContext> {
   const globals = command.optsWithGlobals<GlobalOptions>();
-  const log = createLogger({ format: globals.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json'), level: globals.logLevel });
+  const json = globals.json ?? false;
+  const statusLine = process.stderr.isTTY && !json ? new StatusLine(process.stderr, () => process.stderr.columns) : undefined;
+  const log = createLogger({
+    format: globals.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json'),
+    level: globals.logLevel,
+    destination: statusLine?.logSink,
+  });
   return {
     loaded: await loadConfig(globals.config ?? process.env.APIBAN_EXPORTER_CONFIG),
     log,
-    json: globals.json ?? false,
+    json,
+    statusLine,
     print: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
   };

@@ -19,6 +19,8 @@ import { createSyncService, type SyncService } from '../sync/service.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS, SyncLoop } from '../sync/sync-loop.js';
 import { commandContext, type CommandContext } from './context.js';
 import { driversMarkdown } from './drivers-markdown.js';
+import { formatPlan } from './plan-text.js';
+import { PushProgress } from './push-progress.js';
 
 interface PushCommandOptions {
   device: string[];
@@ -102,17 +104,22 @@ async function pushOnce(ctx: CommandContext, options: PushCommandOptions, device
   const concurrency = options.concurrency === undefined ? ctx.loaded.config.push.concurrency : Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new ConfigError('command line', ['--concurrency: a whole number of at least 1']);
-  const progress = process.stderr.isTTY && !ctx.json;
-  const results = await pushToDevices(devices, wanted, {
-    log: ctx.log.child({ component: 'push' }),
-    guards: ctx.loaded.config.guards,
-    concurrency,
-    dryRun: options.dryRun,
-    acceptNewHostKey: options.acceptNewHostKey,
-    overrides: { allowEmpty: options.allowEmpty, force: options.force },
-    onResult: progress ? (r, done, total) => process.stderr.write(`\r\x1b[K[${done}/${total}] ${r.device}: ${r.result}`) : undefined,
-  });
-  if (progress) process.stderr.write('\r\x1b[K');
+  const progress = ctx.statusLine && new PushProgress(ctx.statusLine, devices.length);
+  let results: DeviceResult[];
+  try {
+    results = await pushToDevices(devices, wanted, {
+      log: ctx.log.child({ component: 'push' }),
+      guards: ctx.loaded.config.guards,
+      concurrency,
+      dryRun: options.dryRun,
+      acceptNewHostKey: options.acceptNewHostKey,
+      overrides: { allowEmpty: options.allowEmpty, force: options.force },
+      onResult: progress?.onResult,
+      onPhase: progress?.onPhase,
+    });
+  } finally {
+    progress?.finish();
+  }
   report(ctx, results);
   if (anyFailed(results)) process.exitCode = 6;
 }
@@ -133,7 +140,7 @@ export function report(ctx: CommandContext, results: readonly DeviceResult[]): v
     return;
   }
   for (const r of results) {
-    if (r.plan !== undefined) ctx.print(`# ${r.device} (${r.driver}): +${r.added} -${r.removed}\n${r.plan.join('\n')}`);
+    if (r.plan !== undefined) ctx.print([`# ${r.device} (${r.driver}): +${r.added} -${r.removed}`, ...formatPlan(r.plan)].join('\n'));
   }
   ctx.print(formatSummary(results));
   // Drivers that cannot list the device say how they proved the result (iptables-api).

@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import type { SyncErrorKind, SyncReport } from '../sync/service.js';
-import type { ProgressRenderer } from '../sync/progress.js';
-import { commandContext } from './context.js';
+import type { SyncProgress } from '../sync/sync-options.js';
+import { commandContext, type CommandContext } from './context.js';
 
 interface SyncCommandOptions {
   full?: boolean | undefined;
@@ -43,12 +43,12 @@ Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5
       let report: SyncReport;
       try {
         const { createSyncService } = await import('../sync/service.js');
-        const progress = await progressFor(ctx.json);
-        const service = await createSyncService(ctx.loaded, ctx.log, { onProgress: progress?.onProgress });
+        const progress = await progressFor(ctx);
+        const service = await createSyncService(ctx.loaded, ctx.log, { onProgress: progress.onProgress });
         try {
           report = await service.sync({ full: options.full, allowEmpty: options.allowEmpty, force: options.force, signal: stop.signal });
         } finally {
-          progress?.finish();
+          progress.finish();
           await service.close();
         }
       } finally {
@@ -61,13 +61,19 @@ Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5
 }
 
 /**
- * Progress only where a person watches: stderr is a terminal and the output is not --json.
- * APIBAN_EXPORTER_PROGRESS=1 forces it (for tests, which have no terminal).
+ * On a terminal, pages and waits on the status line, the wait counted down. Elsewhere (a pipe,
+ * systemd, --json) each wait is one log line, written once: the output stays plain lines.
  */
-async function progressFor(json: boolean): Promise<ProgressRenderer | undefined> {
-  if (json || (!process.stderr.isTTY && process.env.APIBAN_EXPORTER_PROGRESS !== '1')) return undefined;
-  const { ProgressRenderer } = await import('../sync/progress.js');
-  return new ProgressRenderer(process.stderr);
+async function progressFor(ctx: CommandContext): Promise<{ onProgress(event: SyncProgress): void; finish(): void }> {
+  const { ProgressRenderer, describeWait } = await import('../sync/progress.js');
+  if (ctx.statusLine !== undefined) return new ProgressRenderer(ctx.statusLine);
+  const log = ctx.log.child({ component: 'sync' });
+  return {
+    onProgress: (event) => {
+      if (event.kind === 'wait') log.info({ waitMs: event.ms, reason: event.reason }, describeWait(event));
+    },
+    finish: () => undefined,
+  };
 }
 
 /** The report without the set itself (that is what `export` is for). */

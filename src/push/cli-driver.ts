@@ -127,6 +127,7 @@ class CliDeviceSession<O> implements DeviceSession {
    * It holds it when the dialect would send nothing more (an emptied group keeps its placeholder).
    */
   private async verifyApplied(wanted: BanSet): Promise<void> {
+    this.context.onPhase?.('verifying');
     const after = await this.read();
     if (this.planFor(diffBanSets(after, wanted), wanted).apply.length === 0) return;
     verifyHolds(this.device.name, this.dialect.show(this.device.settings), after, wanted);

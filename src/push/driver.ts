@@ -11,8 +11,17 @@ import type { Logger } from '../log.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import type { BlockedCounters } from './counters/blocked.js';
 
+/** The steps of one device's job, as a terminal shows them while `push` runs. */
+export type PushPhase = 'connecting' | 'reading' | 'applying' | 'verifying';
+
 export interface DriverContext {
   log: Logger;
+  /**
+   * Told as a step begins, for the progress line (never printed by a driver). The job reports
+   * connecting, reading and applying; a driver reports `verifying` when, inside `apply` or
+   * `confirm`, it starts reading the device back.
+   */
+  onPhase?: ((phase: PushPhase) => void) | undefined;
   /** Aborted when the per-device timeout fires or the job is stopped. */
   signal: AbortSignal;
   /** --accept-new-host-key: trust and record an unknown host key (never a changed one). */

@@ -11,7 +11,7 @@ import { checkPublishable, type GuardOverrides, type GuardSettings } from '../ba
 import { DeviceChangeError, DeviceError, ExporterError, PublishRefusedError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { intersectFamilies, shapeBans } from '../writers/render.js';
-import type { AnyDeviceDriver, DeviceSession } from './driver.js';
+import type { AnyDeviceDriver, DeviceSession, PushPhase } from './driver.js';
 import type { BlockedCounters } from './counters/blocked.js';
 import type { PushDevice } from './devices.js';
 
@@ -49,6 +49,8 @@ export interface PushOptions {
   /** Stops every device (Ctrl-C, serve shutting down). */
   signal?: AbortSignal | undefined;
   onResult?: ((result: DeviceResult, done: number, total: number) => void) | undefined;
+  /** Told as each step of a device's job begins (a terminal's progress line). */
+  onPhase?: ((device: string, phase: PushPhase) => void) | undefined;
 }
 
 export async function pushToDevices(devices: readonly PushDevice[], wanted: BanSet, options: PushOptions): Promise<DeviceResult[]> {
@@ -120,12 +122,16 @@ async function runDevice(
   log: Logger,
   progress: Omit<DeviceResult, 'durationMs' | 'result'>,
 ): Promise<Pick<DeviceResult, 'result' | 'plan' | 'sent' | 'bytes' | 'verified' | 'blocked'>> {
+  const onPhase = (phase: PushPhase) => options.onPhase?.(device.endpoint.name, phase);
+  onPhase('connecting');
   const session: DeviceSession = await device.driver.open(device.endpoint, {
     log,
     signal,
     acceptNewHostKey: options.acceptNewHostKey ?? false,
+    onPhase,
   });
   try {
+    onPhase('reading');
     const current = await session.read();
     // Compared in the form the device stores, so an unchanged device diffs empty and the guard
     // weighs like against like (nftables: merged intervals on both sides).
@@ -137,6 +143,7 @@ async function runDevice(
       return { ...(await confirmUnchanged(session, wanted, options, log, current.size)), ...(await readBlocked(session)) };
     checkPublishable(device.endpoint.name, current.size, stored.size, options.guards, options.overrides);
     if (options.dryRun) return { result: 'planned', plan: session.plan(diff, wanted), sent: 0 };
+    onPhase('applying');
     const { sent, bytes, verified } = await session.apply(diff, wanted);
     log.info({ added: diff.added.length, removed: diff.removed.length, sent, bytes }, 'device updated');
     return { result: 'changed', sent, bytes, verified: verified ?? 'read back', ...(await readBlocked(session)) };

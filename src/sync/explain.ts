@@ -1,10 +1,12 @@
 /**
  * `check`'s answer: is an address (or network) in the local published set, which prefix covers
- * it, who listed it (APIBAN with first/last seen, the sample, a local source), and when a source
+ * it or, for a network, how many of its addresses the set bans through which entries inside it;
+ * who listed it (APIBAN with first/last seen, the sample, a local source), and when a source
  * lists it but it is not published, why (allowlist, protected range, too wide).
  */
-import { formatPrefix, parsePrefix, type Prefix } from '../banset/address.js';
+import { formatPrefix, isHost, parsePrefix, type Prefix } from '../banset/address.js';
 import { createBanSet } from '../banset/banset.js';
+import { coverageOf, overlaps, type Coverage } from '../banset/coverage.js';
 import { parseEntries, parseListText, PROTECTED_RANGES } from '../banset/policy.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
@@ -15,14 +17,29 @@ import { loadSources } from './sources.js';
 import type { SetSource } from './published-set.js';
 import type { SyncState } from './sync-state.js';
 
+/** Entries inside a queried network: how many, and the first few. */
+export interface EntriesInside {
+  entries: number;
+  examples: string[];
+}
+
 export interface AddressExplanation {
   query: string;
+  /** Some address of the query is banned: `coverage` is covered or partly-covered. */
   listed: boolean;
+  coverage: Coverage;
+  /** Addresses in the query, and how many of them are banned (decimal strings past 2^53). */
+  addresses: number | string;
+  bannedAddresses: number | string;
   /** The published prefix that covers the query. */
   publishedAs?: string;
+  /** Partly covered: the published entries inside the query. */
+  publishedInside?: EntriesInside;
   set: { source: SetSource; size: number; syncedAt: string };
   /** Who lists it, whether or not it is published. */
   listedBy: Lister[];
+  /** A network: the APIBAN entries inside it, the earliest first sighting and the latest last one. */
+  apibanInside?: EntriesInside & { firstSeen: string; lastSeen: string };
   /** Why a listed address is not published. */
   excluded?: string;
 }
@@ -35,16 +52,51 @@ export async function explainAddress(loaded: LoadedConfig, log: Logger, input: s
   const query = parsePrefix(input);
   const { assembled, state } = await computeAssembledSet(loaded, log, { unguarded: true });
   const { published } = assembled;
-  const covering = published.bans.covering(query);
+  const answer = coverageOf(published.bans, query);
   const explanation: AddressExplanation = {
     query: formatPrefix(query),
-    listed: covering !== undefined,
+    listed: answer.coverage !== 'not-listed',
+    coverage: answer.coverage,
+    addresses: jsonCount(answer.addresses),
+    bannedAddresses: jsonCount(answer.banned),
     set: { source: published.source, size: published.bans.size, syncedAt: published.syncedAt.toISOString() },
     listedBy: await findListers(loaded, log, query, published.source, state),
   };
-  if (covering !== undefined) explanation.publishedAs = formatPrefix(covering);
-  else if (explanation.listedBy.length > 0) explanation.excluded = await whyExcluded(loaded, query);
+  if (answer.coveredBy !== undefined) explanation.publishedAs = formatPrefix(answer.coveredBy);
+  if (answer.inside.length > 0) explanation.publishedInside = entriesInside(answer.inside.map((p) => formatPrefix(p)));
+  const apibanInside = isHost(query) || published.source !== 'apiban' ? undefined : sightingsInside(state, query);
+  if (apibanInside !== undefined) explanation.apibanInside = apibanInside;
+  if (answer.coverage === 'not-listed' && explanation.listedBy.length > 0) explanation.excluded = await whyExcluded(loaded, query);
   return explanation;
+}
+
+const EXAMPLES = 3;
+
+function entriesInside(entries: string[]): EntriesInside {
+  return { entries: entries.length, examples: entries.slice(0, EXAMPLES) };
+}
+
+/** A count as JSON can carry it exactly: a number up to 2^53, else its decimal string. */
+function jsonCount(count: bigint): number | string {
+  return count <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(count) : count.toString();
+}
+
+/** The APIBAN entries inside a network (the state's sightings), summed up; undefined when there are none. */
+function sightingsInside(state: SyncState | undefined, query: Prefix): AddressExplanation['apibanInside'] {
+  const inside = [...(state?.entries ?? [])].filter(([entry]) => overlaps(parsePrefix(entry), query));
+  if (inside.length === 0) return undefined;
+  // A loop, not Math.min(...): a /8 may hold a million entries, past the argument limit.
+  let firstSeen = Infinity;
+  let lastSeen = -Infinity;
+  for (const [, seen] of inside) {
+    firstSeen = Math.min(firstSeen, seen.firstSeen);
+    lastSeen = Math.max(lastSeen, seen.lastSeen);
+  }
+  return {
+    ...entriesInside(inside.map(([entry]) => entry)),
+    firstSeen: new Date(firstSeen).toISOString(),
+    lastSeen: new Date(lastSeen).toISOString(),
+  };
 }
 
 async function findListers(

@@ -3,7 +3,8 @@
  * status page) and the story of one address (`check`): when it was listed, and when and why it
  * went (expired, dropped by a full resync, excluded by the policy: allowlisted or protected).
  */
-import { parsePrefix, prefixRange4, prefixRange6, type Prefix } from '../banset/address.js';
+import { parsePrefix, type Prefix } from '../banset/address.js';
+import { overlaps } from '../banset/coverage.js';
 import { setDigest, type HistoryEvent, type RemovalReason } from './history-event.js';
 import { eventsSince, parseHistory, readHistoryText } from './history-read.js';
 import { readPublishedFile } from './store.js';
@@ -41,26 +42,17 @@ export function addressHistory(events: readonly HistoryEvent[], query: Prefix): 
   return out;
 }
 
-function overlaps(a: Prefix, b: Prefix): boolean {
-  if (a.family === 4 && b.family === 4) {
-    const [a0, a1] = prefixRange4(a);
-    const [b0, b1] = prefixRange4(b);
-    return a0 <= b1 && b0 <= a1;
-  }
-  if (a.family === 6 && b.family === 6) {
-    const [a0, a1] = prefixRange6(a);
-    const [b0, b1] = prefixRange6(b);
-    return a0 <= b1 && b0 <= a1;
-  }
-  return false;
-}
-
 const CHANGE_WORDS: Record<AddressChange, string> = {
   listed: 'listed',
   expired: 'expired (APIBAN stopped listing it)',
   resync: 'removed by a full resync',
   excluded: 'excluded by the policy (allowlisted or protected)',
 };
+
+/** The kind of change in words ("expired (APIBAN stopped listing it)"). */
+export function describeChangeKind(change: AddressChange): string {
+  return CHANGE_WORDS[change];
+}
 
 export function describeAddressChange(entry: AddressHistoryEntry): string {
   return `${entry.at}  ${CHANGE_WORDS[entry.change]}${entry.change === 'listed' ? ` (${entry.syncKind} sync)` : ''}: ${entry.entry}`;

@@ -15,7 +15,9 @@ describe('cli check', function () {
 
   before(async () => {
     dir = tempDir();
-    fake = await startFakeApiban({ addresses: ['198.51.100.7', '203.0.113.9', '10.0.0.1', '192.0.2.44'] });
+    // 198.18.0.1 to .255: all of 198.18.0.0/24 but its first address.
+    const network = Array.from({ length: 255 }, (_, i) => `198.18.0.${i + 1}`);
+    fake = await startFakeApiban({ addresses: ['198.51.100.7', '203.0.113.9', '10.0.0.1', '192.0.2.44', ...network] });
     const manual = join(dir.path, 'manual.txt');
     writeFileSync(manual, '203.0.113.128/25\n');
     configFile = join(dir.path, 'config.json');
@@ -73,18 +75,76 @@ describe('cli check', function () {
     expect((await check('192.0.2.44', '--no-remote')).stdout).to.match(/^192\.0\.2\.44: not listed: allowlisted \(192\.0\.2\.44\)/);
   });
 
-  it('reports an address nobody lists, locally and on APIBAN', async () => {
+  it('reports an address nobody lists, locally and on APIBAN, with exit code 1 as grep', async () => {
     const result = await check('198.51.100.99');
-    expect(result.code).to.equal(0);
+    expect(result.code).to.equal(1);
     expect(result.stdout).to.match(/^198\.51\.100\.99: not listed\n/);
     expect(result.stdout).to.include('APIBAN check: not listed');
     expect(fake.requests.filter((r) => r.operation === 'check').map((r) => r.authorization)).to.include(`Bearer ${fake.key}`);
   });
 
-  it('refuses something that is not an address', async () => {
-    const result = await check('192.0.2.1; reload');
-    expect(result.code).to.equal(1);
-    expect(result.stderr).to.match(/^\[address\] /);
+  it('refuses something that is not an address or CIDR with exit code 2, naming it', async () => {
+    for (const input of ['192.0.2.1; reload', '1.2.3', '198.18.0.1/24']) {
+      const result = await check(input);
+      expect(result.code, input).to.equal(2);
+      expect(result.stderr).to.match(
+        new RegExp(`^\\[config\\] command line: 1 problem\\(s\\)\n {2}<ip> ${JSON.stringify(input).replace(/[.()]/g, '\\$&')}: `),
+      );
+      expect(result.stdout).to.equal('');
+    }
+  });
+
+  it('sums up a partly covered network: how many addresses, which entries, since when, its history in a few lines', async () => {
+    const result = await check('198.18.0.0/24');
+    expect(result.code, result.stderr).to.equal(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).to.equal(
+      '198.18.0.0/24: partly covered: 255 of its 256 addresses are banned, by 255 entries published inside it (e.g. 198.18.0.1, 198.18.0.2, 198.18.0.3)',
+    );
+    expect(lines[1]).to.match(
+      /^ {2}APIBAN: 255 entries inside \(e\.g\. 198\.18\.0\.1, 198\.18\.0\.2, 198\.18\.0\.3\), first seen \d{4}-.*Z, last seen \d{4}-.*Z$/,
+    );
+    const history = lines.findIndex((line) => line.startsWith('  history: '));
+    expect(lines[history]).to.match(/^ {2}history: 255 changes from \S+Z to \S+Z/);
+    expect(lines[history + 1]).to.match(
+      /^ {4}listed: 255 change\(s\) to 255 entries, first \S+Z, last \S+Z \(e\.g\. 198\.18\.0\.1, 198\.18\.0\.2, 198\.18\.0\.3\)$/,
+    );
+    expect(lines, 'a network is a few lines, not one per address').to.have.length.below(8);
+    expect(lines.at(-1), 'a network is not put to APIBAN').not.to.match(/^APIBAN check/);
+  });
+
+  it('says covered when one published entry holds the whole network, and not listed (exit 1) when none of it is', async () => {
+    const covered = await check('203.0.113.128/26', '--no-remote');
+    expect(covered.code).to.equal(0);
+    expect(covered.stdout).to.match(
+      /^203\.0\.113\.128\/26: covered \(published as 203\.0\.113\.128\/25\)\n {2}local source manual: 203\.0\.113\.128\/25\n/,
+    );
+    const none = await check('198.18.1.0/24', '--no-remote');
+    expect(none.code).to.equal(1);
+    expect(none.stdout).to.match(/^198\.18\.1\.0\/24: not listed\n/);
+  });
+
+  it('answers --json with the coverage, counts (exact past 2^53) and a summed-up history', async () => {
+    const json = async (...args: string[]) => {
+      const result = await runCli(['-c', configFile, '--json', 'check', ...args, '--no-remote'], { env: env() });
+      return { code: result.code, answer: JSON.parse(result.stdout) as Record<string, unknown> & { history: Record<string, unknown> } };
+    };
+    const partly = await json('198.18.0.0/24');
+    expect(partly.code).to.equal(0);
+    expect(partly.answer).to.deep.include({
+      query: '198.18.0.0/24',
+      listed: true,
+      coverage: 'partly-covered',
+      addresses: 256,
+      bannedAddresses: 255,
+    });
+    expect(partly.answer.publishedInside).to.deep.equal({ entries: 255, examples: ['198.18.0.1', '198.18.0.2', '198.18.0.3'] });
+    expect(partly.answer.history).to.include({ changes: 255 });
+    expect(partly.answer.history.byChange).to.have.nested.property('listed.entries', 255);
+    expect(partly.answer.history.recent).to.have.length(5);
+    const wide = await json('2001:db8::/32');
+    expect(wide.code).to.equal(1);
+    expect(wide.answer).to.deep.include({ coverage: 'not-listed', listed: false, addresses: (2n ** 96n).toString(), bannedAddresses: 0 });
   });
 
   it('works with no key and no state from the bundled sample', async () => {

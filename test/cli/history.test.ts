@@ -79,9 +79,10 @@ describe('cli history and check IP history', function () {
       /listed \(incremental sync\): 198\.51\.100\.8\n {4}\S+Z {2}excluded by the policy \(allowlisted or protected\): 198\.51\.100\.8/,
     );
     const json = JSON.parse((await cli('--json', 'check', '--no-remote', '198.51.100.0/24')).stdout) as {
-      history: Array<{ change: string; entry: string }>;
+      history: { changes: number; recent: Array<{ change: string; entry: string }> };
     };
-    expect(json.history.map((h) => `${h.change} ${h.entry}`)).to.deep.equal([
+    expect(json.history.changes).to.equal(3);
+    expect(json.history.recent.map((h) => `${h.change} ${h.entry}`)).to.deep.equal([
       'listed 198.51.100.7',
       'listed 198.51.100.8',
       'excluded 198.51.100.8',

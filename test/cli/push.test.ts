@@ -97,6 +97,28 @@ describe('cli push', function () {
     }
   });
 
+  it('dry run prints the first 50 lines of a long plan and counts the rest; --json has them all', async () => {
+    const list = join(dir, 'many.txt');
+    writeFileSync(list, `${Array.from({ length: 120 }, (_, i) => `198.51.100.${2 * (i + 1)}`).join('\n')}\n`);
+    writeFileSync(
+      config,
+      stringify({
+        sources: [{ name: 'many', file: list }],
+        push: { devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW' })] },
+      }),
+    );
+    const json = await runCli(['-c', config, '--json', 'push', '--all', '--dry-run'], { env: env() });
+    const [{ plan }] = JSON.parse(json.stdout) as DeviceResult[];
+    expect(plan, 'every command: 120 hosts (none adjacent, so none merged) in one group, and its frame').to.have.length.greaterThan(120);
+    const text = await runCli(['-c', config, 'push', '--all', '--dry-run', '--no-sync'], { env: env() });
+    expect(text.code, text.stderr).to.equal(0);
+    const printed = text.stdout.split('\n');
+    const head = printed.indexOf('# edge1 (cisco-ios): +120 -0');
+    expect(head, text.stdout).to.be.at.least(0);
+    expect(printed.slice(head + 1, head + 52)).to.deep.equal([...(plan ?? []).slice(0, 50), `… ${(plan ?? []).length - 50} more lines`]);
+    expect(sim.model.groups.size).to.equal(0);
+  });
+
   it('refuses to run without a device selection', async () => {
     const result = await runCli(['-c', config, 'push'], { env: env() });
     expect(result.code).to.equal(2);

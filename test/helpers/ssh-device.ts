@@ -3,7 +3,7 @@
  * ed25519 host key, password / public-key / keyboard-interactive auth, and a PTY shell that
  * echoes input like a terminal, pages long output until the dialect turns paging off, and hands
  * each complete line to a dialect handler (sim-cisco-ios.ts, sim-cisco-asa.ts, sim-junos.ts).
- * Fault switches: a slow device (delay per reply), a connection dropped on a given command.
+ * Fault switches: a slow device (delay per reply), a device held at a given line, a connection dropped on a given command.
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   auth: SimulatorAuth;
   /** Milliseconds before each reply (the slow-device fault). */
   delayMs?: number;
+  /** Holds the reply to a typed line until the promise it returns settles (a device stuck at a step). */
+  holdBefore?: ((line: string) => Promise<void> | undefined) | undefined;
 }
 
 export interface SimulatedDevice {
@@ -155,17 +157,13 @@ function runShell(stream: ServerChannel, client: Connection, handler: CliHandler
     if (drop) return void client.end();
     reply(output);
   };
-  const delayed = (action: () => void) => {
+  const delayed = (typed: string, action: () => void) => {
     const delay = device.options.delayMs ?? 0;
-    queue = queue.then(
-      () =>
-        new Promise<void>((resolve) =>
-          setTimeout(() => {
-            action();
-            resolve();
-          }, delay),
-        ),
-    );
+    queue = queue.then(async () => {
+      await device.options.holdBefore?.(typed);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      action();
+    });
   };
   stream.on('data', (chunk: Buffer) => {
     for (const char of chunk.toString('utf8')) {
@@ -181,7 +179,7 @@ function runShell(stream: ServerChannel, client: Connection, handler: CliHandler
         continue;
       }
       if (char === '\x04') {
-        delayed(() => answer('\x04'));
+        delayed('\x04', () => answer('\x04'));
         continue;
       }
       const crlfTail = char === '\n' && lastWasCr;
@@ -191,12 +189,12 @@ function runShell(stream: ServerChannel, client: Connection, handler: CliHandler
         const typed = line;
         line = '';
         say('\n');
-        delayed(() => answer(typed));
+        delayed(typed, () => answer(typed));
         continue;
       }
       line += char;
       if (handler.echo) say(char);
     }
   });
-  delayed(() => say(handler.greeting()));
+  delayed('', () => say(handler.greeting()));
 }

@@ -1,55 +1,54 @@
 /**
- * `sync` progress for a terminal: pages and entries so far, and why it waits. The renderer is
- * fed events directly; the CLI run forces it on (APIBAN_EXPORTER_PROGRESS=1, tests have no
- * terminal) against a fake APIBAN whose budget makes the pacer wait.
+ * `sync` progress for a terminal: pages and entries so far, and why it waits, counted down. The
+ * renderer is fed events directly, with a hand-driven clock; what a terminal shows of a real run
+ * is tested on a pseudo-terminal (test/cli/terminal.slow.test.ts).
  */
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ProgressRenderer } from '../../src/sync/progress.js';
-import { runCli } from '../helpers/cli.js';
-import { startFakeApiban } from '../helpers/fake-apiban.js';
-import { manyAddresses, tempDir } from './support.js';
+import { ProgressRenderer, type Ticker } from '../../src/sync/progress.js';
+
+/** A clock the test moves, and the tick the renderer asked for. */
+function handClock(): Ticker & { advance(ms: number): void; ticking(): boolean } {
+  let now = 0;
+  let tick: (() => void) | undefined;
+  return {
+    now: () => now,
+    every: (_ms, fn) => {
+      tick = fn;
+      return () => {
+        tick = undefined;
+      };
+    },
+    advance(ms) {
+      now += ms;
+      tick?.();
+    },
+    ticking: () => tick !== undefined,
+  };
+}
 
 describe('sync progress on a terminal', () => {
-  it('renders pages, entries and the reason for a wait on one rewritten line', () => {
-    let text = '';
-    const renderer = new ProgressRenderer({
-      write: (chunk: string) => {
-        text += chunk;
-      },
-    });
+  it('renders pages, entries and the reason for a wait, counting the wait down each second', () => {
+    const shown: string[] = [];
+    let cleared = 0;
+    const clock = handClock();
+    const renderer = new ProgressRenderer({ show: (text) => shown.push(text), clear: () => cleared++ }, clock);
     renderer.onProgress({ kind: 'page', pages: 3, entries: 750 });
-    renderer.onProgress({ kind: 'wait', ms: 46_200, reason: 'budget', budget: { requests: 11, windowMs: 120_000 } });
+    renderer.onProgress({ kind: 'wait', ms: 2200, reason: 'budget', budget: { requests: 11, windowMs: 120_000 } });
+    clock.advance(1000);
+    clock.advance(1000);
+    renderer.onProgress({ kind: 'page', pages: 4, entries: 1000 });
+    expect(clock.ticking(), 'the countdown stops when the next page comes').to.equal(false);
     renderer.onProgress({ kind: 'wait', ms: 5000, reason: 'rate-limited', budget: { requests: 11, windowMs: 120_000 } });
     renderer.finish();
-    const lines = text.split('\r\x1b[K').filter((l) => l !== '');
-    expect(lines).to.deep.equal([
+    expect(shown).to.deep.equal([
       'sync: 3 page(s), 750 entries so far',
-      'sync: 3 page(s), 750 entries so far; waiting 47 s: APIBAN allows 11 requests per 2 minutes',
-      'sync: 3 page(s), 750 entries so far; waiting 5 s: APIBAN answered 429 (rate limited), waiting out its window',
+      'sync: 3 page(s), 750 entries so far; waiting 3 s: APIBAN allows 11 requests per 2 minutes',
+      'sync: 3 page(s), 750 entries so far; waiting 2 s: APIBAN allows 11 requests per 2 minutes',
+      'sync: 3 page(s), 750 entries so far; waiting 1 s: APIBAN allows 11 requests per 2 minutes',
+      'sync: 4 page(s), 1000 entries so far',
+      'sync: 4 page(s), 1000 entries so far; waiting 5 s: APIBAN answered 429 (rate limited), waiting out its window',
     ]);
-    expect(text.endsWith('\r\x1b[K')).to.equal(true);
-  });
-
-  it('shows progress on stderr when forced, and never with --json', async function () {
-    this.timeout(60_000);
-    const fake = await startFakeApiban({ addresses: manyAddresses(1000) });
-    const dir = tempDir();
-    try {
-      const configFile = join(dir.path, 'config.json');
-      writeFileSync(configFile, JSON.stringify({ apiban: { baseUrl: fake.url, budget: { requests: 2, window: '1s' } } }));
-      const env = { APIBAN_KEY: fake.key, APIBAN_STATE_DIR: join(dir.path, 'state'), APIBAN_EXPORTER_PROGRESS: '1' };
-      const shown = await runCli(['-c', configFile, 'sync'], { env });
-      expect(shown.code, shown.stderr).to.equal(0);
-      expect(shown.stderr).to.include('sync: 4 page(s), 1000 entries so far');
-      expect(shown.stderr).to.match(/waiting \d+ s: APIBAN allows 2 requests per second/);
-      const json = await runCli(['-c', configFile, '--json', 'sync', '--full'], { env });
-      expect(json.code, json.stderr).to.equal(0);
-      expect(json.stderr).not.to.include('entries so far');
-    } finally {
-      await fake.close();
-      dir.remove();
-    }
+    expect(clock.ticking(), 'finish stops the countdown').to.equal(false);
+    expect(cleared).to.equal(1);
   });
 });

@@ -55,6 +55,7 @@ class IptablesApiSession implements DeviceSession {
     private readonly where: Parameters<typeof loadLedger>[0],
     private readonly log: Logger,
     private readonly close_: () => Promise<void>,
+    private readonly onPhase: DriverContext['onPhase'],
   ) {}
 
   /** Everything that may be on the daemon: acknowledged entries plus calls whose outcome is unknown. */
@@ -116,6 +117,7 @@ class IptablesApiSession implements DeviceSession {
    * found a gap. Missing addresses are re-inserted by the probe itself.
    */
   async confirm(wanted: BanSet, justAdded: ReadonlySet<string> = new Set()): Promise<Verification> {
+    this.onPhase?.('verifying');
     const before = this.calls.sent;
     const unchanged = format(wanted.toArray()).filter((a) => !justAdded.has(a));
     const uncertain = new Set(this.ledger?.pending ?? []);
@@ -210,7 +212,7 @@ export const iptablesApiDriver: DeviceDriver<IptablesApiSettings> = {
       secrets: [password],
     });
     const where = { device: device.name, path: device.settings.ledger, endpoint, log: context.log };
-    return new IptablesApiSession(device, new IptablesApiCalls(http), where, context.log, () => http.close());
+    return new IptablesApiSession(device, new IptablesApiCalls(http), where, context.log, () => http.close(), context.onPhase);
   },
 };
 

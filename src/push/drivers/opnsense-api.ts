@@ -46,6 +46,7 @@ class OpnsenseApiSession implements DeviceSession {
   constructor(
     private readonly device: DeviceEndpoint<OpnsenseApiSettings>,
     private readonly http: HttpDevice,
+    private readonly onPhase: DriverContext['onPhase'],
   ) {}
 
   async read(): Promise<BanSet> {
@@ -88,6 +89,7 @@ class OpnsenseApiSession implements DeviceSession {
       await this.change('delete', prefix);
       sent++;
     }
+    this.onPhase?.('verifying');
     verifyHolds(this.device.name, `POST ${UTIL_API}/list/${this.device.settings.alias}`, await this.list(), wanted);
     return { sent };
   }
@@ -163,7 +165,7 @@ export const opnsenseApiDriver: DeviceDriver<OpnsenseApiSettings> = {
       signal: context.signal,
       secrets: [apiKey, apiSecret],
     });
-    return new OpnsenseApiSession(device, http);
+    return new OpnsenseApiSession(device, http, context.onPhase);
   },
 };
 

@@ -71,6 +71,7 @@ export class ShellSession implements DeviceSession {
     private readonly connection: SshConnection,
     private readonly device: DeviceEndpoint<ShellSettings>,
     private readonly dialect: ShellDialect,
+    private readonly onPhase: DriverContext['onPhase'],
   ) {
     const slug = device.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
     this.tempFile = `${device.settings.tempDir.replace(/\/+$/, '')}/apiban-exporter-${slug}-${randomBytes(6).toString('hex')}${dialect.fileSuffix}`;
@@ -97,8 +98,7 @@ export class ShellSession implements DeviceSession {
   plan(diff: BanDiff, wanted: BanSet): string[] {
     if (!this.needsChange(diff, wanted)) return [];
     const { file, command } = this.change(diff, wanted);
-    const upload =
-      file === undefined ? [] : [`sftp put ${this.tempFile} (${file.split('\n').length - 1} lines, ${Buffer.byteLength(file)} bytes)`];
+    const upload = file === undefined ? [] : [uploadStep(this.tempFile, file)];
     const cleanup = file === undefined ? [] : [this.removeCommand()];
     return [...upload, this.withSudo(command(this.tempFile)), ...cleanup];
   }
@@ -115,6 +115,7 @@ export class ShellSession implements DeviceSession {
     } finally {
       if (file !== undefined) await this.removeTempFile();
     }
+    this.onPhase?.('verifying');
     const after = await this.read();
     verifyHolds(this.device.name, this.dialect.readCommands().join(' && '), after, this.dialect.comparable(wanted));
     return { sent: file === undefined ? 1 : change.entries, bytes: file === undefined ? 0 : Buffer.byteLength(file) };
@@ -166,7 +167,13 @@ export async function openShellSession(
   dialect: ShellDialect,
 ): Promise<DeviceSession> {
   const connection = await connectSsh(device, context);
-  return new ShellSession(connection, device, dialect);
+  return new ShellSession(connection, device, dialect, context.onPhase);
+}
+
+/** The upload as `--dry-run` shows it: a header line, then the file exactly as it would be sent. */
+function uploadStep(path: string, file: string): string {
+  const lines = file === '' ? [] : file.replace(/\n$/, '').split('\n');
+  return [`sftp put ${path} (${lines.length} lines, ${Buffer.byteLength(file)} bytes):`, ...lines].join('\n');
 }
 
 /** A command that exited non-zero, with what it printed. */

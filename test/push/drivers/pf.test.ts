@@ -29,6 +29,7 @@ s-Tables) for f in "$state"/*; do [ -f "$f" ] || continue; t=$(basename "$f")
   done;;
 show) [ -f "$state/$table" ] || { echo "pfctl: Table does not exist." >&2; exit 1; }; sed 's/^/   /' "$state/$table";;
 replace)
+  cp "$file" "$state/../last-upload"
   [ -f "$state/../full" ] && { echo "pfctl: Cannot allocate memory." >&2; exit 1; }
   grep -v '^#' "$file" | grep -v '^$' > "$state/.new"
   if grep -qvE '^[0-9a-f:.]+(/[0-9]+)?$' "$state/.new"; then echo "pfctl: cannot load $file: Invalid argument" >&2; exit 1; fi
@@ -116,6 +117,21 @@ describe('push driver pf (real OpenSSH, fake pfctl on the PATH)', function () {
     const outcome = await pushOnce(pfDriver, device({ sudo: true }), bans('192.0.2.1'), { dryRun: true });
     expect(outcome.plan[1]).to.match(/^sudo -n pfctl -t APIBAN_SIP -T replace -f /);
     expect(commandsRun()).to.deep.equal(['sudo -n pfctl -t APIBAN_SIP -T show', 'sudo -n pfctl -vv -s Tables']);
+  });
+
+  it('dry run shows the file exactly as the push then uploads it', async () => {
+    const wanted = bans('192.0.2.1', '198.51.100.0/24', '2001:db8::7');
+    const [upload] = (await pushOnce(pfDriver, device(), wanted, { dryRun: true })).plan;
+    const [header, ...content] = upload.split('\n');
+    await pushOnce(pfDriver, device(), wanted);
+    const uploaded = readFileSync(join(server.dir, 'last-upload'), 'utf8');
+    expect(content.map((line) => `${line}\n`).join('')).to.equal(uploaded);
+    expect(header).to.match(
+      new RegExp(
+        `^sftp put ${tempDir}/apiban-exporter-dev1-[0-9a-f]{12}\\.txt \\(${content.length} lines, ${Buffer.byteLength(uploaded)} bytes\\):$`,
+      ),
+    );
+    expect(content).to.include.members(['192.0.2.1', '198.51.100.0/24', '2001:db8::7']);
   });
 
   it('gives up on a slow device when the per-device signal fires', async () => {
