@@ -27,6 +27,24 @@ export const accessSchema = z
   })
   .describe('allow narrows by address; basic, bearer and pathToken are alternatives (any one suffices); {} = open');
 
+/**
+ * A duration that may be left out (its default depends on other settings): the value, when given,
+ * is checked by the same rules as every other duration, and their messages are passed on as they are.
+ */
+function optionalDuration() {
+  const positive = duration('1ms');
+  return z
+    .union([z.number(), z.string()])
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const checked = positive.safeParse(value);
+      if (checked.success) return checked.data;
+      for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+      return z.NEVER;
+    });
+}
+
 const tokenList = z.array(z.string().min(8, 'a mirror token needs at least 8 characters'));
 
 export const serveSchema = z.strictObject({
@@ -62,6 +80,14 @@ export const serveSchema = z.strictObject({
       shutdown: duration('10s', { timer: true }).describe('on SIGTERM, in-flight responses get this long to finish'),
     })
     .prefault({}),
+  status: z
+    .strictObject({
+      staleFetchAfter: optionalDuration().describe(
+        'the status page turns amber for an output no client fetched for this long (default: 3 times the sync interval)',
+      ),
+    })
+    .prefault({})
+    .describe('the status page (GET /) and /status.json'),
   maxRequestsPerSocket: z.number().int().nonnegative().default(1000).describe('0 = unlimited'),
   // Removed in 0.2 with the lane that read sockets through Node's internal HTTP parser: a file that
   // still sets it is told so by name rather than refused as an unknown key.

@@ -270,7 +270,7 @@ function apibanHook(metrics: ServeMetrics, status: StatusPage): SyncHooksLike {
   return {
     onApibanRequest: (outcome: ApibanOutcome) => {
       metrics.recordApibanRequest(outcome);
-      status.facts.lastApiban = { at: Date.now(), outcome };
+      status.recordApiban(outcome);
     },
   };
 }

@@ -25,6 +25,10 @@ export class ServeState {
   /** Newest published set, also when its bans equal the snapshot's (health shows its time). */
   latestSet?: PublishedSet | undefined;
   lastSync?: SyncOutcome | undefined;
+  /** When the first of the syncs that failed since the last success started; unset after a success. */
+  syncFailingSince?: number | undefined;
+  /** When the sync running now started; unset between syncs. */
+  syncRunningSince?: number | undefined;
   /** The last SIGHUP's outcome (/healthz shows a rejected configuration). */
   lastReload?: ReloadOutcome;
   private readonly history = new ContentHistory();

@@ -1,80 +1,81 @@
 /**
  * Charts drawn on the server as inline SVG: the page needs no script, no font and no request
- * beyond itself. Each point carries a <title>, so a browser shows the exact number on hover.
+ * beyond itself. The SVG holds only shapes; every word and number (title, axis ends, legend) is
+ * HTML around it, so text keeps its CSS size however narrow the screen makes the drawing. Each
+ * point carries a <title>, so a browser shows the exact number on hover.
  */
+import { escapeHtml } from './status-escape.js';
+import { utc } from './status-time.js';
+
 export interface ChartPoint {
   at: number;
   value: number;
 }
 
+/** One drawn series: its legend text and the CSS class that colours it (and its legend key). */
+export interface Series {
+  name: string;
+  cls: string;
+  points: readonly ChartPoint[];
+}
+
 const WIDTH = 720;
-const HEIGHT = 140;
-const PAD = 34;
+const HEIGHT = 150;
+/** Room at the edges so a dot or bar at the very first or last instant is drawn whole. */
+const EDGE = 3;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const x = (at: number, from: number, to: number) => EDGE + ((at - from) / Math.max(1, to - from)) * (WIDTH - 2 * EDGE);
 
-interface Scale {
-  x(at: number): number;
-  y(value: number): number;
-  max: number;
-}
-
-function scale(from: number, to: number, max: number, height = HEIGHT): Scale {
-  const span = Math.max(1, to - from);
-  const top = Math.max(1, max);
-  return {
-    x: (at) => PAD + ((at - from) / span) * (WIDTH - 2 * PAD),
-    y: (value) => height - PAD / 2 - (value / top) * (height - PAD),
-    max: top,
-  };
-}
-
-function frame(label: string, body: string, s: Scale, from: number, to: number, height = HEIGHT): string {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** Title, y-axis ends, the drawing, the x-axis ends (UTC days) and a legend with one key per series. */
+function figure(title: string, yLabels: string[], svgBody: string, series: readonly Series[], from: number, to: number): string {
+  const legend = series.map((s) => `<li><span class="key ${s.cls}"></span>${escapeHtml(s.name)}</li>`).join('');
   return (
-    `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeHtml(label)}">` +
-    `<line x1="${PAD}" y1="${s.y(0)}" x2="${WIDTH - PAD}" y2="${s.y(0)}" class="axis"/>` +
-    `<text x="2" y="${s.y(s.max) + 4}" class="tick">${s.max}</text><text x="2" y="${s.y(0)}" class="tick">0</text>` +
-    `<text x="${PAD}" y="${height - 2}" class="tick">${day(from)}</text>` +
-    `<text x="${WIDTH - PAD}" y="${height - 2}" class="tick" text-anchor="end">${day(to)}</text>${body}</svg>`
+    `<figure class="chart"><figcaption>${escapeHtml(title)}</figcaption>` +
+    `<div class="plot"><div class="y">${yLabels.map((l) => `<span>${l}</span>`).join('')}</div>` +
+    `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">${svgBody}</svg></div>` +
+    `<div class="x"><span>${day(from)}</span><span>${day(to)} (UTC)</span></div>` +
+    `<ul class="legend">${legend}</ul></figure>`
   );
 }
 
-/** A step line of a level (entries in the set) over [from, to]. */
-export function lineChart(label: string, points: readonly ChartPoint[], from: number, to: number): string {
-  if (points.length === 0) return `<p class="empty">${escapeHtml(label)}: no data yet</p>`;
-  const s = scale(from, to, Math.max(...points.map((p) => p.value)));
-  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${s.x(p.at).toFixed(1)},${s.y(p.value).toFixed(1)}`).join(' ');
-  const dots = points
-    .map(
-      (p) =>
-        `<circle cx="${s.x(p.at).toFixed(1)}" cy="${s.y(p.value).toFixed(1)}" r="2"><title>${new Date(p.at).toISOString()}: ${p.value}</title></circle>`,
-    )
-    .join('');
-  return frame(label, `<path d="${path}" class="line"/>${dots}`, s, from, to);
+function empty(title: string): string {
+  return `<p class="empty">${escapeHtml(title)}: no data yet</p>`;
 }
 
-/** Bars up (first series) and down (second series) per point in time: added and removed per sync. */
-export function upDownChart(label: string, up: readonly ChartPoint[], down: readonly ChartPoint[], from: number, to: number): string {
-  if (up.length === 0 && down.length === 0) return `<p class="empty">${escapeHtml(label)}: no data yet</p>`;
-  const max = Math.max(1, ...up.map((p) => p.value), ...down.map((p) => p.value));
-  const half = scale(from, to, max, HEIGHT / 2 + PAD / 4);
-  const middle = half.y(0);
-  const bar = (p: ChartPoint, dir: 1 | -1, cls: string) => {
-    const h = (p.value / max) * (middle - PAD / 2);
-    const y = dir === 1 ? middle - h : middle;
-    return `<rect x="${(half.x(p.at) - 1).toFixed(1)}" y="${y.toFixed(1)}" width="2" height="${Math.max(h, p.value > 0 ? 1 : 0).toFixed(1)}" class="${cls}"><title>${new Date(p.at).toISOString()}: ${dir === 1 ? '+' : '-'}${p.value}</title></rect>`;
-  };
-  const body =
-    up
+/** A line of a level (entries in the set, blocked packets) over [from, to], zero at the bottom. */
+export function lineChart(title: string, series: Series, from: number, to: number): string {
+  const { points } = series;
+  if (points.length === 0) return empty(title);
+  const max = Math.max(1, ...points.map((p) => p.value));
+  const y = (value: number) => EDGE + (1 - value / max) * (HEIGHT - 2 * EDGE);
+  const at = (p: ChartPoint) => `${x(p.at, from, to).toFixed(1)},${y(p.value).toFixed(1)}`;
+  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${at(p)}`).join(' ');
+  const dots = points
+    .map((p) => {
+      const [cx, cy] = at(p).split(',');
+      return `<circle cx="${cx}" cy="${cy}" r="2.5" class="${series.cls}"><title>${utc(p.at)}: ${p.value}</title></circle>`;
+    })
+    .join('');
+  const axis = `<line x1="0" y1="${y(0)}" x2="${WIDTH}" y2="${y(0)}" class="axis"/>`;
+  return figure(title, [String(max), '0'], `${axis}<path d="${path}" class="line ${series.cls}"/>${dots}`, [series], from, to);
+}
+
+/** Bars up (first series) and down (second series) from a middle zero line: added and removed per sync. */
+export function upDownChart(title: string, up: Series, down: Series, from: number, to: number): string {
+  if (up.points.length === 0 && down.points.length === 0) return empty(title);
+  const max = Math.max(1, ...up.points.map((p) => p.value), ...down.points.map((p) => p.value));
+  const middle = HEIGHT / 2;
+  const reach = middle - EDGE;
+  const bars = (series: Series, dir: 1 | -1) =>
+    series.points
       .filter((p) => p.value > 0)
-      .map((p) => bar(p, 1, 'up'))
-      .join('') +
-    down
-      .filter((p) => p.value > 0)
-      .map((p) => bar(p, -1, 'down'))
+      .map((p) => {
+        const h = Math.max(1, (p.value / max) * reach);
+        const top = dir === 1 ? middle - h : middle;
+        return `<rect x="${(x(p.at, from, to) - 1.5).toFixed(1)}" y="${top.toFixed(1)}" width="3" height="${h.toFixed(1)}" class="${series.cls}"><title>${utc(p.at)}: ${dir === 1 ? '+' : '-'}${p.value}</title></rect>`;
+      })
       .join('');
-  return frame(label, body, half, from, to, HEIGHT);
+  const axis = `<line x1="0" y1="${middle}" x2="${WIDTH}" y2="${middle}" class="axis"/>`;
+  return figure(title, [`+${max}`, '0', `-${max}`], axis + bars(up, 1) + bars(down, -1), [up, down], from, to);
 }

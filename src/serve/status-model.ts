@@ -13,17 +13,29 @@ import type { SyncOutcome } from './health.js';
 import type { ServedOutput } from './outputs.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import type { BlockedTraffic } from './status-blocked.js';
-import { firewallSettings, type FirewallSetting } from './status-firewall.js';
+import { describeOutputs, type OutputStatus, type OutputsContext } from './status-outputs.js';
+import { verdictOf, type Verdict } from './status-verdict.js';
 
 export interface StatusModel {
   generatedAt: string;
+  /** Green, amber or red, with every current problem: the first thing the page says. */
+  verdict: Verdict;
   set: { size: number; v4: number; v6: number; source: string; syncedAt: string } | null;
-  apiban: { lastAnswerAt: string | null; lastOutcome: string | null };
+  /** serve.maxAge: a set older than this is stale (/healthz answers 503). */
+  maxAgeSeconds: number;
+  apiban: { lastAnswerAt: string | null; lastOutcome: string | null; failingSince: string | null };
   lastSync: { at: string; ok: boolean; full: boolean; size: number; durationMs: number; error?: string | undefined } | null;
+  /** Since when syncs fail without a success in between; null while the last one succeeded. */
+  syncFailingSince: string | null;
+  /** A sync running now (it may be waiting to retry APIBAN); null between syncs. */
+  syncRunning: { since: string; retrying: boolean } | null;
+  /** When the next sync starts; null while one runs. */
   nextSyncAt: string | null;
   guard: { allowEmpty: boolean; maxShrink: number; refusing: boolean; message?: string | undefined };
   history: Array<{ at: string; kind: string; ok: boolean; size: number; added: number; removed: number }>;
-  outputs: Array<{ name: string; target: string; url: string; protected: boolean; firewall?: FirewallSetting | undefined }>;
+  /** serve.status.staleFetchAfter (default 3 sync intervals). */
+  staleFetchAfterSeconds: number;
+  outputs: OutputStatus[];
   devices: Array<{ name: string; driver: string; host: string; lastPush: LastPush | null; blocked: DeviceBlocked | null }>;
   /** The fleet's blocked traffic after each push, where any device reports it. */
   blocked: Array<{ at: string; packets: number; bytes: number }>;
@@ -41,35 +53,49 @@ export interface LastPush {
   error?: string;
 }
 
-export interface StatusInputs {
-  now: number;
-  origin: string;
+/** What APIBAN last answered, and since when it has failed (unset while it answers). */
+export interface ApibanFact {
+  at: number;
+  outcome: string;
+  failingSince?: number | undefined;
+}
+
+export interface StatusInputs extends OutputsContext {
   latestSet?: PublishedSet | undefined;
   lastSync?: SyncOutcome | undefined;
-  lastApiban?: { at: number; outcome: string };
+  syncFailingSince?: number | undefined;
+  syncRunningSince?: number | undefined;
+  lastApiban?: ApibanFact | undefined;
   nextSyncAt?: number | undefined;
-  config: Config;
   outputs: readonly ServedOutput[];
   history: readonly HistoryEvent[];
-  pushes?: { at: number; results: readonly DeviceResult[] };
+  pushes?: { at: number; results: readonly DeviceResult[] } | undefined;
   blocked?: BlockedTraffic;
 }
 
 export function buildStatusModel(input: StatusInputs): StatusModel {
   const { latestSet: set, lastSync, config } = input;
   const counts = set?.bans.counts();
-  return {
+  const model: Omit<StatusModel, 'verdict'> = {
     generatedAt: new Date(input.now).toISOString(),
     set:
       set === undefined || counts === undefined
         ? null
         : { size: counts.total, v4: counts.v4, v6: counts.v6, source: set.source, syncedAt: set.syncedAt.toISOString() },
-    apiban: { lastAnswerAt: iso(input.lastApiban?.at), lastOutcome: input.lastApiban?.outcome ?? null },
+    maxAgeSeconds: Math.round(config.serve.maxAge / 1000),
+    apiban: {
+      lastAnswerAt: iso(input.lastApiban?.at),
+      lastOutcome: input.lastApiban?.outcome ?? null,
+      failingSince: iso(input.lastApiban?.failingSince),
+    },
     lastSync: lastSync === undefined ? null : { ...lastSync, at: lastSync.at.toISOString() },
-    nextSyncAt: iso(input.nextSyncAt),
+    syncFailingSince: iso(input.syncFailingSince),
+    syncRunning: syncRunning(input),
+    nextSyncAt: input.syncRunningSince === undefined ? iso(input.nextSyncAt) : null,
     guard: guardState(config, lastSync),
     history: input.history.map((e) => ({ at: e.at, kind: e.kind, ok: e.ok, size: e.size, added: e.addedCount, removed: e.removedCount })),
-    outputs: input.outputs.map((output) => describeOutput(output, input.origin)),
+    staleFetchAfterSeconds: Math.round(input.staleFetchAfterMs / 1000),
+    outputs: describeOutputs(input.outputs, input),
     devices: config.push.devices.map((device) => ({
       name: device.name,
       driver: device.driver,
@@ -79,6 +105,19 @@ export function buildStatusModel(input: StatusInputs): StatusModel {
     })),
     blocked: (input.blocked?.series ?? []).map((p) => ({ at: new Date(p.at).toISOString(), packets: p.packets, bytes: p.bytes })),
   };
+  const { generatedAt, ...rest } = model;
+  return { generatedAt, verdict: verdictOf(model, input.now), ...rest };
+}
+
+/** APIBAN answers that mean "wait and ask again": a sync that got one since it started is retrying. */
+const RETRIED_OUTCOMES = new Set(['rate-limited', 'error']);
+
+function syncRunning(input: StatusInputs): StatusModel['syncRunning'] {
+  const since = input.syncRunningSince;
+  if (since === undefined) return null;
+  const apiban = input.lastApiban;
+  const retrying = apiban !== undefined && apiban.at >= since && RETRIED_OUTCOMES.has(apiban.outcome);
+  return { since: new Date(since).toISOString(), retrying };
 }
 
 function deviceBlocked(blocked: BlockedTraffic | undefined, device: string): DeviceBlocked | null {
@@ -102,14 +141,6 @@ function guardState(config: Config, lastSync: SyncOutcome | undefined): StatusMo
     refusing,
     ...(refusing ? { message: lastSync?.error } : {}),
   };
-}
-
-function describeOutput(output: ServedOutput, origin: string): StatusModel['outputs'][number] {
-  const tokenOnly = output.access.pathToken !== undefined;
-  const url = `${origin}${tokenOnly ? '/t/<token>' : ''}${output.path}`;
-  const isProtected =
-    output.access.basic !== undefined || output.access.bearer !== undefined || tokenOnly || output.access.allow !== undefined;
-  return { name: output.name, target: output.writer.name, url, protected: isProtected, firewall: firewallSettings(output, url) };
 }
 
 function lastPush(pushes: StatusInputs['pushes'], device: string): LastPush | null {

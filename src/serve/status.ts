@@ -15,8 +15,9 @@ import type { Logger } from '../log.js';
 import { BlockedTraffic } from './status-blocked.js';
 import { loadBlocked, saveBlocked } from './status-blocked-store.js';
 import { sendBody, sendStatus } from './respond.js';
-import { CHART_DAYS, renderStatusHtml } from './status-html.js';
-import { buildStatusModel, type StatusInputs } from './status-model.js';
+import { CHART_DAYS, STATUS_CSP, renderStatusHtml } from './status-html.js';
+import { FetchLog } from './fetch-log.js';
+import { buildStatusModel, type ApibanFact, type StatusInputs } from './status-model.js';
 import type { ServeState } from './served-view.js';
 import { errorMessage } from '../errors.js';
 
@@ -36,8 +37,16 @@ export interface StatusSources {
 
 /** Facts the daemon records for the page as they happen. */
 export interface StatusFacts {
-  lastApiban?: { at: number; outcome: string };
+  lastApiban?: ApibanFact;
   pushes?: { at: number; results: readonly DeviceResult[] };
+}
+
+/** APIBAN answers after which a sync cannot go on: the page counts how long they have lasted. */
+const APIBAN_FAILURES = new Set(['error', 'unauthorized', 'malformed']);
+
+/** serve.status.staleFetchAfter when given, else three sync intervals. */
+export function staleFetchAfterMs(config: Config, intervalMs: number): number {
+  return config.serve.status.staleFetchAfter ?? 3 * intervalMs;
 }
 
 interface Rendered {
@@ -56,13 +65,27 @@ export class StatusPage {
   /** Saves run one after another, so an older snapshot never lands after a newer one. */
   private saving: Promise<void> = Promise.resolve();
 
+  /** Outputs never fetched count as stale once the daemon has run for staleFetchAfter. */
+  private readonly startedAt: number;
+
   constructor(
     private readonly state: ServeState,
     private readonly sources: StatusSources,
     registry?: Registry,
     private readonly now: () => number = Date.now,
+    /** Who fetches each output; the request handler records into it. */
+    readonly fetches: FetchLog = new FetchLog(registry, now),
   ) {
     this.blocked = new BlockedTraffic(registry);
+    this.startedAt = now();
+  }
+
+  /** Each APIBAN answer: the page shows the last one, and since when APIBAN has failed. */
+  recordApiban(outcome: string): void {
+    const at = this.now();
+    const failing = APIBAN_FAILURES.has(outcome);
+    const failingSince = failing ? (this.facts.lastApiban?.failingSince ?? at) : undefined;
+    this.facts.lastApiban = { at, outcome, failingSince };
   }
 
   /** A finished push (serve's scheduled pushes): the fleet table, the blocked counters and their series. */
@@ -99,22 +122,40 @@ export class StatusPage {
 
   async render(origin: string): Promise<Rendered> {
     const { state, facts } = this;
-    const key = [state.view, state.latestSet, state.lastSync, facts.lastApiban, facts.pushes, this.sources.config()];
+    const now = this.now();
+    // Relative times and staleness move with the clock: a page is reused within one second at most.
+    const key = [
+      Math.floor(now / 1000),
+      this.fetches.version,
+      state.view,
+      state.latestSet,
+      state.lastSync,
+      state.syncRunningSince,
+      facts.lastApiban,
+      facts.pushes,
+      this.sources.config(),
+    ];
     const cached = this.rendered;
     if (cached !== undefined && cached.origin === origin && key.every((part, i) => part === cached.key[i])) return cached;
     const events = await this.historyEvents();
+    const config = this.sources.config();
+    const intervalMs = this.sources.intervalMs();
     const inputs: StatusInputs = {
-      now: this.now(),
+      now,
       origin,
       latestSet: state.latestSet,
       lastSync: state.lastSync,
-      config: this.sources.config(),
+      syncFailingSince: state.syncFailingSince,
+      syncRunningSince: state.syncRunningSince,
+      config,
       outputs: state.view.site.outputs,
       history: events,
       ...facts,
       blocked: this.blocked,
-      nextSyncAt:
-        state.lastSync === undefined ? undefined : state.lastSync.at.getTime() + state.lastSync.durationMs + this.sources.intervalMs(),
+      fetches: this.fetches,
+      startedAt: this.startedAt,
+      staleFetchAfterMs: staleFetchAfterMs(config, intervalMs),
+      nextSyncAt: state.lastSync === undefined ? undefined : state.lastSync.at.getTime() + state.lastSync.durationMs + intervalMs,
     };
     const model = buildStatusModel(inputs);
     this.rendered = { key, origin, html: renderStatusHtml(model), json: `${JSON.stringify(model, null, 2)}\n` };
@@ -142,7 +183,7 @@ export class StatusPage {
       'content-type': json ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
       'cache-control': 'no-store',
       // Nothing on the page loads from elsewhere; the policy makes that a promise the browser keeps.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'",
+      'content-security-policy': STATUS_CSP,
     });
     return 200;
   }

@@ -69,6 +69,7 @@ export class SyncScheduler {
     // A runner reports its own failures (the sync service logs each with its reason); a throw is
     // one nobody has reported yet.
     let reported = true;
+    this.state.syncRunningSince = at.getTime();
     try {
       result = await this.runner.sync({ signal });
     } catch (error) {
@@ -84,6 +85,8 @@ export class SyncScheduler {
       };
     }
     this.metrics.recordSync(result.ok);
+    this.state.syncRunningSince = undefined;
+    this.state.syncFailingSince = result.ok ? undefined : (this.state.syncFailingSince ?? at.getTime());
     this.state.lastSync = { at, ok: result.ok, full: result.full, durationMs: result.durationMs, size: result.size, error: result.error };
     const fields = {
       ok: result.ok,

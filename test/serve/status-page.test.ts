@@ -1,0 +1,170 @@
+/**
+ * The status page of an in-process daemon (real listener, scripted sync runner), read over HTTP
+ * as a viewer would: the verdict on top names every current problem and links to the part of the
+ * page that explains it, "next sync" never shows a time already past, times are relative with
+ * the UTC time in `title`, and every number on the page is the one /status.json gives.
+ */
+import { expect } from 'chai';
+import type { DeviceResult } from '../../src/push/run.js';
+import type { ServeDaemon } from '../../src/serve/daemon.js';
+import type { SyncResult } from '../../src/serve/sync-scheduler.js';
+import { ScriptedRunner, bansOf, fetchRaw, startTestDaemon } from './support.js';
+
+const DEVICE = { name: 'edge1', driver: 'linux-nftables', host: '127.0.0.1', credentials: { username: 'u', passwordEnv: 'UNUSED_PW' } };
+
+/** A runner whose next sync waits until `release()`: the page is read while the sync runs. */
+class HeldRunner extends ScriptedRunner {
+  private gate: { promise: Promise<void>; open: () => void } | undefined;
+
+  hold(): void {
+    let open = () => {};
+    const promise = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    this.gate = { promise, open };
+  }
+
+  release(): void {
+    this.gate?.open();
+    this.gate = undefined;
+  }
+
+  override async sync(): Promise<SyncResult> {
+    await this.gate?.promise;
+    return super.sync();
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: status.json walked by path; a wrong path fails the test
+type Json = any;
+
+describe('serve: the status page verdict and times', () => {
+  let daemon: ServeDaemon | undefined;
+  let base = '';
+  afterEach(async () => {
+    await daemon?.shutdown();
+    daemon = undefined;
+  });
+
+  async function start(runner: ScriptedRunner, raw: Record<string, unknown> = {}): Promise<void> {
+    ({ daemon, base } = await startTestDaemon(runner, { outputs: [{ name: 'pfsense', target: 'pfsense' }], ...raw }));
+    await daemon.syncNow();
+  }
+  async function read(): Promise<{ json: Json; html: string }> {
+    const json = JSON.parse((await fetchRaw(`${base}/status.json`)).body.toString());
+    const html = (await fetchRaw(`${base}/`)).body.toString();
+    return { json, html };
+  }
+  /** The verdict paragraph's markup. */
+  function verdictOf(html: string): string {
+    return /<p id="verdict"[^>]*>.*?<\/p>/.exec(html)?.[0] ?? '';
+  }
+  function innerOf(html: string, id: string): string {
+    return new RegExp(`id="${id}"[^>]*>(.*?)</td>`).exec(html)?.[1] ?? '';
+  }
+
+  it('is green with nothing wrong, and says what is right', async () => {
+    await start(new ScriptedRunner(bansOf('192.0.2.1', '198.51.100.0/24')));
+    const { json, html } = await read();
+    expect(json.verdict).to.deep.equal({ level: 'ok', problems: [] });
+    expect(verdictOf(html)).to.include('class="verdict ok"').and.include('All good: 2 entries, synced just now; 1 output fetched');
+  });
+
+  it('names every problem, red before amber, each linking to an element of the page', async () => {
+    const runner = new ScriptedRunner(bansOf('192.0.2.1'));
+    await start(runner, {
+      serve: { maxAge: '1ms', status: { staleFetchAfter: '1ms' } },
+      push: { devices: [DEVICE] },
+    });
+    runner.failing = true;
+    await daemon?.syncNow();
+    daemon?.status.recordApiban('error');
+    const failed: DeviceResult = {
+      device: 'edge1',
+      driver: 'linux-nftables',
+      added: 0,
+      removed: 0,
+      sent: 0,
+      durationMs: 3,
+      result: 'failed',
+      error: 'connection refused',
+    };
+    daemon?.status.recordPush([failed]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const { json, html } = await read();
+    expect(json.verdict.level).to.equal('bad');
+    expect(json.verdict.problems.map((p: Json) => [p.level, p.text, p.section])).to.deep.equal([
+      ['bad', 'the set is older than serve.maxAge', 'set-synced'],
+      ['warn', 'syncs failing', 'last-sync'],
+      ['warn', 'APIBAN unreachable', 'apiban-last'],
+      ['bad', 'devices whose push failed', 'device-edge1'],
+      ['warn', 'outputs no client fetched since start', 'output-pfsense'],
+    ]);
+    const verdict = verdictOf(html);
+    expect(verdict).to.include('class="verdict bad"').and.include('Action needed:');
+    for (const problem of json.verdict.problems) {
+      expect(verdict).to.include(`href="#${problem.section}"`);
+      expect(html, `the target of #${problem.section}`).to.match(new RegExp(`id="${problem.section}"`));
+    }
+    expect(verdict).to.include('devices whose push failed: <a href="#device-edge1">edge1</a>');
+    expect(innerOf(html, 'last-sync')).to.include('failed').and.include('[apiban] 503 from the test').and.include('failing for');
+    expect(json.syncFailingSince).to.be.a('string');
+  });
+
+  it('reports the guard refusing (red) instead of a failing sync', async () => {
+    const runner = new ScriptedRunner(bansOf('192.0.2.1'));
+    await start(runner);
+    runner.sync = async () => ({
+      ok: false,
+      full: false,
+      requests: 1,
+      size: 1,
+      durationMs: 1,
+      changed: false,
+      error: '[guard] the set would shrink by 90%',
+    });
+    await daemon?.syncNow();
+    const { json, html } = await read();
+    expect(json.verdict.problems.map((p: Json) => [p.level, p.text, p.section])).to.deep.equal([
+      ['bad', 'the guard refuses to publish the new set', 'guard'],
+    ]);
+    expect(innerOf(html, 'guard')).to.include('refusing').and.include('shrink by 90%');
+  });
+
+  it('never shows a past time as the next sync: a running sync, and one retrying APIBAN, say so', async () => {
+    const runner = new HeldRunner(bansOf('192.0.2.1'));
+    await start(runner);
+    let { json, html } = await read();
+    expect(Date.parse(json.nextSyncAt)).to.be.greaterThan(Date.parse(json.generatedAt));
+    expect(innerOf(html, 'next-sync')).to.match(/^<time datetime="[^"]+" title="[^"]+ UTC">in 5 min<\/time>$/);
+
+    runner.hold();
+    const running = daemon?.syncNow();
+    ({ json, html } = await read());
+    expect(json.nextSyncAt).to.equal(null);
+    expect(json.syncRunning).to.include({ retrying: false });
+    expect(innerOf(html, 'next-sync')).to.match(/^running now \(started <time [^>]+>just now<\/time>\)$/);
+
+    daemon?.status.recordApiban('rate-limited');
+    ({ json, html } = await read());
+    expect(json.syncRunning).to.include({ retrying: true });
+    expect(innerOf(html, 'next-sync')).to.include('retrying').and.include('APIBAN answered rate-limited');
+    runner.release();
+    await running;
+    ({ json, html } = await read());
+    expect(json.syncRunning).to.equal(null);
+    expect(Date.parse(json.nextSyncAt)).to.be.greaterThan(Date.parse(json.generatedAt));
+  });
+
+  it('shows times relative, with the UTC time in the title and the instant in datetime, and says they are UTC', async () => {
+    await start(new ScriptedRunner(bansOf('192.0.2.1')));
+    const { json, html } = await read();
+    const synced = innerOf(html, 'set-synced');
+    const time = /<time datetime="([^"]+)" title="([^"]+)">([^<]+)<\/time>/.exec(synced);
+    expect(time?.[1]).to.equal(json.set.syncedAt);
+    expect(time?.[2]).to.equal(`${json.set.syncedAt.slice(0, 19).replace('T', ' ')} UTC`);
+    expect(time?.[3]).to.equal('just now');
+    expect(html).to.include('<span id="tz">hover a time for it in UTC</span>');
+    expect(html, 'no raw ISO time in the text').not.to.match(/>[^<]*\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z[^<]*</);
+  });
+});
