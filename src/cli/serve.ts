@@ -61,6 +61,7 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
     listen: options.listen,
     minIntervalMs: options.minInterval === undefined ? undefined : minInterval(options.minInterval),
     onSetChanged: (set) => pushes.afterSync(set),
+    version: command.parent?.version(),
   });
   holder.daemon = daemon;
   await pushes.apply(ctx.loaded);

@@ -35,6 +35,8 @@ export interface DaemonOptions {
   /** Lower bound of the sync interval; only tests go below MIN_SYNC_INTERVAL_MS. */
   minIntervalMs?: number | undefined;
   processMetrics?: boolean | undefined;
+  /** The release running, for apiban_exporter_build_info. */
+  version?: string | undefined;
   /** Called after each sync that changed the set; `serve` runs the scheduled pushes from here. */
   onSetChanged?: (set: PublishedSet) => void;
 }
@@ -92,7 +94,7 @@ export class ServeDaemon {
 
   static async start(options: DaemonOptions): Promise<ServeDaemon> {
     const { loaded, log } = options;
-    const metrics = new ServeMetrics({ processMetrics: options.processMetrics });
+    const metrics = new ServeMetrics({ processMetrics: options.processMetrics, version: options.version });
     const state = new ServeState(resolveSite(loaded), log);
     const holder: { daemon?: ServeDaemon; address?: ListenAddress } = {};
     const current = () => holder.daemon?.loaded ?? loaded;

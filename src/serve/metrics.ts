@@ -9,6 +9,9 @@ import { CounterTally, type Tally } from './counter-tally.js';
 
 import type { ApibanOutcome } from '../apiban/client.js';
 
+/** Everything the project defines on /metrics starts with this. */
+const PREFIX = 'apiban_exporter_';
+
 export class ServeMetrics {
   readonly registry = new Registry();
   private readonly syncs = new Counter({
@@ -60,10 +63,31 @@ export class ServeMetrics {
   private readonly requestTallies = new Map<string, Map<number, Tally>>();
   private readonly byteTallies = new Map<string, Tally>();
 
-  constructor(options: { processMetrics?: boolean | undefined } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'apiban_exporter_' });
+  constructor(options: { processMetrics?: boolean | undefined; version?: string | undefined } = {}) {
+    if (options.processMetrics ?? true) this.collectProcessMetrics();
+    new Gauge({
+      name: 'apiban_exporter_build_info',
+      help: 'the running release and Node.js version, as labels; the value is always 1',
+      labelNames: ['version', 'node'],
+      registers: [this.registry],
+    })
+      .labels(options.version ?? 'unknown', process.version)
+      .set(1);
     for (const result of ['ok', 'error']) this.syncs.labels(result).inc(0);
     for (const result of ['ok', 'error']) this.reloads.labels(result).inc(0);
+  }
+
+  /**
+   * prom-client's process and Node.js metrics, under the project's prefix. Three of them are gauges
+   * named `*_total` (the name Prometheus keeps for counters, which `promtool check metrics`
+   * flags); they are dropped with the registry's documented removeSingleMetric: each is the sum
+   * of a kept gauge by type (`sum(apiban_exporter_nodejs_active_handles)`).
+   */
+  private collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(`${PREFIX}${name}`);
+    }
   }
 
   recordReload(ok: boolean): void {

@@ -1,7 +1,8 @@
 /**
  * Blocked traffic as the push fleet reports it: Prometheus counters
- * `apiban_blocked_packets_total` / `apiban_blocked_bytes_total{device,family}` on the daemon's
- * registry, the running totals (resets handled, see src/push/counters/totals.ts), and a short
+ * `apiban_exporter_blocked_packets_total` / `apiban_exporter_blocked_bytes_total{device,family}` on
+ * the daemon's registry (and, for this release only, the same values under their first names
+ * `apiban_blocked_*`, so dashboards can move over; see CHANGELOG.md), the running totals (resets handled, see src/push/counters/totals.ts), and a short
  * series of the fleet's total over time for the status page's chart; saved in the state
  * directory after each reporting push and restored at start (status-blocked-store.ts).
  */
@@ -17,24 +18,13 @@ export class BlockedTraffic {
   readonly totals = new BlockedTotals();
   /** Fleet total of blocked packets after each push that had any reporting device. */
   readonly series: BlockedPoint[] = [];
-  private readonly packets?: Counter<'device' | 'family'>;
-  private readonly bytes?: Counter<'device' | 'family'>;
+  private readonly packets: Counter<'device' | 'family'>[] = [];
+  private readonly bytes: Counter<'device' | 'family'>[] = [];
 
   constructor(registry?: Registry) {
     if (registry === undefined) return;
-    const labelNames = ['device', 'family'] as const;
-    this.packets = new Counter({
-      name: 'apiban_blocked_packets_total',
-      help: 'packets the ban rule dropped, as the device counts them',
-      labelNames,
-      registers: [registry],
-    });
-    this.bytes = new Counter({
-      name: 'apiban_blocked_bytes_total',
-      help: 'bytes the ban rule dropped, as the device counts them',
-      labelNames,
-      registers: [registry],
-    });
+    this.packets = countersWithAlias(registry, 'blocked_packets_total', 'packets the ban rule dropped, as the device counts them');
+    this.bytes = countersWithAlias(registry, 'blocked_bytes_total', 'bytes the ban rule dropped, as the device counts them');
   }
 
   /** Returns whether any device reported (only then is there something new to save). */
@@ -44,8 +34,8 @@ export class BlockedTraffic {
       if (result.blocked === undefined) continue;
       reported = true;
       for (const increase of this.totals.record(result.device, result.blocked)) {
-        this.packets?.labels(result.device, increase.family).inc(increase.packets);
-        if (increase.bytes !== undefined) this.bytes?.labels(result.device, increase.family).inc(increase.bytes);
+        add(this.packets, result.device, increase.family, increase.packets);
+        add(this.bytes, result.device, increase.family, increase.bytes);
       }
     }
     if (!reported) return false;
@@ -59,8 +49,8 @@ export class BlockedTraffic {
   restore(saved: BlockedFile): void {
     this.totals.restore(saved);
     for (const t of saved.totals) {
-      this.packets?.labels(t.device, t.family).inc(t.packets);
-      if (t.bytes !== undefined) this.bytes?.labels(t.device, t.family).inc(t.bytes);
+      add(this.packets, t.device, t.family, t.packets);
+      add(this.bytes, t.device, t.family, t.bytes);
     }
     this.series.splice(0, this.series.length, ...saved.series.slice(-MAX_POINTS));
   }
@@ -68,6 +58,25 @@ export class BlockedTraffic {
   toFile(): BlockedFile {
     return { ...this.totals.snapshot(), series: [...this.series] };
   }
+}
+
+/** The counter under its name, and under the name it had before (deprecated, removed in the next release). */
+function countersWithAlias(registry: Registry, name: string, help: string): Counter<'device' | 'family'>[] {
+  const labelNames = ['device', 'family'] as const;
+  return [
+    new Counter({ name: `apiban_exporter_${name}`, help, labelNames, registers: [registry] }),
+    new Counter({
+      name: `apiban_${name}`,
+      help: `deprecated: apiban_exporter_${name}, under its old name`,
+      labelNames,
+      registers: [registry],
+    }),
+  ];
+}
+
+function add(counters: readonly Counter<'device' | 'family'>[], device: string, family: string, amount: number | undefined): void {
+  if (amount === undefined) return;
+  for (const counter of counters) counter.labels(device, family).inc(amount);
 }
 
 function sum(totals: readonly BlockedTotal[], field: 'packets' | 'bytes'): number {

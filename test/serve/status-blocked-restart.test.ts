@@ -17,7 +17,7 @@ import { fetchRaw } from './support.js';
 import { fakeApibanSection, simulatorDevice, writeCliConfig } from '../helpers/cli-config.js';
 
 const KEY = 'blocked-restart-key-5e1a';
-const PACKETS = /apiban_blocked_packets_total\{device="asa1",family="v4"\} (\d+)/;
+const PACKETS = /apiban_exporter_blocked_packets_total\{device="asa1",family="v4"\} (\d+)/;
 
 describe('serve: blocked-traffic totals survive a restart', function () {
   this.timeout(60_000);

@@ -88,14 +88,14 @@ describe('push/counters: Cisco and Junos hit counts through the CLI driver', fun
     acl[0].hits = 1523;
     acl[1].hits = 7;
     let text = await metricsOf(blocked, metrics, 2, device);
-    expect(text).to.include('apiban_blocked_packets_total{device="fw1",family="v4"} 1523');
-    expect(text).to.include('apiban_blocked_packets_total{device="fw1",family="v6"} 7');
-    expect(text, 'hit counts carry no bytes').not.to.match(/apiban_blocked_bytes_total\{device="fw1"/);
+    expect(text).to.include('apiban_exporter_blocked_packets_total{device="fw1",family="v4"} 1523');
+    expect(text).to.include('apiban_exporter_blocked_packets_total{device="fw1",family="v6"} 7');
+    expect(text, 'hit counts carry no bytes').not.to.match(/apiban_exporter_blocked_bytes_total\{device="fw1"/);
 
     // `clear access-list counters` (or a reload): the device starts again from zero.
     acl[0].hits = 20;
     text = await metricsOf(blocked, metrics, 3, device);
-    expect(text).to.include('apiban_blocked_packets_total{device="fw1",family="v4"} 1543');
+    expect(text).to.include('apiban_exporter_blocked_packets_total{device="fw1",family="v4"} 1543');
     expect(blocked.series.map((p) => p.packets)).to.deep.equal([0, 1530, 1550]);
   });
 
@@ -139,8 +139,8 @@ describe('push/counters: Cisco and Junos hit counts through the CLI driver', fun
     counter.packets += 40;
     counter.bytes += 2560;
     const text = await metricsOf(blocked, metrics, 2, device);
-    expect(text).to.include('apiban_blocked_packets_total{device="fw1",family="v4"} 2900');
-    expect(text).to.include('apiban_blocked_bytes_total{device="fw1",family="v4"} 185600');
+    expect(text).to.include('apiban_exporter_blocked_packets_total{device="fw1",family="v4"} 2900');
+    expect(text).to.include('apiban_exporter_blocked_bytes_total{device="fw1",family="v4"} 185600');
     expect(text).not.to.include('family="v6"');
   });
 

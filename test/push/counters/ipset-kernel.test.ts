@@ -48,8 +48,8 @@ describe('blocked-traffic counters on a real kernel (OpenSSH + ipset + iptables 
     expect(third[0]).to.include({ result: 'changed' });
     blocked.record(2, third);
     const text = (await metrics.render()).body;
-    expect(text).to.include('apiban_blocked_packets_total{device="dev1",family="v4"} 8');
-    expect(text).to.include('apiban_blocked_bytes_total{device="dev1",family="v4"} 320');
+    expect(text).to.include('apiban_exporter_blocked_packets_total{device="dev1",family="v4"} 8');
+    expect(text).to.include('apiban_exporter_blocked_bytes_total{device="dev1",family="v4"} 320');
   });
 
   it('rejects a chain name that could reach the shell', () => {

@@ -43,15 +43,15 @@ describe('blocked-traffic counters on a real kernel (OpenSSH + nft in a network 
     expect(second[0].blocked?.v4).to.deep.equal({ packets: 7, bytes: 7 * 40 });
     blocked.record(2, second);
     const text = (await metrics.render()).body;
-    expect(text).to.include('apiban_blocked_packets_total{device="dev1",family="v4"} 7');
-    expect(text).to.include('apiban_blocked_bytes_total{device="dev1",family="v4"} 280');
+    expect(text).to.include('apiban_exporter_blocked_packets_total{device="dev1",family="v4"} 7');
+    expect(text).to.include('apiban_exporter_blocked_bytes_total{device="dev1",family="v4"} 280');
 
     // A rule reload (the table deleted and rebuilt) zeroes the kernel's counter: the total keeps growing.
     bench.ns.run('nft', ['delete', 'table', 'inet', 'apiban']);
     await push();
     sendFromBanned(2);
     blocked.record(3, await push());
-    expect((await metrics.render()).body).to.include('apiban_blocked_packets_total{device="dev1",family="v4"} 9');
+    expect((await metrics.render()).body).to.include('apiban_exporter_blocked_packets_total{device="dev1",family="v4"} 9');
     expect(blocked.series.map((p) => p.packets)).to.deep.equal([0, 7, 9]);
   });
 });
