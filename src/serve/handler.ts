@@ -27,15 +27,23 @@ export function createRequestHandler(state: ServeState, metrics: ServeMetrics, l
     if (!res.headersSent) sendStatus(req, res, 500);
     else res.destroy();
   };
+  const fetches = status?.fetches;
+  const recordOutput: OutputRecorder = (req, output, code, bodyBytes) => {
+    metrics.recordRequest(output, code, bodyBytes);
+    fetches?.record(output, code, req.socket.remoteAddress);
+  };
   // A list request whose variant is built is answered synchronously: no promise per request.
   return (req, res) => {
     try {
-      handle(req, res, state, metrics, status)?.catch((error: unknown) => fail(req, res, error));
+      handle(req, res, state, metrics, recordOutput, status)?.catch((error: unknown) => fail(req, res, error));
     } catch (error) {
       fail(req, res, error);
     }
   };
 }
+
+/** Each answer to a request for an output: counted on /metrics, and who asked, for the status page (fetch-log.ts). */
+type OutputRecorder = (req: IncomingMessage, output: string, code: number, bodyBytes: number) => void;
 
 /** The parts of a request URL the routes need (a path token is the first segment of a token-protected path). */
 interface RequestUrl {
@@ -61,12 +69,13 @@ function handle(
   res: ServerResponse,
   state: ServeState,
   metrics: ServeMetrics,
+  recordOutput: OutputRecorder,
   status?: StatusPage,
 ): Promise<void> | void {
   const view = state.view;
   const requested = splitUrl(req.url ?? '/');
   const route = requested === undefined ? undefined : view.site.routes.get(requested.path);
-  if (route !== undefined) return serveOutput(req, res, view, route, requested as RequestUrl, metrics);
+  if (route !== undefined) return serveOutput(req, res, view, route, requested as RequestUrl, recordOutput);
   if (requested?.path === '/healthz' || requested?.path === '/metrics') return serveAdmin(req, res, state, requested, metrics);
   if (status !== undefined && (requested?.path === '/' || requested?.path === '/status.json')) {
     return status.serve(req, res, requested.path, requested.pathToken).then((code) => metrics.recordRequest('_status', code, 0));
@@ -133,20 +142,20 @@ function serveOutput(
   view: ServeView,
   route: Route,
   requested: RequestUrl,
-  metrics: ServeMetrics,
+  record: OutputRecorder,
 ): Promise<void> | void {
   const outcome = resolveOutput(view, route, requested, factsOf(req));
-  if ('pending' in outcome) return outcome.pending.then((variant) => sendOutcome(req, res, route, resourceOf(route, variant), metrics));
-  sendOutcome(req, res, route, outcome, metrics);
+  if ('pending' in outcome) return outcome.pending.then((variant) => sendOutcome(req, res, route, resourceOf(route, variant), record));
+  sendOutcome(req, res, route, outcome, record);
 }
 
-function sendOutcome(req: IncomingMessage, res: ServerResponse, route: Route, outcome: Answer, metrics: ServeMetrics): void {
+function sendOutcome(req: IncomingMessage, res: ServerResponse, route: Route, outcome: Answer, record: OutputRecorder): void {
   if ('resource' in outcome) {
     const bytes = sendResource(req, res, outcome.resource);
-    metrics.recordRequest(route.output.name, res.statusCode, bytes);
+    record(req, route.output.name, res.statusCode, bytes);
   } else {
     sendStatus(req, res, outcome.status, outcome.headers, outcome.detail);
-    metrics.recordRequest(route.output.name, outcome.status, 0);
+    record(req, route.output.name, outcome.status, 0);
   }
 }
 

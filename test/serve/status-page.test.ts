@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { DeviceResult } from '../../src/push/run.js';
 import type { ServeDaemon } from '../../src/serve/daemon.js';
 import type { SyncResult } from '../../src/serve/sync-scheduler.js';
+import { waitFor } from '../helpers/serve-process.js';
 import { ScriptedRunner, bansOf, fetchRaw, startTestDaemon } from './support.js';
 
 const DEVICE = { name: 'edge1', driver: 'linux-nftables', host: '127.0.0.1', credentials: { username: 'u', passwordEnv: 'UNUSED_PW' } };
@@ -166,5 +167,41 @@ describe('serve: the status page verdict and times', () => {
     expect(time?.[3]).to.equal('just now');
     expect(html).to.include('<span id="tz">hover a time for it in UTC</span>');
     expect(html, 'no raw ISO time in the text').not.to.match(/>[^<]*\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z[^<]*</);
+  });
+  it('shows who fetches an output polled as pfSense polls it, and turns amber for the output nobody polls', async () => {
+    await start(new ScriptedRunner(bansOf('192.0.2.1')), {
+      outputs: [
+        { name: 'pfsense', target: 'pfsense' },
+        { name: 'edl', target: 'paloalto-edl' },
+      ],
+      serve: { outputAccess: { pfsense: { pathToken: { token: 'pf-token-1234' } } }, status: { staleFetchAfter: '300ms' } },
+    });
+    const fetches = async (name: string) => (await read()).json.outputs.find((o: Json) => o.name === name).fetches;
+    await waitFor(async () => (await fetches('edl')).stale, 'the output nobody polls to go stale');
+    const url = `${base}/t/pf-token-1234/pfsense.txt`;
+    const before = Date.now();
+    const plain = await fetchRaw(url);
+    expect(plain.status).to.equal(200);
+    expect((await fetchRaw(url, { headers: { 'if-none-match': String(plain.headers.etag) } })).status).to.equal(304);
+    expect((await fetchRaw(url, { headers: { 'if-modified-since': String(plain.headers['last-modified']) } })).status).to.equal(304);
+    expect((await fetchRaw(`${base}/t/wrong/pfsense.txt`, { localAddress: '127.0.0.2' })).status).to.equal(404);
+
+    const { json, html } = await read();
+    const pfsense = json.outputs.find((o: Json) => o.name === 'pfsense').fetches;
+    expect(pfsense).to.include({ ok: 1, notModified: 2, refused: 1, other: 0 });
+    expect(Date.parse(pfsense.lastFetchAt)).to.be.at.least(before);
+    expect(pfsense.clients.map((c: Json) => [c.address, c.requests, c.lastStatus])).to.deep.equal([
+      ['127.0.0.2', 1, 404],
+      ['127.0.0.1', 3, 304],
+    ]);
+    expect(json.verdict.level).to.equal('warn');
+    expect(json.verdict.problems.map((p: Json) => p.section)).to.include('output-edl');
+    expect(html).to.include('<code class="client">127.0.0.2</code>').and.include('<code class="client">127.0.0.1</code>');
+    expect(html).to.include(`<time datetime="${pfsense.lastFetchAt}"`);
+    const metrics = (await fetchRaw(`${base}/metrics`)).body.toString();
+    expect(metrics).to.include(
+      `apiban_exporter_output_last_fetch_timestamp_seconds{output="pfsense"} ${Date.parse(pfsense.lastFetchAt) / 1000}`,
+    );
+    expect(metrics).not.to.include('apiban_exporter_output_last_fetch_timestamp_seconds{output="edl"}');
   });
 });
