@@ -5,7 +5,7 @@
  * the page section that explains it, and since when it has been so where that is known.
  */
 import { anchorId } from './status-escape.js';
-import type { StatusModel } from './status-model.js';
+import { span } from './status-time.js';
 
 export type Level = 'ok' | 'warn' | 'bad';
 
@@ -25,7 +25,18 @@ export interface Verdict {
   problems: Problem[];
 }
 
-type ModelFacts = Omit<StatusModel, 'verdict'>;
+/** The parts of the status model (status-model.ts) a verdict is drawn from. */
+export interface ModelFacts {
+  set: { syncedAt: string } | null;
+  maxAgeSeconds: number;
+  apiban: { lastOutcome: string | null; failingSince: string | null };
+  lastSync: { ok: boolean } | null;
+  syncFailingSince: string | null;
+  guard: { refusing: boolean };
+  devices: ReadonlyArray<{ name: string; lastPush: { at: string; result: string } | null }>;
+  outputs: ReadonlyArray<{ name: string; fetches: { stale: boolean; lastFetchAt: string | null } }>;
+  staleFetchAfterSeconds: number;
+}
 
 /** APIBAN outcomes that are a problem by themselves; rate limits are waited out and show on the sync. */
 const APIBAN_PROBLEMS: Record<string, string> = {
@@ -82,7 +93,10 @@ function outputProblems(m: ModelFacts): Problem[] {
     .filter((o) => o.fetches.stale)
     .map((o) => ({
       level: 'warn',
-      text: o.fetches.lastFetchAt === null ? 'outputs no client fetched since start' : 'outputs no client fetched lately',
+      text:
+        o.fetches.lastFetchAt === null
+          ? 'outputs no client fetched since start'
+          : `outputs no client fetched for over ${span(m.staleFetchAfterSeconds * 1000)}`,
       subject: o.name,
       section: anchorId('output', o.name),
       since: o.fetches.lastFetchAt ?? undefined,
