@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
     .addOption(new Option('--min-interval <duration>', 'lower bound of the --watch sync interval (tests only)').hideHelp())
     .action(async (options: PushCommandOptions, command: Command) => {
-      const ctx = await commandContext(command);
+      const ctx = await commandContext(command, { startup: options.driversMarkdown ? undefined : 'push' });
       if (options.driversMarkdown) return ctx.print(driversMarkdown());
       if (!options.watch) return pushOnce(ctx, options, chooseDevices(ctx, options));
       const service = await createSyncService(ctx.loaded, ctx.log);

@@ -34,7 +34,7 @@ A full download runs every sync.fullResync (7d), with --full, or when there is n
 Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5 guard.`,
     )
     .action(async (options: SyncCommandOptions, command: Command) => {
-      const ctx = await commandContext(command);
+      const ctx = await commandContext(command, { startup: 'sync' });
       // SIGTERM/SIGINT stop the download between requests: the cursor reached is saved (after
       // every page), the lock released, and the exit code is 130 like any interrupted command.
       const stop = new AbortController();

@@ -17,7 +17,7 @@ const fingerprint = z.string().regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, 'a SHA25
 const credentialsSchema = z.strictObject({
   username: z.string().min(1).optional(),
   // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own substitution syntax, shown to the user
-  password: z.string().optional().describe('prefer passwordEnv or passwordFile; ${VAR} also works'),
+  password: z.string().min(1).optional().describe('prefer passwordEnv or passwordFile; ${VAR} also works'),
   passwordEnv: envName.optional(),
   passwordFile: z.string().optional(),
   privateKeyFile: z.string().optional(),

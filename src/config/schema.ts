@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import type { AnyTargetWriter } from '../writers/contract.js';
-import { cidr } from './cidr.js';
+import { cidrList } from './cidr.js';
 import { resolveRegistryEntry, type RegistryView } from './registry-entry.js';
 import { duration } from './duration.js';
 import { serveSchema } from './serve-schema.js';
@@ -44,7 +44,7 @@ const sourceSchema = z
   .refine((s) => (s.file === undefined) !== (s.url === undefined), { error: 'give exactly one of file or url' });
 
 const policySchema = z.strictObject({
-  allowlist: z.array(cidr).default([]).describe('never blocked, whatever the sources say'),
+  allowlist: cidrList.default([]).describe('never blocked, whatever the sources say'),
   allowlistFiles: z.array(z.string()).default([]),
   protectSpecialRanges: z.boolean().default(true).describe('never ban private, loopback, link-local, multicast, reserved space'),
   minPrefixLength: z

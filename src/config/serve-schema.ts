@@ -4,18 +4,26 @@
  * /plain.txt, /pfsense.txt and /opnsense.txt without authentication and keeps the mirror off.
  */
 import * as z from 'zod';
-import { cidr } from './cidr.js';
+import { cidrList } from './cidr.js';
 import { duration } from './duration.js';
 import { parseListenAddress } from './listen-address.js';
 
 /** A token given inline (usually `${VAR}`) or read from a file (trailing newline dropped). */
 const tokenSecret = z
-  .strictObject({ token: z.string().min(1).optional(), tokenFile: z.string().min(1).optional() })
+  .strictObject({
+    token: z
+      .string()
+      .min(16, 'a token needs at least 16 characters (e.g. openssl rand -hex 16)')
+      .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own substitution syntax, shown to the user
+      .describe('the token, best as ${VAR}'),
+    tokenFile: z.string().min(1).optional().describe('a file holding the token (at least 16 characters; one trailing newline is dropped)'),
+  })
   .refine((s) => (s.token === undefined) !== (s.tokenFile === undefined), { error: 'give exactly one of token or tokenFile' });
 
 export const accessSchema = z
   .strictObject({
-    allow: z.array(cidr).optional().describe('client addresses allowed (CIDRs); others get 403'),
+    allow: cidrList.optional().describe('client addresses allowed (CIDRs); others get 403'),
     basic: z
       .strictObject({ username: z.string().min(1), password: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
       .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), {
