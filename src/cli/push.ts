@@ -10,7 +10,7 @@ import type { BanSet } from '../banset/banset.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { DeviceSelector } from '../config/push-schema.js';
 import { parseDuration } from '../config/duration.js';
-import { ConfigError, ExporterError, StateError } from '../errors.js';
+import { ConfigError, EXIT, ExporterError, StateError } from '../errors.js';
 import { computePublishedSet } from '../sync/compute.js';
 import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
@@ -121,7 +121,7 @@ async function pushOnce(ctx: CommandContext, options: PushCommandOptions, device
     progress?.finish();
   }
   report(ctx, results);
-  if (anyFailed(results)) process.exitCode = 6;
+  if (anyFailed(results)) process.exitCode = EXIT.device;
 }
 
 function chooseDevices(ctx: CommandContext, options: PushCommandOptions): PushDevice[] {

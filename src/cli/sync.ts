@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { SyncErrorKind, SyncReport } from '../sync/service.js';
 import type { SyncProgress } from '../sync/sync-options.js';
 import { commandContext, type CommandContext } from './context.js';
+import { EXIT } from '../errors.js';
 
 interface SyncCommandOptions {
   full?: boolean | undefined;
@@ -14,7 +15,14 @@ interface SyncCommandOptions {
   force?: boolean | undefined;
 }
 
-const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state: 4, guard: 5, aborted: 130, internal: 70 };
+const EXIT_CODES: Record<SyncErrorKind, number> = {
+  config: EXIT.config,
+  apiban: EXIT.apiban,
+  state: EXIT.state,
+  guard: EXIT.refused,
+  aborted: EXIT.interrupted,
+  internal: EXIT.internal,
+};
 
 export function register(program: Command): void {
   program
