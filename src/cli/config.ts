@@ -35,4 +35,11 @@ export function register(program: Command): void {
       const { default: yaml } = await import('yaml');
       ctx.print(yaml.stringify(printable));
     });
+  config
+    .command('reference')
+    .description('print the configuration reference of docs/config.md (every field, type, default, description) and exit')
+    .action(async () => {
+      const { configReferenceMarkdown } = await import('./config-reference.js');
+      process.stdout.write(`${configReferenceMarkdown()}\n`);
+    });
 }

@@ -25,11 +25,17 @@ export const accessSchema = z
   .strictObject({
     allow: cidrList.optional().describe('client addresses allowed (CIDRs); others get 403'),
     basic: z
-      .strictObject({ username: z.string().min(1), password: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
+      .strictObject({
+        username: z.string().min(1).describe('the user name clients send'),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own substitution syntax, shown to the user
+        password: z.string().min(1).optional().describe('the password, best as ${VAR} (give password or passwordFile)'),
+        passwordFile: z.string().min(1).optional().describe('a file holding the password (not empty; one trailing newline is dropped)'),
+      })
       .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), {
         error: 'give exactly one of password or passwordFile',
       })
-      .optional(),
+      .optional()
+      .describe('HTTP Basic authentication'),
     bearer: tokenSecret.optional().describe('Authorization: Bearer <token> (OPNsense authtype Bearer)'),
     pathToken: tokenSecret.optional().describe('served under /t/<token>/... (pfSense has no auth field)'),
   })
@@ -44,9 +50,13 @@ export const serveSchema = z.strictObject({
     .superRefine((text, ctx) => {
       const parsed = parseListenAddress(text);
       if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-    }),
+    })
+    .describe('HOST:PORT, [v6]:PORT, or :PORT for every address; --listen overrides'),
   tls: z
-    .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+    .strictObject({
+      certFile: z.string().min(1).describe('PEM certificate chain'),
+      keyFile: z.string().min(1).describe('PEM private key (keep it mode 0600)'),
+    })
     .optional()
     .describe('serve HTTPS with these PEM files; plain HTTP without'),
   maxAge: duration('2h').describe('/healthz answers 503 when the served set is older than this'),
@@ -56,7 +66,7 @@ export const serveSchema = z.strictObject({
   adminAccess: accessSchema.prefault({}).describe('access rule of /healthz and /metrics'),
   mirror: z
     .strictObject({
-      enabled: z.boolean().default(false),
+      enabled: z.boolean().default(false).describe('answer the APIBAN API under /api'),
       tokens: tokenList.default([]).describe('keys clients use as APIBAN key (v1 path, v2 Bearer)'),
       tokensFile: z.string().optional().describe('one token per line'),
     })
@@ -69,7 +79,8 @@ export const serveSchema = z.strictObject({
       keepAlive: duration('5s', { timer: true }).describe('an idle keep-alive socket is closed after this'),
       shutdown: duration('10s', { timer: true }).describe('on SIGTERM, in-flight responses get this long to finish'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('deadlines of client connections'),
   maxRequestsPerSocket: z.number().int().nonnegative().default(1000).describe('0 = unlimited'),
   // Removed in 0.2 with the lane that read sockets through Node's internal HTTP parser: a file that
   // still sets it is told so by name rather than refused as an unknown key.
