@@ -1,30 +1,37 @@
 /**
- * "did you mean ...?" for a mistyped key, option value or command: the closest known name by
- * edit distance, offered only when it is close enough to be the likely intent (at most a third
- * of the typed word changed, and never more than three edits).
+ * "did you mean ...?" for a mistyped key or option value: the closest known name by edit
+ * distance, offered only when it is close enough to be the likely intent (at most a third of the
+ * typed word changed, and never more than three edits). Hand-written: twenty lines, no dependency.
  */
 
-/** Levenshtein distance: the fewest single-character insertions, deletions or substitutions. */
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment): the fewest single-character
+ * insertions, deletions, substitutions or swaps of two neighbours (`sycn` is one edit from `sync`).
+ */
 export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    previous = current;
   }
-  return previous[b.length];
+  return d[a.length][b.length];
 }
 
-/** The known name closest to `typed` (case ignored), or undefined when none is close. */
+/**
+ * The known name closest to `typed` (case ignored), or undefined when none is close. A known name
+ * that starts with what was typed (`apiKey` for `apiKeyEnv`) counts as close too.
+ */
 export function closest(typed: string, known: readonly string[]): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(typed.length / 3)));
+  const word = typed.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
-    const distance = editDistance(typed.toLowerCase(), name.toLowerCase());
-    if (distance <= limit && (best === undefined || distance < best.distance)) best = { name, distance };
+    const distance = editDistance(word, name.toLowerCase());
+    const close = distance <= limit || (word.length >= 4 && name.toLowerCase().startsWith(word));
+    if (close && (best === undefined || distance < best.distance)) best = { name, distance };
   }
   return best?.name;
 }

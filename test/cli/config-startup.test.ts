@@ -78,7 +78,10 @@ describe('cli config check = start', function () {
     const tls = selfSignedCertificate();
     chmodSync(join(tls.dir, 'key.pem'), 0o644);
     const token = file('token', 'token-0123456789abcdef\n', 0o640);
+    const key = file('id_ed25519', 'not checked here\n', 0o604);
+    const device = { name: 'fw', driver: 'linux-nftables', host: '127.0.0.1', credentials: { username: 'u', privateKeyFile: key } };
     const path = config({
+      push: { devices: [device] },
       serve: {
         listen: '127.0.0.1:0',
         tls: { certFile: join(tls.dir, 'cert.pem'), keyFile: join(tls.dir, 'key.pem') },
@@ -89,7 +92,8 @@ describe('cli config check = start', function () {
     expect(checked.code, checked.stderr).to.equal(0);
     expect(checked.stderr)
       .to.include(`warning: serve.tls.keyFile: ${join(tls.dir, 'key.pem')} is open to group and others (mode 0644)`)
-      .and.include(`warning: serve.access.bearer.tokenFile: ${token} is open to group (mode 0640); chmod 600 ${token}`);
+      .and.include(`warning: serve.access.bearer.tokenFile: ${token} is open to group (mode 0640); chmod 600 ${token}`)
+      .and.include(`warning: push.devices[0].credentials.privateKeyFile: ${key} is open to others (mode 0604)`);
     const serve = await startServe(path);
     try {
       expect(serve.stderr()).to.include(`serve.tls.keyFile: ${join(tls.dir, 'key.pem')} is open to group and others (mode 0644)`);
@@ -97,8 +101,7 @@ describe('cli config check = start', function () {
       serve.child.kill('SIGTERM');
       await serve.exited;
     }
-    chmodSync(token, 0o600);
-    chmodSync(join(tls.dir, 'key.pem'), 0o600);
+    for (const closed of [token, key, join(tls.dir, 'key.pem')]) chmodSync(closed, 0o600);
     expect((await runCli(['-c', path, 'config', 'check'])).stderr).not.to.include('warning');
   });
 
