@@ -27,8 +27,11 @@ export async function checkStartup(loaded: LoadedConfig, env: Env, scope: Startu
       problems.push(...error.problems.map((line) => `${prefix}${line}`));
     }
   };
-  for (const [prefix, check] of [...commonChecks(loaded), ...(scope === 'serve' || scope === 'all' ? await serveChecks(loaded, env) : [])])
-    await collect(prefix, check);
+  const checks = [...commonChecks(loaded), ...(scope === 'serve' || scope === 'all' ? await serveChecks(loaded, env) : [])];
+  // serve reads its file again on SIGHUP; standard input would be gone by then.
+  if (scope === 'serve')
+    checks.push(['', () => loaded.source === 'standard input' && refuse('-c', 'serve needs a file it can read again on SIGHUP, not -')]);
+  for (const [prefix, check] of checks) await collect(prefix, check);
   if (problems.length > 0) throw new ConfigError(loaded.source, problems);
   return [...secretFileWarnings(loaded.config), ...deviceFileWarnings(loaded.config)];
 }

@@ -175,9 +175,11 @@ function resolveStateDir(config: Config, env: Env): string {
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.flatMap((issue) => {
     if (issue.code !== 'unrecognized_keys') return [`${formatPath(issue.path)}: ${issue.message}`];
-    // plain-issues.ts words one line per key, in the order of `keys`.
+    // plain-issues.ts words one line per key, in the order of `keys` (zod's own text, from a parse without it, is not used).
     const lines = issue.message.split('\n');
-    return issue.keys.map((key, i) => `${formatPath([...issue.path, key])}: ${lines[i] ?? 'unknown key'}`);
+    return issue.keys.map(
+      (key, i) => `${formatPath([...issue.path, key])}: ${lines[i]?.startsWith('unknown key') ? lines[i] : 'unknown key'}`,
+    );
   });
 }
 
