@@ -3,9 +3,47 @@
  * tell an expected failure (print the message, exit with its code) from a bug (print the stack).
  * Messages start with the component in brackets and never carry a secret.
  */
+
+/**
+ * Every exit code the CLI uses, and what it means: the error classes below, the commands and
+ * main.ts take theirs from here, and README's "Exit codes" table is exitCodesMarkdown() (a test
+ * compares the two).
+ */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  config: 2,
+  apiban: 3,
+  state: 4,
+  refused: 5,
+  device: 6,
+  usage: 64,
+  internal: 70,
+  interrupted: 130,
+} as const;
+
+const EXIT_MEANINGS: Record<keyof typeof EXIT, string> = {
+  ok: 'success',
+  failed: 'a target or device limit was exceeded, or another expected failure; `check`: not listed (as `grep`)',
+  config: 'the configuration, the value of a command-line option or an argument is invalid (`path: problem` lines on stderr)',
+  apiban: 'APIBAN failed (unauthorized key, rate limit not recovered, malformed answers, network)',
+  state: 'the state directory could not be read, written or locked',
+  refused: 'refused to publish: the list is empty or shrank more than `guards.maxShrink` (use `--allow-empty` / `--force`)',
+  device: 'a device rejected a command or failed during `push`',
+  usage: 'unknown command or option, or a missing argument (a did-you-mean is printed when one is close)',
+  internal: 'internal error (a bug: please report it with the stack trace)',
+  interrupted: 'interrupted (SIGINT/SIGTERM during `sync`)',
+};
+
+/** README's exit-code table, from EXIT. */
+export function exitCodesMarkdown(): string {
+  const rows = (Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => `| ${EXIT[name]} | ${EXIT_MEANINGS[name]} |`);
+  return ['| code | meaning |', '|---|---|', ...rows].join('\n');
+}
+
 export class ExporterError extends Error {
   /** Process exit code the CLI uses when this error ends a command. */
-  readonly exitCode: number = 1;
+  readonly exitCode: number = EXIT.failed;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -24,7 +62,7 @@ export class InvalidAddressError extends ExporterError {
 
 /** Raised when the configuration file or environment is unusable; `problems` are `path: message` lines. */
 export class ConfigError extends ExporterError {
-  override readonly exitCode = 2;
+  override readonly exitCode = EXIT.config;
   constructor(
     readonly source: string,
     readonly problems: string[],
@@ -33,9 +71,17 @@ export class ConfigError extends ExporterError {
   }
 }
 
+/** Raised when a command-line option has a value it cannot take: one `--option: problem` line. */
+export class OptionValueError extends ExporterError {
+  override readonly exitCode = EXIT.config;
+  constructor(option: string, problem: string) {
+    super(`${option}: ${problem}`);
+  }
+}
+
 /** Raised when APIBAN answers with something other than a page, "caught up" or a check result. */
 export class ApibanError extends ExporterError {
-  override readonly exitCode = 3;
+  override readonly exitCode = EXIT.apiban;
   constructor(
     message: string,
     readonly status?: number,
@@ -56,7 +102,7 @@ export class ApibanMalformedError extends ApibanError {}
 
 /** Raised when the persistent state cannot be read, written or locked. */
 export class StateError extends ExporterError {
-  override readonly exitCode = 4;
+  override readonly exitCode = EXIT.state;
   constructor(message: string, options?: { cause?: unknown }) {
     super(`[state] ${message}`, options);
   }
@@ -67,7 +113,7 @@ export class StateError extends ExporterError {
  * configured ratio; the caller must pass --allow-empty / --force to override.
  */
 export class PublishRefusedError extends ExporterError {
-  override readonly exitCode = 5;
+  override readonly exitCode = EXIT.refused;
   constructor(message: string) {
     super(`[guard] ${message}`);
   }
@@ -86,7 +132,7 @@ export class TargetLimitError extends ExporterError {
 
 /** Raised when a device rejects a command, drops the session or times out during a push. */
 export class DeviceError extends ExporterError {
-  override readonly exitCode = 6;
+  override readonly exitCode = EXIT.device;
   constructor(
     readonly device: string,
     readonly command: string | undefined,
@@ -159,7 +205,7 @@ export function errorDetail(error: unknown): string {
  * operating system's reason. `code` is the errno name (ENOSPC, EROFS, EACCES...).
  */
 export class FileWriteError extends ExporterError {
-  override readonly exitCode = 4;
+  override readonly exitCode = EXIT.state;
   readonly code: string | undefined;
   constructor(
     readonly path: string,

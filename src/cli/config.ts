@@ -1,66 +1,45 @@
-/** `config check` and `config print`: validate and show the effective configuration, secrets redacted. */
+/** `config check` and `config print`: validate and show the configuration, secrets redacted. */
 import type { Command } from 'commander';
-import type { Env, LoadedConfig } from '../config/load.js';
-import { redactConfig } from '../config/redact.js';
-import { ConfigError } from '../errors.js';
+import { printableConfig } from '../config/printable.js';
 import { commandContext } from './context.js';
+import { checkStartup } from './startup-checks.js';
 
 export function register(program: Command): void {
   const config = program.command('config').description('check or print the configuration');
   config
     .command('check')
     .description(
-      'validate the configuration as serve and push would at start (secret and TLS files, credential variables); prints "path: problem" lines and exits 2 when invalid',
+      'validate the configuration as serve, sync and push would at start (state directory, CA, secret, TLS, source and allowlist files, credential variables); prints "path: problem" lines and exits 2 when invalid; -c - reads standard input',
     )
     .option(
       '--schema-only',
-      'check the file alone, without the secret, TLS and allowlist files and the variables it names (for checking away from the host that runs it)',
+      'check the file alone, without the files, directories and variables it names (for checking away from the host that runs it)',
     )
     .action(async (options: { schemaOnly?: boolean }, command: Command) => {
       const ctx = await commandContext(command);
-      if (options.schemaOnly !== true) await checkStartup(ctx.loaded, process.env);
-      if (ctx.json) return ctx.printJson({ ok: true, source: ctx.loaded.source });
+      const warnings = options.schemaOnly === true ? [] : await checkStartup(ctx.loaded, process.env, 'all');
+      for (const line of warnings) process.stderr.write(`warning: ${line}\n`);
+      if (ctx.json) return ctx.printJson({ ok: true, source: ctx.loaded.source, warnings });
       ctx.print(`${ctx.loaded.source}: ok (${ctx.loaded.config.outputs.length} outputs, ${ctx.loaded.config.push.devices.length} devices)`);
     });
   config
     .command('print')
-    .description('print the effective configuration with defaults filled in and secrets redacted')
+    .description(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own substitution syntax, shown to the user
+      'print the configuration as written, defaults filled in, durations in their units, secrets as their ${VAR} or file (an inline secret prints as <redacted>, which config check refuses)',
+    )
     .action(async (_options, command: Command) => {
       const ctx = await commandContext(command);
-      const redacted = redactConfig(ctx.loaded.config);
-      if (ctx.json) return ctx.printJson(redacted);
+      const printable = printableConfig(ctx.loaded.document ?? {}, process.env);
+      if (ctx.json) return ctx.printJson(printable);
       const { default: yaml } = await import('yaml');
-      ctx.print(yaml.stringify(redacted));
+      ctx.print(yaml.stringify(printable));
     });
-}
-
-/**
- * What `serve` and `push` resolve when they start, run through the very same functions: the
- * site (access-rule secret files, mirror tokens), the TLS certificate and key, every device's
- * credentials (variables set, files readable) and the allowlist files each sync reads.
- * Everything else was checked by loadConfig.
- */
-export async function checkStartup(loaded: LoadedConfig, env: Env): Promise<void> {
-  const [{ resolveSite }, { loadTls }, { resolveDevice }, { buildPolicy }] = await Promise.all([
-    import('../serve/site.js'),
-    import('../serve/listener.js'),
-    import('../push/devices.js'),
-    import('../sync/publish.js'),
-  ]);
-  const problems: string[] = [];
-  const collect = async (prefix: string, resolve: () => unknown) => {
-    try {
-      await resolve();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems.map((line) => `${prefix}${line}`));
-    }
-  };
-  await collect('', () => resolveSite(loaded));
-  const { tls } = loaded.config.serve;
-  if (tls !== undefined) await collect('', () => loadTls(tls));
-  for (const [i, device] of loaded.config.push.devices.entries()) await collect(`push.devices[${i}].`, () => resolveDevice(device, env));
-  // Every sync builds the policy; an unreadable or invalid allowlist file stops publishing.
-  await collect('', () => buildPolicy(loaded.config.policy));
-  if (problems.length > 0) throw new ConfigError(loaded.source, problems);
+  config
+    .command('reference')
+    .description('print the configuration reference of docs/config.md (every field, type, default, description) and exit')
+    .action(async () => {
+      const { configReferenceMarkdown } = await import('./config-reference.js');
+      process.stdout.write(`${configReferenceMarkdown()}\n`);
+    });
 }

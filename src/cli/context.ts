@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/load.js';
 import { createLogger, type LogFormat, type Logger } from '../log.js';
 import { loadConfig } from './load-config.js';
+import type { StartupScope } from './startup-checks.js';
 import { StatusLine } from './status-line.js';
 
 export interface GlobalOptions {
@@ -30,7 +31,11 @@ export interface CommandContext {
   printJson(value: unknown): void;
 }
 
-export async function commandContext(command: Command): Promise<CommandContext> {
+/**
+ * `startup`: the command is a start of serve, sync or push, which refuses what startup-checks.ts
+ * finds (the same checks `config check` runs) and logs its warnings.
+ */
+export async function commandContext(command: Command, options: { startup?: StartupScope | undefined } = {}): Promise<CommandContext> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const json = globals.json ?? false;
   const statusLine = process.stderr.isTTY && !json ? new StatusLine(process.stderr, () => process.stderr.columns) : undefined;
@@ -39,8 +44,13 @@ export async function commandContext(command: Command): Promise<CommandContext> 
     level: globals.logLevel,
     destination: statusLine?.logSink,
   });
+  const loaded = await loadConfig(globals.config ?? process.env.APIBAN_EXPORTER_CONFIG);
+  if (options.startup !== undefined) {
+    const { checkStartup } = await import('./startup-checks.js');
+    for (const line of await checkStartup(loaded, process.env, options.startup)) log.warn({ problem: line }, 'configuration warning');
+  }
   return {
-    loaded: await loadConfig(globals.config ?? process.env.APIBAN_EXPORTER_CONFIG),
+    loaded,
     log,
     json,
     statusLine,

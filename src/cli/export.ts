@@ -14,6 +14,7 @@ import { writeFilesAtomic } from '../sync/atomic-file.js';
 import { shapeBans } from '../writers/render.js';
 import { isTargetName, loadTarget, TARGET_NAMES, writtenFamilies } from '../../targets/index.js';
 import type { AnyTargetWriter, TargetWriter } from '../writers/contract.js';
+import { choiceOption } from './choice-option.js';
 import { commandContext, type CommandContext } from './context.js';
 
 interface ExportOptions {
@@ -32,7 +33,7 @@ export function register(program: Command): void {
   program
     .command('export')
     .description('render the current ban set, or a given list (--input), for one target')
-    .addOption(new Option('-t, --target <name>', 'target writer').choices(TARGET_NAMES))
+    .addOption(choiceOption('-t, --target <name>', 'target writer', TARGET_NAMES, 'target', '`apiban-exporter targets` lists them'))
     .option('--output <name>', 'use a configured output (target, options, families, aggregate) by name')
     .option('--out <file>', 'write to this file atomically (and its sidecars next to it) instead of stdout')
     .option('--input <file>', 'render this list (one entry per line; - for stdin) instead of the synced set')

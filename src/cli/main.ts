@@ -3,8 +3,9 @@
  * come from the error classes (README "Exit codes").
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { ExporterError, errorCode } from '../errors.js';
+import { Command } from 'commander';
+import { EXIT, ExporterError, errorCode } from '../errors.js';
+import { choiceOption } from './choice-option.js';
 import { LOG_LEVELS } from '../log-levels.js';
 import { EMBEDDED, embeddedText } from '../single-executable.js';
 import { COMMANDS } from './commands.js';
@@ -25,9 +26,11 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .option('-c, --config <file>', 'configuration file (YAML or JSON); default: built-in defaults + APIBAN_* variables')
     .option('--json', 'machine-readable output')
-    .addOption(new Option('--log-format <format>', 'log line format').choices(['json', 'pretty']))
-    .addOption(new Option('--log-level <level>', 'log threshold').choices(LOG_LEVELS).default('info'))
-    .showHelpAfterError()
+    .addOption(choiceOption('--log-format <format>', 'log line format', ['json', 'pretty'], 'log format'))
+    .addOption(choiceOption('--log-level <level>', 'log threshold', LOG_LEVELS, 'log level').default('info'))
+    // Each command's --help lists these global options too (inherited by every subcommand).
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
@@ -51,17 +54,19 @@ export function endQuietlyWhenReaderGoesAway(): void {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (error) {
     if (error instanceof ExporterError) {
       process.stderr.write(`${error.message}\n`);
       return error.exitCode;
     }
     const code = errorCode(error);
-    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
-    if (typeof code === 'string' && code.startsWith('commander.')) return 64;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return EXIT.ok;
+    // commander has printed its line (with a did-you-mean for a mistyped option or command).
+    if (code === 'commander.invalidArgument') return EXIT.config;
+    if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.usage;
     process.stderr.write(`internal error: ${error instanceof Error && error.stack !== undefined ? error.stack : String(error)}\n`);
-    return 70;
+    return EXIT.internal;
   }
 }
 

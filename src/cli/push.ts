@@ -10,7 +10,7 @@ import type { BanSet } from '../banset/banset.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { DeviceSelector } from '../config/push-schema.js';
 import { parseDuration } from '../config/duration.js';
-import { ConfigError, ExporterError, StateError } from '../errors.js';
+import { ConfigError, EXIT, ExporterError, StateError } from '../errors.js';
 import { computePublishedSet } from '../sync/compute.js';
 import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'devices at a time (default: push.concurrency)')
     .addOption(new Option('--min-interval <duration>', 'lower bound of the --watch sync interval (tests only)').hideHelp())
     .action(async (options: PushCommandOptions, command: Command) => {
-      const ctx = await commandContext(command);
+      const ctx = await commandContext(command, { startup: options.driversMarkdown ? undefined : 'push' });
       if (options.driversMarkdown) return ctx.print(driversMarkdown());
       if (!options.watch) return pushOnce(ctx, options, chooseDevices(ctx, options));
       const service = await createSyncService(ctx.loaded, ctx.log);
@@ -121,7 +121,7 @@ async function pushOnce(ctx: CommandContext, options: PushCommandOptions, device
     progress?.finish();
   }
   report(ctx, results);
-  if (anyFailed(results)) process.exitCode = 6;
+  if (anyFailed(results)) process.exitCode = EXIT.device;
 }
 
 function chooseDevices(ctx: CommandContext, options: PushCommandOptions): PushDevice[] {

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--listen <host:port>', 'address to bind (default: serve.listen, 127.0.0.1:8080)')
     .addOption(new Option('--min-interval <duration>', 'lower bound of the sync interval (tests only)').hideHelp())
     .action(async (options: ServeOptions, command: Command) => {
-      const ctx = await commandContext(command);
+      const ctx = await commandContext(command, { startup: 'serve' });
       // Installed before anything else: SIGHUP's default action ends the process, and a reload
       // asked for while serve starts is applied once it runs.
       const signals = new ServeSignals(ctx.log);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { SyncErrorKind, SyncReport } from '../sync/service.js';
 import type { SyncProgress } from '../sync/sync-options.js';
 import { commandContext, type CommandContext } from './context.js';
+import { EXIT } from '../errors.js';
 
 interface SyncCommandOptions {
   full?: boolean | undefined;
@@ -14,7 +15,14 @@ interface SyncCommandOptions {
   force?: boolean | undefined;
 }
 
-const EXIT_CODES: Record<SyncErrorKind, number> = { config: 2, apiban: 3, state: 4, guard: 5, aborted: 130, internal: 70 };
+const EXIT_CODES: Record<SyncErrorKind, number> = {
+  config: EXIT.config,
+  apiban: EXIT.apiban,
+  state: EXIT.state,
+  guard: EXIT.refused,
+  aborted: EXIT.interrupted,
+  internal: EXIT.internal,
+};
 
 export function register(program: Command): void {
   program
@@ -34,7 +42,7 @@ A full download runs every sync.fullResync (7d), with --full, or when there is n
 Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5 guard.`,
     )
     .action(async (options: SyncCommandOptions, command: Command) => {
-      const ctx = await commandContext(command);
+      const ctx = await commandContext(command, { startup: 'sync' });
       // SIGTERM/SIGINT stop the download between requests: the cursor reached is saved (after
       // every page), the lock released, and the exit code is 130 like any interrupted command.
       const stop = new AbortController();

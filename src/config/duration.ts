@@ -1,5 +1,6 @@
 /** Durations in config: `90s`, `5m`, `12h`, `7d`, or a bare number of seconds. */
 import * as z from 'zod';
+import { describeInput } from './plain-issues.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -19,7 +20,8 @@ export function parseDuration(text: string): number | undefined {
  */
 export function duration(defaultValue: string, options: { timer?: boolean } = {}) {
   return z
-    .union([z.number(), z.string()])
+    .union([z.number(), z.string()], { error: (issue) => `expected a duration like 5m, got ${describeInput(issue.input)}` })
+    .meta({ format: 'duration' })
     .default(defaultValue)
     .transform((value, ctx) => {
       const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);

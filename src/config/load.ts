@@ -11,6 +11,7 @@ import type { AnyTargetWriter } from '../writers/contract.js';
 import { ConfigError, errorDetail, errorMessage } from '../errors.js';
 import { isJsonObject } from '../json-object.js';
 import { ONE_PARSE } from './one-parse.js';
+import { findRedacted, REDACTED } from './redact.js';
 import type { DriverSettingsSchema } from './push-schema.js';
 import type { RegistryView } from './registry-entry.js';
 import { buildConfigSchema, type Config } from './schema.js';
@@ -23,6 +24,8 @@ export interface LoadedConfig {
   source: string;
   /** Absolute state directory after defaults and overrides. */
   stateDir: string;
+  /** The file as written, before `${VAR}` expansion (what `config print` shows); absent when built in code. */
+  document?: Record<string, unknown>;
 }
 
 /** A registry as loading sees it: every name, and a way to load the entries of some names. */
@@ -38,7 +41,7 @@ export interface ConfigRegistryLoaders {
 }
 
 export async function loadConfig(path: string | undefined, env: Env, registries: ConfigRegistryLoaders): Promise<LoadedConfig> {
-  const source = path ?? 'defaults';
+  const source = path === undefined ? 'defaults' : path === STDIN_PATH ? 'standard input' : path;
   const raw = path === undefined ? {} : await readConfigFile(path);
   if (!isJsonObject(raw))
     throw new ConfigError(source, [
@@ -46,6 +49,9 @@ export async function loadConfig(path: string | undefined, env: Env, registries:
     ]);
   const problems: string[] = [];
   const expanded = expandEnv(raw, env, [], problems);
+  // After expansion, which has cut any YAML alias cycle.
+  for (const at of findRedacted(expanded))
+    problems.push(`${formatPath(at)}: holds ${REDACTED} from \`config print\`; put the secret back (better as \${VAR} or a file)`);
   if (problems.length > 0) throw new ConfigError(source, problems);
   const withOverrides = applyEnvOverrides(expanded, env);
   const schema = buildConfigSchema({
@@ -57,7 +63,7 @@ export async function loadConfig(path: string | undefined, env: Env, registries:
   });
   const result = schema.safeParse(withOverrides, ONE_PARSE);
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
-  return { config: result.data, source, stateDir: resolveStateDir(result.data, env) };
+  return { config: result.data, source, stateDir: resolveStateDir(result.data, env), document: raw };
 }
 
 /** The `field` string of each mapping in `entries` (an output's target, a device's driver). */
@@ -71,13 +77,23 @@ async function loadNamed<E>(registry: RegistryLoader<E>, names: readonly string[
   return { names: registry.names, get: (name) => loaded.get(name) };
 }
 
-async function readConfigFile(path: string): Promise<unknown> {
-  let text: string;
+/** `-c -` reads the configuration from standard input (`config print | config check -c -`). */
+export const STDIN_PATH = '-';
+
+/**
+ * The file's text, without the byte order mark some Windows editors put first: both JSON.parse
+ * and YAML would take U+FEFF for content (JSON refuses it, YAML makes it part of the first key).
+ */
+export function readConfigText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path === STDIN_PATH ? 0 : path, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     throw new ConfigError(path, [`cannot read: ${errorDetail(error)}`]);
   }
+}
+
+async function readConfigFile(path: string): Promise<unknown> {
+  const text = readConfigText(path);
   if (path.endsWith('.json')) {
     try {
       return JSON.parse(text) ?? {};
@@ -135,13 +151,19 @@ export function expandEnv(value: unknown, env: Env, path: (string | number)[], p
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, [...path, k], problems, inside)]));
 }
 
-function applyEnvOverrides(raw: unknown, env: Env): Record<string, unknown> {
+/** The APIBAN_* variables over the file; `config print` passes `as` to show the key as `${APIBAN_KEY}`. */
+export function applyEnvOverrides(
+  raw: unknown,
+  env: Env,
+  as: (name: string, value: string) => string = (_, value) => value,
+): Record<string, unknown> {
   const config = { ...(raw as Record<string, unknown>) };
   const apiban = { ...((config.apiban as Record<string, unknown> | undefined) ?? {}) };
-  if (env.APIBAN_KEY) apiban.key = env.APIBAN_KEY;
-  if (env.APIBAN_BASE_URL) apiban.baseUrl = env.APIBAN_BASE_URL;
+  if (env.APIBAN_KEY) apiban.key = as('APIBAN_KEY', env.APIBAN_KEY);
+  if (env.APIBAN_BASE_URL) apiban.baseUrl = as('APIBAN_BASE_URL', env.APIBAN_BASE_URL);
   config.apiban = apiban;
-  if (env.APIBAN_STATE_DIR) config.state = { ...((config.state as object | undefined) ?? {}), dir: env.APIBAN_STATE_DIR };
+  if (env.APIBAN_STATE_DIR)
+    config.state = { ...((config.state as object | undefined) ?? {}), dir: as('APIBAN_STATE_DIR', env.APIBAN_STATE_DIR) };
   return config;
 }
 
@@ -151,11 +173,14 @@ function resolveStateDir(config: Config, env: Env): string {
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown field (check the spelling; see \`config print\`)`)
-      : [`${formatPath(issue.path)}: ${issue.message}`],
-  );
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys') return [`${formatPath(issue.path)}: ${issue.message}`];
+    // plain-issues.ts words one line per key, in the order of `keys` (zod's own text, from a parse without it, is not used).
+    const lines = issue.message.split('\n');
+    return issue.keys.map(
+      (key, i) => `${formatPath([...issue.path, key])}: ${lines[i]?.startsWith('unknown key') ? lines[i] : 'unknown key'}`,
+    );
+  });
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

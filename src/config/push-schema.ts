@@ -15,34 +15,34 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
 const fingerprint = z.string().regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, 'a SHA256 fingerprint as `ssh-keygen -lf` prints it (SHA256:...)');
 
 const credentialsSchema = z.strictObject({
-  username: z.string().min(1).optional(),
+  username: z.string().min(1).optional().describe('the login name'),
   // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own substitution syntax, shown to the user
-  password: z.string().optional().describe('prefer passwordEnv or passwordFile; ${VAR} also works'),
-  passwordEnv: envName.optional(),
-  passwordFile: z.string().optional(),
-  privateKeyFile: z.string().optional(),
-  passphraseEnv: envName.optional(),
+  password: z.string().min(1).optional().describe('prefer passwordEnv or passwordFile; ${VAR} also works'),
+  passwordEnv: envName.optional().describe('environment variable holding the password'),
+  passwordFile: z.string().optional().describe('file holding the password (not empty; keep it mode 0600)'),
+  privateKeyFile: z.string().optional().describe('SSH private key file (keep it mode 0600)'),
+  passphraseEnv: envName.optional().describe("environment variable holding the private key's passphrase"),
   agent: z
     .union([z.literal(true), z.string().min(1)])
     .optional()
     .describe('true: $SSH_AUTH_SOCK; or a socket path'),
   enablePasswordEnv: envName.optional().describe('Cisco: enter enable mode with this password'),
-  apiKeyEnv: envName.optional(),
-  apiSecretEnv: envName.optional(),
+  apiKeyEnv: envName.optional().describe('HTTP API drivers (opnsense-api): environment variable holding the API key'),
+  apiSecretEnv: envName.optional().describe('HTTP API drivers (opnsense-api): environment variable holding the API secret'),
   caFile: z.string().optional().describe('HTTP API drivers: extra CA certificate (PEM)'),
 });
 
 const hostKeySchema = z.strictObject({
-  fingerprint: fingerprint.optional(),
-  fingerprints: z.array(fingerprint).default([]),
+  fingerprint: fingerprint.optional().describe('the pinned host key (SHA256:..., as ssh-keygen -lf prints it)'),
+  fingerprints: z.array(fingerprint).default([]).describe('more pinned host keys (during a key rollover)'),
   knownHosts: z.string().optional().describe('known_hosts file (default ~/.ssh/known_hosts when no fingerprint is pinned)'),
 });
 
 export const selectorSchema = z.strictObject({
-  all: z.boolean().optional(),
-  device: z.array(z.string()).optional(),
-  group: z.array(z.string()).optional(),
-  tag: z.array(z.string()).optional(),
+  all: z.boolean().optional().describe('every device'),
+  device: z.array(z.string()).optional().describe('devices by name'),
+  group: z.array(z.string()).optional().describe('devices in these groups'),
+  tag: z.array(z.string()).optional().describe('devices with these tags'),
 });
 export type DeviceSelector = z.infer<typeof selectorSchema>;
 
@@ -54,17 +54,17 @@ export interface DriverSettingsSchema {
 const deviceSchema = (drivers: RegistryView<DriverSettingsSchema>) =>
   z
     .strictObject({
-      name: name('device name'),
-      driver: z.string(),
-      host: z.string().min(1),
-      port: z.number().int().min(1).max(65535).optional(),
-      tags: z.array(name('tag')).default([]),
-      groups: z.array(name('group')).default([]),
-      credentials: credentialsSchema.prefault({}),
-      hostKey: hostKeySchema.prefault({}),
+      name: name('device name').describe('names the device (push --device)'),
+      driver: z.string().describe('how to talk to it (docs/push-drivers.md)'),
+      host: z.string().min(1).describe('host name or address'),
+      port: z.number().int().min(1).max(65535).optional().describe("default: the driver's (22 for SSH, 443 for HTTPS)"),
+      tags: z.array(name('tag')).default([]).describe('for push --tag and push.schedule.select'),
+      groups: z.array(name('group')).default([]).describe('for push --group and push.schedule.select'),
+      credentials: credentialsSchema.prefault({}).describe('how to log in; secrets are named (variable or file), read at push time'),
+      hostKey: hostKeySchema.prefault({}).describe('SSH host key verification (never off)'),
       timeout: duration('60s', { timer: true }).describe('the whole job on this device: connect, read, change, close'),
       settings: z.record(z.string(), z.unknown()).default({}).describe("the driver's settings (for CLI drivers: the target's options)"),
-      families: z.enum(['v4', 'v6', 'both']).optional(),
+      families: z.enum(['v4', 'v6', 'both']).optional().describe("address families pushed (default: the driver's)"),
     })
     .transform((device, ctx) => {
       const resolved = resolveRegistryEntry(
@@ -108,7 +108,8 @@ export const buildPushSchema = (drivers: RegistryView<DriverSettingsSchema>) =>
             ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate device name ${JSON.stringify(d.name)}` });
           seen.add(d.name);
         });
-      }),
+      })
+      .describe('the devices'),
     concurrency: z.number().int().min(1).max(256).default(8).describe('devices pushed at the same time'),
     schedule: z
       .strictObject({
@@ -116,7 +117,8 @@ export const buildPushSchema = (drivers: RegistryView<DriverSettingsSchema>) =>
         cron: cron.optional().describe('also push on this cron expression (croner syntax)'),
         select: selectorSchema.default({ all: true }).describe('which devices the scheduled pushes reach'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('when serve and push --watch push'),
   });
 
 export type PushConfig = z.infer<ReturnType<typeof buildPushSchema>>;

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import type { AnyTargetWriter } from '../writers/contract.js';
-import { cidr } from './cidr.js';
+import { cidrList } from './cidr.js';
 import { resolveRegistryEntry, type RegistryView } from './registry-entry.js';
 import { duration } from './duration.js';
 import { serveSchema } from './serve-schema.js';
@@ -22,14 +22,14 @@ const apibanSchema = z.strictObject({
     .url({ protocol: /^https?$/ })
     .default('https://apiban.org')
     .describe('origin; the client appends /api/...'),
-  version: z.enum(['v2', 'v1']).default('v2'),
-  set: z.enum(['sip', 'http', 'all']).default('sip'),
+  version: z.enum(['v2', 'v1']).default('v2').describe('APIBAN API version'),
+  set: z.enum(['sip', 'http', 'all']).default('sip').describe('which APIBAN list: SIP attackers, HTTP attackers or both'),
   caFile: z.string().optional().describe('extra CA certificate (PEM), trusted besides the system CAs; verification is never off'),
-  timeout: duration('30s', { timer: true }),
+  timeout: duration('30s', { timer: true }).describe('one APIBAN request, connect to last byte'),
   budget: z
     .strictObject({
-      requests: z.number().int().positive().default(11),
-      window: duration('120s', { timer: true }),
+      requests: z.number().int().positive().default(11).describe('requests allowed per window (every command counts)'),
+      window: duration('120s', { timer: true }).describe('the budget window'),
     })
     .prefault({})
     .describe('APIBAN allows 11 requests per 2 minutes per key'),
@@ -37,23 +37,30 @@ const apibanSchema = z.strictObject({
 
 const sourceSchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use letters, digits, ".", "_" or "-"'),
-    file: z.string().optional(),
-    url: z.url({ protocol: /^https?$/ }).optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use letters, digits, ".", "_" or "-"')
+      .describe('names the source in logs and `check`'),
+    file: z.string().optional().describe('a local file, one address or CIDR per line (give file or url)'),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('an HTTP(S) list; the last good copy is used while it fails'),
   })
   .refine((s) => (s.file === undefined) !== (s.url === undefined), { error: 'give exactly one of file or url' });
 
 const policySchema = z.strictObject({
-  allowlist: z.array(cidr).default([]).describe('never blocked, whatever the sources say'),
-  allowlistFiles: z.array(z.string()).default([]),
+  allowlist: cidrList.default([]).describe('never blocked, whatever the sources say'),
+  allowlistFiles: z.array(z.string()).default([]).describe('files of CIDRs never blocked, read at every sync'),
   protectSpecialRanges: z.boolean().default(true).describe('never ban private, loopback, link-local, multicast, reserved space'),
   minPrefixLength: z
     .strictObject({
-      v4: z.number().int().min(0).max(32).default(16),
-      v6: z.number().int().min(0).max(128).default(32),
+      v4: z.number().int().min(0).max(32).default(16).describe('an IPv4 prefix shorter than this is never banned'),
+      v6: z.number().int().min(0).max(128).default(32).describe('an IPv6 prefix shorter than this is never banned'),
     })
-    .prefault({}),
-  aggregate: z.boolean().default(false),
+    .prefault({})
+    .describe('the widest prefixes a ban may cover'),
+  aggregate: z.boolean().default(false).describe('merge adjacent addresses into CIDRs in every output'),
 });
 
 const guardSchema = z.strictObject({
@@ -69,15 +76,19 @@ export interface ConfigRegistries {
 const outputSchema = (targets: RegistryView<AnyTargetWriter>) =>
   z
     .strictObject({
-      name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "_" or "-"'),
-      target: z.string(),
-      options: z.record(z.string(), z.unknown()).default({}),
+      name: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "_" or "-"')
+        .describe('names the output (URL path, outputAccess, export --output)'),
+      target: z.string().describe('the writer (`apiban-exporter targets` lists them)'),
+      options: z.record(z.string(), z.unknown()).default({}).describe("the writer's options (README, Targets)"),
       path: z
         .string()
         .regex(/^\/[A-Za-z0-9._/-]*$/, 'an absolute URL path of letters, digits, ".", "_", "-" and "/"')
-        .optional(),
-      families: z.enum(['v4', 'v6', 'both']).optional(),
-      aggregate: z.boolean().optional(),
+        .optional()
+        .describe('URL path served (default /<name><extension>)'),
+      families: z.enum(['v4', 'v6', 'both']).optional().describe("address families written (default: the target's)"),
+      aggregate: z.boolean().optional().describe('overrides policy.aggregate for this output'),
     })
     .transform((output, ctx) => {
       const resolved = resolveRegistryEntry(
@@ -101,8 +112,11 @@ const outputSchema = (targets: RegistryView<AnyTargetWriter>) =>
 export const buildConfigSchema = (registries: ConfigRegistries) =>
   z
     .strictObject({
-      apiban: apibanSchema.prefault({}),
-      state: z.strictObject({ dir: z.string().optional().describe('default: $XDG_STATE_HOME/apiban-exporter, else ./state') }).prefault({}),
+      apiban: apibanSchema.prefault({}).describe('where and how the APIBAN list is fetched'),
+      state: z
+        .strictObject({ dir: z.string().optional().describe('default: $XDG_STATE_HOME/apiban-exporter, else ./state') })
+        .prefault({})
+        .describe('where the synced set, cursor and history are kept'),
       sync: z
         .strictObject({
           interval: duration('5m', { timer: true }).describe('serve / push --watch: time between incremental syncs'),
@@ -110,13 +124,17 @@ export const buildConfigSchema = (registries: ConfigRegistries) =>
           fullResync: duration('7d').describe('a full download replaces the set at least this often'),
           history: duration('30d').describe('how long the sync history (history.jsonl in the state directory) is kept'),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('how often the set is refreshed and how long entries live'),
       sources: z.array(sourceSchema).default([]).describe('local lists merged into the bans'),
-      policy: policySchema.prefault({}),
-      guards: guardSchema.prefault({}),
-      outputs: z.array(outputSchema(registries.targets)).default([]),
-      serve: serveSchema.prefault({}),
-      push: buildPushSchema(registries.drivers).prefault({}),
+      policy: policySchema.prefault({}).describe('what may be banned'),
+      guards: guardSchema.prefault({}).describe('refusals before publishing a suspicious set'),
+      outputs: z
+        .array(outputSchema(registries.targets))
+        .default([])
+        .describe('lists to serve and export (default: plain, pfsense, opnsense)'),
+      serve: serveSchema.prefault({}).describe('the HTTP(S) daemon firewalls poll'),
+      push: buildPushSchema(registries.drivers).prefault({}).describe('devices the set is pushed to'),
     })
     .superRefine((config, ctx) => crossCheck(config, ctx, registries.targets));
 

@@ -4,24 +4,38 @@
  * /plain.txt, /pfsense.txt and /opnsense.txt without authentication and keeps the mirror off.
  */
 import * as z from 'zod';
-import { cidr } from './cidr.js';
+import { cidrList } from './cidr.js';
 import { duration } from './duration.js';
 import { parseListenAddress } from './listen-address.js';
 
 /** A token given inline (usually `${VAR}`) or read from a file (trailing newline dropped). */
 const tokenSecret = z
-  .strictObject({ token: z.string().min(1).optional(), tokenFile: z.string().min(1).optional() })
+  .strictObject({
+    token: z
+      .string()
+      .min(16, 'a token needs at least 16 characters (e.g. openssl rand -hex 16)')
+      .optional()
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own substitution syntax, shown to the user
+      .describe('the token, best as ${VAR}'),
+    tokenFile: z.string().min(1).optional().describe('a file holding the token (at least 16 characters; one trailing newline is dropped)'),
+  })
   .refine((s) => (s.token === undefined) !== (s.tokenFile === undefined), { error: 'give exactly one of token or tokenFile' });
 
 export const accessSchema = z
   .strictObject({
-    allow: z.array(cidr).optional().describe('client addresses allowed (CIDRs); others get 403'),
+    allow: cidrList.optional().describe('client addresses allowed (CIDRs); others get 403'),
     basic: z
-      .strictObject({ username: z.string().min(1), password: z.string().min(1).optional(), passwordFile: z.string().min(1).optional() })
+      .strictObject({
+        username: z.string().min(1).describe('the user name clients send'),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own substitution syntax, shown to the user
+        password: z.string().min(1).optional().describe('the password, best as ${VAR} (give password or passwordFile)'),
+        passwordFile: z.string().min(1).optional().describe('a file holding the password (not empty; one trailing newline is dropped)'),
+      })
       .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), {
         error: 'give exactly one of password or passwordFile',
       })
-      .optional(),
+      .optional()
+      .describe('HTTP Basic authentication'),
     bearer: tokenSecret.optional().describe('Authorization: Bearer <token> (OPNsense authtype Bearer)'),
     pathToken: tokenSecret.optional().describe('served under /t/<token>/... (pfSense has no auth field)'),
   })
@@ -54,9 +68,13 @@ export const serveSchema = z.strictObject({
     .superRefine((text, ctx) => {
       const parsed = parseListenAddress(text);
       if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
-    }),
+    })
+    .describe('HOST:PORT, [v6]:PORT, or :PORT for every address; --listen overrides'),
   tls: z
-    .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+    .strictObject({
+      certFile: z.string().min(1).describe('PEM certificate chain'),
+      keyFile: z.string().min(1).describe('PEM private key (keep it mode 0600)'),
+    })
     .optional()
     .describe('serve HTTPS with these PEM files; plain HTTP without'),
   maxAge: duration('2h').describe('/healthz answers 503 when the served set is older than this'),
@@ -66,7 +84,7 @@ export const serveSchema = z.strictObject({
   adminAccess: accessSchema.prefault({}).describe('access rule of /healthz and /metrics'),
   mirror: z
     .strictObject({
-      enabled: z.boolean().default(false),
+      enabled: z.boolean().default(false).describe('answer the APIBAN API under /api'),
       tokens: tokenList.default([]).describe('keys clients use as APIBAN key (v1 path, v2 Bearer)'),
       tokensFile: z.string().optional().describe('one token per line'),
     })
@@ -79,7 +97,8 @@ export const serveSchema = z.strictObject({
       keepAlive: duration('5s', { timer: true }).describe('an idle keep-alive socket is closed after this'),
       shutdown: duration('10s', { timer: true }).describe('on SIGTERM, in-flight responses get this long to finish'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('deadlines of client connections'),
   status: z
     .strictObject({
       staleFetchAfter: optionalDuration().describe(

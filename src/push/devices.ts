@@ -73,9 +73,12 @@ function resolveCredentials(config: DeviceConfig, env: Env, problems: string[]):
   };
   const agent = c.agent === true ? env.SSH_AUTH_SOCK : c.agent;
   if (c.agent === true && agent === undefined) problems.push('credentials.agent: SSH_AUTH_SOCK is not set');
+  const password =
+    c.password ?? fromEnv('passwordEnv', c.passwordEnv) ?? fromFile('passwordFile', c.passwordFile)?.toString('utf8').trimEnd();
+  if (password === '') problems.push(`credentials.passwordFile: ${c.passwordFile} holds an empty password`);
   return {
     username: c.username,
-    password: c.password ?? fromEnv('passwordEnv', c.passwordEnv) ?? fromFile('passwordFile', c.passwordFile)?.toString('utf8').trimEnd(),
+    password,
     privateKey: fromFile('privateKeyFile', c.privateKeyFile),
     passphrase: fromEnv('passphraseEnv', c.passphraseEnv),
     agent,

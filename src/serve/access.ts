@@ -54,8 +54,29 @@ export function readSecretFile(path: string, what: string): string {
   }
 }
 
+/** Bearer and path tokens: guessable below this length (the schema holds inline tokens to it too). */
+export const MIN_TOKEN_LENGTH = 16;
+
 function tokenDigest(secret: { token?: string | undefined; tokenFile?: string | undefined }, what: string): Buffer {
-  return digest(secret.token ?? readSecretFile(secret.tokenFile as string, what));
+  if (secret.token !== undefined) return digest(secret.token);
+  const path = secret.tokenFile as string;
+  const token = readSecretFile(path, what);
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new ConfigError(path, [
+      `${what}: ${path} holds ${token === '' ? 'nothing' : 'a token shorter than 16 characters'}; use at least ${MIN_TOKEN_LENGTH} (e.g. openssl rand -hex 16)`,
+    ]);
+  return digest(token);
+}
+
+/** Basic's password: never empty, whatever the file says (an empty one would let `user:` in). */
+function passwordDigest(basic: NonNullable<AccessConfig['basic']>, where: string): Buffer {
+  const password = basic.password ?? readSecretFile(basic.passwordFile as string, `${where}.basic.passwordFile`);
+  if (password === '') {
+    const problem =
+      basic.password === undefined ? `passwordFile: ${basic.passwordFile} holds an empty password` : 'password: must not be empty';
+    throw new ConfigError(where, [`${where}.basic.${problem}`]);
+  }
+  return digest(password);
 }
 
 /** Turns a validated access section into digests and a BanSet of allowed networks. */
@@ -67,7 +88,7 @@ export function resolveAccess(config: AccessConfig, where: string): AccessRule {
         ? undefined
         : {
             user: digest(config.basic.username),
-            password: digest(config.basic.password ?? readSecretFile(config.basic.passwordFile as string, `${where}.basic.passwordFile`)),
+            password: passwordDigest(config.basic, where),
           },
     bearer: config.bearer === undefined ? undefined : tokenDigest(config.bearer, `${where}.bearer.tokenFile`),
     pathToken: config.pathToken === undefined ? undefined : tokenDigest(config.pathToken, `${where}.pathToken.tokenFile`),
@@ -117,7 +138,8 @@ function credentialsMatch(rule: AccessRule, request: AccessRequest): boolean {
 function basicMatches(encoded: string, expected: { user: Buffer; password: Buffer }): boolean {
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return false;
+  // No empty password ever passes, even if a rule were built around one.
+  if (colon < 0 || colon === decoded.length - 1) return false;
   // Both halves are always compared, so a right user name with a wrong password costs the same time.
   const user = matchesDigest(decoded.slice(0, colon), expected.user);
   const password = matchesDigest(decoded.slice(colon + 1), expected.password);

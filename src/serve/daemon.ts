@@ -76,7 +76,7 @@ function listenerChanges(previous: ServeConfig, next: ServeConfig): string[] {
 
 export class ServeDaemon {
   private constructor(
-    readonly address: ListenAddress,
+    readonly address: ListenAddress & { host: string },
     readonly state: ServeState,
     readonly metrics: ServeMetrics,
     /** The status page (GET /, /status.json); `serve` records push results on it. */
@@ -114,7 +114,7 @@ export class ServeDaemon {
     await status.restoreBlocked();
     const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
     const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
-    let address: ListenAddress;
+    let address: ListenAddress & { host: string };
     try {
       address = await listen(server, parseListen(options.listen ?? loaded.config.serve.listen));
     } catch (error) {

@@ -1,7 +1,7 @@
 /**
- * One validation path: every input gets an answer naming the config path (exit 2, or 64 for a
- * bad option), never an internal error, and whatever `serve` or `push` refuses at start,
- * `config check` refuses first with the same line.
+ * One validation path: every input gets an answer naming the config path (exit 2), never an
+ * internal error, and whatever `serve` or `push` refuses at start, `config check` refuses first
+ * with the same line.
  */
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
@@ -62,10 +62,10 @@ describe('cli config check: one validation path', function () {
     }
   });
 
-  it('refuses an unknown --log-level as a usage error (64) naming the choices', async () => {
+  it('refuses an unknown --log-level as an invalid option value (2) naming the choices', async () => {
     const result = await runCli(['--log-level', 'bogus', 'config', 'check'], { env: env() });
-    expect(result.code).to.equal(64);
-    expect(result.stderr).to.include("argument 'bogus' is invalid").and.include('trace, debug, info, warn, error');
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('--log-level: "bogus" is not a log level').and.include('trace, debug, info, warn, error');
   });
 
   it('names a bad nested writer option of a push device by its full path', async () => {

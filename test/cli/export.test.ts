@@ -54,8 +54,8 @@ describe('cli/export', () => {
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.include('--option placeholder: must be a strict IPv4/IPv6 address or CIDR');
     const unknown = await runCli(['export', '--target', 'nope'], { env: env() });
-    expect(unknown.code).to.equal(64);
-    expect(unknown.stderr).to.include('Allowed choices are plain');
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('--target: "nope" is not a target');
   });
 
   it('refuses an empty list unless told to', async () => {

@@ -23,8 +23,8 @@ const KEY = 'e2e-key-5d1c7a2b9e';
 /** Every registered target that works with default options (some need e.g. a URL of their own). */
 const servable = [...TARGETS].filter(([, writer]) => writer.options.safeParse({}).success).map(([name]) => name);
 const PASSWORD = 'fw-password-31b7';
-const BEARER = 'bearer-token-8c2e4f';
-const PATH_TOKEN = 'path-token-a9f3d7';
+const BEARER = 'bearer-token-8c2e4f0b';
+const PATH_TOKEN = 'path-token-a9f3d7c1';
 
 function documentationAddresses(count: number, offset = 0): string[] {
   const nets = ['192.0.2', '198.51.100', '203.0.113'];

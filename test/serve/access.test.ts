@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkAccess, resolveAccess, type AccessRequest } from '../../src/serve/access.js';
+import { checkAccess, digest, resolveAccess, type AccessRequest } from '../../src/serve/access.js';
 import { basicAuth } from './support.js';
 
 const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
@@ -39,12 +39,12 @@ describe('serve: access rules', () => {
 
   it('accepts any one configured method: Bearer, path token or Basic', () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-access-'));
-    writeFileSync(join(dir, 'token'), 'from-file-token\n');
+    writeFileSync(join(dir, 'token'), 'from-file-token-0123\n');
     const rule = resolveAccess({ bearer: { token: 'bearer-1' }, pathToken: { tokenFile: join(dir, 'token') } }, 'test');
     expect(checkAccess(rule, request({ authorization: 'Bearer bearer-1' })).ok).to.equal(true);
-    expect(checkAccess(rule, request({ pathToken: 'from-file-token' })).ok, 'trailing newline of the file dropped').to.equal(true);
+    expect(checkAccess(rule, request({ pathToken: 'from-file-token-0123' })).ok, 'trailing newline of the file dropped').to.equal(true);
     expect(checkAccess(rule, request({ pathToken: 'bearer-1' }))).to.deep.equal({ ok: false, status: 403 });
-    expect(checkAccess(rule, request({ authorization: 'Bearer from-file-token' }))).to.deep.equal({ ok: false, status: 403 });
+    expect(checkAccess(rule, request({ authorization: 'Bearer from-file-token-0123' }))).to.deep.equal({ ok: false, status: 403 });
     expect(checkAccess(rule, request()).ok).to.equal(false);
   });
 
@@ -97,5 +97,28 @@ describe('serve: access rules', () => {
     expect(() => resolveAccess({ bearer: { tokenFile: '/nonexistent/token' } }, 'serve.access')).to.throw(
       /serve\.access\.bearer\.tokenFile: cannot read/,
     );
+  });
+
+  it('refuses an empty password file and a token file under 16 characters, without printing either', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-access-'));
+    writeFileSync(join(dir, 'empty'), '\n');
+    writeFileSync(join(dir, 'short'), 'tok-15-chars-xx\n');
+    const basic = { username: 'fw', passwordFile: join(dir, 'empty') };
+    expect(() => resolveAccess({ basic }, 'serve.access')).to.throw(
+      `serve.access.basic.passwordFile: ${join(dir, 'empty')} holds an empty password`,
+    );
+    for (const rule of [{ bearer: { tokenFile: join(dir, 'short') } }, { pathToken: { tokenFile: join(dir, 'empty') } }]) {
+      expect(() => resolveAccess(rule, 'serve.access'))
+        .to.throw(/tokenFile: .* holds (nothing|a token shorter than 16 characters); use at least 16/)
+        .and.satisfy((error: Error) => !error.message.includes('tok-15'));
+    }
+  });
+
+  it('never admits an empty Basic password, even under a rule whose password is empty', () => {
+    expect(() => resolveAccess({ basic: { username: 'fw', password: '' } }, 'serve.access')).to.throw(
+      'serve.access.basic.password: must not be empty',
+    );
+    const rule = { basic: { user: digest('fw'), password: digest('') } };
+    expect(checkAccess(rule, request({ authorization: basicAuth('fw', '') }))).to.deep.equal({ ok: false, status: 403 });
   });
 });

@@ -28,8 +28,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const SECRETS = {
   apibanKey: 'status-key-5b2e91',
   adminPassword: 'admin-pw-77a1',
-  pathToken: 'pftoken-3c9d0e',
-  bearer: 'opn-bearer-1f8a',
+  pathToken: 'pftoken-3c9d0e4a7b1f',
+  bearer: 'opn-bearer-1f8a2c6d',
   basicPassword: 'forti-pw-aa42',
   devicePassword: 'sim-pw-4410',
 };

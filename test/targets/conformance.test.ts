@@ -82,7 +82,7 @@ describe('targets/conformance', () => {
         expect(result.success).to.equal(false);
         const problems = formatIssues(present(result.error, 'a parse error').issues);
         // The path names the option and the output entry whose `target` is this writer.
-        expect(problems).to.deep.equal(['outputs[0].options.noSuchOption: unknown field (check the spelling; see `config print`)']);
+        expect(problems).to.deep.equal(['outputs[0].options.noSuchOption: unknown key']);
       });
 
       it('refuses or escapes option values that would break out of a name, a string or a line', () => {
