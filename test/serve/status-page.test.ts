@@ -174,11 +174,11 @@ describe('serve: the status page verdict and times', () => {
         { name: 'pfsense', target: 'pfsense' },
         { name: 'edl', target: 'paloalto-edl' },
       ],
-      serve: { outputAccess: { pfsense: { pathToken: { token: 'pf-token-1234' } } }, status: { staleFetchAfter: '300ms' } },
+      serve: { outputAccess: { pfsense: { pathToken: { token: 'pf-token-1234abcd5678' } } }, status: { staleFetchAfter: '300ms' } },
     });
     const fetches = async (name: string) => (await read()).json.outputs.find((o: Json) => o.name === name).fetches;
     await waitFor(async () => (await fetches('edl')).stale, 'the output nobody polls to go stale');
-    const url = `${base}/t/pf-token-1234/pfsense.txt`;
+    const url = `${base}/t/pf-token-1234abcd5678/pfsense.txt`;
     const before = Date.now();
     const plain = await fetchRaw(url);
     expect(plain.status).to.equal(200);

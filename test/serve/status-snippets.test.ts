@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { ServeDaemon } from '../../src/serve/daemon.js';
 import { ScriptedRunner, bansOf, fetchRaw, startTestDaemon } from './support.js';
 
-const SECRETS = { basic: 'basic-pw-91c2', bearer: 'bearer-tok-7d1e', token: 'path-tok-44aa', shared: 'shared-pw-0b3f' };
+const SECRETS = { basic: 'basic-pw-91c2', bearer: 'bearer-tok-7d1e9a3c', token: 'path-tok-44aa7e01b2', shared: 'shared-pw-0b3f' };
 
 describe('serve: firewall settings on the status page', () => {
   let daemon: ServeDaemon;
