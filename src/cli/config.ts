@@ -1,6 +1,9 @@
 /** `config check` and `config print`: validate and show the configuration, secrets redacted. */
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { printableConfig } from '../config/printable.js';
+import { ConfigError } from '../errors.js';
 import { commandContext } from './context.js';
 import { checkStartup } from './startup-checks.js';
 
@@ -15,7 +18,12 @@ export function register(program: Command): void {
       '--schema-only',
       'check the file alone, without the files, directories and variables it names (for checking away from the host that runs it)',
     )
-    .action(async (options: { schemaOnly?: boolean }, command: Command) => {
+    .option(
+      '--credentials-dir <dir>',
+      'check it as the systemd unit runs it, with CREDENTIALS_DIRECTORY set to DIR: the directory its LoadCredential= lines copy from (docs/deploy.md)',
+    )
+    .action(async (options: { schemaOnly?: boolean; credentialsDir?: string }, command: Command) => {
+      if (options.credentialsDir !== undefined) useCredentialsDir(options.credentialsDir);
       const ctx = await commandContext(command);
       const warnings = options.schemaOnly === true ? [] : await checkStartup(ctx.loaded, process.env, 'all');
       for (const line of warnings) process.stderr.write(`warning: ${line}\n`);
@@ -42,4 +50,23 @@ export function register(program: Command): void {
       const { configReferenceMarkdown } = await import('./config-reference.js');
       process.stdout.write(`${configReferenceMarkdown()}\n`);
     });
+}
+
+/**
+ * systemd exports $CREDENTIALS_DIRECTORY to the unit's processes only (systemd.exec(5),
+ * "Credentials": https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#Credentials),
+ * so a configuration that reads `${CREDENTIALS_DIRECTORY}/...` is checked on the host against the
+ * directory the unit's LoadCredential= lines copy from. Set before loading, it feeds the same
+ * `${VAR}` expansion the service runs.
+ */
+function useCredentialsDir(dir: string): void {
+  const absolute = resolve(dir);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(absolute).isDirectory();
+  } catch {
+    // reported below, the same way as a regular file
+  }
+  if (!isDirectory) throw new ConfigError('--credentials-dir', [`${absolute}: not a directory`]);
+  process.env.CREDENTIALS_DIRECTORY = absolute;
 }

@@ -18,6 +18,11 @@ export { cidr } from './cidr.js';
 
 const apibanSchema = z.strictObject({
   key: z.string().min(1).optional().describe('APIBAN key; APIBAN_KEY overrides. Without one, the bundled sample list is used'),
+  keyFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('file holding the APIBAN key, e.g. a systemd credential under $CREDENTIALS_DIRECTORY (docs/deploy.md); APIBAN_KEY overrides'),
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://apiban.org')

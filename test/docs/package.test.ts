@@ -7,29 +7,13 @@
  * Node.js and the prefix on the PATH.
  */
 import { expect } from 'chai';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { namedBlock } from './markdown.js';
 import { present } from '../helpers/present.js';
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 400_000 });
-}
-
-/** The files a clone holds: tracked, plus new ones not ignored (so an uncommitted change is tested too). */
-function copyRepository(to: string): void {
-  const list = run('git', ['ls-files', '-co', '--exclude-standard', '-z'], REPO_ROOT, process.env);
-  if (list.status !== 0) throw new Error(`git ls-files failed: ${list.stderr}`);
-  const tar = spawnSync('sh', ['-c', `tar --null -T - -cf - | tar -xf - -C '${to}'`], {
-    cwd: REPO_ROOT,
-    input: list.stdout,
-    encoding: 'utf8',
-  });
-  if (tar.status !== 0) throw new Error(`copy failed: ${tar.stderr}`);
-}
+import { cloneRepository, npmEnv, npmShim, run } from './clone.js';
 
 describe('docs: installs as a package (npm pack, npm install -g)', function () {
   this.timeout(900_000);
@@ -42,25 +26,13 @@ describe('docs: installs as a package (npm pack, npm install -g)', function () {
     const work = mkdtempSync(join(tmpdir(), 'apiban-package-'));
     clone = join(work, 'clone');
     prefix = join(work, 'prefix');
-    mkdirSync(clone);
-    copyRepository(clone);
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
+    cloneRepository(clone);
     const shim = join(work, 'shim');
-    mkdirSync(shim);
-    const npm = run('sh', ['-c', 'command -v npm'], work, process.env).stdout.trim();
-    writeFileSync(
-      join(shim, 'npm'),
-      `#!/bin/sh\nif [ "$1" = ci ]; then echo "npm ci: node_modules linked by the test"; exit 0; fi\nexec '${npm}' "$@"\n`,
-    );
-    chmodSync(join(shim, 'npm'), 0o755);
+    npmShim(shim);
     env = {
       HOME: process.env.HOME,
       PATH: [shim, join(prefix, 'bin'), nodeDir, '/usr/bin', '/bin'].join(':'),
-      npm_config_prefix: prefix,
-      npm_config_prefer_offline: 'true',
-      npm_config_audit: 'false',
-      npm_config_fund: 'false',
-      npm_config_update_notifier: 'false',
+      ...npmEnv(prefix),
       APIBAN_STATE_DIR: join(work, 'state'),
     };
   });

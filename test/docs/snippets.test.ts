@@ -17,8 +17,21 @@ import { present } from '../helpers/present.js';
 /** The variables the loader will expand: in values only (comments may mention `${NAME}`). */
 const variablesOf = (yamlText: string) => envReferences(JSON.stringify(parseYaml(yamlText) ?? {}));
 
-/** Shell blocks the docs tests run, by marker name (see package.test.ts and service.test.ts). */
-const RUN_BY_TESTS = ['setup-main', 'install'];
+/** Shell blocks the docs tests run, by marker name (see package.test.ts and deploy.slow.test.ts). */
+const RUN_BY_TESTS = [
+  'setup-main',
+  'install',
+  'deploy-build',
+  'deploy-install',
+  'deploy-user',
+  'deploy-config',
+  'deploy-key',
+  'deploy-check',
+  'deploy-unit',
+  'deploy-start',
+  'deploy-reload',
+  'deploy-upgrade',
+];
 const SHELL = new Set(['sh', 'bash', 'shell', 'console']);
 
 function filesUnder(dir: string): string[] {
@@ -31,7 +44,7 @@ function filesUnder(dir: string): string[] {
 /**
  * `--schema-only`: the files and credential variables a snippet names (/etc/apiban-exporter/...,
  * a device's passwordEnv) exist only on the host that runs it; the sample's are checked for real
- * by service.test.ts, which follows the unit's steps that create them.
+ * by deploy.slow.test.ts, which follows docs/deploy.md's steps that create them.
  */
 async function configCheck(text: string, env: Record<string, string>): Promise<void> {
   const file = join(mkdtempSync(join(tmpdir(), 'apiban-docs-yaml-')), 'config.yaml');
@@ -59,17 +72,26 @@ describe('docs: every snippet runs as written', function () {
 
   it('contrib/ holds only files a docs test loads', () => {
     expect(filesUnder(join(REPO_ROOT, 'contrib')).sort()).to.deep.equal([
-      'contrib/apiban-exporter.sample.yaml', // config check below; serve in service.test.ts
-      'contrib/systemd/apiban-exporter.service', // its steps and ExecStart in service.test.ts
+      'contrib/apiban-exporter.sample.yaml', // config check below; serve in deploy.slow.test.ts
+      'contrib/systemd/apiban-exporter.service', // installed, verified and run in deploy.slow.test.ts
     ]);
   });
 
-  it('contrib/apiban-exporter.sample.yaml passes config check with only APIBAN_KEY set', async () => {
+  it('contrib/apiban-exporter.sample.yaml: its own check command passes, with its secrets as systemd credentials', async () => {
     const sample = readFileSync(join(REPO_ROOT, 'contrib', 'apiban-exporter.sample.yaml'), 'utf8');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-    expect(variablesOf(sample), 'every ${VAR} would be one more variable to set').to.deep.equal([]);
-    expect(sample).to.include('It needs only APIBAN_KEY in the environment');
-    await configCheck(sample, { APIBAN_KEY: 'docs-test-key' });
+    expect(variablesOf(sample), 'secrets come from ${CREDENTIALS_DIRECTORY} only').to.deep.equal(['CREDENTIALS_DIRECTORY']);
+    const command = present(/^# {3}(apiban-exporter .*config check.*)$/m.exec(sample)?.[1], "the sample's check command");
+    const credentials = mkdtempSync(join(tmpdir(), 'apiban-docs-credentials-'));
+    for (const name of ['apiban-key', 'feed-password', 'feed-path-token', 'feed-bearer-token'])
+      writeFileSync(join(credentials, name), `docs-test-${name}-0123456789abcdef\n`, { mode: 0o600 });
+    const args = command
+      .split(/\s+/)
+      .slice(1)
+      .map((word) => word.replace('/etc/apiban-exporter/config.yaml', join(REPO_ROOT, 'contrib', 'apiban-exporter.sample.yaml')))
+      .map((word) => word.replace('/etc/apiban-exporter/credentials', credentials));
+    const result = await runCli(args, { env: { APIBAN_STATE_DIR: join(credentials, 'state') } });
+    expect(result.code, `${result.stdout}${result.stderr}`).to.equal(0);
   });
 
   it('every shell block is run by a docs test or says why it cannot run offline', () => {
