@@ -19,24 +19,38 @@ export function parseDuration(text: string): number | undefined {
  * given to setTimeout, so they must also fit Node's timer range.
  */
 export function duration(defaultValue: string, options: { timer?: boolean } = {}) {
+  return durationInput().default(defaultValue).transform(toMilliseconds(options));
+}
+
+/** A duration that may be left out, for a default that depends on other settings: undefined then. */
+export function optionalDuration(options: { timer?: boolean } = {}) {
+  const convert = toMilliseconds(options);
+  return durationInput()
+    .optional()
+    .transform((value, ctx) => (value === undefined ? undefined : convert(value, ctx)));
+}
+
+function durationInput() {
   return z
     .union([z.number(), z.string()], { error: (issue) => `expected a duration like 5m, got ${describeInput(issue.input)}` })
-    .meta({ format: 'duration' })
-    .default(defaultValue)
-    .transform((value, ctx) => {
-      const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
-      if (ms === undefined || !Number.isFinite(ms)) {
-        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a duration (use e.g. 90s, 5m, 12h, 7d)` });
-        return z.NEVER;
-      }
-      if (ms < 1) {
-        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: must be at least 1ms (zero or negative makes no sense here)` });
-        return z.NEVER;
-      }
-      if (options.timer && ms > MAX_TIMER_MS) {
-        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: at most 24d (the longest delay a timer can wait)` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+    .meta({ format: 'duration' });
+}
+
+function toMilliseconds(options: { timer?: boolean }) {
+  return (value: number | string, ctx: z.RefinementCtx): number => {
+    const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
+    if (ms === undefined || !Number.isFinite(ms)) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a duration (use e.g. 90s, 5m, 12h, 7d)` });
+      return z.NEVER;
+    }
+    if (ms < 1) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: must be at least 1ms (zero or negative makes no sense here)` });
+      return z.NEVER;
+    }
+    if (options.timer && ms > MAX_TIMER_MS) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: at most 24d (the longest delay a timer can wait)` });
+      return z.NEVER;
+    }
+    return ms;
+  };
 }

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { cidrList } from './cidr.js';
-import { duration } from './duration.js';
+import { duration, optionalDuration } from './duration.js';
 import { parseListenAddress } from './listen-address.js';
 
 /** A token given inline (usually `${VAR}`) or read from a file (trailing newline dropped). */
@@ -40,24 +40,6 @@ export const accessSchema = z
     pathToken: tokenSecret.optional().describe('served under /t/<token>/... (pfSense has no auth field)'),
   })
   .describe('allow narrows by address; basic, bearer and pathToken are alternatives (any one suffices); {} = open');
-
-/**
- * A duration that may be left out (its default depends on other settings): the value, when given,
- * is checked by the same rules as every other duration, and their messages are passed on as they are.
- */
-function optionalDuration() {
-  const positive = duration('1ms');
-  return z
-    .union([z.number(), z.string()])
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const checked = positive.safeParse(value);
-      if (checked.success) return checked.data;
-      for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
-      return z.NEVER;
-    });
-}
 
 const tokenList = z.array(z.string().min(8, 'a mirror token needs at least 8 characters'));
 
@@ -101,7 +83,7 @@ export const serveSchema = z.strictObject({
     .describe('deadlines of client connections'),
   status: z
     .strictObject({
-      staleFetchAfter: optionalDuration().describe(
+      staleFetchAfter: optionalDuration({ timer: true }).describe(
         'the status page turns amber for an output no client fetched for this long (default: 3 times the sync interval)',
       ),
     })
