@@ -79,6 +79,21 @@ export class OptionValueError extends ExporterError {
   }
 }
 
+/**
+ * Raised by serve, sync and push when there is nothing real to publish: no APIBAN key and no
+ * `sources`. The bundled sample is only ever published when a source asks for it by name, so a
+ * missing key stops the daemon with this one line instead of serving documentation addresses.
+ */
+export class NoListSourceError extends ConfigError {
+  constructor() {
+    const problem =
+      'no APIBAN key and no sources: set APIBAN_KEY (or apiban.key, apiban.keyFile), or configure `sources` (a local list; `{ name: sample, sample: true }` publishes the bundled demo list)';
+    super('configuration', [problem]);
+    // One line: the whole message is the problem (ConfigError lists several on lines of their own).
+    this.message = `[config] ${problem}`;
+  }
+}
+
 /** Raised when APIBAN answers with something other than a page, "caught up" or a check result. */
 export class ApibanError extends ExporterError {
   override readonly exitCode = EXIT.apiban;

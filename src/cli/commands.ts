@@ -44,7 +44,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
     hasOptions: true,
     load: () => import('./sync.js'),
     description:
-      'download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)',
+      'download the APIBAN list into the state directory (paced, resumable); without a key, publish the configured sources alone',
   },
   {
     name: 'check',

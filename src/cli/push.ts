@@ -12,6 +12,7 @@ import type { DeviceSelector } from '../config/push-schema.js';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError, EXIT, ExporterError, StateError } from '../errors.js';
 import { computePublishedSet } from '../sync/compute.js';
+import { requireListSource } from '../sync/keyless.js';
 import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
 import { createPushScheduler } from '../push/push-scheduler.js';
@@ -60,6 +61,7 @@ export function register(program: Command): void {
     .action(async (options: PushCommandOptions, command: Command) => {
       const ctx = await commandContext(command, { startup: options.driversMarkdown ? undefined : 'push' });
       if (options.driversMarkdown) return ctx.print(driversMarkdown());
+      requireListSource(ctx.loaded.config);
       if (!options.watch) return pushOnce(ctx, options, chooseDevices(ctx, options));
       const service = await createSyncService(ctx.loaded, ctx.log);
       try {

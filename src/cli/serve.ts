@@ -45,6 +45,8 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
   // Loaded on use, so the other commands start without the sync engine's module graph.
   const { createSyncService } = await import('../sync/service.js');
   const { ServeDaemon } = await import('../serve/daemon.js');
+  const { requireListSource } = await import('../sync/keyless.js');
+  requireListSource(ctx.loaded.config);
   const holder: { daemon?: ServeDaemon } = {};
   const pushes = new ScheduledPushes(
     ctx.log,
@@ -57,7 +59,11 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
     loaded: ctx.loaded,
     log: ctx.log.child({ component: 'serve' }),
     createRunner: (loaded, log, hooks) => createSyncService(loaded, log.child({ component: 'sync' }), hooks),
-    reloadConfig: () => loadConfig(configPath),
+    reloadConfig: async () => {
+      const loaded = await loadConfig(configPath);
+      requireListSource(loaded.config);
+      return loaded;
+    },
     listen: options.listen,
     minIntervalMs: options.minInterval === undefined ? undefined : minInterval(options.minInterval),
     onSetChanged: (set) => pushes.afterSync(set),

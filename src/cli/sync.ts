@@ -28,7 +28,7 @@ export function register(program: Command): void {
   program
     .command('sync')
     .description(
-      'download the APIBAN list into the state directory (paced, resumable); without a key, publish the local sources (the bundled sample when none are configured)',
+      'download the APIBAN list into the state directory (paced, resumable); without a key, publish the configured sources alone',
     )
     .option('--full', 'download the whole active list again instead of only what is new')
     .option('--allow-empty', 'accept an empty result instead of refusing it')
@@ -39,10 +39,14 @@ export function register(program: Command): void {
 The state directory (state.dir, APIBAN_STATE_DIR) keeps every address with first/last seen
 times and the cursor, saved after every page: an interrupted sync resumes where it stopped.
 A full download runs every sync.fullResync (7d), with --full, or when there is no state.
+Without a key and without sources it refuses (exit 2); the bundled demo list is published only
+when a source asks for it: sources: [{ name: sample, sample: true }].
 Exit codes: 0 ok, 2 config, 3 APIBAN (403 key, 429, server), 4 state (locked), 5 guard.`,
     )
     .action(async (options: SyncCommandOptions, command: Command) => {
       const ctx = await commandContext(command, { startup: 'sync' });
+      const { requireListSource } = await import('../sync/keyless.js');
+      requireListSource(ctx.loaded.config);
       // SIGTERM/SIGINT stop the download between requests: the cursor reached is saved (after
       // every page), the lock released, and the exit code is 130 like any interrupted command.
       const stop = new AbortController();
@@ -102,7 +106,7 @@ export function reportJson(report: SyncReport): unknown {
 export function summarize(report: SyncReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1);
   if (report.published?.source === 'sample' && report.ok) {
-    return `sync ok: no APIBAN key configured, using the bundled sample list (documentation addresses only): ${report.size} entries published in ${seconds}s`;
+    return `sync ok: no APIBAN key configured, publishing the bundled sample list as the sources ask (documentation addresses only): ${report.size} entries in ${seconds}s`;
   }
   if (report.published?.source === 'local' && report.ok)
     return `sync ok: no APIBAN key configured, publishing the local sources only: ${report.size} entries in ${seconds}s`;

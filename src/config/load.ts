@@ -159,7 +159,8 @@ export function applyEnvOverrides(
 ): Record<string, unknown> {
   const config = { ...(raw as Record<string, unknown>) };
   const apiban = { ...((config.apiban as Record<string, unknown> | undefined) ?? {}) };
-  if (env.APIBAN_KEY) apiban.key = as('APIBAN_KEY', env.APIBAN_KEY);
+  // Set but empty is a mistake (an EnvironmentFile line left blank), refused by the schema, not "no key".
+  if (env.APIBAN_KEY !== undefined) apiban.key = as('APIBAN_KEY', env.APIBAN_KEY);
   if (env.APIBAN_BASE_URL) apiban.baseUrl = as('APIBAN_BASE_URL', env.APIBAN_BASE_URL);
   config.apiban = apiban;
   if (env.APIBAN_STATE_DIR)

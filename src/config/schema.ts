@@ -17,7 +17,11 @@ import { crossCheck } from './cross-checks.js';
 export { cidr } from './cidr.js';
 
 const apibanSchema = z.strictObject({
-  key: z.string().min(1).optional().describe('APIBAN key; APIBAN_KEY overrides. Without one, the bundled sample list is used'),
+  key: z
+    .string()
+    .min(1, 'is empty (APIBAN_KEY= or key: ""): give the key, or leave it out to run on `sources` alone')
+    .optional()
+    .describe('APIBAN key; APIBAN_KEY overrides. Without one, serve, sync and push publish the `sources` alone'),
   keyFile: z
     .string()
     .min(1)
@@ -46,13 +50,16 @@ const sourceSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use letters, digits, ".", "_" or "-"')
       .describe('names the source in logs and `check`'),
-    file: z.string().optional().describe('a local file, one address or CIDR per line (give file or url)'),
+    file: z.string().optional().describe('a local file, one address or CIDR per line (give one of file, url or sample)'),
     url: z
       .url({ protocol: /^https?$/ })
       .optional()
       .describe('an HTTP(S) list; the last good copy is used while it fails'),
+    sample: z.literal(true).optional().describe('the bundled sample list of documentation addresses (a demo without a key)'),
   })
-  .refine((s) => (s.file === undefined) !== (s.url === undefined), { error: 'give exactly one of file or url' });
+  .refine((s) => [s.file, s.url, s.sample].filter((v) => v !== undefined).length === 1, {
+    error: 'give exactly one of file, url or sample: true',
+  });
 
 const policySchema = z.strictObject({
   allowlist: cidrList.default([]).describe('never blocked, whatever the sources say'),

@@ -12,7 +12,7 @@ import { StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { systemClock, type Clock } from '../apiban/clock.js';
 import { activeEntries, assembleSet, guardPublication, type AssembledSet, type SetBase } from './publish.js';
-import { keylessBase } from './sample.js';
+import { keylessBase } from './keyless.js';
 import type { SyncState } from './sync-state.js';
 import { readStateFile } from './store.js';
 
@@ -55,5 +55,5 @@ async function chooseBase(loaded: LoadedConfig, log: Logger, state: SyncState | 
   if (loaded.config.apiban.key !== undefined) {
     throw new StateError(`no APIBAN data in ${loaded.stateDir} yet: run \`apiban-exporter sync\` first`);
   }
-  return keylessBase(loaded.config, log);
+  return keylessBase(loaded.config, log, { demo: true });
 }

@@ -118,7 +118,7 @@ async function findListers(
         lastSeen: new Date(seen.lastSeen).toISOString(),
       });
     }
-  } else if (source === 'sample') {
+  } else if (source === 'sample' && loaded.config.sources.length === 0) {
     const hit = unfilteredSet(parseListText((await readSample()).text, 'sample')).covering(query);
     if (hit) listers.push({ source: 'sample', name: 'bundled sample', entry: formatPrefix(hit) });
   }

@@ -1,6 +1,6 @@
 /**
- * The body of one sync: download from APIBAN into the state (or take the bundled sample when no
- * key is configured), then assemble the candidate set with the local sources and the policy.
+ * The body of one sync: download from APIBAN into the state (or, with no key, take the local
+ * sources alone), then assemble the candidate set with the local sources and the policy.
  * The guard and the bookkeeping of the published set stay in the service.
  */
 import type { LoadedConfig } from '../config/load.js';
@@ -10,7 +10,7 @@ import { createApibanClient } from '../apiban/client.js';
 import { clientSettings } from '../apiban/client-settings.js';
 import { downloadBans, emptyDownloadStats, type DownloadStats } from './engine.js';
 import { activeEntries, assembleSet } from './publish.js';
-import { keylessBase } from './sample.js';
+import { keylessBase } from './keyless.js';
 import type { PublishedSet } from './published-set.js';
 import type { SourceStatus } from './sources.js';
 import type { SyncState } from './sync-state.js';
@@ -57,7 +57,7 @@ async function runWith(ctx: SyncRunContext, options: SyncOptions, stats: RunStat
   const { config, stateDir } = ctx.loaded;
   const assembleContext = { config, stateDir, log: ctx.log, now: ctx.clock.now(), store: ctx.store, signal: options.signal };
   if (config.apiban.key === undefined) {
-    const assembled = await assembleSet(assembleContext, await keylessBase(config, ctx.log));
+    const assembled = await assembleSet(assembleContext, await keylessBase(config, ctx.log, { demo: false }));
     return { ...assembled, stats };
   }
   await downloadFromApiban(ctx, options, stats);

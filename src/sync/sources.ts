@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { fetchCapped } from '../apiban/fetch-capped.js';
+import { readSample } from './sample.js';
 import { readSourceCache, type StateStore } from './store.js';
 
 export type SourceConfig = Config['sources'][number];
@@ -49,7 +50,7 @@ async function loadSource(source: SourceConfig, options: SourceReadOptions): Pro
     if (text !== undefined) return { name: source.name, text, status: { name: source.name, ok: true, fromCache: true } };
   }
   try {
-    const text = source.file !== undefined ? await readFile(source.file, 'utf8') : await fetchSource(source.url as string, options);
+    const text = await readSourceText(source, options);
     if (options.store !== undefined && text !== (await cached())) await options.store.writeSourceCache(source.name, text);
     return { name: source.name, text, status: { name: source.name, ok: true, fromCache: false } };
   } catch (error) {
@@ -61,6 +62,12 @@ async function loadSource(source: SourceConfig, options: SourceReadOptions): Pro
     );
     return { name: source.name, text: text ?? '', status: { name: source.name, ok: false, fromCache: text !== undefined, error: problem } };
   }
+}
+
+/** The bundled sample is read from the package each time: there is nothing to cache. */
+async function readSourceText(source: SourceConfig, options: SourceReadOptions): Promise<string> {
+  if (source.sample === true) return (await readSample()).text;
+  return source.file !== undefined ? readFile(source.file, 'utf8') : fetchSource(source.url as string, options);
 }
 
 async function fetchSource(url: string, options: SourceReadOptions): Promise<string> {

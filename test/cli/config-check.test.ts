@@ -146,7 +146,8 @@ describe('cli config check: one validation path', function () {
 
   /** Refused by `config check`, and by `serve` with the very same line, before anything listens. */
   async function expectServeAgrees(config: Record<string, unknown>, line: string): Promise<void> {
-    const file = configFile(config, 'serve.yaml');
+    // With a source, so serve gets past its refusal to run on nothing (no key, no sources).
+    const file = configFile({ sources: [{ name: 'sample', sample: true }], ...config }, 'serve.yaml');
     expectRefused(await runCli(['-c', file, 'config', 'check'], { env: env() }), line);
     expectRefused(await runCli(['-c', file, 'serve'], { env: env(), timeoutMs: 20_000 }), line);
   }
@@ -154,7 +155,8 @@ describe('cli config check: one validation path', function () {
   it('refuses a mirror without tokens and a listen port out of range, blamed on serve.listen', async () => {
     await expectServeAgrees({ serve: { mirror: { enabled: true } } }, 'serve.mirror: enabled without tokens');
     await expectServeAgrees({ serve: { listen: '127.0.0.1:99999' } }, 'serve.listen: "127.0.0.1:99999": port 99999 is out of range');
-    const cli = await runCli(['serve', '--listen', '127.0.0.1:99999'], { env: env() });
+    const withSource = configFile({ sources: [{ name: 'sample', sample: true }] }, 'source.yaml');
+    const cli = await runCli(['-c', withSource, 'serve', '--listen', '127.0.0.1:99999'], { env: env() });
     expectRefused(cli, '[config] --listen: 1 problem(s)');
   });
 
@@ -191,6 +193,7 @@ describe('cli config check: one validation path', function () {
 
   it('refuses a device credential that push could not read, with the line push prints', async () => {
     const file = configFile({
+      sources: [{ name: 'sample', sample: true }],
       push: {
         devices: [{ name: 'fw', driver: 'linux-nftables', host: '127.0.0.1', credentials: { username: 'u', passwordEnv: 'FW_PASSWORD' } }],
       },

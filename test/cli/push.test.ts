@@ -22,6 +22,7 @@ describe('cli push', function () {
     writeFileSync(
       config,
       stringify({
+        sources: [{ name: 'sample', sample: true }],
         push: {
           devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW', groups: ['edge'] })],
         },
@@ -57,6 +58,7 @@ describe('cli push', function () {
       writeFileSync(
         config,
         stringify({
+          sources: [{ name: 'sample', sample: true }],
           push: {
             devices: [
               {

@@ -29,15 +29,37 @@ describe('cli sync', function () {
     for (const option of ['--full', '--allow-empty', '--force', 'Exit codes']) expect(result.stdout).to.include(option);
   });
 
-  it('says it uses the bundled sample when no key is configured', async () => {
+  it('refuses to publish the bundled sample unasked: no key and no source is exit 2 in one line', async () => {
+    const result = await runCli(['-c', configFile, '--json', 'sync'], { env: env('') });
+    expect(result.code, result.stderr).to.equal(2);
+    expect(result.stdout).to.equal('');
+    expect(result.stderr.trim().split('\n')).to.have.length(1);
+    expect(result.stderr).to.include('APIBAN_KEY').and.include('sources');
+    expect(fake.requests).to.have.length(0);
+  });
+
+  it('takes an empty APIBAN_KEY for a configuration error, not for "no key"', async () => {
+    const result = await runCli(['-c', configFile, 'sync'], { env: { APIBAN_KEY: '', APIBAN_STATE_DIR: join(dir.path, 'state') } });
+    expect(result.code, result.stderr).to.equal(2);
+    expect(result.stderr).to.match(/apiban\.key: is empty \(APIBAN_KEY= or key: ""\)/);
+    writeFileSync(configFile, `apiban:\n  key: ""\n  baseUrl: ${fake.url}\n`);
+    const inFile = await runCli(['-c', configFile, 'sync'], { env: env('') });
+    expect(inFile.code, inFile.stderr).to.equal(2);
+    expect(inFile.stderr).to.include('apiban.key: is empty');
+    expect(fake.requests).to.have.length(0);
+  });
+
+  it('publishes the bundled sample when a source asks for it by name, and says so', async () => {
+    writeFileSync(configFile, `apiban:\n  baseUrl: ${fake.url}\nsources: [{ name: sample, sample: true }]\n`);
     const result = await runCli(['-c', configFile, '--json', 'sync'], { env: env('') });
     expect(result.code, result.stderr).to.equal(0);
     const report = JSON.parse(result.stdout) as { ok: boolean; requests: number; published: { source: string; counts: { total: number } } };
     expect(report).to.include({ ok: true, requests: 0 });
     expect(report.published.source).to.equal('sample');
+    expect(report.published.counts.total).to.be.greaterThan(0);
     expect(result.stderr).to.include('bundled sample list');
     const plain = await runCli(['-c', configFile, 'sync'], { env: env('') });
-    expect(plain.stdout).to.match(/^sync ok: no APIBAN key configured, using the bundled sample list/);
+    expect(plain.stdout).to.match(/^sync ok: no APIBAN key configured, publishing the bundled sample list as the sources ask/);
     expect(fake.requests).to.have.length(0);
   });
 

@@ -12,6 +12,9 @@ import { tempDir } from '../sync/support.js';
 import { fetchRaw } from './support.js';
 import { present } from '../helpers/present.js';
 
+/** Without a key serve publishes the bundled sample only when a source asks for it. */
+const SAMPLE = 'sources: [{ name: sample, sample: true }]\n';
+
 describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
   this.timeout(90_000);
   let dir: ReturnType<typeof tempDir>;
@@ -25,7 +28,7 @@ describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
   beforeEach(() => {
     dir = tempDir();
     configFile = join(dir.path, 'config.yaml');
-    writeFileSync(configFile, 'policy: {allowlist: []}\n');
+    writeFileSync(configFile, `${SAMPLE}policy: {allowlist: []}\n`);
   });
   afterEach(async () => {
     if (serve !== undefined && alive()) {
@@ -41,7 +44,7 @@ describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
     await waitFor(async () => (await get('/plain.txt')).includes('192.0.2.'), 'the sample set');
     await new Promise((resolve) => setTimeout(resolve, 6_000));
 
-    writeFileSync(configFile, 'policy: {allowlist: [192.0.2.0/24]}\n');
+    writeFileSync(configFile, `${SAMPLE}policy: {allowlist: [192.0.2.0/24]}\n`);
     serve.child.kill('SIGHUP');
     await waitFor(async () => !(await get('/plain.txt')).includes('192.0.2.'), 'the allowlist to apply');
 
@@ -59,11 +62,11 @@ describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
       'state: {dir: /proc/no}\n',
     ];
     for (let i = 0; i < 40; i++) {
-      writeFileSync(configFile, bodies[i % bodies.length]);
+      writeFileSync(configFile, `${SAMPLE}${bodies[i % bodies.length]}`);
       serve.child.kill('SIGHUP');
       await new Promise((resolve) => setTimeout(resolve, i % 3 === 0 ? 0 : 30));
     }
-    writeFileSync(configFile, 'policy: {allowlist: []}\n');
+    writeFileSync(configFile, `${SAMPLE}policy: {allowlist: []}\n`);
     serve.child.kill('SIGHUP');
     await waitFor(async () => (await get('/plain.txt')).includes('192.0.2.'), 'the last good reload');
     expect(alive(), serve.stderr()).to.equal(true);

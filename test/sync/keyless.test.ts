@@ -1,6 +1,7 @@
 /**
- * No APIBAN key: configured local lists are the whole set (the sample never mixes in), and the
- * bundled sample is used only when nothing at all is configured. Runs the real CLI.
+ * No APIBAN key: configured local lists are the whole set (the sample never mixes in); with
+ * nothing configured serve, sync and push refuse, and only the one-off export falls back to the
+ * bundled sample, saying so. Runs the real CLI.
  */
 import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -36,12 +37,35 @@ describe('sync/keyless: local lists without APIBAN', () => {
     expect(check.stdout).to.include('not listed').and.include('from the local sources (no APIBAN key)');
   });
 
-  it('uses the bundled sample only when neither a key nor a source is configured', async () => {
+  it('lets only export fall back to the bundled sample when neither a key nor a source is configured', async () => {
     const bare = join(dir, 'bare.yaml');
     writeFileSync(bare, 'policy: { aggregate: false }\n');
     const result = await runCli(['-c', bare, 'export', '-t', 'plain', '-o', 'header=false'], { env: env() });
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.include('192.0.2.10\n');
     expect(result.stderr).to.include('no APIBAN key and no sources configured: using the bundled sample list');
+  });
+
+  for (const command of [['sync'], ['serve', '--listen', '127.0.0.1:0'], ['push', '--all']]) {
+    it(`${command[0]} refuses with one line naming APIBAN_KEY and sources when neither is configured`, async () => {
+      const bare = join(dir, 'bare.yaml');
+      writeFileSync(bare, 'policy: { aggregate: false }\n');
+      const result = await runCli(['-c', bare, ...command], { env: env() });
+      expect(result.code, result.stderr).to.equal(2);
+      expect(result.stderr.trim().split('\n'), result.stderr).to.have.length(1);
+      expect(result.stderr).to.match(/^\[config\] no APIBAN key and no sources: set APIBAN_KEY .*`sources`/);
+    });
+  }
+
+  it('names the sample once in check when a source asks for it', async () => {
+    writeFileSync(config, 'sources: [{ name: sample, sample: true }]\n');
+    const sync = await runCli(['-c', config, 'sync', '--json'], { env: env() });
+    expect(JSON.parse(sync.stdout).published).to.include({ source: 'sample' });
+    const check = await runCli(['-c', config, 'check', '192.0.2.10', '--no-remote'], { env: env() });
+    expect(check.code, check.stderr).to.equal(0);
+    // Listed once, by the source that asked for it, not a second time as the fallback sample.
+    const listers = check.stdout.split('\n').filter((line) => line.endsWith(': 192.0.2.10') && !line.includes('listed'));
+    expect(listers, check.stdout).to.deep.equal(['  local source sample: 192.0.2.10']);
+    expect(check.stdout).to.include('from the bundled sample (no APIBAN key)');
   });
 });

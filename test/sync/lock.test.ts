@@ -26,7 +26,7 @@ describe('state lock between processes (real CLI)', function () {
   beforeEach(() => {
     dir = tempDir();
     configFile = join(dir.path, 'config.json');
-    writeFileSync(configFile, '{}');
+    writeFileSync(configFile, '{"sources": [{"name": "sample", "sample": true}]}');
   });
   afterEach(async () => {
     for (const s of serves)

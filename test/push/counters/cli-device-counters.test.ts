@@ -172,6 +172,7 @@ describe('cli push --json: blocked counts from a Cisco ASA', function () {
       writeFileSync(
         config,
         stringify({
+          sources: [{ name: 'sample', sample: true }],
           push: {
             devices: [
               simulatorDevice(sim.device, {
