@@ -13,6 +13,9 @@
  *   (https://nodejs.org/api/module.html#moduleenablecompilecachecachedir). Node 20 has no such
  *   cache, and compiles the bundle on each start.
  */
+// First of all: signal handlers, before the bundle is read, compiled or run (holdEarlySignals).
+if (require.main === module) holdEarlySignals();
+
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
@@ -83,3 +86,49 @@ export function start(): void {
 }
 
 if (require.main === module) start();
+
+/**
+ * Signal handling from the bin's first statement (it is called above the imports: a function
+ * declaration is hoisted), before the CLI bundle is read, compiled and run (0.1 to 2 s on a busy
+ * host). Without it, SIGHUP's default action ends the process in that
+ * window: a `systemctl reload` right after a start left serve dead (exit 129), and systemd counts
+ * death by SIGHUP as a clean exit, so `Restart=on-failure` did not bring it back.
+ *
+ * - SIGHUP to `serve` (the command that reloads on it) is held, and handed to serve's own handler
+ *   the moment it installs one (emitted again on the next turn of the event loop): a reload asked
+ *   for during start-up is applied once start-up is done. To every other command a SIGHUP is what
+ *   it always was: the end of the process.
+ * - SIGTERM and SIGINT that arrive before the command has a handler of its own end the process
+ *   as by default (the signal is raised again with no handler left: exit 143 or 130 as a shell
+ *   shows it, no stack trace). Nothing needs a clean stop yet then: serve, sync and push install
+ *   their handlers before they take the state lock, bind a socket or reach a device.
+ * Once the command has its own handler for a signal, these stand aside.
+ *
+ * Node's own start-up, before the first statement of any script, is out of any script's reach:
+ * a signal that arrives then still takes its default action.
+ * https://nodejs.org/api/process.html#signal-events,
+ * https://nodejs.org/api/events.html#event-newlistener
+ */
+export function holdEarlySignals(): void {
+  const signals = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
+  // serve is the command that reloads on SIGHUP; found as a word of the command line, as the
+  // state lock's owner file names the command.
+  const reloads = process.argv.slice(2).includes('serve');
+  let hangupHeld = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return; // the command's own handler has it
+    if (signal === 'SIGHUP' && reloads) {
+      hangupHeld = true;
+      return;
+    }
+    for (const each of signals) process.removeListener(each, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+  // Hands a held SIGHUP to the first handler the command installs for it.
+  process.on('newListener', (event, listener) => {
+    if (event !== 'SIGHUP' || !hangupHeld || listener === onSignal) return;
+    hangupHeld = false;
+    setImmediate(() => process.emit('SIGHUP', 'SIGHUP'));
+  });
+}
