@@ -11,7 +11,7 @@ import { ApibanError, ApibanMalformedError, ApibanRateLimitError, ApibanUnauthor
 import { redactSecrets, silentLogger, type Logger } from '../log.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_MAX_BODY_BYTES, FetchError, fetchCapped, type CappedRequest } from './fetch-capped.js';
-import { Pacer, type Budget } from './pacer.js';
+import { Pacer, type Budget, type RequestLog } from './pacer.js';
 import { classifyResponse, type ApibanOperation, type Classified } from './response.js';
 
 export interface ApibanClientOptions {
@@ -27,8 +27,10 @@ export interface ApibanClientOptions {
   log?: Logger;
   /** Request times from an earlier run that still count against the budget. */
   history?: readonly number[];
-  /** Persists the request log before each request is sent (write-ahead; see pacer.ts). */
-  journal?: ((times: number[]) => Promise<void>) | undefined;
+  /** The request log every process of the state directory shares, written before each request (pacer.ts). */
+  journal?: RequestLog | undefined;
+  /** Fail with BudgetSpentError instead of waiting for room in the budget (`check`). */
+  neverWait?: boolean | undefined;
   /** Told before the pacer waits (progress on a terminal). */
   onWait?: ((ms: number, reason: 'budget' | 'rate-limited') => void) | undefined;
   /** Attempts for 5xx / network / truncated answers (default 4), first back-off delay (default 1 s). */
@@ -73,6 +75,7 @@ class HttpApibanClient implements ApibanClient {
     this.log = options.log ?? silentLogger;
     this.pacer = new Pacer(options.budget, this.clock, options.history, {
       journal: options.journal,
+      neverWait: options.neverWait,
       inFlightMs: options.timeoutMs,
       onWait: options.onWait,
     });

@@ -8,14 +8,12 @@
 import type { Command } from 'commander';
 import { parsePrefix, isHost, tryParsePrefix, type Prefix } from '../banset/address.js';
 import type { LoadedConfig } from '../config/load.js';
-import { budgetWaitMs, type Budget } from '../apiban/pacer.js';
-import { ApibanError, ConfigError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { addressHistory, loadHistory } from '../sync/history-query.js';
 import { summarizeHistory, type AddressHistorySummary } from '../sync/history-summary.js';
+import type { RemoteAnswer } from '../sync/remote-check.js';
 import { describeHistory, describeLocal } from './check-text.js';
 import { commandContext } from './context.js';
-
-type RemoteAnswer = { listed: boolean; id?: string } | { error: string };
 
 export function register(program: Command): void {
   program
@@ -56,35 +54,11 @@ async function historyOf(stateDir: string, query: Prefix): Promise<AddressHistor
 }
 
 async function askApiban(loaded: LoadedConfig, ip: string): Promise<RemoteAnswer | undefined> {
-  const { apiban } = loaded.config;
-  if (apiban.key === undefined || !isHost(parsePrefix(ip))) return undefined;
-  const { createApibanClient } = await import('../apiban/client.js');
-  const { clientSettings } = await import('../apiban/client-settings.js');
-  const settings = clientSettings(apiban, apiban.key);
-  // Not through the request journal: check reads without the state lock (serve may hold it), and
-  // a second writer would overwrite serve's journal. It reads what sync or serve spent, asks only
-  // when the window has room, makes one request and never waits.
-  const spent = await spentBudget(loaded.stateDir, settings.budget, Date.now());
-  if (spent !== undefined) return { error: spent };
-  const client = createApibanClient({ ...settings, retry: { attempts: 2, rateLimitWaits: 0 } });
-  try {
-    return await client.check(ip);
-  } catch (error) {
-    if (error instanceof ApibanError) return { error: error.message };
-    throw error;
-  } finally {
-    await client.close();
-  }
-}
-
-/** Why not to ask now, when sync or serve used the whole budget window; undefined when there is room. */
-async function spentBudget(stateDir: string, budget: Budget, now: number): Promise<string | undefined> {
-  const { readRequestLog } = await import('../sync/store.js');
-  const recent = (await readRequestLog(stateDir)).filter((t) => t > now - budget.windowMs).sort((a, b) => a - b);
-  const waitMs = budgetWaitMs(recent, budget, now);
-  if (waitMs <= 0) return undefined;
-  const seconds = Math.ceil(waitMs / 1000);
-  return `not asked: sync or serve used all ${budget.requests} requests of the APIBAN budget in the last ${budget.windowMs / 1000} s; try again in ${seconds} s (or use --no-remote)`;
+  const { key } = loaded.config.apiban;
+  if (key === undefined || !isHost(parsePrefix(ip))) return undefined;
+  // Through the shared request journal, as every sync: serve counts this request.
+  const { askApibanCheck } = await import('../sync/remote-check.js');
+  return askApibanCheck(loaded, key, ip);
 }
 
 function describeRemote(remote: RemoteAnswer): string {

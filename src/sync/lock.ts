@@ -114,14 +114,17 @@ async function bindLock(dir: string): Promise<Server> {
   );
 }
 
-/** The abstract name hashes the real path, so two spellings of one directory share one lock. */
-export function lockAddress(dir: string): string {
-  if (process.platform !== 'linux') return join(dir, SOCKET_FILE);
+/**
+ * The abstract name hashes the real path, so two spellings of one directory share one lock.
+ * `journal` names the short lock around each change of the request journal (request-journal.ts).
+ */
+export function lockAddress(dir: string, purpose: 'state' | 'journal' = 'state'): string {
+  if (process.platform !== 'linux') return join(dir, purpose === 'journal' ? 'requests.sock' : SOCKET_FILE);
   const digest = createHash('sha256').update(realpathSync(dir)).digest('hex');
-  return `\0apiban-exporter-${digest}`;
+  return `\0apiban-exporter-${purpose === 'journal' ? 'journal-' : ''}${digest}`;
 }
 
-function listenOn(path: string): Promise<Server> {
+export function listenOn(path: string): Promise<Server> {
   return new Promise((resolveServer, reject) => {
     const server = createServer((socket) => socket.destroy());
     server.once('error', reject);
@@ -134,7 +137,7 @@ function listenOn(path: string): Promise<Server> {
   });
 }
 
-function answers(path: string): Promise<boolean> {
+export function answers(path: string): Promise<boolean> {
   return new Promise((done) => {
     const socket = connect({ path });
     socket.once('connect', () => {

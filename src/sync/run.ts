@@ -11,6 +11,7 @@ import { clientSettings } from '../apiban/client-settings.js';
 import { downloadBans, emptyDownloadStats, type DownloadStats } from './engine.js';
 import { activeEntries, assembleSet } from './publish.js';
 import { keylessBase } from './keyless.js';
+import { requestJournal } from './request-journal.js';
 import type { PublishedSet } from './published-set.js';
 import type { SourceStatus } from './sources.js';
 import type { SyncState } from './sync-state.js';
@@ -76,15 +77,14 @@ async function runWith(ctx: SyncRunContext, options: SyncOptions, stats: RunStat
 async function downloadFromApiban(ctx: SyncRunContext, options: SyncOptions, stats: RunStats): Promise<void> {
   const { apiban, sync } = ctx.loaded.config;
   const state = ctx.state();
-  // The journal is written before every request, so it is never behind the state's copy;
-  // the state's copy only matters for a state directory from before the journal existed.
-  const journal = await ctx.store.loadRequestLog();
   const client = createApibanClient({
     ...clientSettings(apiban, apiban.key as string),
     clock: ctx.clock,
     log: ctx.log,
-    history: journal.length > 0 ? journal : state.requestLog,
-    journal: (times) => ctx.store.saveRequestLog(times),
+    // The journal every process of this state directory writes before each request; the
+    // state's copy only seeds it for a state directory from before the journal existed.
+    history: state.requestLog,
+    journal: requestJournal(ctx.loaded.stateDir),
     onWait: (ms, reason) =>
       ctx.hooks.onProgress?.({ kind: 'wait', ms, reason, budget: { requests: apiban.budget.requests, windowMs: apiban.budget.window } }),
     retry: ctx.retryDelayMs === undefined ? undefined : { baseDelayMs: ctx.retryDelayMs },

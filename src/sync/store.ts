@@ -1,6 +1,6 @@
 /**
  * The state directory: `state.json` (sync state), `published.json` (the last set that passed the
- * guard), `requests.json` (APIBAN requests, written ahead), `sources/<name>.txt` (last good copy of
+ * guard), `requests.json` (APIBAN requests, written ahead by every process: request-journal.ts), `sources/<name>.txt` (last good copy of
  * each URL source) and `owner.json` (who holds the lock, see lock.ts). The writer holds the lock; readers (export, check) read without it, which is safe because every file is only
  * ever replaced by an atomic rename. A corrupt file is moved aside as `<name>.corrupt-<time>`
  * and treated as absent, so the next sync rebuilds with a full download.
@@ -19,9 +19,9 @@ import { decodeState, emptyState, encodeState, type SyncState } from './sync-sta
 const STATE_FILE = 'state.json';
 const PUBLISHED_FILE = 'published.json';
 /** The APIBAN request log, written ahead of every request (small, so each write is cheap). */
-const REQUESTS_FILE = 'requests.json';
+export const REQUESTS_FILE = 'requests.json';
 
-/** The request journal of a state directory, read without the lock (`check` reads what the writer spent). */
+/** The request journal of a state directory (request-journal.ts changes it); unreadable counts as empty. */
 export async function readRequestLog(dir: string): Promise<number[]> {
   const text = await readOptional(join(dir, REQUESTS_FILE)).catch(() => undefined);
   try {
@@ -74,15 +74,6 @@ export class StateStore {
 
   async save(state: SyncState): Promise<void> {
     await this.write(STATE_FILE, encodeState(state));
-  }
-
-  /** Request times written ahead by earlier runs; an unreadable journal counts as none (the state's copy still applies). */
-  loadRequestLog(): Promise<number[]> {
-    return readRequestLog(this.dir);
-  }
-
-  async saveRequestLog(times: number[]): Promise<void> {
-    await this.write(REQUESTS_FILE, JSON.stringify({ times }));
   }
 
   async loadPublished(): Promise<PublishedSet | undefined> {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Pacer } from '../../src/apiban/pacer.js';
+import { BudgetSpentError, Pacer } from '../../src/apiban/pacer.js';
 import type { Clock } from '../../src/apiban/clock.js';
 
 /** A virtual clock: sleeping moves time forward instantly; `step` moves the wall clock as NTP would. */
@@ -109,8 +109,13 @@ describe('apiban/pacer', () => {
     const clock = virtualClock();
     const journaled: number[][] = [];
     const pacer = new Pacer({ requests: 5, windowMs: 10_000 }, clock, [], {
-      journal: async (t) => {
-        journaled.push(t);
+      journal: {
+        update: async (change) => {
+          const times = [...(journaled.at(-1) ?? [])];
+          const result = change(times);
+          journaled.push(times);
+          return result;
+        },
       },
       inFlightMs: 3000,
     });
@@ -127,8 +132,11 @@ describe('apiban/pacer', () => {
   it('sends nothing when the journal cannot be written, and counts no request for it', async () => {
     const clock = virtualClock();
     const pacer = new Pacer({ requests: 5, windowMs: 10_000 }, clock, [], {
-      journal: async () => {
-        throw new Error('ENOSPC');
+      journal: {
+        update: async (change) => {
+          change([]);
+          throw new Error('ENOSPC');
+        },
       },
     });
     let sent = false;
@@ -143,5 +151,31 @@ describe('apiban/pacer', () => {
     expect(sent).to.equal(false);
     expect((error as Error).message).to.equal('ENOSPC');
     expect(pacer.history()).to.deep.equal([]);
+  });
+
+  it('shares one budget between pacers of one journal, each reading what the others wrote', async () => {
+    const clock = virtualClock();
+    let stored: number[] = [];
+    const journal = {
+      update: async <T>(change: (times: number[]) => T) => {
+        const times = [...stored];
+        const result = change(times);
+        stored = times;
+        return result;
+      },
+    };
+    const budget = { requests: 3, windowMs: 10_000 };
+    const a = new Pacer(budget, clock, [], { journal });
+    const b = new Pacer(budget, clock, [], { journal, neverWait: true });
+    const sent: string[] = [];
+    await a.run(async () => void sent.push('a'));
+    await a.run(async () => void sent.push('a'));
+    await b.run(async () => void sent.push('b'));
+    const refused = await b.run(async () => void sent.push('b')).catch((error: unknown) => error);
+    expect(refused).to.be.instanceOf(BudgetSpentError);
+    expect((refused as BudgetSpentError).waitMs).to.equal(10_001);
+    await a.run(async () => void sent.push('a'));
+    expect(sent).to.deep.equal(['a', 'a', 'b', 'a']);
+    expect(clock.sleeps, 'the third request of a waited for the window b helped fill').to.deep.equal([10_001]);
   });
 });
