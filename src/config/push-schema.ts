@@ -116,6 +116,9 @@ export const buildPushSchema = (drivers: RegistryView<DriverSettingsSchema>) =>
         afterSync: z.boolean().default(true).describe('serve / push --watch: push after each sync that changed the set'),
         cron: cron.optional().describe('also push on this cron expression (croner syntax)'),
         select: selectorSchema.default({ all: true }).describe('which devices the scheduled pushes reach'),
+        verifyEvery: duration('15m', { timer: true }).describe(
+          'serve / push --watch: push at least this often even when the set did not change, so drift on a device is repaired',
+        ),
       })
       .prefault({})
       .describe('when serve and push --watch push'),

@@ -1,8 +1,11 @@
 /**
  * Scheduled pushes for `serve` and `push --watch`: after each sync that changed the published
- * set (push.schedule.afterSync) and on a cron expression (push.schedule.cron, croner), push the
- * set to the devices push.schedule.select names. Pushes never overlap: a request that arrives
- * while one runs is coalesced into one more run with the newest set.
+ * set (push.schedule.afterSync), on a cron expression (push.schedule.cron, croner), and at the
+ * latest push.schedule.verifyEvery after the last push, push the set to the devices
+ * push.schedule.select names. Every push reads what each device holds and sends the difference,
+ * so the last one is what holds a device: a set emptied or edited behind the daemon's back is
+ * repaired within verifyEvery even when the published set never changes. Pushes never overlap: a
+ * request that arrives while one runs is coalesced into one more run with the newest set.
  */
 import { Cron } from 'croner';
 import type { LoadedConfig } from '../config/load.js';
@@ -17,9 +20,9 @@ export interface PushScheduler {
   afterSync(published: PublishedSet): Promise<DeviceResult[] | undefined>;
   /** Pushes `published` to the scheduled devices now (coalesced with a run in progress). */
   pushNow(published: PublishedSet): Promise<DeviceResult[] | undefined>;
-  /** Starts the cron job, if configured; each tick pushes what `current()` returns. */
+  /** Starts the cron job, if configured, and the verification timer; each pushes what `current()` returns. */
   start(current: () => PublishedSet | undefined): void;
-  /** Stops the cron job, aborts a running push and waits for it. */
+  /** Stops the cron job and the verification timer, aborts a running push and waits for it. */
   stop(): Promise<void>;
   /** Results of the last finished push, for status pages and metrics. */
   readonly last: DeviceResult[] | undefined;
@@ -35,6 +38,8 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
   const { push, guards } = loaded.config;
   const stopping = new AbortController();
   let cron: Cron | undefined;
+  let current: (() => PublishedSet | undefined) | undefined;
+  let verification: NodeJS.Timeout | undefined;
   let running: Promise<DeviceResult[] | undefined> | undefined;
   let pending: PublishedSet | undefined;
   let last: DeviceResult[] | undefined;
@@ -75,24 +80,41 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
       pending = published;
       return running;
     }
+    clearTimeout(verification);
     running = drain(published).finally(() => {
       running = undefined;
+      armVerification();
     });
     return running;
+  }
+
+  /** The next push comes at the latest verifyEvery after this one, whatever the set does. */
+  function armVerification(): void {
+    clearTimeout(verification);
+    if (current === undefined || stopping.signal.aborted) return;
+    verification = setTimeout(() => {
+      const published = current?.();
+      if (published === undefined) armVerification();
+      else void pushNow(published);
+    }, push.schedule.verifyEvery);
   }
 
   return {
     afterSync: (published) => (push.schedule.afterSync ? pushNow(published) : Promise.resolve(undefined)),
     pushNow,
-    start(current) {
-      if (push.schedule.cron === undefined || cron !== undefined) return;
+    start(currentSet) {
+      if (current !== undefined) return;
+      current = currentSet;
+      if (running === undefined) armVerification();
+      if (push.schedule.cron === undefined) return;
       cron = new Cron(push.schedule.cron, { protect: true }, () => {
-        const published = current();
+        const published = currentSet();
         if (published !== undefined) void pushNow(published);
       });
     },
     async stop() {
       cron?.stop();
+      clearTimeout(verification);
       stopping.abort();
       await running;
     },

@@ -3,14 +3,12 @@
  * syncs no faster than serve would (the same interval clamp), whatever sync.interval says.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { FakeIptablesApi } from '../helpers/fake-iptables-api.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
-import { CLI } from '../helpers/paths.js';
+import { iptablesApiDevice, startPushWatch, watchConfig } from '../helpers/push-watch.js';
 import { waitFor } from '../helpers/serve-process.js';
 import { present } from '../helpers/present.js';
 
@@ -33,36 +31,11 @@ describe('cli push --watch', function () {
   });
 
   function start(args: string[]) {
-    const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} substitution, not a template
-        apiban: { key: '${FAKE_KEY}', baseUrl: fake.url },
-        state: { dir: join(dir, 'state') },
-        sync: { interval: '200ms' },
-        push: {
-          devices: daemons.map((d, i) => ({
-            name: `api${i}`,
-            driver: 'iptables-api',
-            host: '127.0.0.1',
-            port: d.port,
-            groups: [`g${i}`],
-            settings: { ledger: join(dir, `ledger-${i}.json`) },
-          })),
-        },
-      }),
-    );
-    const child = spawn(process.execPath, [CLI, '-c', config, '--log-format', 'json', 'push', '--watch', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_KEY: KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const config = watchConfig(dir, fake.url, {
+      sync: { interval: '200ms' },
+      push: { devices: daemons.map((d, i) => iptablesApiDevice(d, `api${i}`, dir, { groups: [`g${i}`] })) },
     });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    return { child, exited, stderr: () => stderr };
+    return startPushWatch(config, { FAKE_KEY: KEY }, [], args);
   }
 
   it('pushes only to the selected devices and syncs no faster than the clamped interval', async () => {

@@ -10,10 +10,12 @@
  * - keeps a ledger (iptables-api-ledger.ts) written as intent before each batch of calls, so an
  *   address whose call may have reached the daemon is never forgotten;
  * - verifies on every push with /puship, whose "ip already exists" answer proves presence (and
- *   which re-inserts a missing address): a sample of `probe` addresses when the ledger says the
- *   device is up to date, every address once per `fullCheckEvery` or as soon as one probe finds a
- *   gap; the result says which (DeviceResult.verified). A daemon without /puship gets the whole
- *   set re-added with /addip, which is idempotent (AppendUnique).
+ *   which re-inserts a missing address). A push that finds nothing to change probes every
+ *   address before it may report `unchanged` (the scheduled verifications of serve and
+ *   `push --watch` are such pushes); after a push that changed the device, a sample of `probe`
+ *   unchanged addresses, every address once per `fullCheckEvery` or as soon as one probe finds
+ *   a gap; the result says which (DeviceResult.verified). A daemon without /puship gets the
+ *   whole set re-added with /addip, which is idempotent (AppendUnique).
  * - flushes only on the first push of a device that takes both families: /flushchain always
  *   flushes IPv4 and IPv6 (there is no per-family flush), and the daemon exits (log.Fatalln) where
  *   ip6tables cannot run. A v4-only or v6-only device starts by adding its set instead.
@@ -34,7 +36,12 @@ import { parseListed, requireHosts } from './verify.js';
 const settings = z.strictObject({
   ledger: z.string().min(1).describe('file recording what the daemon acknowledged (the API cannot list its chain)'),
   scheme: z.enum(['http', 'https']).default('http').describe('the daemon itself speaks plain HTTP; https when behind a proxy'),
-  probe: z.number().int().min(1).default(16).describe('addresses proved present with /puship on a push the ledger calls up to date'),
+  probe: z
+    .number()
+    .int()
+    .min(1)
+    .default(16)
+    .describe('unchanged addresses proved present with /puship after a push that changed the device (an unchanged push proves every one)'),
   fullCheckEvery: z
     .string()
     .default('1d')
@@ -104,7 +111,7 @@ class IptablesApiSession implements DeviceSession {
     } finally {
       await save();
     }
-    const check = await this.confirm(wanted, new Set(format(diff.added)));
+    const check = await this.verify(wanted, new Set(format(diff.added)), this.fullCheckDue());
     return {
       sent: this.calls.sent,
       verified: first ? `first push${this.mayFlush() ? ' after /flushchain' : ''}; ${check.verified}` : check.verified,
@@ -112,16 +119,23 @@ class IptablesApiSession implements DeviceSession {
   }
 
   /**
-   * Proves the unchanged part of the set is on the daemon: `probe` sampled addresses plus every
-   * address whose last call had no answer, or every address when a full check is due or a probe
-   * found a gap. Missing addresses are re-inserted by the probe itself.
+   * The ledger says the daemon holds the set: the job may only report `unchanged` once every
+   * address is proved present (a sample would let 5 missing of 4,000 pass for days).
    */
-  async confirm(wanted: BanSet, justAdded: ReadonlySet<string> = new Set()): Promise<Verification> {
+  confirm(wanted: BanSet): Promise<Verification> {
+    return this.verify(wanted, new Set(), true);
+  }
+
+  /**
+   * Proves the unchanged part of the set is on the daemon: every address when `full` (or when a
+   * probe found a gap), else `probe` sampled addresses plus every address whose last call had no
+   * answer. Missing addresses are re-inserted by the probe itself.
+   */
+  private async verify(wanted: BanSet, justAdded: ReadonlySet<string>, due: boolean): Promise<Verification> {
     this.onPhase?.('verifying');
     const before = this.calls.sent;
     const unchanged = format(wanted.toArray()).filter((a) => !justAdded.has(a));
     const uncertain = new Set(this.ledger?.pending ?? []);
-    const due = this.fullCheckDue();
     const chosen = due
       ? unchanged
       : [

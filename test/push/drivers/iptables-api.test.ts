@@ -107,6 +107,27 @@ describe('push driver iptables-api (fake daemon answering as palner/iptables-api
     });
   }
 
+  it('probes every address before it reports unchanged: 5 of 400 deleted behind its back are found and re-inserted', async () => {
+    const addresses = Array.from({ length: 400 }, (_, i) => `198.18.${i >> 8}.${i & 0xff}`);
+    const wanted = bans(...addresses);
+    await pushOnce(iptablesApiDriver, device({ probe: 4 }), wanted);
+    const deleted = [fake.v4[17], fake.v4[123], fake.v4[200], fake.v4[301], fake.v4[399]];
+    fake.v4.splice(0, fake.v4.length, ...fake.v4.filter((a) => !deleted.includes(a)));
+    const push = () =>
+      pushToDevice({ config: {} as never, driver: iptablesApiDriver, endpoint: device({ probe: 4 }) }, wanted, {
+        log: silentLogger,
+        guards: { maxShrink: 0.5, allowEmpty: false } as never,
+      });
+    const repaired = await push();
+    expect(repaired.result, repaired.error).to.equal('changed');
+    expect(repaired.sent).to.equal(5);
+    expect(repaired.verified).to.equal('every one of the 400 unchanged addresses probed with /puship: 5 missing, re-inserted');
+    expect(fake.chain()).to.have.members(addresses);
+    const held = await push();
+    expect(held.result).to.equal('unchanged');
+    expect(held.verified).to.equal('every one of the 400 unchanged addresses probed with /puship: 0 missing, re-inserted');
+  });
+
   it('re-adds every address when the full check is due (fullCheckEvery), whatever the ledger says', async () => {
     const wanted = bans('192.0.2.1', '192.0.2.2', '192.0.2.3');
     await pushOnce(iptablesApiDriver, device({ probe: 1 }), wanted);
