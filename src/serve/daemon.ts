@@ -112,7 +112,7 @@ export class ServeDaemon {
       metrics.registry,
     );
     await status.restoreBlocked();
-    const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
+    const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status), log);
     const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress & { host: string };
     try {

@@ -12,6 +12,8 @@ import { createSecureContext } from 'node:tls';
 import { parseListenAddress, type ListenAddress } from '../config/listen-address.js';
 import type { ServeConfig } from '../config/serve-schema.js';
 import { ConfigError, errorCode, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { watchAcceptErrors } from './accept-errors.js';
 import type { RequestHandler } from './handler.js';
 
 export type { ListenAddress };
@@ -26,7 +28,8 @@ export function parseListen(text: string): ListenAddress {
   return parsed;
 }
 
-export function createListener(config: ServeConfig, handler: RequestHandler): Server {
+/** The server, with its accept errors logged (accept-errors.ts) until it closes. */
+export function createListener(config: ServeConfig, handler: RequestHandler, log: Logger): Server {
   const timeouts = config.timeouts;
   const options = {
     headersTimeout: timeouts.headers,
@@ -39,6 +42,7 @@ export function createListener(config: ServeConfig, handler: RequestHandler): Se
     config.tls === undefined ? createHttpServer(options, handler) : createHttpsServer({ ...options, ...loadTls(config.tls) }, handler);
   server.keepAliveTimeout = timeouts.keepAlive;
   server.maxRequestsPerSocket = config.maxRequestsPerSocket;
+  watchAcceptErrors(server, log);
   return server;
 }
 
