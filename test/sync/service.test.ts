@@ -225,16 +225,25 @@ describe('sync/service without a key and with local sources', function () {
     dir.remove();
   });
 
-  it('publishes the bundled sample with no key and no network', async () => {
+  it('refuses to publish anything with no key and no source (never the sample unasked)', async () => {
+    service = await createSyncService(testConfig(dir.path, { apiban: { baseUrl: 'http://127.0.0.1:9' } }), silentLogger);
+    const report = await service.sync();
+    expect(report).to.include({ ok: false, errorKind: 'config', requests: 0 });
+    expect(report.error).to.include('no APIBAN key and no sources');
+    expect(existsSync(join(dir.path, 'published.json'))).to.equal(false);
+  });
+
+  it('publishes the bundled sample a source asks for, with no key and no network', async () => {
     const { log, text } = captureLog();
-    service = await createSyncService(testConfig(dir.path, { apiban: { baseUrl: 'http://127.0.0.1:9' } }), log);
+    const sample = { sources: [{ name: 'sample', sample: true }] };
+    service = await createSyncService(testConfig(dir.path, { ...sample, apiban: { baseUrl: 'http://127.0.0.1:9' } }), log);
     const report = await service.sync();
     expect(report).to.include({ ok: true, requests: 0, changed: true });
     expect(report.published?.source).to.equal('sample');
     expect(report.size).to.be.within(30, 60);
     for (const p of published(service)) expect(p).to.match(/^(192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|2001:db8:)/);
     expect(text()).to.include('bundled sample list');
-    const exported = await computePublishedSet(testConfig(dir.path), silentLogger);
+    const exported = await computePublishedSet(testConfig(dir.path, sample), silentLogger);
     expect(exported.bans.equals(present(service.current(), 'a published set').bans)).to.equal(true);
   });
 
@@ -285,7 +294,10 @@ describe('sync/service without a key and with local sources', function () {
   });
 
   it('stops publishing when an allowlist file cannot be read', async () => {
-    service = await createSyncService(testConfig(dir.path, { policy: { allowlistFiles: [join(dir.path, 'missing.txt')] } }), silentLogger);
+    service = await createSyncService(
+      testConfig(dir.path, { sources: [{ name: 'sample', sample: true }], policy: { allowlistFiles: [join(dir.path, 'missing.txt')] } }),
+      silentLogger,
+    );
     const report = await service.sync();
     expect(report).to.include({ ok: false, errorKind: 'config' });
     expect(report.error).to.include('cannot read');
