@@ -27,7 +27,9 @@ describe('cli config check = start', function () {
     chmodSync(path, mode);
     return path;
   }
-  const config = (content: Record<string, unknown>) => file('c.yaml', stringify({ state: { dir: join(dir.path, 'state') }, ...content }));
+  // With the sample as a source, so serve gets past its refusal to run on nothing (no key, no sources).
+  const config = (content: Record<string, unknown>) =>
+    file('c.yaml', stringify({ state: { dir: join(dir.path, 'state') }, sources: [{ name: 'sample', sample: true }], ...content }));
   function expectRefused(result: CliResult, lines: string[]): void {
     expect(result.code, result.stderr).to.equal(2);
     for (const line of lines) expect(result.stderr).to.include(line);

@@ -97,6 +97,7 @@ describe('the terminal (a real pty)', function () {
       writeFileSync(
         configFile,
         JSON.stringify({
+          sources: [{ name: 'sample', sample: true }],
           push: { devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'EDGE_PW' })] },
         }),
       );

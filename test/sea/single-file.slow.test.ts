@@ -104,7 +104,10 @@ describe('single executable for linux-x64 (no node on PATH)', function () {
       const config = join(dir, 'push.yaml');
       writeFileSync(
         config,
-        stringify({ push: { devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW' })] } }),
+        stringify({
+          sources: [{ name: 'sample', sample: true }],
+          push: { devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW' })] },
+        }),
       );
       const args = ['-c', config, '--log-level', 'warn', 'push', '--all', '--dry-run'];
       const fromSea = await runCli(args, {
