@@ -18,6 +18,7 @@ import { resolveSite, type Site } from './site.js';
 import { ServeState } from './served-view.js';
 import { StatusPage } from './status.js';
 import { errorMessage } from '../errors.js';
+import { startEdgeSeam, type EdgeSeam } from '../ingest/serve-seam.js';
 
 export interface SyncHooksLike {
   onApibanRequest?(outcome: ApibanOutcome): void;
@@ -113,18 +114,24 @@ export class ServeDaemon {
     );
     await status.restoreBlocked();
     const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
-    const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
+    const synced = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress & { host: string };
+    let edge: EdgeSeam | undefined;
     try {
+      // Edge bans (src/ingest) open once the sync service holds the state lock, and ride its sets.
+      edge = await startEdgeSeam(loaded, log, () => void holder.daemon?.republish());
       address = await listen(server, parseListen(options.listen ?? loaded.config.serve.listen));
     } catch (error) {
-      await runner.close();
+      await Promise.all([edge?.close(), synced.close()]);
       throw error;
     }
+    const runner = edge.wrap(synced);
+    options = { ...options, createRunner: edge.factory(options.createRunner) };
     holder.address = address;
     const scheduler = ServeDaemon.scheduleSyncs(runner, state, metrics, options, current);
     const daemon = new ServeDaemon(address, state, metrics, status, loaded, server, runner, scheduler, options);
     holder.daemon = daemon;
+    daemon.edge = edge;
     const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';
     const intervalMs = effectiveInterval(loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
     log.info(
@@ -150,6 +157,19 @@ export class ServeDaemon {
   ): SyncScheduler {
     const interval = () => effectiveInterval(loaded().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
     return new SyncScheduler(runner, state, metrics, options.log, interval, options.onSetChanged);
+  }
+
+  /** The edge ingest endpoint (src/ingest); its `address` is undefined when ingest is off. */
+  edge: EdgeSeam | undefined;
+
+  /** Publishes the current set again without a sync: the edge bans in it changed. */
+  async republish(): Promise<void> {
+    const set = this.runner.current();
+    if (set === undefined) return;
+    await this.state
+      .publish(set)
+      .then(() => this.metrics.recordSet(set.bans, set.syncedAt))
+      .catch((error: unknown) => this.options.log.warn({ err: errorMessage(error) }, 'republishing with edge bans failed'));
   }
 
   /** The configuration in force (the last one a reload accepted). */
@@ -261,6 +281,7 @@ export class ServeDaemon {
     const closing = closeListener(this.server, this.loaded.config.serve.timeouts.shutdown);
     await this.scheduler.stop();
     await closing;
+    await this.edge?.close();
     await this.runner.close();
     await this.state.close();
     this.options.log.info('stopped');
