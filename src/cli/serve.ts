@@ -45,6 +45,7 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
   // Loaded on use, so the other commands start without the sync engine's module graph.
   const { createSyncService } = await import('../sync/service.js');
   const { ServeDaemon } = await import('../serve/daemon.js');
+  const { startEdgeSeam } = await import('../ingest/serve-seam.js');
   const holder: { daemon?: ServeDaemon } = {};
   const pushes = new ScheduledPushes(
     ctx.log,
@@ -57,6 +58,7 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
     loaded: ctx.loaded,
     log: ctx.log.child({ component: 'serve' }),
     createRunner: (loaded, log, hooks) => createSyncService(loaded, log.child({ component: 'sync' }), hooks),
+    startExtension: startEdgeSeam,
     reloadConfig: () => loadConfig(configPath),
     listen: options.listen,
     minIntervalMs: options.minInterval === undefined ? undefined : minInterval(options.minInterval),

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
 import { closeListener, listen, type ListenAddress } from '../serve/listener.js';
-import type { SyncRunner } from '../serve/sync-scheduler.js';
+import { NO_EXTENSION, type SetExtension } from '../serve/set-extension.js';
 import { parseListenAddress } from '../config/listen-address.js';
 import { buildPolicy } from '../sync/publish.js';
 import type { Clock } from '../apiban/clock.js';
@@ -17,22 +17,9 @@ import { withEdgeBans } from './edge-set.js';
 import { createIngestListener } from './listener.js';
 import { EdgeIngest } from './service.js';
 
-export interface EdgeSeam {
-  /** Where the endpoint listens; undefined when ingest is off. */
-  readonly address: (ListenAddress & { host: string }) | undefined;
-  wrap(runner: SyncRunner): SyncRunner;
-  /** A sync-service factory whose services carry the edge bans; a reload's policy applies to them. */
-  factory<A extends unknown[]>(
-    create: (loaded: LoadedConfig, ...rest: A) => Promise<SyncRunner>,
-  ): (loaded: LoadedConfig, ...rest: A) => Promise<SyncRunner>;
-  close(): Promise<void>;
-}
-
-const OFF: EdgeSeam = { address: undefined, wrap: (runner) => runner, factory: (create) => create, close: async () => undefined };
-
-export async function startEdgeSeam(loaded: LoadedConfig, log: Logger, republish: () => void, clock?: Clock): Promise<EdgeSeam> {
+export async function startEdgeSeam(loaded: LoadedConfig, log: Logger, republish: () => void, clock?: Clock): Promise<SetExtension> {
   const config = loaded.config.ingest;
-  if (config.listen === undefined) return OFF;
+  if (config.listen === undefined) return NO_EXTENSION;
   const ingestLog = log.child({ component: 'ingest' });
   const ingest = await EdgeIngest.open({
     config,

@@ -18,7 +18,7 @@ import { resolveSite, type Site } from './site.js';
 import { ServeState } from './served-view.js';
 import { StatusPage } from './status.js';
 import { errorMessage } from '../errors.js';
-import { startEdgeSeam, type EdgeSeam } from '../ingest/serve-seam.js';
+import { NO_EXTENSION, type SetExtension, type StartSetExtension } from './set-extension.js';
 
 export interface SyncHooksLike {
   onApibanRequest?(outcome: ApibanOutcome): void;
@@ -40,6 +40,8 @@ export interface DaemonOptions {
   version?: string | undefined;
   /** Called after each sync that changed the set; `serve` runs the scheduled pushes from here. */
   onSetChanged?: (set: PublishedSet) => void;
+  /** Bans kept beside the sync service (the edge ingest endpoint, src/ingest); none by default. */
+  startExtension?: StartSetExtension | undefined;
 }
 
 /**
@@ -116,10 +118,10 @@ export class ServeDaemon {
     const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status));
     const synced = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress & { host: string };
-    let edge: EdgeSeam | undefined;
+    let edge: SetExtension | undefined;
     try {
-      // Edge bans (src/ingest) open once the sync service holds the state lock, and ride its sets.
-      edge = await startEdgeSeam(loaded, log, () => void holder.daemon?.republish());
+      // Opened once the sync service holds the state lock; its bans ride the service's sets.
+      edge = await (options.startExtension?.(loaded, log, () => void holder.daemon?.republish()) ?? NO_EXTENSION);
       address = await listen(server, parseListen(options.listen ?? loaded.config.serve.listen));
     } catch (error) {
       await Promise.all([edge?.close(), synced.close()]);
@@ -159,10 +161,10 @@ export class ServeDaemon {
     return new SyncScheduler(runner, state, metrics, options.log, interval, options.onSetChanged);
   }
 
-  /** The edge ingest endpoint (src/ingest); its `address` is undefined when ingest is off. */
-  edge: EdgeSeam | undefined;
+  /** The extension's endpoint (edge ingest); its `address` is undefined when there is none. */
+  edge: SetExtension | undefined;
 
-  /** Publishes the current set again without a sync: the edge bans in it changed. */
+  /** Publishes the current set again without a sync: the extension's bans in it changed. */
   async republish(): Promise<void> {
     const set = this.runner.current();
     if (set === undefined) return;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
 import { ServeDaemon } from '../../src/serve/daemon.js';
+import { startEdgeSeam } from '../../src/ingest/serve-seam.js';
 import { waitFor } from '../helpers/serve-process.js';
 import { configSchema } from '../helpers/config-schema.js';
 import { bansOf, fetchRaw, ScriptedRunner } from '../serve/support.js';
@@ -23,6 +24,7 @@ describe('edge bans in serve', () => {
       loaded: { config, source: 'test', stateDir },
       log: silentLogger,
       createRunner: async () => new ScriptedRunner(bansOf('192.0.2.1')),
+      startExtension: startEdgeSeam,
       listen: '127.0.0.1:0',
       processMetrics: false,
     });
@@ -75,6 +77,7 @@ describe('edge bans in serve', () => {
       loaded: { config: configSchema.parse({}), source: 'test', stateDir },
       log: silentLogger,
       createRunner: async () => new ScriptedRunner(bansOf('192.0.2.1')),
+      startExtension: startEdgeSeam,
       listen: '127.0.0.1:0',
       processMetrics: false,
     });
