@@ -46,6 +46,7 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
   const { createSyncService } = await import('../sync/service.js');
   const { ServeDaemon } = await import('../serve/daemon.js');
   const { requireListSource } = await import('../sync/keyless.js');
+  const { startEdgeSeam } = await import('../ingest/serve-seam.js');
   requireListSource(ctx.loaded.config);
   const holder: { daemon?: ServeDaemon } = {};
   const pushes = new ScheduledPushes(
@@ -59,6 +60,7 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
     loaded: ctx.loaded,
     log: ctx.log.child({ component: 'serve' }),
     createRunner: (loaded, log, hooks) => createSyncService(loaded, log.child({ component: 'sync' }), hooks),
+    startExtension: startEdgeSeam,
     reloadConfig: async () => {
       const loaded = await loadConfig(configPath);
       requireListSource(loaded.config);

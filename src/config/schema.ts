@@ -11,6 +11,7 @@ import { cidrList } from './cidr.js';
 import { resolveRegistryEntry, type RegistryView } from './registry-entry.js';
 import { duration } from './duration.js';
 import { serveSchema } from './serve-schema.js';
+import { ingestSchema } from './ingest-schema.js';
 import { buildPushSchema, type DriverSettingsSchema } from './push-schema.js';
 import { crossCheck } from './cross-checks.js';
 
@@ -147,6 +148,7 @@ export const buildConfigSchema = (registries: ConfigRegistries) =>
         .describe('lists to serve and export (default: plain, pfsense, opnsense)'),
       serve: serveSchema.prefault({}).describe('the HTTP(S) daemon firewalls poll'),
       push: buildPushSchema(registries.drivers).prefault({}).describe('devices the set is pushed to'),
+      ingest: ingestSchema.prefault({}).describe('bans from the SIP edge over an iptables-api-compatible endpoint (docs/edge.md)'),
     })
     .superRefine((config, ctx) => crossCheck(config, ctx, registries.targets));
 

@@ -18,6 +18,7 @@ import { resolveSite, type Site } from './site.js';
 import { ServeState } from './served-view.js';
 import { StatusPage } from './status.js';
 import { errorMessage } from '../errors.js';
+import { NO_EXTENSION, type SetExtension, type StartSetExtension } from './set-extension.js';
 
 export interface SyncHooksLike {
   onApibanRequest?(outcome: ApibanOutcome): void;
@@ -39,6 +40,8 @@ export interface DaemonOptions {
   version?: string | undefined;
   /** Called after each sync that changed the set; `serve` runs the scheduled pushes from here. */
   onSetChanged?: (set: PublishedSet) => void;
+  /** Bans kept beside the sync service (the edge ingest endpoint, src/ingest); none by default. */
+  startExtension?: StartSetExtension | undefined;
 }
 
 /**
@@ -113,18 +116,24 @@ export class ServeDaemon {
     );
     await status.restoreBlocked();
     const server = createListener(loaded.config.serve, createRequestHandler(state, metrics, log, status), log);
-    const runner = await options.createRunner(loaded, log, apibanHook(metrics, status));
+    const synced = await options.createRunner(loaded, log, apibanHook(metrics, status));
     let address: ListenAddress & { host: string };
+    let edge: SetExtension | undefined;
     try {
+      // Opened once the sync service holds the state lock; its bans ride the service's sets.
+      edge = await (options.startExtension?.(loaded, log, () => void holder.daemon?.republish()) ?? NO_EXTENSION);
       address = await listen(server, parseListen(options.listen ?? loaded.config.serve.listen));
     } catch (error) {
-      await runner.close();
+      await Promise.all([edge?.close(), synced.close()]);
       throw error;
     }
+    const runner = edge.wrap(synced);
+    options = { ...options, createRunner: edge.factory(options.createRunner) };
     holder.address = address;
     const scheduler = ServeDaemon.scheduleSyncs(runner, state, metrics, options, current);
     const daemon = new ServeDaemon(address, state, metrics, status, loaded, server, runner, scheduler, options);
     holder.daemon = daemon;
+    daemon.edge = edge;
     const scheme = loaded.config.serve.tls === undefined ? 'http' : 'https';
     const intervalMs = effectiveInterval(loaded.config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
     log.info(
@@ -150,6 +159,19 @@ export class ServeDaemon {
   ): SyncScheduler {
     const interval = () => effectiveInterval(loaded().config, options.minIntervalMs ?? MIN_SYNC_INTERVAL_MS);
     return new SyncScheduler(runner, state, metrics, options.log, interval, options.onSetChanged);
+  }
+
+  /** The extension's endpoint (edge ingest); its `address` is undefined when there is none. */
+  edge: SetExtension | undefined;
+
+  /** Publishes the current set again without a sync: the extension's bans in it changed. */
+  async republish(): Promise<void> {
+    const set = this.runner.current();
+    if (set === undefined) return;
+    await this.state
+      .publish(set)
+      .then(() => this.metrics.recordSet(set.bans, set.syncedAt))
+      .catch((error: unknown) => this.options.log.warn({ err: errorMessage(error) }, 'republishing with edge bans failed'));
   }
 
   /** The configuration in force (the last one a reload accepted). */
@@ -261,6 +283,7 @@ export class ServeDaemon {
     const closing = closeListener(this.server, this.loaded.config.serve.timeouts.shutdown);
     await this.scheduler.stop();
     await closing;
+    await this.edge?.close();
     await this.runner.close();
     await this.state.close();
     this.options.log.info('stopped');

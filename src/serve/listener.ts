@@ -76,10 +76,10 @@ function readPem(path: string, field: string, problems: string[]): Buffer | unde
 }
 
 /** Binds; an address in use or not local is a configuration problem (exit 2), not a crash. */
-export function listen(server: Server, address: ListenAddress): Promise<ListenAddress & { host: string }> {
+export function listen(server: Server, address: ListenAddress, field = 'serve.listen'): Promise<ListenAddress & { host: string }> {
   return new Promise((resolve, reject) => {
     const fail = (error: NodeJS.ErrnoException) => {
-      reject(new ConfigError('serve.listen', [`cannot listen on ${address.host ?? '*'}:${address.port}: ${error.code ?? error.message}`]));
+      reject(new ConfigError(field, [`cannot listen on ${address.host ?? '*'}:${address.port}: ${error.code ?? error.message}`]));
     };
     server.once('error', fail);
     server.listen(address.port, address.host, () => {
