@@ -33,7 +33,10 @@ describe('edge bans survive kill -9 (slow)', () => {
     const configFile = join(dir, 'config.yaml');
     await writeFile(
       configFile,
-      JSON.stringify({ ingest: { listen: '127.0.0.1:0', clients: [{ name: 'sbc1', allow: ['127.0.0.1/32'] }] } }),
+      JSON.stringify({
+        sources: [{ name: 'sample', sample: true }],
+        ingest: { listen: '127.0.0.1:0', clients: [{ name: 'sbc1', allow: ['127.0.0.1/32'] }] },
+      }),
     );
     const env = { APIBAN_STATE_DIR: join(dir, 'state') };
     serve = await startServe(configFile, env);
