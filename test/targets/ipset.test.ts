@@ -5,7 +5,7 @@ import ipset, { computeMaxelem, MIN_MAXELEM } from '../../targets/ipset.js';
 import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
 import {
   expectEveryLine,
-  hostileBans,
+  edgeBans,
   manyHosts,
   MIXED,
   optionProblems,
@@ -48,7 +48,7 @@ describe('targets/ipset', () => {
       /add apiban6-tmp 2001:db8:1::\/48\nswap apiban4-tmp apiban4\ndestroy apiban4-tmp\nswap apiban6-tmp apiban6\ndestroy apiban6-tmp\n$/,
     );
     expectEveryLine(body, LINES);
-    expectEveryLine(render(ipset, hostileBans()), LINES);
+    expectEveryLine(render(ipset, edgeBans()), LINES);
   });
 
   it('keeps maxelem at the next power of two at or above twice the size, never below 65536', () => {

@@ -3,7 +3,7 @@ import iptables from '../../targets/iptables.js';
 import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
 import {
   expectEveryLine,
-  hostileBans,
+  edgeBans,
   IPV4,
   IPV6,
   MIXED,
@@ -61,8 +61,8 @@ describe('targets/iptables', () => {
     expect(optionProblems(iptables, { target: 'ACCEPT' })).to.include('target');
   });
 
-  it('lets only strict prefixes from a hostile feed through', () => {
-    expectEveryLine(render(iptables, hostileBans()), lines(IPV4));
+  it('writes every edge prefix (this network, broadcast, loopback, a /1, zero runs) as a line of its grammar', () => {
+    expectEveryLine(render(iptables, edgeBans()), lines(IPV4));
   });
 
   describe('with the real restore tools in a throwaway network namespace', () => {

@@ -4,7 +4,7 @@ import nftables, { ELEMENTS_PER_STATEMENT, NFT_RESERVED } from '../../targets/nf
 import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
 import {
   expectEveryLine,
-  hostileBans,
+  edgeBans,
   manyHosts,
   MIXED,
   optionProblems,
@@ -88,8 +88,8 @@ describe('targets/nftables', () => {
     expect(optionProblems(nftables, { tableFamily: 'bridge' })).to.include('tableFamily');
   });
 
-  it('lets only strict prefixes from a hostile feed through', () => {
-    expectEveryLine(render(nftables, hostileBans(), { dropRule: true }), LINES);
+  it('writes every edge prefix (this network, broadcast, loopback, a /1, zero runs) as a line of its grammar', () => {
+    expectEveryLine(render(nftables, edgeBans(), { dropRule: true }), LINES);
   });
 
   describe('with the real nft (check mode, nothing is changed)', () => {
