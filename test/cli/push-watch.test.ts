@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { FakeIptablesApi } from '../helpers/fake-iptables-api.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
-import { CLI } from '../helpers/paths.js';
+import { CLI_ARGS } from '../helpers/paths.js';
 import { waitFor } from '../helpers/serve-process.js';
 import { present } from '../helpers/present.js';
 
@@ -53,7 +53,7 @@ describe('cli push --watch', function () {
         },
       }),
     );
-    const child = spawn(process.execPath, [CLI, '-c', config, '--log-format', 'json', 'push', '--watch', ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGS, '-c', config, '--log-format', 'json', 'push', '--watch', ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_KEY: KEY },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,12 +1,12 @@
 /** Runs the real CLI as a child process and collects its output. */
 import { spawn } from 'node:child_process';
-import { CLI } from './paths.js';
+import { CLI_ARGS } from './paths.js';
 
 /** How to start the CLI: a program and the arguments before the command's own. */
 export type CliCommand = readonly [string, ...string[]];
 
-/** The npm package's CLI on the Node running the tests. */
-export const NODE_CLI: CliCommand = [process.execPath, CLI];
+/** The npm package's CLI on the Node running the tests, under --throw-deprecation (paths.ts). */
+export const NODE_CLI: CliCommand = [process.execPath, ...CLI_ARGS];
 
 export interface CliResult {
   code: number | null;

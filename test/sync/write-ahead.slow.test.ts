@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI } from '../helpers/paths.js';
+import { CLI_ARGS } from '../helpers/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { manyAddresses, tempDir } from './support.js';
@@ -47,7 +47,7 @@ describe('sync: the APIBAN budget survives kill -9 (write-ahead request log)', f
 
   /** Starts `sync` and kills it with -9 as soon as its first request reaches the fake. */
   async function killedInFlight(): Promise<void> {
-    const child = spawn(process.execPath, [CLI, '-c', configFile, 'sync'], { env: env(), stdio: 'ignore' });
+    const child = spawn(process.execPath, [...CLI_ARGS, '-c', configFile, 'sync'], { env: env(), stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     fake.onRequest = async () => {
       child.kill('SIGKILL');
