@@ -141,7 +141,7 @@ describe('docs/deploy.md: the deployment guide, run as written in a temporary ro
     } catch (error) {
       refusal = error;
     }
-    expect(String(refusal)).to.match(/ExecStartPre=.* exited 2:[\s\S]*syncc: unknown field/);
+    expect(String(refusal)).to.match(/ExecStartPre=.* exited 2:[\s\S]*syncc: unknown key/);
   });
 
   it('reloads on systemctl reload (SIGHUP through ExecReload) and keeps serving (deploy-reload)', async () => {

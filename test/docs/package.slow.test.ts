@@ -106,6 +106,7 @@ describe('docs: installs as a package (npm pack, npm install -g)', function () {
     const manifest = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'apiban-exporter', 'package.json'), 'utf8')) as {
       engines?: { node?: string };
     };
-    expect(manifest.engines?.node, 'the Node.js floor is declared').to.match(/^>=20/);
+    // Each supported line, from Debian 13's 20.19 on (.ci/node-versions).
+    expect(manifest.engines?.node, 'the supported Node.js lines are declared').to.match(/^\^20\.19\.0 \|\| /);
   });
 });
