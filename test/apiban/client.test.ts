@@ -195,10 +195,12 @@ describe('apiban/client against the fake APIBAN server', function () {
 
     it('times out a stalled answer and retries', async () => {
       fake.fail('stall', 1);
-      const client = clientFor(fake, { timeoutMs: 200 });
+      const client = clientFor(fake, { timeoutMs: 500 });
       expect((await client.fetchPage('100')).kind).to.equal('page');
       await client.close();
-      expect(fake.requests).to.have.length(2);
+      // On a busy machine an answer that is not stalled may also overrun the timeout and be retried.
+      expect(fake.requests[0].fault).to.equal('stall');
+      expect(fake.requests.length).to.be.at.least(2);
     });
 
     it('waits out the window on 429 and resumes', async () => {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startFakeApiban } from '../helpers/fake-apiban.js';
-import { CLI } from '../helpers/paths.js';
+import { CLI_ARGS } from '../helpers/paths.js';
 import { manyAddresses, tempDir } from '../sync/support.js';
 
 describe('cli with a closed stdout', function () {
@@ -21,7 +21,10 @@ describe('cli with a closed stdout', function () {
       const env = { PATH: process.env.PATH, APIBAN_KEY: fake.key, APIBAN_STATE_DIR: join(dir.path, 'state') };
       const synced = await runCli(['-c', config, 'sync'], { env });
       expect(synced.code, synced.stderr).to.equal(0);
-      const child = spawn(process.execPath, [CLI, '-c', config, 'export', '-t', 'plain'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...CLI_ARGS, '-c', config, 'export', '-t', 'plain'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk;

@@ -10,7 +10,19 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: string): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env, input, encoding: 'utf8', timeout: 400_000 });
+  return runWithin(400_000, command, args, cwd, env, input);
+}
+
+/** run() with its own limit (undefined: none); spawnSync blocks, so mocha's timeout cannot end a hang. */
+export function runWithin(
+  timeoutMs: number | undefined,
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { cwd, env, input, encoding: 'utf8', timeout: timeoutMs });
 }
 
 /** Copies the repository into `to` (created) and links node_modules. */

@@ -17,7 +17,7 @@ import { present } from '../helpers/present.js';
 /** The variables the loader will expand: in values only (comments may mention `${NAME}`). */
 const variablesOf = (yamlText: string) => envReferences(JSON.stringify(parseYaml(yamlText) ?? {}));
 
-/** Shell blocks the docs tests run, by marker name (see package.test.ts and deploy.slow.test.ts). */
+/** Shell blocks the docs tests run, by marker name (see package.slow.test.ts and deploy.slow.test.ts). */
 const RUN_BY_TESTS = [
   'setup-main',
   'install',

@@ -45,6 +45,8 @@ export interface FakeApibanOptions {
   pageSize?: number;
   /** Send `Retry-After: <seconds>` with every 429. */
   retryAfterSeconds?: number;
+  /** The clock of request times and the window (default real time): the client's, when a test moves time. */
+  now?: () => number;
 }
 
 export interface RecordedRequest {
@@ -175,7 +177,7 @@ class FakeState {
   private parseRequest(req: IncomingMessage, body: string): RecordedRequest {
     const path = req.url ?? '/';
     const base: RecordedRequest = {
-      time: Date.now(),
+      time: (this.options.now ?? Date.now)(),
       method: req.method ?? 'GET',
       path,
       version: 'unknown',

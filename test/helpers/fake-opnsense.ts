@@ -30,8 +30,8 @@ export class FakeOpnsense {
   readonly calls: RecordedCall[] = [];
   /** add/delete of this address answers {status:"failed"} (a device refusing one change). */
   rejectAddress: string | undefined;
-  /** Milliseconds every answer waits (timeout tests). */
-  delayMs = 0;
+  /** Every answer waits until this settles (timeout tests: the device answers only once the test lets it). */
+  hold: Promise<void> | undefined;
   private server!: Server;
   port = 0;
 
@@ -65,7 +65,7 @@ export class FakeOpnsense {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    await this.hold;
     const expected = `Basic ${Buffer.from(`${this.key}:${this.secret}`).toString('base64')}`;
     if (req.headers.authorization !== expected) return send(res, 401, { status: 401, message: 'Authentication Failed' });
     let body: Record<string, unknown> = {};

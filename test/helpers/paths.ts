@@ -14,6 +14,14 @@ export const REPO_ROOT = findUp(BUILD_ROOT) ?? process.cwd();
 /** The compiled CLI entry point, for tests that run the tool as a child process. */
 export const CLI = join(BUILD_ROOT, 'src', 'cli', 'bin.cjs');
 
+/**
+ * What a test passes to process.execPath to run the CLI: Node's --throw-deprecation, then the
+ * bin. A deprecation warning, from src/ or a dependency on any Node line, then ends the command
+ * with its stack instead of a stderr line no assertion reads
+ * (https://nodejs.org/api/cli.html#--throw-deprecation).
+ */
+export const CLI_ARGS = ['--throw-deprecation', CLI];
+
 export function fixture(...parts: string[]): string {
   return join(REPO_ROOT, 'fixtures', ...parts);
 }

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { FakeIptablesApi } from './fake-iptables-api.js';
-import { CLI } from './paths.js';
+import { CLI_ARGS } from './paths.js';
 
 export interface WatchProcess {
   child: ChildProcess;
@@ -15,7 +15,7 @@ export interface WatchProcess {
 
 /** `args` go before `push --watch` (global options) and `watchArgs` after it. */
 export function startPushWatch(config: string, env: Record<string, string>, args: string[] = [], watchArgs: string[] = []): WatchProcess {
-  const child = spawn(process.execPath, [CLI, '-c', config, ...args, '--log-format', 'json', 'push', '--watch', ...watchArgs], {
+  const child = spawn(process.execPath, [...CLI_ARGS, '-c', config, ...args, '--log-format', 'json', 'push', '--watch', ...watchArgs], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import xterm from '@xterm/headless';
-import { CLI } from './paths.js';
+import { CLI_ARGS } from './paths.js';
 
 export interface TerminalOptions {
   env?: NodeJS.ProcessEnv;
@@ -29,7 +29,7 @@ export class TerminalRun {
     const rows = options.rows ?? 40;
     this.terminal = new xterm.Terminal({ cols: columns, rows, scrollback: 5000, allowProposedApi: true });
     // The pty's size is set inside it (stty), where Node reads it for process.stderr.columns.
-    const command = `stty cols ${columns} rows ${rows}; exec ${[process.execPath, CLI, ...args].map(shellQuote).join(' ')}`;
+    const command = `stty cols ${columns} rows ${rows}; exec ${[process.execPath, ...CLI_ARGS, ...args].map(shellQuote).join(' ')}`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', ...options.env },
       stdio: ['pipe', 'pipe', 'inherit'],

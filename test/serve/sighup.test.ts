@@ -1,8 +1,8 @@
 /**
- * SIGHUP never ends `serve` (real CLI, child process): reloads that change what the set is built
- * from after the daemon has run past the old lock's 5 s stale threshold, invalid files, and a
- * storm of hangups while it works. The running configuration stays on every failure, which
- * /healthz and /metrics report.
+ * SIGHUP never ends `serve` (real CLI, child process): a reload that changes what the set is
+ * built from, invalid files, and a storm of hangups while it works. The running configuration
+ * stays on every failure, which /healthz and /metrics report. (The state lock has no timer that
+ * could go stale while serve runs, src/sync/lock.ts, so the reload needs no wait before it.)
  */
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
@@ -39,10 +39,9 @@ describe('serve: SIGHUP never ends the daemon (real CLI)', function () {
     dir.remove();
   });
 
-  it('applies a policy change after 6 s of running, keeps the old config on invalid files, and survives a storm', async () => {
+  it('applies a policy change, keeps the old config on invalid files, and survives a storm', async () => {
     serve = await startServe(configFile, { APIBAN_STATE_DIR: join(dir.path, 'state') });
     await waitFor(async () => (await get('/plain.txt')).includes('192.0.2.'), 'the sample set');
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
 
     writeFileSync(configFile, `${SAMPLE}policy: {allowlist: [192.0.2.0/24]}\n`);
     serve.child.kill('SIGHUP');

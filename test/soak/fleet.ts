@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { startServe, type ServeProcess } from '../helpers/serve-process.js';
 import { present } from '../helpers/present.js';
 
-/** How long a concurrent CLI run may take before the soak kills it (soak.test.ts uses the same). */
+/** How long a concurrent CLI run may take before the soak kills it (soak.slow.test.ts uses the same). */
 export const CONCURRENT_RUN_TIMEOUT_MS = 60_000;
 
 export interface Violation {

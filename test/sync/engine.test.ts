@@ -2,7 +2,7 @@
  * How a download ends decides whether a full resync may replace the active set: only APIBAN's
  * "caught up" does. A stuck cursor, the page limit and an error each leave the previous set (and
  * the partial snapshot, for the next run) in place and fail the sync. The client is scripted so
- * every ending is exact; test/sync/crash.test.ts and the CLI test below use the fake APIBAN.
+ * every ending is exact; test/sync/crash.slow.test.ts and the CLI test below use the fake APIBAN.
  */
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';

@@ -22,12 +22,15 @@ describe('sync/service end to end against the fake APIBAN', function () {
   let fake: FakeApiban;
   let dir: ReturnType<typeof tempDir>;
   let service: SyncService | undefined;
+  // The pacer waits in virtual time, which the fake's window shares: 25 paced requests per sync cost nothing.
+  let clock: ReturnType<typeof movableClock>;
   const config = (raw: Record<string, unknown> = {}) =>
     testConfig(dir.path, { ...raw, apiban: { key: fake.key, baseUrl: fake.url, ...(raw.apiban as object | undefined) } });
 
   beforeEach(async () => {
     dir = tempDir();
-    fake = await startFakeApiban({ addresses: manyAddresses(6000), limit: { requests: 10, windowMs: 200 } });
+    clock = movableClock();
+    fake = await startFakeApiban({ addresses: manyAddresses(6000), limit: { requests: 10, windowMs: 200 }, now: clock.now });
   });
   afterEach(async () => {
     await service?.close();
@@ -38,7 +41,7 @@ describe('sync/service end to end against the fake APIBAN', function () {
 
   it('downloads 6,000 addresses in 24 pages, paced under the window, and publishes them', async () => {
     const outcomes: string[] = [];
-    service = await createSyncService(config(), silentLogger, { onApibanRequest: (o) => outcomes.push(o) });
+    service = await createSyncService(config(), silentLogger, { onApibanRequest: (o) => outcomes.push(o) }, clock);
     expect(service.current()).to.equal(undefined);
     const report = await service.sync();
     expect(report).to.include({
@@ -63,7 +66,7 @@ describe('sync/service end to end against the fake APIBAN', function () {
   });
 
   it('continues incrementally from the saved cursor after the fake lists more', async () => {
-    service = await createSyncService(config(), silentLogger);
+    service = await createSyncService(config(), silentLogger, {}, clock);
     await service.sync();
     const cursor = fake.newestId;
     fake.add(manyAddresses(300, 6000));
@@ -76,7 +79,6 @@ describe('sync/service end to end against the fake APIBAN', function () {
   });
 
   it('expires entries 7 days after APIBAN last listed them', async () => {
-    const clock = movableClock();
     service = await createSyncService(config({ sync: { fullResync: '30d' } }), silentLogger, {}, clock);
     await service.sync();
     clock.advance(3 * DAY);
@@ -89,7 +91,6 @@ describe('sync/service end to end against the fake APIBAN', function () {
   });
 
   it('runs a full resync after 7 days and swaps the set only once it completes', async () => {
-    const clock = movableClock();
     service = await createSyncService(config(), silentLogger, {}, clock, { retryDelayMs: 1 });
     await service.sync();
     const firstSeen = (await readStateFile(dir.path))?.entries.get(manyAddresses(6000)[5999])?.firstSeen;
@@ -123,7 +124,7 @@ describe('sync/service end to end against the fake APIBAN', function () {
     const hostile = ['192.0.2.1\nend', '192.0.2.1; reload', 'no new bans', '', ' 192.0.2.9', '10.0.0.1', '0.0.0.0/0'];
     fake.add(hostile);
     const { log, text } = captureLog();
-    service = await createSyncService(config(), log);
+    service = await createSyncService(config(), log, {}, clock);
     const report = await service.sync();
     expect(report).to.include({ ok: true, invalid: 5, size: 6000 });
     const policy = report.published?.report;
@@ -135,11 +136,11 @@ describe('sync/service end to end against the fake APIBAN', function () {
   });
 
   it('keeps the last good set when APIBAN answers 403, and keeps the key out of the report', async () => {
-    service = await createSyncService(config(), silentLogger);
+    service = await createSyncService(config(), silentLogger, {}, clock);
     await service.sync();
     await service.close();
     const wrongKey = 'revoked-key-5f5f5f5f5f';
-    service = await createSyncService(config({ apiban: { key: wrongKey, version: 'v1' } }), silentLogger);
+    service = await createSyncService(config({ apiban: { key: wrongKey, version: 'v1' } }), silentLogger, {}, clock);
     expect(published(service)).to.have.length(6000);
     const report = await service.sync();
     expect(report).to.include({ ok: false, errorKind: 'apiban', error: '[apiban] 403 unauthorized: check APIBAN_KEY', size: 6000 });
@@ -149,7 +150,7 @@ describe('sync/service end to end against the fake APIBAN', function () {
   });
 
   it('refuses to publish a set that shrank past the guard unless forced', async () => {
-    service = await createSyncService(config(), silentLogger);
+    service = await createSyncService(config(), silentLogger, {}, clock);
     await service.sync();
     fake.remove(manyAddresses(5000));
     const refused = await service.sync({ full: true });
@@ -161,7 +162,7 @@ describe('sync/service end to end against the fake APIBAN', function () {
   });
 
   it('stops on abort, keeps the pages it saved, and resumes on the next call', async () => {
-    service = await createSyncService(config(), silentLogger);
+    service = await createSyncService(config(), silentLogger, {}, clock);
     const controller = new AbortController();
     fake.onRequest = () => {
       if (fake.pages().length === 5) controller.abort();
@@ -176,15 +177,15 @@ describe('sync/service end to end against the fake APIBAN', function () {
   });
 
   it('shares one run between concurrent calls', async () => {
-    service = await createSyncService(config(), silentLogger);
+    service = await createSyncService(config(), silentLogger, {}, clock);
     const [a, b] = await Promise.all([service.sync(), service.sync()]);
     expect(a).to.equal(b);
     expect(fake.requests).to.have.length(25);
   });
 
   it('shares the lock within one process (serve reloads without a gap) and holds it until the last handle closes', async () => {
-    service = await createSyncService(config(), silentLogger);
-    const second = await createSyncService(config(), silentLogger);
+    service = await createSyncService(config(), silentLogger, {}, clock);
+    const second = await createSyncService(config(), silentLogger, {}, clock);
     const owner = JSON.parse(readFileSync(join(dir.path, 'owner.json'), 'utf8')) as { pid: number };
     expect(owner.pid).to.equal(process.pid);
     await second.close();
@@ -195,12 +196,12 @@ describe('sync/service end to end against the fake APIBAN', function () {
   });
 
   it('moves a corrupt state file aside and rebuilds with a full download', async () => {
-    service = await createSyncService(config(), silentLogger);
+    service = await createSyncService(config(), silentLogger, {}, clock);
     await service.sync();
     await service.close();
     writeFileSync(join(dir.path, 'state.json'), '{"format":"apiban-exporter/state","version":1,"entries":{"addresses":["198.18');
     const { log, text } = captureLog();
-    service = await createSyncService(config(), log);
+    service = await createSyncService(config(), log, {}, clock);
     expect(readdirSync(dir.path).some((n) => n.startsWith('state.json.corrupt-'))).to.equal(true);
     expect(text()).to.include('state file is corrupt');
     const report = await service.sync();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../helpers/config-schema.js';
 import type { LoadedConfig } from '../../src/config/load.js';
-import { systemClock, type Clock } from '../../src/apiban/clock.js';
+import type { Clock } from '../../src/apiban/clock.js';
 
 export const DAY = 86_400_000;
 
@@ -19,14 +19,23 @@ export function testConfig(stateDir: string, raw: Record<string, unknown> = {}):
   return { config: configSchema.parse({ ...raw, apiban }), source: 'test', stateDir };
 }
 
-/** Real time shifted by `advance()`, for expiry and full-resync schedules; sleeps are real. */
+/**
+ * Virtual time for the sync service and the fake APIBAN together: it starts at the real time and
+ * moves only by `advance()` (days, for expiry and full-resync schedules) and by sleeps, which
+ * return at once having moved it. The pacer's waits then cost nothing, and the fake's window,
+ * given the same `now`, judges them by the same clock.
+ */
 export function movableClock(): Clock & { advance(ms: number): void } {
-  let offset = 0;
+  let now = Date.now();
   return {
-    now: () => systemClock.now() + offset,
-    sleep: systemClock.sleep,
+    now: () => now,
+    sleep: async (ms, signal) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      signal?.throwIfAborted();
+      now += Math.max(0, ms);
+    },
     advance: (ms) => {
-      offset += ms;
+      now += ms;
     },
   };
 }

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI } from '../helpers/paths.js';
+import { CLI_ARGS } from '../helpers/paths.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { manyAddresses, tempDir } from './support.js';
@@ -42,7 +42,7 @@ export function useSyncChild(addresses: number, budget: number): SyncChild {
       return join(present(dir).path, 'state');
     },
     env: () => ({ PATH: process.env.PATH, APIBAN_KEY: child.fake.key, APIBAN_STATE_DIR: child.stateDir }),
-    start: () => spawn(process.execPath, [CLI, '-c', child.configFile, 'sync'], { env: child.env(), stdio: 'ignore' }),
+    start: () => spawn(process.execPath, [...CLI_ARGS, '-c', child.configFile, 'sync'], { env: child.env(), stdio: 'ignore' }),
     run: (...args) => runCli(['-c', child.configFile, 'sync', ...args], { env: child.env(), timeoutMs: 60_000 }),
   };
   beforeEach(async () => {

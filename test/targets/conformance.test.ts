@@ -54,6 +54,23 @@ const CASES: Record<string, { bans: () => BanSet; shape?: OutputShape }> = {
   },
 };
 
+/** Hosts of the large-set render, every other address from 11.0.0.0 up (nothing can merge them). */
+const LARGE = 150_000;
+const largeSets = new Map<number, BanSet>();
+function largeSet(count: number): BanSet {
+  const cached = largeSets.get(count);
+  if (cached !== undefined) return cached;
+  const built = createBanSet(Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })));
+  largeSets.set(count, built);
+  return built;
+}
+/**
+ * An entry of the large set as a writer writes it: every one lies in 11.0.0.0/8, so no mask, no
+ * placeholder and no other address of a body matches (the canonical form of each prefix a writer
+ * writes is checked on the edge set above; here the count and the order).
+ */
+const LARGE_ENTRY = /(?<![\w.:])11(?:\.\d{1,3}){3}(?![\w.:])/g;
+
 function optionsFor(name: string): unknown {
   const path = fixture('golden', name, 'options.json');
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
@@ -152,27 +169,20 @@ describe('targets/conformance', () => {
         for (const fragment of HOSTILE_FRAGMENTS) expect(body).not.to.include(fragment);
       });
 
-      it('renders a large set (150k entries: beyond any spread-argument limit)', function () {
-        this.timeout(60_000);
-        const count = Math.min(150_000, writer.maxEntries ?? Infinity);
-        const big = createBanSet(
-          Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })),
-        );
-        // v4 only: a v6 placeholder in an empty IPv6 group is not an entry
-        const tokens = (addressTokens(renderOutput(writer, big, options())) as Prefix[]).filter((p) => p.family === 4);
-        if (tokens.length === 0) return; // URL-table aliases carry the feed's URL, not its entries
-        expect(tokens.length, 'entries written').to.equal(count);
-        expect(formatPrefix(tokens[0]), 'first entry').to.equal(formatPrefix(big.toArray()[0]));
-        expect(formatPrefix(tokens[count - 1]), 'last entry').to.equal(formatPrefix(big.toArray()[count - 1]));
+      it('renders a large set (150k entries: beyond any spread-argument limit)', () => {
+        const big = largeSet(Math.min(LARGE, writer.maxEntries ?? Infinity));
+        const entries = renderOutput(writer, big, options()).match(LARGE_ENTRY) ?? [];
+        if (entries.length === 0) return; // URL-table aliases carry the feed's URL, not its entries
+        const members = big.toArray().map((p) => formatPrefix(p));
+        expect(entries.length, 'entries written').to.equal(members.length);
+        expect(entries[0], 'first entry').to.equal(members[0]);
+        expect(entries.at(-1), 'last entry').to.equal(members.at(-1));
       });
 
       if (writer.maxEntries !== undefined && writer.maxEntries < 2_000_000) {
         it(`refuses more than ${writer.maxEntries} entries instead of cutting the list`, () => {
           const count = present(writer.maxEntries, 'maxEntries') + 1;
-          const big = createBanSet(
-            Array.from({ length: count }, (_, i) => ({ family: 4 as const, network: 0x0b000000 + i * 2, length: 32 })),
-          );
-          expect(() => renderOutput(writer, big, options())).to.throw(TargetLimitError);
+          expect(() => renderOutput(writer, largeSet(count), options())).to.throw(TargetLimitError);
         });
       }
     });

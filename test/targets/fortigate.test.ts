@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { TargetLimitError } from '../../src/errors.js';
 import fortigate, { FORTIGATE_FEED_LIMIT } from '../../targets/fortigate.js';
-import { expectEveryLine, hostileBans, manyHosts, MIXED, optionProblems, PREFIX, render, set } from '../helpers/writer-check.js';
+import { expectEveryLine, edgeBans, manyHosts, MIXED, optionProblems, PREFIX, render, set } from '../helpers/writer-check.js';
 
 const ENTRY = new RegExp(`^${PREFIX}$`);
 
@@ -33,7 +33,7 @@ describe('targets/fortigate', () => {
     expect(optionProblems(fortigate, { header: 'yes' })).to.include('header');
   });
 
-  it('lets only strict prefixes from a hostile feed through', () => {
-    expectEveryLine(render(fortigate, hostileBans()), [ENTRY]);
+  it('writes every edge prefix (this network, broadcast, loopback, a /1, zero runs) as a line of its grammar', () => {
+    expectEveryLine(render(fortigate, edgeBans()), [ENTRY]);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { TargetLimitError } from '../../src/errors.js';
 import paloaltoEdl, { PANOS_EDL_IP_LIMIT } from '../../targets/paloalto-edl.js';
-import { expectEveryLine, hostileBans, manyHosts, MIXED, optionProblems, PREFIX, render, set } from '../helpers/writer-check.js';
+import { expectEveryLine, edgeBans, manyHosts, MIXED, optionProblems, PREFIX, render, set } from '../helpers/writer-check.js';
 
 const ENTRY = new RegExp(`^${PREFIX}$`);
 
@@ -29,7 +29,7 @@ describe('targets/paloalto-edl', () => {
     expect(optionProblems(paloaltoEdl, { placeholder: 'example.com' })).to.include('placeholder: must be a strict IPv4/IPv6 address');
   });
 
-  it('lets only strict prefixes from a hostile feed through', () => {
-    expectEveryLine(render(paloaltoEdl, hostileBans()), [ENTRY]);
+  it('writes every edge prefix (this network, broadcast, loopback, a /1, zero runs) as a line of its grammar', () => {
+    expectEveryLine(render(paloaltoEdl, edgeBans()), [ENTRY]);
   });
 });
