@@ -11,6 +11,7 @@ import type { BanSet, TransferredBanSet } from '../banset/banset.js';
 import { TargetLimitError } from '../errors.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import { renderVariantBytes, type RenderedVariant, type VariantShape } from './render-bytes.js';
+import { WORKER_YOUNG_GENERATION_MB } from './sync-thread.js';
 
 /** Below this many entries a render costs less than a worker round trip is worth. */
 export const WORKER_MIN_ENTRIES = 20_000;
@@ -27,6 +28,13 @@ export interface RenderJob {
 
 /** The served set and the one being built: what a worker must hold to skip copying a set per output. */
 export const SETS_KEPT = 2;
+
+/**
+ * An idle worker is ended after this long: its heap, its copies of the sets and the garbage of a
+ * million-entry render (which an idle thread would never collect) go back to the system, and a
+ * sync every few minutes pays about 50 ms to start a new one.
+ */
+export const WORKER_IDLE_MS = 2_000;
 
 export type RenderReply =
   | { readonly id: number; readonly variant: RenderedVariant; readonly error?: undefined }
@@ -49,12 +57,14 @@ export class RenderPool {
   /** What the current worker holds, oldest first. */
   private sent: BanSet[] = [];
   private sentIds: number[] = [];
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly minEntries = WORKER_MIN_ENTRIES) {}
 
   readonly render: VariantRenderer = (writer, set, options, shape) => {
     if (set.size < this.minEntries || getTarget(writer.name) !== writer) return renderInline(writer, set, options, shape);
     return new Promise<RenderedVariant>((resolve, reject) => {
+      clearTimeout(this.idle);
       const worker = this.started();
       const job: RenderJob = { id: this.nextId++, target: writer.name, options, shape, ...this.setReference(set) };
       this.waiting.set(job.id, { resolve, reject });
@@ -87,6 +97,7 @@ export class RenderPool {
 
   /** Stops the worker; renders still waiting fail. */
   async close(): Promise<void> {
+    clearTimeout(this.idle);
     const worker = this.worker;
     if (worker !== undefined) await worker.terminate();
   }
@@ -95,7 +106,9 @@ export class RenderPool {
     if (this.worker !== undefined) return this.worker;
     // The same relative URL works from tsc's dist/src/serve/ and from the CLI bundle, which
     // emits the worker as dist/src/cli/bundle/render-worker.js next to its chunks.
-    const worker = new Worker(new URL('./render-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./render-worker.js', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     worker.on('message', (reply: RenderReply) => this.settle(reply));
     worker.on('error', (error) => this.abandon(worker, error));
     worker.on('exit', (code) => this.abandon(worker, new Error(`render worker exited with code ${code}`)));
@@ -106,8 +119,11 @@ export class RenderPool {
   private settle(reply: RenderReply): void {
     const waiting = this.waiting.get(reply.id);
     this.waiting.delete(reply.id);
-    // An idle worker must not keep the process alive.
-    if (this.waiting.size === 0) this.worker?.unref();
+    // An idle worker must not keep the process alive, and is ended after a while.
+    if (this.waiting.size === 0) {
+      this.worker?.unref();
+      this.idle = setTimeout(() => this.retire(), WORKER_IDLE_MS).unref();
+    }
     if (waiting === undefined) return;
     if (reply.error === undefined) waiting.resolve(reply.variant);
     else
@@ -118,12 +134,23 @@ export class RenderPool {
       );
   }
 
-  /** A crashed worker fails what it held; the next render starts a fresh one. */
-  private abandon(worker: Worker, error: Error): void {
-    if (this.worker !== worker) return;
+  private retire(): void {
+    const worker = this.worker;
+    if (worker === undefined || this.waiting.size > 0) return;
+    this.forget();
+    void worker.terminate();
+  }
+
+  private forget(): void {
     this.worker = undefined;
     this.sent = [];
     this.sentIds = [];
+  }
+
+  /** A crashed worker fails what it held; the next render starts a fresh one. */
+  private abandon(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.forget();
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();
   }
