@@ -6,9 +6,9 @@
 import { expect } from 'chai';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/listen.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { skipWhen } from '../helpers/skip.js';
@@ -24,14 +24,6 @@ function nginxMissing(): string | undefined {
   } catch {
     return 'nginx is not installed (Debian: nginx-light)';
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** contrib/nginx.conf with its ports, cache path and freshness changed for the test; each must be found. */
