@@ -21,7 +21,10 @@ import type { Report } from './report.js';
 const run = promisify(execFile);
 const CLI = process.env.BENCH_CLI ?? fileURLToPath(new URL('../src/cli/bin.cjs', import.meta.url));
 const SETTLE_MS = Number(process.env.BENCH_MEMORY_SETTLE_S ?? 8) * 1000;
-const GOALS: Record<number, string> = { 10_000: 'peak and settled < 90 MB', 1_000_000: 'peak < 400 MB, settled < 300 MB' };
+const SIZES: [number, string][] = [
+  [10_000, 'peak and settled < 90 MB'],
+  [1_000_000, 'peak < 400 MB, settled < 300 MB'],
+];
 
 /** VmHWM and VmRSS in MB; undefined once the process is gone. */
 function residentMb(pid: number): { peak: number; now: number } | undefined {
@@ -79,7 +82,7 @@ async function measureRun(config: string): Promise<{ peak: number; settled: numb
 export async function benchMemory(report: Report): Promise<void> {
   const { stdout: version } = await run(benchNode(), ['--version']);
   const rows: Record<string, string | number>[] = [];
-  for (const size of [10_000, 1_000_000]) {
+  for (const [size, goal] of SIZES) {
     const dir = mkdtempSync(join(tmpdir(), 'apiban-bench-memory-'));
     try {
       const list = join(dir, 'list.txt');
@@ -95,7 +98,7 @@ export async function benchMemory(report: Report): Promise<void> {
           'first answer s': readyS.toFixed(1),
           'peak MB': peak.toFixed(0),
           'settled MB': settled.toFixed(0),
-          goal: GOALS[size],
+          goal,
         });
       }
     } finally {
