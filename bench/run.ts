@@ -38,6 +38,7 @@ delete process.env.NODE_EXTRA_CA_CERTS;
 
 const wanted = process.argv.slice(2);
 process.stdout.write(`# apiban-exporter benchmark\n\nnode ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? 'unknown'}\n`);
+if (process.env.BENCH_NODE !== undefined) process.stdout.write(`BENCH_NODE: the processes measured run under ${process.env.BENCH_NODE}\n`);
 if (droppedCaCerts) process.stdout.write('NODE_EXTRA_CA_CERTS was set: the processes measured run without it (see bench/run.ts)\n');
 for (const [name, run] of Object.entries(SECTIONS)) {
   if (wanted.length === 0 || wanted.includes(name)) await run(printTable);
