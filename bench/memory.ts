@@ -37,17 +37,20 @@ function residentMb(pid: number): { peak: number; now: number } | undefined {
   }
 }
 
+async function statusOf(url: string): Promise<number> {
+  try {
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
 async function served(port: () => number | undefined): Promise<void> {
   for (;;) {
     const at = port();
-    const status =
-      at === undefined
-        ? 0
-        : await fetch(`http://127.0.0.1:${at}/plain.txt`).then(
-            async (r) => (await r.arrayBuffer(), r.status),
-            () => 0,
-          );
-    if (status === 200) return;
+    if (at !== undefined && (await statusOf(`http://127.0.0.1:${at}/plain.txt`)) === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
