@@ -11,8 +11,10 @@ function init(args)
   pause = tonumber(args[2])
 end
 
+-- Spread over 0.5-1.5 pauses: pollers that all wake together would queue behind each other, which
+-- measures the burst, not the server.
 function delay()
-  return pause
+  return math.floor(pause * (0.5 + math.random()))
 end
 
 function request()
