@@ -69,15 +69,20 @@ class PlacedSyncRunner implements SyncRunner {
     return this.runner?.close() ?? Promise.resolve();
   }
 
-  /** The service on the loop hands the state directory (its lock) to one in the thread; if that fails, it comes back. */
+  /**
+   * The thread's service starts while the loop's still holds the state lock (the loop's lock is
+   * shared within the process, lock.ts), so the lock has no gap; if it cannot start, the loop's goes on.
+   */
   private async moveToThread(): Promise<void> {
-    await this.close();
+    const onLoop = this.runner;
     try {
-      await this.open(true);
-      this.log.info({ entries: this.current()?.bans.size }, 'the set is large: syncing in a worker thread from now on');
+      this.runner = await this.inThread();
     } catch (error) {
       this.log.warn({ err: errorMessage(error) }, 'the sync thread could not start; syncing on the event loop');
-      await this.open(false);
+      return;
     }
+    this.threaded = true;
+    await onLoop?.close();
+    this.log.info({ entries: this.current()?.bans.size }, 'the set is large: syncing in a worker thread from now on');
   }
 }
