@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: measures, never asserts. Prints one table per section with the bars from the
- * issues next to the numbers. `npm run bench -- banset` runs one section.
+ * issues next to the numbers. `npm run bench -- banset` runs one section. BENCH_NODE=<path of a node
+ * binary> runs the processes the serve, rebuild and memory sections measure under that Node
+ * (bench/node-under-test.ts).
  */
 import { cpus } from 'node:os';
 import { benchAnchors } from './anchors.js';
@@ -9,6 +11,7 @@ import { benchWriters } from './writers.js';
 import { benchPush } from './push.js';
 import { benchServe } from './serve.js';
 import { benchServeRebuild } from './serve-rebuild.js';
+import { benchMemory } from './memory.js';
 import { printTable, type Report } from './report.js';
 
 const REPO_ROOT = process.cwd();
@@ -19,6 +22,7 @@ const SECTIONS: Record<string, (report: Report) => Promise<void>> = {
   writers: (report) => benchWriters(report, REPO_ROOT),
   serve: benchServe,
   rebuild: benchServeRebuild,
+  memory: benchMemory,
   push: benchPush,
 };
 
@@ -34,6 +38,7 @@ delete process.env.NODE_EXTRA_CA_CERTS;
 
 const wanted = process.argv.slice(2);
 process.stdout.write(`# apiban-exporter benchmark\n\nnode ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? 'unknown'}\n`);
+if (process.env.BENCH_NODE !== undefined) process.stdout.write(`BENCH_NODE: the processes measured run under ${process.env.BENCH_NODE}\n`);
 if (droppedCaCerts) process.stdout.write('NODE_EXTRA_CA_CERTS was set: the processes measured run without it (see bench/run.ts)\n');
 for (const [name, run] of Object.entries(SECTIONS)) {
   if (wanted.length === 0 || wanted.includes(name)) await run(printTable);

@@ -5,11 +5,12 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort } from '../test/helpers/listen.js';
+import { benchNode } from './node-under-test.js';
 import type { Placement } from './serve-load.js';
 
 const run = promisify(execFile);
@@ -63,7 +64,7 @@ export async function startNodeTarget(
   nodeArgs: string[] = [],
   target = TARGET,
 ): Promise<BenchServer> {
-  const [command, argv] = placement.server(process.execPath, [...nodeArgs, target, ...args]);
+  const [command, argv] = placement.server(benchNode(), [...nodeArgs, target, ...args]);
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const url = await new Promise<string>((resolve, reject) => {
@@ -71,14 +72,6 @@ export async function startNodeTarget(
     child.once('exit', (code) => reject(new Error(`bench ${name} server exited (${code}) before listening`)));
   });
   return { name, url, cpuSeconds: () => processCpuSeconds(child.pid), stop: stopper(child, 'SIGINT') };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function nginxConfig(dir: string, port: number): string {

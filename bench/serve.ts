@@ -30,6 +30,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { benchNode } from './node-under-test.js';
 import type { Report } from './report.js';
 import { autocannon, choosePlacement, CONNECTIONS, type LoadGenerator, type Measure, type Placement, wrk } from './serve-load.js';
 import { type BenchServer, startNginx, startNodeTarget } from './serve-servers.js';
@@ -168,7 +169,7 @@ async function handlerCosts(builds: [string, string][]): Promise<Record<string, 
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, root] of builds) {
       for (const kind of ['304', '200']) {
-        const { stdout } = await run(process.execPath, [HANDLER_COST, root, kind]);
+        const { stdout } = await run(benchNode(), [HANDLER_COST, root, kind]);
         costs.set(`${name}|${kind}`, [...(costs.get(`${name}|${kind}`) ?? []), Number(stdout)]);
       }
     }

@@ -4,7 +4,7 @@
  * injected into it, for hosts with no usable Node. The steps are those of Node 24's
  * documentation: https://nodejs.org/docs/latest-v24.x/api/single-executable-applications.html
  * 1. bundle the CLI into one CommonJS script that requires nothing but built-in modules (every
- *    package bundled), and the render worker likewise, as an asset the CLI runs with `eval`;
+ *    package bundled), and serve's two workers (render, sync) likewise, as assets it runs with `eval`;
  * 2. have the embedded Node itself turn the script and its assets into a preparation blob
  *    (`--experimental-sea-config`: the blob's format belongs to the Node that runs it);
  * 3. copy that Node's binary and inject the blob into it with postject (whose ELF reader prints
@@ -81,10 +81,10 @@ async function buildSea(from, executable) {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const main = join(work, 'main.cjs');
-  const worker = join(work, EMBEDDED.renderWorker);
+  const workers = { [EMBEDDED.renderWorker]: 'render-worker.js', [EMBEDDED.syncWorker]: 'sync-worker.js' };
   const blob = join(work, 'sea-prep.blob');
   await bundle(join(from, 'src', 'cli', 'main.js'), main);
-  await bundle(join(from, 'src', 'serve', 'render-worker.js'), worker);
+  for (const [asset, file] of Object.entries(workers)) await bundle(join(from, 'src', 'serve', file), join(work, asset));
   const config = {
     main,
     output: blob,
@@ -94,7 +94,7 @@ async function buildSea(from, executable) {
     assets: {
       [EMBEDDED.packageJson]: join(ROOT, 'package.json'),
       [EMBEDDED.sample]: join(ROOT, 'fixtures', 'sample', 'apiban-sample.txt'),
-      [EMBEDDED.renderWorker]: worker,
+      ...Object.fromEntries(Object.keys(workers).map((asset) => [asset, join(work, asset)])),
     },
   };
   const configFile = join(work, 'sea-config.json');

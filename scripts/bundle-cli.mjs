@@ -6,7 +6,8 @@
  *   classic script takes a code cache in Node 20. esbuild wraps each module in a lazy initializer,
  *   so a command still runs only the modules it imports (`export` initializes no writer but its
  *   own, no push driver, no YAML parser).
- * - render-worker.js: serve's render worker, where render-pool.ts looks for it.
+ * - render-worker.js and sync-worker.js: serve's worker threads, where render-pool.ts and
+ *   sync-thread.ts look for them.
  * - cli.cjs.cache: the code cache, made by one `export --aggregate` of the bundled sample
  *   (scripts/code-cache.cjs), so it holds the bytecode of what a command runs, not only the top level.
  * Everything else in dist/ (what the tests import) stays tsc's output. Packages with native parts
@@ -45,7 +46,7 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: { 'render-worker': 'dist/src/serve/render-worker.js' },
+  entryPoints: { 'render-worker': 'dist/src/serve/render-worker.js', 'sync-worker': 'dist/src/serve/sync-worker.js' },
   outdir: OUT,
   format: 'esm',
   // Bundled CommonJS packages (yaml, commander...) call require() for node built-ins.

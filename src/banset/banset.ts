@@ -7,7 +7,7 @@ import type { Prefix, Prefix6 } from './address.js';
 import { prefixRange4, prefixRange6 } from './address.js';
 import { aggregateColumn4, column4FromKeys, createColumn4, findCovering4, subtractColumn4, type Column4 } from './column.js';
 import { aggregateColumn6, column6FromPrefixes, createColumn6, findCovering6, network6, subtractColumn6, type Column6 } from './column6.js';
-import { formatColumnsText, type TextStyle } from './column-text.js';
+import { formatColumnsBytes, formatColumnsText, type TextStyle } from './column-text.js';
 
 export type { TextStyle } from './column-text.js';
 
@@ -108,6 +108,11 @@ export class BanSet {
   text(families: FamilyFilter = 'both', style: TextStyle | boolean = {}): string {
     const resolved = typeof style === 'boolean' ? { explicitLength: style } : style;
     return formatColumnsText(families !== 'v6' ? this.v4 : undefined, families !== 'v4' ? this.v6 : undefined, resolved);
+  }
+
+  /** text() as ASCII bytes. */
+  bytes(families: FamilyFilter = 'both'): Buffer {
+    return formatColumnsBytes(families !== 'v6' ? this.v4 : undefined, families !== 'v4' ? this.v6 : undefined);
   }
 
   only(families: FamilyFilter): BanSet {

@@ -38,6 +38,14 @@ interface Pieces {
 
 /** Every entry of both columns (either may be absent), one per line in `style`, as one string. */
 export function formatColumnsText(v4: Column4 | undefined, v6: Column6 | undefined, style: TextStyle = {}): string {
+  return formatColumnsBytes(v4, v6, style).toString('latin1');
+}
+
+/**
+ * formatColumnsText as ASCII bytes. A digest or a file written from these leaves no million-byte
+ * string behind: a Buffer's memory goes back once its small handle is collected.
+ */
+export function formatColumnsBytes(v4: Column4 | undefined, v6: Column6 | undefined, style: TextStyle = {}): Buffer {
   const pieces: Pieces = {
     prefix: Buffer.from(style.linePrefix ?? '', 'latin1'),
     suffix: Buffer.from(style.lineSuffix ?? '', 'latin1'),
@@ -53,7 +61,7 @@ export function formatColumnsText(v4: Column4 | undefined, v6: Column6 | undefin
   const out = Buffer.allocUnsafe((v4?.networks.length ?? 0) * line4 + (v6?.lengths.length ?? 0) * line6 + 2);
   let at = v4 === undefined ? 0 : writeColumn4(out, 0, v4, pieces);
   if (v6 !== undefined) at = writeColumn6(out, at, v6, pieces);
-  return out.toString('latin1', 0, at);
+  return out.subarray(0, at);
 }
 
 function writeBytes(out: Buffer, at: number, bytes: Buffer): number {

@@ -10,9 +10,26 @@ export interface BanDiff {
   readonly removed: Prefix[];
 }
 
+/** A diff that lists at most a few prefixes each way and counts the rest. */
+export interface DiffSummary extends BanDiff {
+  readonly addedCount: number;
+  readonly removedCount: number;
+}
+
 export function diffBanSets(before: BanSet, after: BanSet): BanDiff {
+  return summarizeDiff(before, after, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * The diff with at most `listed` prefixes kept each way: a history line about a million-entry
+ * change keeps a few examples, and the walk holds no more than that (what it skips is garbage a
+ * young-generation scavenge takes at once, so a large sync does not grow the old generation).
+ */
+export function summarizeDiff(before: BanSet, after: BanSet, listed: number): DiffSummary {
   const added: Prefix[] = [];
   const removed: Prefix[] = [];
+  let addedCount = 0;
+  let removedCount = 0;
   const left = before.prefixes();
   const right = after.prefixes();
   let a = left.next();
@@ -20,17 +37,17 @@ export function diffBanSets(before: BanSet, after: BanSet): BanDiff {
   while (!a.done || !b.done) {
     const order = a.done ? 1 : b.done ? -1 : comparePrefixes(a.value, b.value);
     if (order < 0) {
-      removed.push(a.value as Prefix);
+      if (removedCount++ < listed) removed.push(a.value as Prefix);
       a = left.next();
     } else if (order > 0) {
-      added.push(b.value as Prefix);
+      if (addedCount++ < listed) added.push(b.value as Prefix);
       b = right.next();
     } else {
       a = left.next();
       b = right.next();
     }
   }
-  return { added, removed };
+  return { added, removed, addedCount, removedCount };
 }
 
 export function isEmptyDiff(diff: BanDiff): boolean {

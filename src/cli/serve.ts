@@ -44,6 +44,8 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
   const configPath = command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG;
   // Loaded on use, so the other commands start without the sync engine's module graph.
   const { createSyncService } = await import('../sync/service.js');
+  const { startSyncThread } = await import('../serve/sync-thread.js');
+  const { startServeSync } = await import('../serve/sync-placement.js');
   const { ServeDaemon } = await import('../serve/daemon.js');
   const { requireListSource } = await import('../sync/keyless.js');
   const { startEdgeSeam } = await import('../ingest/serve-seam.js');
@@ -59,7 +61,9 @@ async function run(ctx: CommandContext, options: ServeOptions, command: Command,
   const daemon = await ServeDaemon.start({
     loaded: ctx.loaded,
     log: ctx.log.child({ component: 'serve' }),
-    createRunner: (loaded, log, hooks) => createSyncService(loaded, log.child({ component: 'sync' }), hooks),
+    // A large set syncs in a worker thread: a million-entry sync or policy change never stalls the polls.
+    createRunner: (loaded, log, hooks) =>
+      startServeSync(loaded, log.child({ component: 'sync' }), hooks, createSyncService, startSyncThread),
     startExtension: startEdgeSeam,
     reloadConfig: async () => {
       const loaded = await loadConfig(configPath);

@@ -5,13 +5,14 @@
  * where they take well under a millisecond. Both paths run renderVariantBytes, so the bytes are
  * the same either way.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { getTarget } from '../../targets/all.js';
 import type { BanSet, TransferredBanSet } from '../banset/banset.js';
 import { TargetLimitError } from '../errors.js';
-import { EMBEDDED, embeddedText } from '../single-executable.js';
+import { EMBEDDED, startWorkerThread } from '../single-executable.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import { renderVariantBytes, type RenderedVariant, type VariantShape } from './render-bytes.js';
+import { WORKER_YOUNG_GENERATION_MB } from './sync-thread.js';
 
 /** Below this many entries a render costs less than a worker round trip is worth. */
 export const WORKER_MIN_ENTRIES = 20_000;
@@ -29,6 +30,13 @@ export interface RenderJob {
 /** The served set and the one being built: what a worker must hold to skip copying a set per output. */
 export const SETS_KEPT = 2;
 
+/**
+ * An idle worker is ended after this long: its heap, its copies of the sets and the garbage of a
+ * million-entry render (which an idle thread would never collect) go back to the system, and a
+ * sync every few minutes pays about 50 ms to start a new one.
+ */
+export const WORKER_IDLE_MS = 2_000;
+
 export type RenderReply =
   | { readonly id: number; readonly variant: RenderedVariant; readonly error?: undefined }
   | { readonly id: number; readonly error: { message: string; limit?: { target: string; entries: number; limit: number } | undefined } };
@@ -42,15 +50,11 @@ interface Waiting {
   reject(error: Error): void;
 }
 
-/**
- * The same relative URL works from tsc's dist/src/serve/ and from the CLI bundle, which emits the
- * worker as dist/src/cli/render-worker.js. The single executable has no files beside it: it runs
- * the worker bundle embedded in it as code (`eval`, documented for exactly this:
- * https://nodejs.org/api/worker_threads.html#new-workerfilename-options).
- */
+/** The same relative URL works from tsc's dist/src/serve/ and from the CLI bundle (scripts/bundle-cli.mjs). */
 function newRenderWorker(): Worker {
-  const embedded = embeddedText(EMBEDDED.renderWorker);
-  return embedded === undefined ? new Worker(new URL('./render-worker.js', import.meta.url)) : new Worker(embedded, { eval: true });
+  return startWorkerThread(new URL('./render-worker.js', import.meta.url), EMBEDDED.renderWorker, {
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
 }
 
 export class RenderPool {
@@ -61,12 +65,14 @@ export class RenderPool {
   /** What the current worker holds, oldest first. */
   private sent: BanSet[] = [];
   private sentIds: number[] = [];
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly minEntries = WORKER_MIN_ENTRIES) {}
 
   readonly render: VariantRenderer = (writer, set, options, shape) => {
     if (set.size < this.minEntries || getTarget(writer.name) !== writer) return renderInline(writer, set, options, shape);
     return new Promise<RenderedVariant>((resolve, reject) => {
+      clearTimeout(this.idle);
       const worker = this.started();
       const job: RenderJob = { id: this.nextId++, target: writer.name, options, shape, ...this.setReference(set) };
       this.waiting.set(job.id, { resolve, reject });
@@ -99,6 +105,7 @@ export class RenderPool {
 
   /** Stops the worker; renders still waiting fail. */
   async close(): Promise<void> {
+    clearTimeout(this.idle);
     const worker = this.worker;
     if (worker !== undefined) await worker.terminate();
   }
@@ -116,8 +123,11 @@ export class RenderPool {
   private settle(reply: RenderReply): void {
     const waiting = this.waiting.get(reply.id);
     this.waiting.delete(reply.id);
-    // An idle worker must not keep the process alive.
-    if (this.waiting.size === 0) this.worker?.unref();
+    // An idle worker must not keep the process alive, and is ended after a while.
+    if (this.waiting.size === 0) {
+      this.worker?.unref();
+      this.idle = setTimeout(() => this.retire(), WORKER_IDLE_MS).unref();
+    }
     if (waiting === undefined) return;
     if (reply.error === undefined) waiting.resolve(reply.variant);
     else
@@ -128,12 +138,23 @@ export class RenderPool {
       );
   }
 
-  /** A crashed worker fails what it held; the next render starts a fresh one. */
-  private abandon(worker: Worker, error: Error): void {
-    if (this.worker !== worker) return;
+  private retire(): void {
+    const worker = this.worker;
+    if (worker === undefined || this.waiting.size > 0) return;
+    this.forget();
+    void worker.terminate();
+  }
+
+  private forget(): void {
     this.worker = undefined;
     this.sent = [];
     this.sentIds = [];
+  }
+
+  /** A crashed worker fails what it held; the next render starts a fresh one. */
+  private abandon(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.forget();
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();
   }

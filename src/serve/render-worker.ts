@@ -5,12 +5,15 @@
  * copy of the set, and hands the bytes back by transferring their ArrayBuffers (no copy).
  * See https://nodejs.org/api/worker_threads.html#portpostmessagevalue-transferlist
  */
+import { yieldToEventLoop } from './background-thread.js';
 import { parentPort } from 'node:worker_threads';
 import { getTarget } from '../../targets/all.js';
 import { BanSet } from '../banset/banset.js';
 import { TargetLimitError, errorMessage } from '../errors.js';
 import { renderVariantBytes, type RenderedBytes } from './render-bytes.js';
 import { SETS_KEPT, type RenderJob, type RenderReply } from './render-pool.js';
+
+yieldToEventLoop();
 
 /** The sets jobs refer to by id, oldest first (render-pool.ts mirrors this to know what to send). */
 const sets = new Map<number, BanSet>();

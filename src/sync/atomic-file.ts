@@ -14,11 +14,11 @@ const TEMP_MARK = '.tmp-';
 
 export interface FileContent {
   path: string;
-  data: string;
+  data: string | Uint8Array;
 }
 
 /** `mode` defaults to owner-only (state); exported lists pass 0o644 so a web server can read them. */
-export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   await writeFilesAtomic([{ path, data }], mode);
 }
 
@@ -53,7 +53,7 @@ function tempName(path: string): string {
   return join(dirname(path), `${basename(path)}${TEMP_MARK}${process.pid}-${++sequence}`);
 }
 
-async function writeTemp(temp: string, path: string, data: string, mode: number): Promise<void> {
+async function writeTemp(temp: string, path: string, data: string | Uint8Array, mode: number): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
     const file = await open(temp, 'w', mode);

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { formatPrefix } from '../banset/address.js';
 import type { BanSet } from '../banset/banset.js';
-import { diffBanSets } from '../banset/diff.js';
+import { summarizeDiff } from '../banset/diff.js';
 
 export type SyncKind = 'incremental' | 'full' | 'sample';
 export type RemovalReason = 'expired' | 'resync' | 'excluded';
@@ -37,7 +37,7 @@ export interface HistoryEvent {
 export const MAX_LISTED = 10_000;
 
 export function setDigest(bans: BanSet): string {
-  return createHash('sha256').update(bans.text()).digest('hex').slice(0, 16);
+  return createHash('sha256').update(bans.bytes()).digest('hex').slice(0, 16);
 }
 
 export function newSyncId(now: number): string {
@@ -54,10 +54,10 @@ export interface SyncChange {
 }
 
 export function changeEvent(change: SyncChange): HistoryEvent {
-  const diff = diffBanSets(change.before, change.after);
-  const added = diff.added.slice(0, MAX_LISTED).map((p) => formatPrefix(p));
+  const diff = summarizeDiff(change.before, change.after, MAX_LISTED);
+  const added = diff.added.map((p) => formatPrefix(p));
   const removed: Partial<Record<RemovalReason, string[]>> = {};
-  for (const prefix of diff.removed.slice(0, MAX_LISTED)) {
+  for (const prefix of diff.removed) {
     const text = formatPrefix(prefix);
     const reason: RemovalReason = change.stillListed(text) ? 'excluded' : change.kind === 'full' ? 'resync' : 'expired';
     const listed = removed[reason] ?? [];
@@ -75,12 +75,12 @@ export function changeEvent(change: SyncChange): HistoryEvent {
     size: counts.total,
     v4: counts.v4,
     v6: counts.v6,
-    addedCount: diff.added.length,
-    removedCount: diff.removed.length,
+    addedCount: diff.addedCount,
+    removedCount: diff.removedCount,
     added,
     removed,
   };
-  if (diff.added.length > MAX_LISTED || diff.removed.length > MAX_LISTED) event.truncated = true;
+  if (diff.addedCount > MAX_LISTED || diff.removedCount > MAX_LISTED) event.truncated = true;
   return event;
 }
 

@@ -62,6 +62,8 @@ export interface SyncService {
 export interface SyncServiceOptions {
   /** First back-off delay after a 5xx or network failure (default 1 s). */
   retryDelayMs?: number | undefined;
+  /** The caller holds the state directory's lock for this service (serve's sync thread). */
+  lockHeld?: boolean | undefined;
 }
 
 export async function createSyncService(
@@ -71,7 +73,7 @@ export async function createSyncService(
   clock: Clock = systemClock,
   options: SyncServiceOptions = {},
 ): Promise<SyncService> {
-  const store = await StateStore.open(loaded.stateDir, log);
+  const store = await StateStore.open(loaded.stateDir, log, options.lockHeld);
   let state: SyncState;
   let current: PublishedSet | undefined;
   try {

@@ -5,7 +5,7 @@
  * ever replaced by an atomic rename. A corrupt file is moved aside as `<name>.corrupt-<time>`
  * and treated as absent, so the next sync rebuilds with a full download.
  */
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode, errorDetail, StateError, errorMessage } from '../errors.js';
 import { isJsonObject } from '../json-object.js';
@@ -40,14 +40,17 @@ export class StateStore {
     private lock: StateLock | undefined,
   ) {}
 
-  /** Creates the directory if needed and takes the writer lock (StateError when held). */
-  static async open(dir: string, log: Logger): Promise<StateStore> {
+  /**
+   * Creates the directory if needed and takes the writer lock (StateError when held), unless
+   * `lockHeld`: the caller holds it for this store (serve's event loop, for its sync thread).
+   */
+  static async open(dir: string, log: Logger, lockHeld = false): Promise<StateStore> {
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {
       throw new StateError(`cannot create ${dir}: ${errorDetail(error)}`, { cause: error });
     }
-    const lock = await lockStateDir(dir, log);
+    const lock = lockHeld ? undefined : await lockStateDir(dir, log);
     await removeTempFiles(dir);
     return new StateStore(dir, log, lock);
   }
@@ -100,7 +103,7 @@ export class StateStore {
     this.lock = undefined;
   }
 
-  private async write(name: string, text: string): Promise<void> {
+  private async write(name: string, text: string | Uint8Array): Promise<void> {
     try {
       await writeFileAtomic(join(this.dir, name), text);
     } catch (error) {
@@ -129,6 +132,19 @@ export async function readStateFile(dir: string): Promise<SyncState | undefined>
 
 export async function readPublishedFile(dir: string): Promise<PublishedSet | undefined> {
   return decodeOrFail(dir, PUBLISHED_FILE, decodeSnapshot);
+}
+
+/** How large the saved set and state are on disk (0 when absent): what a sync service starting there will read. */
+export async function savedStateBytes(dir: string): Promise<number> {
+  const sizes = await Promise.all(
+    [STATE_FILE, PUBLISHED_FILE].map((name) =>
+      stat(join(dir, name)).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
+  return sizes[0] + sizes[1];
 }
 
 export function readSourceCache(dir: string, name: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 /** Starting and stopping the fakes' servers: always 127.0.0.1, always a free port. */
-import type { AddressInfo, Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 
 export async function listenOnLoopback(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -10,4 +10,12 @@ export async function listenOnLoopback(server: Server): Promise<number> {
 export async function closeServer(server: Server & { closeAllConnections?: () => void }): Promise<void> {
   server.closeAllConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** A port that was free a moment ago, for a server this process does not start itself (nginx). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listenOnLoopback(server);
+  await closeServer(server);
+  return port;
 }
