@@ -69,7 +69,7 @@ describe('single executable for linux-x64 (no node on PATH)', function () {
     }
   });
 
-  it('serves a set large enough for the render worker: 200 with the export bytes, 304 on its ETag, exit 0 on SIGTERM', async () => {
+  it('serves a set large enough for the render and sync workers: 200 with the export bytes, 304 on its ETag, exit 0 on SIGTERM, and again from its saved state in the sync thread', async () => {
     const list = join(dir, 'local.txt');
     writeFileSync(list, workerSizedList());
     const config = join(dir, 'serve.yaml');
@@ -95,6 +95,18 @@ describe('single executable for linux-x64 (no node on PATH)', function () {
       expect(await serve.exited, serve.stderr()).to.equal(0);
     } finally {
       serve.child.kill('SIGKILL');
+    }
+    // The saved set is large now: the restarted daemon syncs in its worker thread from the start.
+    const restarted = await startServe(config, bare, '127.0.0.1:0', sea);
+    try {
+      await waitFor(async () => (await fetchRaw(`http://127.0.0.1:${restarted.port}/healthz`)).status === 200, 'the restart');
+      expect(restarted.stderr()).to.include('syncing in a worker thread (the saved set is large)');
+      expect(restarted.stderr()).not.to.include('could not start');
+      expect((await fetchRaw(`http://127.0.0.1:${restarted.port}/pfsense.txt`)).body.toString('utf8')).to.equal(expected.stdout);
+      restarted.child.kill('SIGTERM');
+      expect(await restarted.exited, restarted.stderr()).to.equal(0);
+    } finally {
+      restarted.child.kill('SIGKILL');
     }
   });
 
