@@ -6,7 +6,6 @@
  * https://nodejs.org/api/single-executable-applications.html#singleexecutable-application-api
  */
 import { getAsset, isSea } from 'node:sea';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** The keys of the embedded files (scripts/build-sea.mjs says which file each one is made from). */
 export const EMBEDDED = {
@@ -21,14 +20,4 @@ export type EmbeddedFile = (typeof EMBEDDED)[keyof typeof EMBEDDED];
 /** The text of an embedded file when running as the single executable; undefined otherwise. */
 export function embeddedText(key: EmbeddedFile): string | undefined {
   return isSea() ? getAsset(key, 'utf8') : undefined;
-}
-
-/**
- * A worker thread of serve's: its bundled file beside the module, or in the single executable,
- * which has no files beside it, the copy embedded in it run as code (`eval`, documented for this:
- * https://nodejs.org/api/worker_threads.html#new-workerfilename-options).
- */
-export function startWorkerThread(file: URL, embedded: EmbeddedFile, options: WorkerOptions): Worker {
-  const code = embeddedText(embedded);
-  return code === undefined ? new Worker(file, options) : new Worker(code, { ...options, eval: true });
 }

@@ -17,7 +17,8 @@ export interface DiffSummary extends BanDiff {
 }
 
 export function diffBanSets(before: BanSet, after: BanSet): BanDiff {
-  return summarizeDiff(before, after, Number.POSITIVE_INFINITY);
+  const { added, removed } = summarizeDiff(before, after, Number.POSITIVE_INFINITY);
+  return { added, removed };
 }
 
 /**

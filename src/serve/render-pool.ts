@@ -9,10 +9,10 @@ import type { Worker } from 'node:worker_threads';
 import { getTarget } from '../../targets/all.js';
 import type { BanSet, TransferredBanSet } from '../banset/banset.js';
 import { TargetLimitError } from '../errors.js';
-import { EMBEDDED, startWorkerThread } from '../single-executable.js';
+import { EMBEDDED } from '../single-executable.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import { renderVariantBytes, type RenderedVariant, type VariantShape } from './render-bytes.js';
-import { WORKER_YOUNG_GENERATION_MB } from './sync-thread.js';
+import { startWorkerThread } from './worker-thread.js';
 
 /** Below this many entries a render costs less than a worker round trip is worth. */
 export const WORKER_MIN_ENTRIES = 20_000;
@@ -52,9 +52,7 @@ interface Waiting {
 
 /** The same relative URL works from tsc's dist/src/serve/ and from the CLI bundle (scripts/bundle-cli.mjs). */
 function newRenderWorker(): Worker {
-  return startWorkerThread(new URL('./render-worker.js', import.meta.url), EMBEDDED.renderWorker, {
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-  });
+  return startWorkerThread(new URL('./render-worker.js', import.meta.url), EMBEDDED.renderWorker);
 }
 
 export class RenderPool {

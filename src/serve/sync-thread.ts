@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Worker } from 'node:worker_threads';
-import { EMBEDDED, startWorkerThread } from '../single-executable.js';
+import { EMBEDDED } from '../single-executable.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ExporterError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -15,13 +15,7 @@ import type { PublishedSet } from '../sync/published-set.js';
 import type { SyncHooks, SyncReport } from '../sync/service.js';
 import { publishedFromMessage, type ErrorMessage, type FromWorker, type SyncWorkerData, type ToWorker } from './sync-messages.js';
 import type { SyncRunner } from './sync-scheduler.js';
-
-/**
- * V8 sizes a young generation by the heap's limit, and since Node 22 that lets each thread's
- * grow to tens of megabytes that RSS keeps after a large sync; 16 MB keeps scavenges cheap.
- * https://nodejs.org/api/worker_threads.html#new-workerfilename-options (resourceLimits)
- */
-export const WORKER_YOUNG_GENERATION_MB = 16;
+import { startWorkerThread } from './worker-thread.js';
 
 /** An error from the worker, rebuilt with the exit code the CLI would have used for the original. */
 class SyncThreadError extends ExporterError {
@@ -58,7 +52,6 @@ async function startWorker(loaded: LoadedConfig, log: Logger, hooks: SyncHooks, 
   // The same relative URL works from tsc's dist/src/serve/ and from the CLI bundle (scripts/bundle-cli.mjs).
   const worker = startWorkerThread(new URL('./sync-worker.js', import.meta.url), EMBEDDED.syncWorker, {
     workerData: { loaded } satisfies SyncWorkerData,
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   const thread = new SyncThread(worker, log, hooks, lock);
   await thread.ready.catch(async (error: unknown) => {
