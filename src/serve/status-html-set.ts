@@ -42,7 +42,7 @@ function nextSyncText(m: StatusModel, now: number): string {
 }
 
 function apibanText(m: StatusModel, now: number): string {
-  if (m.apiban.lastAnswerAt === null) return 'not yet';
+  if (m.apiban.lastAnswerAt === null) return m.apiban.keyConfigured ? 'not yet' : 'no key configured: local sources only';
   return `${timeHtml(m.apiban.lastAnswerAt, now)} (${e(m.apiban.lastOutcome ?? '')})${failingFor(m.apiban.failingSince, now)}`;
 }
 

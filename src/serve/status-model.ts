@@ -23,7 +23,7 @@ export interface StatusModel {
   set: { size: number; v4: number; v6: number; source: string; syncedAt: string } | null;
   /** serve.maxAge: a set older than this is stale (/healthz answers 503). */
   maxAgeSeconds: number;
-  apiban: { lastAnswerAt: string | null; lastOutcome: string | null; failingSince: string | null };
+  apiban: { keyConfigured: boolean; lastAnswerAt: string | null; lastOutcome: string | null; failingSince: string | null };
   lastSync: { at: string; ok: boolean; full: boolean; size: number; durationMs: number; error?: string | undefined } | null;
   /** Since when syncs fail without a success in between; null while the last one succeeded. */
   syncFailingSince: string | null;
@@ -84,6 +84,7 @@ export function buildStatusModel(input: StatusInputs): StatusModel {
         : { size: counts.total, v4: counts.v4, v6: counts.v6, source: set.source, syncedAt: set.syncedAt.toISOString() },
     maxAgeSeconds: Math.round(config.serve.maxAge / 1000),
     apiban: {
+      keyConfigured: config.apiban.key !== undefined,
       lastAnswerAt: iso(input.lastApiban?.at),
       lastOutcome: input.lastApiban?.outcome ?? null,
       failingSince: iso(input.lastApiban?.failingSince),

@@ -71,6 +71,14 @@ describe('serve: the status page verdict and times', () => {
     expect(verdictOf(html)).to.include('class="verdict ok"').and.include('All good: 2 entries, synced just now; 1 output fetched');
   });
 
+  it('says APIBAN was not asked because no key is configured, rather than "not yet"', async () => {
+    await start(new ScriptedRunner(bansOf('192.0.2.1')));
+    expect(innerOf((await read()).html, 'apiban-last')).to.equal('no key configured: local sources only');
+    await daemon?.shutdown();
+    await start(new ScriptedRunner(bansOf('192.0.2.1')), { apiban: { key: 'status-test-key-0001' } });
+    expect(innerOf((await read()).html, 'apiban-last')).to.equal('not yet');
+  });
+
   it('names every problem, red before amber, each linking to an element of the page', async () => {
     const runner = new ScriptedRunner(bansOf('192.0.2.1'));
     await start(runner, {
