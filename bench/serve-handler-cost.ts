@@ -18,7 +18,8 @@ type Log = typeof import('../src/log.js');
 type Handler = typeof import('../src/serve/handler.js');
 type Metrics = typeof import('../src/serve/metrics.js');
 type Site = typeof import('../src/serve/site.js');
-type View = typeof import('../src/serve/served-view.js');
+type View = typeof import('../src/serve/served-state.js');
+type LoopRecordModule = typeof import('../src/runtime/loop-record.js');
 type Generate = typeof import('./generate.js');
 
 async function load<T>(root: string, path: string): Promise<T> {
@@ -35,16 +36,34 @@ async function handlerOf(root: string) {
   const { createRequestHandler } = await load<Handler>(root, 'src/serve/handler.js');
   const { ServeMetrics } = await load<Metrics>(root, 'src/serve/metrics.js');
   const { resolveSite } = await load<Site>(root, 'src/serve/site.js');
-  const { ServeState } = await load<View>(root, 'src/serve/served-view.js');
   const { generateAddresses } = await load<Generate>(root, 'bench/generate.js');
   const { bans, report } = applyPolicy(parseEntries(generateAddresses(10_000), 'bench'), DEFAULT_POLICY);
   const config = configSchema.parse({ serve: { access: { allow: ['127.0.0.0/8', '::1/128'] } } });
-  const state = new ServeState(resolveSite({ config, source: 'bench', stateDir: root }), silentLogger);
+  const state = await servedState(root, resolveSite({ config, source: 'bench', stateDir: root }), silentLogger);
   await state.publish({ bans, report, syncedAt: new Date(), source: 'apiban' });
   const variant = await state.view.snapshot?.variant(state.view.site.outputs[0], { families: 'both' });
   const metrics = new ServeMetrics({ processMetrics: false });
   const handler = createRequestHandler(state, metrics, silentLogger);
   return { handler, etag: variant?.main.etag ?? '', close: () => state.close() };
+}
+
+/** The handler's state as the build at `root` makes it (builds before the runtime named it ServeState). */
+async function servedState(
+  root: string,
+  site: Parameters<View['ServedState']['prototype']['reconfigure']>[0],
+  log: import('../src/log.js').Logger,
+) {
+  try {
+    const { ServedState } = await load<View>(root, 'src/serve/served-state.js');
+    const { LoopRecord } = await load<LoopRecordModule>(root, 'src/runtime/loop-record.js');
+    return new ServedState(site, new LoopRecord(), log);
+  } catch {
+    const { ServeState } = await load<{ ServeState: new (s: typeof site, l: typeof log) => InstanceType<View['ServedState']> }>(
+      root,
+      'src/serve/served-view.js',
+    );
+    return new ServeState(site, log);
+  }
 }
 
 /** Stand-ins with only what the handler reads; a fresh request object per call, as node makes one. */

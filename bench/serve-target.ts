@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { applyPolicy, DEFAULT_POLICY, parseEntries } from '../src/banset/policy.js';
 import { configSchema } from '../test/helpers/config-schema.js';
 import { silentLogger } from '../src/log.js';
-import { ServeDaemon } from '../src/serve/daemon.js';
+import { Runtime } from '../src/runtime/runtime.js';
 import type { PublishedSet } from '../src/sync/published-set.js';
+import { NO_TRAFFIC } from '../src/sync/service.js';
 import { generateAddresses } from './generate.js';
 
 const LIST_SIZE = 10_000;
@@ -23,14 +24,22 @@ async function startServe(): Promise<string> {
   const { bans, report } = applyPolicy(parseEntries(generateAddresses(LIST_SIZE), 'bench'), DEFAULT_POLICY);
   const set: PublishedSet = { bans, report, syncedAt: new Date(), source: 'apiban' };
   const runner = {
-    sync: async () => ({ ok: true, full: false, requests: 0, size: bans.size, durationMs: 0, changed: false, published: set }),
+    sync: async () => ({
+      ...NO_TRAFFIC,
+      ok: true,
+      full: false,
+      size: bans.size,
+      durationMs: 0,
+      changed: false,
+      published: set,
+    }),
     current: () => set,
     close: async () => undefined,
   };
   // The allowlist makes every request pay for the access check, as a deployment that uses one does.
   const config = configSchema.parse({ serve: { access: { allow: ['127.0.0.0/8', '::1/128'] } } });
   const loaded = { config, source: 'bench', stateDir: tmpdir() };
-  const daemon = await ServeDaemon.start({ loaded, log: silentLogger, createRunner: async () => runner, listen: '127.0.0.1:0' });
+  const daemon = await Runtime.start({ loaded, log: silentLogger, createSync: async () => runner, http: { listen: '127.0.0.1:0' } });
   await daemon.syncNow();
   return `http://127.0.0.1:${daemon.address.port}/plain.txt`;
 }

@@ -111,9 +111,10 @@ if (require.main === module) start();
  */
 export function holdEarlySignals(): void {
   const signals = ['SIGHUP', 'SIGTERM', 'SIGINT'] as const;
-  // serve is the command that reloads on SIGHUP; found as a word of the command line, as the
-  // state lock's owner file names the command.
-  const reloads = process.argv.slice(2).includes('serve');
+  // The daemons (serve, push --watch) reload on SIGHUP; found as words of the command line, as
+  // the state lock's owner file names the command.
+  const words = process.argv.slice(2);
+  const reloads = words.includes('serve') || (words.includes('push') && words.includes('--watch'));
   let hangupHeld = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (process.listenerCount(signal) > 1) return; // the command's own handler has it

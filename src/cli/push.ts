@@ -2,23 +2,23 @@
  * `push`: put the published set on configured devices, changing only the difference.
  * `--device/--group/--tag/--all` choose the devices, `--dry-run` prints each device's exact
  * commands and changes nothing, a summary table (or `--json`) ends the run, and the exit code
- * is 6 when any device failed or was refused. `--watch` keeps syncing every sync.interval and
- * pushes after each sync that changed the set (and on push.schedule.cron).
+ * is 6 when any device failed or was refused. `--watch` runs serve's runtime without its HTTP
+ * side: it syncs every sync.interval and pushes after each sync that changed the set (and on
+ * push.schedule.cron), and reloads on SIGHUP.
  */
 import { Option, type Command } from 'commander';
 import type { BanSet } from '../banset/banset.js';
-import type { LoadedConfig } from '../config/load.js';
 import type { DeviceSelector } from '../config/push-schema.js';
-import { parseDuration } from '../config/duration.js';
 import { ConfigError, EXIT, ExporterError, StateError } from '../errors.js';
 import { computePublishedSet } from '../sync/compute.js';
 import { requireListSource } from '../sync/keyless.js';
 import { resolveDevice, selectDevices, type PushDevice } from '../push/devices.js';
 import { anyFailed, pushToDevices, type DeviceResult } from '../push/run.js';
-import { createPushScheduler } from '../push/push-scheduler.js';
 import { createSyncService, type SyncService } from '../sync/service.js';
-import { effectiveInterval, MIN_SYNC_INTERVAL_MS, SyncLoop } from '../sync/sync-loop.js';
-import { commandContext, type CommandContext } from './context.js';
+import { commandContext, type CommandContext, type GlobalOptions } from './context.js';
+import { DaemonSignals } from './daemon-signals.js';
+import { loadConfig } from './load-config.js';
+import { minInterval } from './serve.js';
 import { driversMarkdown } from './drivers-markdown.js';
 import { formatPlan } from './plan-text.js';
 import { PushProgress } from './push-progress.js';
@@ -63,12 +63,7 @@ export function register(program: Command): void {
       if (options.driversMarkdown) return ctx.print(driversMarkdown());
       requireListSource(ctx.loaded.config);
       if (!options.watch) return pushOnce(ctx, options, chooseDevices(ctx, options));
-      const service = await createSyncService(ctx.loaded, ctx.log);
-      try {
-        await watch(ctx, service, options);
-      } finally {
-        await service.close();
-      }
+      await watch(ctx, options, command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG);
     });
 }
 
@@ -172,7 +167,7 @@ export function formatSummary(results: readonly DeviceResult[]): string {
 }
 
 /** The command line's selection when it has one, else push.schedule.select (what serve pushes to). */
-function watchSelection(ctx: CommandContext, options: PushCommandOptions): LoadedConfig {
+function watchSelection(ctx: CommandContext, options: PushCommandOptions): DeviceSelector {
   const { push } = ctx.loaded.config;
   const given = options.all || options.device.length + options.group.length + options.tag.length > 0;
   const select: DeviceSelector = given
@@ -180,48 +175,25 @@ function watchSelection(ctx: CommandContext, options: PushCommandOptions): Loade
     : push.schedule.select;
   if (selectDevices(push.devices, select).length === 0)
     throw new ConfigError('command line', ['no configured device matches the selection']);
-  return { ...ctx.loaded, config: { ...ctx.loaded.config, push: { ...push, schedule: { ...push.schedule, select } } } };
+  return select;
 }
 
-async function watch(ctx: CommandContext, service: SyncService, options: PushCommandOptions): Promise<void> {
-  const loaded = watchSelection(ctx, options);
-  // The same clamp as serve: polling faster than APIBAN's budget allows would starve full resyncs.
-  const intervalMs = effectiveInterval(
-    loaded.config,
-    options.minInterval === undefined ? MIN_SYNC_INTERVAL_MS : minInterval(options.minInterval),
-  );
-  const devices = selectDevices(loaded.config.push.devices, loaded.config.push.schedule.select).map((d) => d.name);
-  ctx.log.info({ component: 'push', intervalMs, devices }, 'watching');
-  const scheduler = createPushScheduler(loaded, ctx.log, { acceptNewHostKey: options.acceptNewHostKey, onResults: (r) => report(ctx, r) });
-  scheduler.start(() => service.current());
-  let stopping = false;
-  const stopRequested = new Promise<void>((resolve) => {
-    const stop = () => {
-      stopping = true;
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  const initial = service.current();
-  if (initial !== undefined) await scheduler.pushNow(initial);
-  // The same loop as serve's (src/sync/sync-loop.ts); here each changing sync is pushed.
-  const loop = new SyncLoop(
-    async (signal) => {
-      const result = await service.sync({ signal });
-      const published = service.current();
-      if (result.ok && result.changed && published !== undefined) await scheduler.afterSync(published);
-    },
-    () => intervalMs,
-  );
-  if (!stopping) loop.start();
-  await stopRequested;
-  await loop.stop();
-  await scheduler.stop();
-}
-
-function minInterval(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new ConfigError('--min-interval', [`${JSON.stringify(text)} is not a duration`]);
-  return ms;
+/**
+ * `--watch`: the runtime serve runs, without its HTTP side: sync every sync.interval, push each
+ * change (and on push.schedule.cron and verifyEvery) to the chosen devices, reload on SIGHUP.
+ */
+async function watch(ctx: CommandContext, options: PushCommandOptions, configPath: string | undefined): Promise<void> {
+  const select = watchSelection(ctx, options);
+  const signals = new DaemonSignals(ctx.log);
+  try {
+    const { startRuntime } = await import('./start-runtime.js');
+    const runtime = await startRuntime(ctx, {
+      reloadConfig: () => loadConfig(configPath),
+      minIntervalMs: minInterval(options.minInterval),
+      push: { select, acceptNewHostKey: options.acceptNewHostKey, onResults: (results) => report(ctx, results), atStart: true },
+    });
+    await signals.run(runtime);
+  } finally {
+    signals.detach();
+  }
 }

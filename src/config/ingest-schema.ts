@@ -38,6 +38,9 @@ export const ingestSchema = z
     maxTtl: duration('24h').describe('the longest ?ttl= a client may ask for'),
     maxBansPerClient: z.number().int().positive().default(10_000).describe('live bans one client may hold; more get 429'),
     requestsPerSecond: z.number().int().positive().default(50).describe('requests per second one client may send; more get 429'),
+    pushWithin: duration('5s', { timer: true }).describe(
+      "how soon an edge ban (or its removal) reaches the devices of the scheduled pushes (serve's push.schedule, push --watch)",
+    ),
   })
   .superRefine((ingest, ctx) => {
     if (ingest.listen !== undefined && ingest.clients.length === 0)

@@ -1,12 +1,12 @@
 /**
  * Edge bans into the set serve publishes: the sync service's set plus every live edge ban, each
  * client's parsed as source `edge:<client>`, through the policy once more (a reload may have added
- * to the allowlist since a ban was accepted). The runner wrapper is the seam: serve's scheduler
+ * to the allowlist since a ban was accepted). The service wrapper is the seam: the runtime
  * publishes what `current()` and `sync()` return, so edge bans ride every rebuild, and bans whose
  * time is up are gone from the next one.
  */
 import { applyPolicy, Candidates, parseEntries, type BanPolicy } from '../banset/policy.js';
-import type { SyncRunner } from '../serve/sync-scheduler.js';
+import type { SyncService } from '../sync/service.js';
 import type { PublishedSet } from '../sync/published-set.js';
 
 export interface EdgeSource {
@@ -26,8 +26,8 @@ export function mergeEdgeBans(set: PublishedSet, live: Map<string, string[]>, po
   return { ...set, bans, report: { ...set.report, published: bans.size } };
 }
 
-/** The runner serve's scheduler sees: the same sync service, its sets carrying the edge bans. */
-export function withEdgeBans(runner: SyncRunner, edge: EdgeSource): SyncRunner {
+/** The service the runtime runs: the same sync service, its sets carrying the edge bans. */
+export function withEdgeBans(service: SyncService, edge: EdgeSource): SyncService {
   let memo: { base: PublishedSet; stamp: number; merged: PublishedSet } | undefined;
   const merged = (base: PublishedSet): PublishedSet => {
     const stamp = edge.stamp();
@@ -37,13 +37,13 @@ export function withEdgeBans(runner: SyncRunner, edge: EdgeSource): SyncRunner {
   };
   return {
     async sync(options) {
-      const result = await runner.sync(options);
+      const result = await service.sync(options);
       return result.published === undefined ? result : { ...result, published: merged(result.published) };
     },
     current: () => {
-      const base = runner.current();
+      const base = service.current();
       return base === undefined ? undefined : merged(base);
     },
-    close: () => runner.close(),
+    close: () => service.close(),
   };
 }

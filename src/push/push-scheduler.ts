@@ -9,6 +9,7 @@
  */
 import { Cron } from 'croner';
 import type { LoadedConfig } from '../config/load.js';
+import type { DeviceSelector } from '../config/push-schema.js';
 import type { Logger } from '../log.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import { resolveDevice, selectDevices } from './devices.js';
@@ -29,6 +30,8 @@ export interface PushScheduler {
 }
 
 export interface PushSchedulerOptions {
+  /** The devices to push to; push.schedule.select when undefined. */
+  select?: DeviceSelector | undefined;
   env?: NodeJS.ProcessEnv;
   acceptNewHostKey?: boolean | undefined;
   onResults?: ((results: DeviceResult[]) => void) | undefined;
@@ -45,7 +48,9 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
   let last: DeviceResult[] | undefined;
 
   async function runOnce(published: PublishedSet): Promise<DeviceResult[] | undefined> {
-    const devices = selectDevices(push.devices, push.schedule.select).map((d) => resolveDevice(d, options.env ?? process.env));
+    const devices = selectDevices(push.devices, options.select ?? push.schedule.select).map((d) =>
+      resolveDevice(d, options.env ?? process.env),
+    );
     if (devices.length === 0) return undefined;
     const pushOptions: PushOptions = {
       log: log.child({ component: 'push' }),

@@ -16,12 +16,12 @@ import type { Resource } from './content.js';
 import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
 import type { Route } from './site.js';
 import { DEFAULT_QUERY, type VariantQuery, type Variant } from './output-snapshot.js';
-import type { ServeState, ServeView } from './served-view.js';
+import type { ServedState, ServeView } from './served-state.js';
 import type { StatusPage } from './status.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createRequestHandler(state: ServeState, metrics: ServeMetrics, log: Logger, status?: StatusPage): RequestHandler {
+export function createRequestHandler(state: ServedState, metrics: ServeMetrics, log: Logger, status?: StatusPage): RequestHandler {
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
     log.error({ err: errorMessage(error) }, 'request failed');
     if (!res.headersSent) sendStatus(req, res, 500);
@@ -67,7 +67,7 @@ function splitUrl(url: string): RequestUrl | undefined {
 function handle(
   req: IncomingMessage,
   res: ServerResponse,
-  state: ServeState,
+  state: ServedState,
   metrics: ServeMetrics,
   recordOutput: OutputRecorder,
   status?: StatusPage,
@@ -181,7 +181,7 @@ export function parseQuery(query: string): VariantQuery | undefined {
 async function serveAdmin(
   req: IncomingMessage,
   res: ServerResponse,
-  state: ServeState,
+  state: ServedState,
   requested: RequestUrl,
   metrics: ServeMetrics,
 ): Promise<void> {

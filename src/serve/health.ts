@@ -5,15 +5,10 @@
  * `lastSync.ok: false` and the error line, so the failure is visible without taking the list away.
  */
 import type { PublishedSet } from '../sync/published-set.js';
+import type { SyncReport } from '../sync/service.js';
 
-export interface SyncOutcome {
-  at: Date;
-  ok: boolean;
-  full: boolean;
-  durationMs: number;
-  size: number;
-  error?: string | undefined;
-}
+/** The last sync's report as /healthz, the status page and the metrics show it. */
+export type LastSync = Pick<SyncReport, 'ok' | 'full' | 'durationMs' | 'size' | 'error'> & { at: Date };
 
 /** A reload that failed leaves the previous configuration running; the monitor still sees it. */
 export interface ReloadOutcome {
@@ -24,7 +19,7 @@ export interface ReloadOutcome {
 
 export interface HealthReport {
   status: 'ok' | 'starting' | 'stale';
-  lastSync: (Omit<SyncOutcome, 'at'> & { at: string }) | null;
+  lastSync: (Omit<LastSync, 'at'> & { at: string }) | null;
   set: { size: number; v4: number; v6: number; source: string; syncedAt: string; ageSeconds: number } | null;
   cursorAgeSeconds: number | null;
   maxAgeSeconds: number;
@@ -33,7 +28,7 @@ export interface HealthReport {
 
 export function buildHealth(
   set: PublishedSet | undefined,
-  lastSync: SyncOutcome | undefined,
+  lastSync: LastSync | undefined,
   maxAgeMs: number,
   now: number,
   lastReload?: ReloadOutcome,

@@ -18,7 +18,7 @@ import { tryParsePrefix } from '../banset/address.js';
 import { matchesDigest } from './access.js';
 import { listedId, pageAfter } from './mirror-index.js';
 import { sendJson, sendStatus } from './respond.js';
-import type { ServeView } from './served-view.js';
+import type { ServeView } from './served-state.js';
 
 const UNAUTHORIZED = { ipaddress: 'none', ID: 'unauthorized' };
 const CAUGHT_UP = { ipaddress: ['no new bans'], ID: 'none' };

@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import type { DeviceResult } from '../push/run.js';
 import type { BlockedFamily } from '../push/counters/blocked.js';
 import type { HistoryEvent } from '../sync/history-event.js';
-import type { SyncOutcome } from './health.js';
+import type { LastSync } from './health.js';
 import type { ServedOutput } from './outputs.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import type { BlockedTraffic } from './status-blocked.js';
@@ -62,7 +62,7 @@ export interface ApibanFact {
 
 export interface StatusInputs extends OutputsContext {
   latestSet?: PublishedSet | undefined;
-  lastSync?: SyncOutcome | undefined;
+  lastSync?: LastSync | undefined;
   syncFailingSince?: number | undefined;
   syncRunningSince?: number | undefined;
   lastApiban?: ApibanFact | undefined;
@@ -134,7 +134,7 @@ function iso(ms: number | undefined): string | null {
 }
 
 /** The guard refuses when the last sync's error is its own (PublishRefusedError messages start with "[guard]"). */
-function guardState(config: Config, lastSync: SyncOutcome | undefined): StatusModel['guard'] {
+function guardState(config: Config, lastSync: LastSync | undefined): StatusModel['guard'] {
   const refusing = lastSync?.ok === false && (lastSync.error ?? '').startsWith('[guard]');
   return {
     allowEmpty: config.guards.allowEmpty,

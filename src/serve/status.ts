@@ -18,12 +18,12 @@ import { sendBody, sendStatus } from './respond.js';
 import { CHART_DAYS, STATUS_CSP, renderStatusHtml } from './status-html.js';
 import { FetchLog } from './fetch-log.js';
 import { buildStatusModel, type ApibanFact, type StatusInputs } from './status-model.js';
-import type { ServeState } from './served-view.js';
+import type { ServedState } from './served-state.js';
 import { errorMessage } from '../errors.js';
 
 export const STATUS_PATHS = ['/', '/status.json'] as const;
 
-/** What the daemon knows besides ServeState. */
+/** What the daemon knows besides ServedState. */
 export interface StatusSources {
   config(): Config;
   stateDir(): string;
@@ -57,11 +57,11 @@ interface Rendered {
 }
 
 export class StatusPage {
-  readonly facts: StatusFacts = {};
+  private readonly facts: StatusFacts = {};
   private rendered?: Rendered;
   private history: { after?: unknown; events: HistoryEvent[] } = { events: [] };
 
-  readonly blocked: BlockedTraffic;
+  private readonly blocked: BlockedTraffic;
   /** Saves run one after another, so an older snapshot never lands after a newer one. */
   private saving: Promise<void> = Promise.resolve();
 
@@ -69,7 +69,7 @@ export class StatusPage {
   private readonly startedAt: number;
 
   constructor(
-    private readonly state: ServeState,
+    private readonly state: ServedState,
     private readonly sources: StatusSources,
     registry?: Registry,
     private readonly now: () => number = Date.now,

@@ -10,43 +10,42 @@ import type { LoadedConfig } from '../config/load.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { savedStateBytes } from '../sync/store.js';
-import type { SyncHooks, SyncReport, SyncService } from '../sync/service.js';
+import type { SyncHooks, SyncOptions, SyncReport, SyncService } from '../sync/service.js';
 import { WORKER_MIN_ENTRIES } from './render-pool.js';
-import type { SyncRunner } from './sync-scheduler.js';
 
 /** From this many published entries on, the sync service runs in the thread (the render worker's bar). */
 export const THREAD_MIN_ENTRIES = WORKER_MIN_ENTRIES;
 /** published.json spends at least this many bytes per entry (`"192.0.2.1",`, 12 for the shortest). */
 const SAVED_BYTES_PER_ENTRY = 12;
 
-export type RunnerFactory = (loaded: LoadedConfig, log: Logger, hooks: SyncHooks) => Promise<SyncService | SyncRunner>;
+export type SyncFactory = (loaded: LoadedConfig, log: Logger, hooks: SyncHooks) => Promise<SyncService>;
 
 export async function startServeSync(
   loaded: LoadedConfig,
   log: Logger,
   hooks: SyncHooks,
-  onLoop: RunnerFactory,
-  inThread: RunnerFactory,
-): Promise<SyncRunner> {
+  onLoop: SyncFactory,
+  inThread: SyncFactory,
+): Promise<SyncService> {
   const large = (await savedStateBytes(loaded.stateDir)) >= THREAD_MIN_ENTRIES * SAVED_BYTES_PER_ENTRY;
-  const start = (factory: RunnerFactory) => () => factory(loaded, log, hooks);
-  const runner = new PlacedSyncRunner(start(onLoop), start(inThread), log);
-  await runner.start(large);
-  return runner;
+  const start = (factory: SyncFactory) => () => factory(loaded, log, hooks);
+  const service = new PlacedSyncService(start(onLoop), start(inThread), log);
+  await service.start(large);
+  return service;
 }
 
-class PlacedSyncRunner implements SyncRunner {
-  private runner: SyncRunner | undefined;
+class PlacedSyncService implements SyncService {
+  private service: SyncService | undefined;
   private threaded = false;
 
   constructor(
-    private readonly onLoop: () => Promise<SyncRunner>,
-    private readonly inThread: () => Promise<SyncRunner>,
+    private readonly onLoop: () => Promise<SyncService>,
+    private readonly inThread: () => Promise<SyncService>,
     private readonly log: Logger,
   ) {}
 
   async open(threaded: boolean): Promise<void> {
-    this.runner = await (threaded ? this.inThread() : this.onLoop());
+    this.service = await (threaded ? this.inThread() : this.onLoop());
     this.threaded = threaded;
   }
 
@@ -57,16 +56,16 @@ class PlacedSyncRunner implements SyncRunner {
   }
 
   current() {
-    return this.runner?.current();
+    return this.service?.current();
   }
 
-  async sync(options?: { signal?: AbortSignal }): Promise<SyncReport> {
+  async sync(options?: SyncOptions): Promise<SyncReport> {
     if (!this.threaded && (this.current()?.bans.size ?? 0) >= THREAD_MIN_ENTRIES) await this.moveToThread();
-    return (await (this.runner as SyncRunner).sync(options)) as SyncReport;
+    return (this.service as SyncService).sync(options);
   }
 
   close(): Promise<void> {
-    return this.runner?.close() ?? Promise.resolve();
+    return this.service?.close() ?? Promise.resolve();
   }
 
   /**
@@ -74,9 +73,9 @@ class PlacedSyncRunner implements SyncRunner {
    * shared within the process, lock.ts), so the lock has no gap; if it cannot start, the loop's goes on.
    */
   private async moveToThread(): Promise<void> {
-    const onLoop = this.runner;
+    const onLoop = this.service;
     try {
-      this.runner = await this.inThread();
+      this.service = await this.inThread();
     } catch (error) {
       this.log.warn({ err: errorMessage(error) }, 'the sync thread could not start; syncing on the event loop');
       return;

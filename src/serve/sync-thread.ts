@@ -1,5 +1,5 @@
 /**
- * The event loop's side of serve's sync thread (sync-worker.ts): a SyncRunner whose syncs run in
+ * The event loop's side of serve's sync thread (sync-worker.ts): a SyncService whose syncs run in
  * a worker. Starting it starts the sync service there (the state lock, the saved sets), and
  * fails as createSyncService would, with the same message and exit code. A worker that dies
  * fails the sync waiting on it and every later one, so /healthz and the status page say so.
@@ -12,9 +12,8 @@ import { ExporterError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { lockStateDir, type StateLock } from '../sync/lock.js';
 import type { PublishedSet } from '../sync/published-set.js';
-import type { SyncHooks, SyncReport } from '../sync/service.js';
+import type { SyncHooks, SyncReport, SyncService } from '../sync/service.js';
 import { publishedFromMessage, type ErrorMessage, type FromWorker, type SyncWorkerData, type ToWorker } from './sync-messages.js';
-import type { SyncRunner } from './sync-scheduler.js';
 import { startWorkerThread } from './worker-thread.js';
 
 /** An error from the worker, rebuilt with the exit code the CLI would have used for the original. */
@@ -36,7 +35,7 @@ interface Waiting {
  * through its module (lock.ts), and a worker has modules of its own, so a reload's new service
  * (here or on the loop) could not otherwise hold it alongside the old one.
  */
-export async function startSyncThread(loaded: LoadedConfig, log: Logger, hooks: SyncHooks = {}): Promise<SyncRunner> {
+export async function startSyncThread(loaded: LoadedConfig, log: Logger, hooks: SyncHooks = {}): Promise<SyncService> {
   // The store makes the directory too, and says why when it cannot; the lock needs it first.
   await mkdir(loaded.stateDir, { recursive: true }).catch(() => undefined);
   const lock = await lockStateDir(loaded.stateDir, log);
@@ -48,7 +47,7 @@ export async function startSyncThread(loaded: LoadedConfig, log: Logger, hooks: 
   }
 }
 
-async function startWorker(loaded: LoadedConfig, log: Logger, hooks: SyncHooks, lock: StateLock): Promise<SyncRunner> {
+async function startWorker(loaded: LoadedConfig, log: Logger, hooks: SyncHooks, lock: StateLock): Promise<SyncService> {
   // The same relative URL works from tsc's dist/src/serve/ and from the CLI bundle (scripts/bundle-cli.mjs).
   const worker = startWorkerThread(new URL('./sync-worker.js', import.meta.url), EMBEDDED.syncWorker, {
     workerData: { loaded } satisfies SyncWorkerData,
@@ -61,7 +60,7 @@ async function startWorker(loaded: LoadedConfig, log: Logger, hooks: SyncHooks, 
   return thread;
 }
 
-class SyncThread implements SyncRunner {
+class SyncThread implements SyncService {
   readonly ready: Promise<void>;
   private latest: PublishedSet | undefined;
   private readonly waiting = new Map<number, Waiting>();

@@ -32,20 +32,21 @@ export interface SyncRunContext {
   state(): SyncState;
 }
 
-export interface RunOutcome {
+/** What one run computed, before the guards decide whether the sync service publishes it (its SyncReport). */
+export interface ComputedRun {
   published: PublishedSet;
   stats: RunStats;
   sources: SourceStatus[];
 }
 
 /** A run that failed half way, with the progress it made (the report counts its requests). */
-export interface RunFailure {
+export interface FailedRun {
   error: unknown;
   stats: RunStats;
 }
 
 /** Never throws: a failure comes back with its stats, so no side channel is needed for them. */
-export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promise<RunOutcome | RunFailure> {
+export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promise<ComputedRun | FailedRun> {
   const stats: RunStats = { ...emptyDownloadStats(), requests: 0 };
   try {
     return await runWith(ctx, options, stats);
@@ -54,7 +55,7 @@ export async function runSync(ctx: SyncRunContext, options: SyncOptions): Promis
   }
 }
 
-async function runWith(ctx: SyncRunContext, options: SyncOptions, stats: RunStats): Promise<RunOutcome> {
+async function runWith(ctx: SyncRunContext, options: SyncOptions, stats: RunStats): Promise<ComputedRun> {
   const { config, stateDir } = ctx.loaded;
   const assembleContext = { config, stateDir, log: ctx.log, now: ctx.clock.now(), store: ctx.store, signal: options.signal };
   if (config.apiban.key === undefined) {

@@ -47,6 +47,9 @@ export interface SyncReport {
   published?: PublishedSet | undefined;
 }
 
+/** A report's traffic fields for a run that asked APIBAN nothing. */
+export const NO_TRAFFIC = { requests: 0, pages: 0, received: 0, added: 0, expired: 0 } as const satisfies Partial<SyncReport>;
+
 export type SyncErrorKind = 'apiban' | 'guard' | 'state' | 'config' | 'aborted' | 'internal';
 
 export interface SyncService {

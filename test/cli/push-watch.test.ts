@@ -1,6 +1,7 @@
 /**
- * `push --watch` as a child process: it pushes only to the devices the command line selects, and
- * syncs no faster than serve would (the same interval clamp), whatever sync.interval says.
+ * `push --watch` as a child process: it pushes only to the devices the command line selects,
+ * syncs no faster than serve would (the same interval clamp), whatever sync.interval says, and
+ * reloads on SIGHUP as serve does (it runs serve's runtime without the HTTP side).
  */
 import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
@@ -71,6 +72,28 @@ describe('cli push --watch', function () {
         devices: ['api0', 'api1'],
       });
       await waitFor(async () => daemons[0].chain().length === 2 && daemons[1].chain().length === 2, 'both pushed', 20_000);
+    } finally {
+      watcher.child.kill('SIGTERM');
+      await watcher.exited;
+    }
+  });
+
+  it('reloads on SIGHUP: a device added to the file is pushed to, and the watcher stays up', async () => {
+    const sections = (devices: FakeIptablesApi[]) => ({
+      sync: { interval: '200ms' },
+      // Each device is checked and repaired every second, so the reloaded schedule reaches api1 soon.
+      push: { devices: devices.map((d) => iptablesApiDevice(d, `api${daemons.indexOf(d)}`, dir)), schedule: { verifyEvery: '1s' } },
+    });
+    const config = watchConfig(dir, fake.url, sections([daemons[0]]));
+    const watcher = startPushWatch(config, { FAKE_KEY: KEY }, [], ['--min-interval', '100ms']);
+    try {
+      await waitFor(async () => daemons[0].chain().length === 2, 'the first push to api0', 20_000);
+      expect(daemons[1].requests, 'api1 is not configured yet').to.deep.equal([]);
+      watchConfig(dir, fake.url, sections(daemons));
+      watcher.child.kill('SIGHUP');
+      await waitFor(async () => watcher.stderr().includes('"configuration reloaded"'), 'the reload', 20_000);
+      await waitFor(async () => daemons[1].chain().length === 2, 'a push to api1 after the reload', 20_000);
+      expect(watcher.child.exitCode, 'still running').to.equal(null);
     } finally {
       watcher.child.kill('SIGTERM');
       await watcher.exited;

@@ -4,15 +4,15 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
-import { ServeDaemon } from '../../src/serve/daemon.js';
-import { startEdgeSeam } from '../../src/ingest/serve-seam.js';
+import { Runtime } from '../../src/runtime/runtime.js';
+import { startEdgeExtension } from '../../src/ingest/extension.js';
 import { waitFor } from '../helpers/serve-process.js';
 import { configSchema } from '../helpers/config-schema.js';
 import { bansOf, fetchRaw, ScriptedRunner } from '../serve/support.js';
 import { call, removeDir } from './support.js';
 
 describe('edge bans in serve', () => {
-  let daemon: ServeDaemon;
+  let daemon: Runtime;
   let stateDir: string;
   let base: string;
   let edge: string;
@@ -20,17 +20,16 @@ describe('edge bans in serve', () => {
   beforeEach(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'edge-serve-'));
     const config = configSchema.parse({ ingest: { listen: '127.0.0.1:0', clients: [{ name: 'sbc1', allow: ['127.0.0.1/32'] }] } });
-    daemon = await ServeDaemon.start({
+    daemon = await Runtime.start({
       loaded: { config, source: 'test', stateDir },
       log: silentLogger,
-      createRunner: async () => new ScriptedRunner(bansOf('192.0.2.1')),
-      startExtension: startEdgeSeam,
-      listen: '127.0.0.1:0',
-      processMetrics: false,
+      createSync: async () => new ScriptedRunner(bansOf('192.0.2.1')),
+      startExtension: startEdgeExtension,
+      http: { listen: '127.0.0.1:0', processMetrics: false },
     });
     await daemon.syncNow();
     base = `http://127.0.0.1:${daemon.address.port}`;
-    edge = `http://127.0.0.1:${daemon.edge?.address?.port}`;
+    edge = `http://127.0.0.1:${daemon.extensionAddress?.port}`;
   });
 
   afterEach(async () => {
@@ -73,15 +72,14 @@ describe('edge bans in serve', () => {
   });
 
   it('leaves the ingest listener off unless ingest.listen is set', async () => {
-    const plainDaemon = await ServeDaemon.start({
+    const plainDaemon = await Runtime.start({
       loaded: { config: configSchema.parse({}), source: 'test', stateDir },
       log: silentLogger,
-      createRunner: async () => new ScriptedRunner(bansOf('192.0.2.1')),
-      startExtension: startEdgeSeam,
-      listen: '127.0.0.1:0',
-      processMetrics: false,
+      createSync: async () => new ScriptedRunner(bansOf('192.0.2.1')),
+      startExtension: startEdgeExtension,
+      http: { listen: '127.0.0.1:0', processMetrics: false },
     });
-    expect(plainDaemon.edge?.address).to.equal(undefined);
+    expect(plainDaemon.extensionAddress).to.equal(undefined);
     await plainDaemon.shutdown();
   });
 });

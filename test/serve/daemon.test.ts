@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { formatIssues } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { createLogger, silentLogger } from '../../src/log.js';
-import { ServeDaemon } from '../../src/serve/daemon.js';
+import { Runtime } from '../../src/runtime/runtime.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../../src/sync/sync-loop.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { configSchema } from '../helpers/config-schema.js';
@@ -72,12 +72,11 @@ describe('serve: daemon operations', () => {
     const sync = runner.sync.bind(runner);
     let throwing = false;
     runner.sync = () => (throwing ? Promise.reject(new Error('the runner broke')) : sync());
-    const daemon = await ServeDaemon.start({
+    const daemon = await Runtime.start({
       loaded: testConfig(),
       log,
-      createRunner: async () => runner,
-      listen: '127.0.0.1:0',
-      processMetrics: false,
+      createSync: async () => runner,
+      http: { listen: '127.0.0.1:0', processMetrics: false },
     });
     try {
       await daemon.syncNow(); // the first sync, which start() began
@@ -98,12 +97,11 @@ describe('serve: daemon operations', () => {
   it('reloads the configuration, and keeps the running one when the new one is invalid', async () => {
     let next = testConfig({ outputs: [{ name: 'edl', target: 'plain' }] });
     const runner = new ScriptedRunner(SET);
-    const daemon = await ServeDaemon.start({
+    const daemon = await Runtime.start({
       loaded: testConfig(),
       log: silentLogger,
-      createRunner: async () => runner,
-      listen: '127.0.0.1:0',
-      processMetrics: false,
+      createSync: async () => runner,
+      http: { listen: '127.0.0.1:0', processMetrics: false },
       reloadConfig: () => next,
     });
     const base = `http://127.0.0.1:${daemon.address.port}`;
@@ -124,12 +122,11 @@ describe('serve: daemon operations', () => {
   it('names the listening-socket settings a reload leaves for the next restart', async () => {
     const { log, lines } = capturedLog();
     let next = testConfig({ serve: { timeouts: { shutdown: '3s' } } });
-    const daemon = await ServeDaemon.start({
+    const daemon = await Runtime.start({
       loaded: testConfig(),
       log,
-      createRunner: async () => new ScriptedRunner(SET),
-      listen: '127.0.0.1:0',
-      processMetrics: false,
+      createSync: async () => new ScriptedRunner(SET),
+      http: { listen: '127.0.0.1:0', processMetrics: false },
       reloadConfig: () => next,
     });
     try {

@@ -1,14 +1,15 @@
+import { LoopRecord } from '../../src/runtime/loop-record.js';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { BanSet } from '../../src/banset/banset.js';
-import type { ServeDaemon } from '../../src/serve/daemon.js';
+import type { Runtime } from '../../src/runtime/runtime.js';
 import { silentLogger } from '../../src/log.js';
 import { createRequestHandler, parseQuery } from '../../src/serve/handler.js';
 import { ServeMetrics } from '../../src/serve/metrics.js';
 import { resolveSite } from '../../src/serve/site.js';
-import { ServeState } from '../../src/serve/served-view.js';
+import { ServedState } from '../../src/serve/served-state.js';
 import { renderOutput } from '../../src/writers/render.js';
 import { getTarget } from '../../targets/all.js';
 import { closeServer, listenOnLoopback } from '../helpers/listen.js';
@@ -24,7 +25,7 @@ function expected(target: string, bans: BanSet, shape = {}): string {
 
 describe('serve: routes and caching', () => {
   let runner: ScriptedRunner;
-  let daemon: ServeDaemon;
+  let daemon: Runtime;
   let base: string;
 
   beforeEach(async () => {
@@ -131,8 +132,8 @@ describe('serve: routes and caching', () => {
   });
 
   it('builds each query variant once per set version, never per request', async () => {
-    const snapshot = present(daemon.state.view.snapshot, 'a snapshot');
-    const output = daemon.state.view.site.outputs[0];
+    const snapshot = present(present(daemon.serving, 'the HTTP side').state.view.snapshot, 'a snapshot');
+    const output = present(daemon.serving, 'the HTTP side').state.view.site.outputs[0];
     const first = snapshot.variant(output, { families: 'v4' });
     const second = snapshot.variant(output, { families: 'v4' });
     expect(second).to.equal(first);
@@ -219,7 +220,7 @@ describe('serve: before the first successful sync', () => {
   it("reports stale data on /healthz with 503 once it is older than serve.maxAge, by the daemon's clock", async () => {
     const syncedAt = Date.parse('2026-03-01T12:00:00Z');
     let now = syncedAt;
-    const state = new ServeState(resolveSite(testConfig({ serve: { maxAge: '10m' } })), silentLogger, () => now);
+    const state = new ServedState(resolveSite(testConfig({ serve: { maxAge: '10m' } })), new LoopRecord(), silentLogger, () => now);
     await state.publish(servedSet(SET, new Date(syncedAt)));
     const server = createServer(createRequestHandler(state, new ServeMetrics(), silentLogger));
     const base = `http://127.0.0.1:${await listenOnLoopback(server)}`;

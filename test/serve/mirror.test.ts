@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createApibanClient } from '../../src/apiban/client.js';
 import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet } from '../../src/banset/banset.js';
-import type { ServeDaemon } from '../../src/serve/daemon.js';
+import type { Runtime } from '../../src/runtime/runtime.js';
 import { advanceMirrorIndex, pageAfter, PAGE_SIZE } from '../../src/serve/mirror-index.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js';
 import { present } from '../helpers/present.js';
@@ -40,7 +40,7 @@ async function pageThrough(base: string, version: 'v1' | 'v2', key = TOKEN): Pro
 
 describe('serve: APIBAN-compatible mirror', () => {
   let runner: ScriptedRunner;
-  let daemon: ServeDaemon;
+  let daemon: Runtime;
   let base: string;
   const initial = addresses(600);
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { LoadedConfig } from '../../src/config/load.js';
 import { configSchema } from '../helpers/config-schema.js';
 import { silentLogger } from '../../src/log.js';
-import { ServeDaemon } from '../../src/serve/daemon.js';
+import { Runtime } from '../../src/runtime/runtime.js';
 import { createSyncService } from '../../src/sync/service.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { fetchRaw } from './support.js';
@@ -38,13 +38,12 @@ describe('serve: reload replaces the sync service when its settings change', () 
   it('unblocks a newly allowlisted address on reload, and keeps the old service when the new one cannot start', async () => {
     let next = loaded([]);
     let starts = 0;
-    const daemon = await ServeDaemon.start({
+    const daemon = await Runtime.start({
       loaded: next,
       log: silentLogger,
-      listen: '127.0.0.1:0',
-      processMetrics: false,
+      http: { listen: '127.0.0.1:0', processMetrics: false },
       reloadConfig: () => next,
-      createRunner: async (config, log, hooks) => {
+      createSync: async (config, log, hooks) => {
         starts++;
         return createSyncService(config, log, hooks);
       },

@@ -1,3 +1,4 @@
+import { LoopRecord } from '../../src/runtime/loop-record.js';
 import { present } from '../helpers/present.js';
 import { expect } from 'chai';
 import { performance } from 'node:perf_hooks';
@@ -6,7 +7,7 @@ import { silentLogger } from '../../src/log.js';
 import { RenderPool } from '../../src/serve/render-pool.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { DEFAULT_QUERY } from '../../src/serve/output-snapshot.js';
-import { ServeState } from '../../src/serve/served-view.js';
+import { ServedState } from '../../src/serve/served-state.js';
 import { getTarget } from '../../targets/all.js';
 import { servedSet, testConfig } from './support.js';
 
@@ -77,8 +78,8 @@ describe('serve: rendering a large set in the worker thread', function () {
   });
 
   it('serves the same bytes, gzip bytes, ETags and failures as the event-loop render', async () => {
-    const inline = new ServeState(site(), silentLogger, Date.now, new RenderPool(Number.POSITIVE_INFINITY));
-    const pooled = new ServeState(site(), silentLogger, Date.now, new RenderPool(0));
+    const inline = new ServedState(site(), new LoopRecord(), silentLogger, Date.now, new RenderPool(Number.POSITIVE_INFINITY));
+    const pooled = new ServedState(site(), new LoopRecord(), silentLogger, Date.now, new RenderPool(0));
     try {
       await Promise.all([inline.publish(servedSet(MEDIUM)), pooled.publish(servedSet(MEDIUM))]);
       const queries = [DEFAULT_QUERY, { families: 'v4' as const }, { families: 'v6' as const, aggregate: true }];

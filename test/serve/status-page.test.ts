@@ -6,8 +6,8 @@
  */
 import { expect } from 'chai';
 import type { DeviceResult } from '../../src/push/run.js';
-import type { ServeDaemon } from '../../src/serve/daemon.js';
-import type { SyncResult } from '../../src/serve/sync-scheduler.js';
+import type { Runtime } from '../../src/runtime/runtime.js';
+import type { SyncReport } from '../../src/sync/service.js';
 import { waitFor } from '../helpers/serve-process.js';
 import { ScriptedRunner, bansOf, fetchRaw, startTestDaemon } from './support.js';
 
@@ -30,7 +30,7 @@ class HeldRunner extends ScriptedRunner {
     this.gate = undefined;
   }
 
-  override async sync(): Promise<SyncResult> {
+  override async sync(): Promise<SyncReport> {
     await this.gate?.promise;
     return super.sync();
   }
@@ -40,7 +40,7 @@ class HeldRunner extends ScriptedRunner {
 type Json = any;
 
 describe('serve: the status page verdict and times', () => {
-  let daemon: ServeDaemon | undefined;
+  let daemon: Runtime | undefined;
   let base = '';
   afterEach(async () => {
     await daemon?.shutdown();
@@ -87,7 +87,7 @@ describe('serve: the status page verdict and times', () => {
     });
     runner.failing = true;
     await daemon?.syncNow();
-    daemon?.status.recordApiban('error');
+    daemon?.serving?.apibanAnswered('error');
     const failed: DeviceResult = {
       device: 'edge1',
       driver: 'linux-nftables',
@@ -98,7 +98,7 @@ describe('serve: the status page verdict and times', () => {
       result: 'failed',
       error: 'connection refused',
     };
-    daemon?.status.recordPush([failed]);
+    daemon?.serving?.pushed([failed]);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const { json, html } = await read();
     expect(json.verdict.level).to.equal('bad');
@@ -127,6 +127,10 @@ describe('serve: the status page verdict and times', () => {
       ok: false,
       full: false,
       requests: 1,
+      pages: 1,
+      received: 0,
+      added: 0,
+      expired: 0,
       size: 1,
       durationMs: 1,
       changed: false,
@@ -154,7 +158,7 @@ describe('serve: the status page verdict and times', () => {
     expect(json.syncRunning).to.include({ retrying: false });
     expect(innerOf(html, 'next-sync')).to.match(/^running now \(started <time [^>]+>just now<\/time>\)$/);
 
-    daemon?.status.recordApiban('rate-limited');
+    daemon?.serving?.apibanAnswered('rate-limited');
     ({ json, html } = await read());
     expect(json.syncRunning).to.include({ retrying: true });
     expect(innerOf(html, 'next-sync')).to.include('retrying').and.include('APIBAN answered rate-limited');

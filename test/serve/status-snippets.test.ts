@@ -3,13 +3,13 @@
  * say where each placeholder's value is configured; OPNsense's names every field it needs.
  */
 import { expect } from 'chai';
-import type { ServeDaemon } from '../../src/serve/daemon.js';
+import type { Runtime } from '../../src/runtime/runtime.js';
 import { ScriptedRunner, bansOf, fetchRaw, startTestDaemon } from './support.js';
 
 const SECRETS = { basic: 'basic-pw-91c2', bearer: 'bearer-tok-7d1e9a3c', token: 'path-tok-44aa7e01b2', shared: 'shared-pw-0b3f' };
 
 describe('serve: firewall settings on the status page', () => {
-  let daemon: ServeDaemon;
+  let daemon: Runtime;
   // biome-ignore lint/suspicious/noExplicitAny: status.json walked by path; a wrong path fails the test
   let outputs: Record<string, any>;
   let html: string;

@@ -5,8 +5,8 @@ import { createBanSet, type BanSet } from '../../src/banset/banset.js';
 import type { LoadedConfig } from '../../src/config/load.js';
 import { configSchema } from '../helpers/config-schema.js';
 import { silentLogger } from '../../src/log.js';
-import { ServeDaemon } from '../../src/serve/daemon.js';
-import type { SyncResult, SyncRunner } from '../../src/serve/sync-scheduler.js';
+import { Runtime } from '../../src/runtime/runtime.js';
+import { NO_TRAFFIC, type SyncReport, type SyncService } from '../../src/sync/service.js';
 import type { PublishedSet } from '../../src/sync/published-set.js';
 
 export function bansOf(...entries: string[]): BanSet {
@@ -26,8 +26,11 @@ export function servedSet(bans: BanSet, syncedAt = new Date()): PublishedSet {
   return { bans, report, syncedAt, source: 'apiban', cursor: String(Math.floor(syncedAt.getTime() / 1000)) };
 }
 
+/** What a scripted sync reports of its APIBAN traffic: one request, nothing received. */
+const ONE_REQUEST = { ...NO_TRAFFIC, requests: 1 };
+
 /** A sync service stand-in: each sync publishes `next` (or fails while `failing` is set). */
-export class ScriptedRunner implements SyncRunner {
+export class ScriptedRunner implements SyncService {
   next?: BanSet | undefined;
   failing = false;
   syncs = 0;
@@ -38,13 +41,13 @@ export class ScriptedRunner implements SyncRunner {
     this.next = initial;
   }
 
-  async sync(): Promise<SyncResult> {
+  async sync(): Promise<SyncReport> {
     this.syncs++;
     if (this.failing || this.next === undefined) {
       return {
         ok: false,
         full: false,
-        requests: 1,
+        ...ONE_REQUEST,
         size: this.published?.bans.size ?? 0,
         durationMs: 1,
         changed: false,
@@ -54,7 +57,7 @@ export class ScriptedRunner implements SyncRunner {
     }
     const changed = this.published === undefined || !this.published.bans.equals(this.next);
     this.published = servedSet(this.next);
-    return { ok: true, full: false, requests: 1, size: this.next.size, durationMs: 1, changed, published: this.published };
+    return { ok: true, full: false, ...ONE_REQUEST, size: this.next.size, durationMs: 1, changed, published: this.published };
   }
 
   current(): PublishedSet | undefined {
@@ -71,16 +74,12 @@ export function testConfig(raw: Record<string, unknown> = {}): LoadedConfig {
 }
 
 /** A daemon on 127.0.0.1:0 with a long interval: tests drive syncs with syncNow(). */
-export async function startTestDaemon(
-  runner: SyncRunner,
-  raw: Record<string, unknown> = {},
-): Promise<{ daemon: ServeDaemon; base: string }> {
-  const daemon = await ServeDaemon.start({
+export async function startTestDaemon(runner: SyncService, raw: Record<string, unknown> = {}): Promise<{ daemon: Runtime; base: string }> {
+  const daemon = await Runtime.start({
     loaded: testConfig(raw),
     log: silentLogger,
-    createRunner: async () => runner,
-    listen: (raw.serve as { listen?: string } | undefined)?.listen ?? '127.0.0.1:0',
-    processMetrics: false,
+    createSync: async () => runner,
+    http: { listen: (raw.serve as { listen?: string } | undefined)?.listen ?? '127.0.0.1:0', processMetrics: false },
   });
   return { daemon, base: `http://127.0.0.1:${daemon.address.port}` };
 }

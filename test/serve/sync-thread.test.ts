@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { LoadedConfig } from '../../src/config/load.js';
 import { createLogger, silentLogger } from '../../src/log.js';
-import { ServeDaemon } from '../../src/serve/daemon.js';
+import { Runtime } from '../../src/runtime/runtime.js';
 import { startServeSync, THREAD_MIN_ENTRIES } from '../../src/serve/sync-placement.js';
 import { startSyncThread } from '../../src/serve/sync-thread.js';
 import { computePublishedSet, createSyncService } from '../../src/sync/service.js';
@@ -28,7 +28,7 @@ interface Fixture {
   list: string;
   loaded(allowlist: string): LoadedConfig;
   lines(): string;
-  daemon(reloadTo: () => LoadedConfig): Promise<ServeDaemon>;
+  daemon(reloadTo: () => LoadedConfig): Promise<Runtime>;
 }
 
 function fixture(entries: number): Fixture {
@@ -51,13 +51,12 @@ function fixture(entries: number): Fixture {
     loaded,
     lines: () => log,
     daemon: (reloadTo) =>
-      ServeDaemon.start({
+      Runtime.start({
         loaded: loaded('45.0.0.0/16'),
         log: createLogger({ format: 'json', destination: sink }),
-        createRunner: (l, log, hooks) => startServeSync(l, log, hooks, createSyncService, startSyncThread),
+        createSync: (l, log, hooks) => startServeSync(l, log, hooks, createSyncService, startSyncThread),
         reloadConfig: reloadTo,
-        listen: '127.0.0.1:0',
-        processMetrics: false,
+        http: { listen: '127.0.0.1:0', processMetrics: false },
       }),
   };
 }
@@ -73,7 +72,7 @@ describe('serve: a large set syncs in a worker thread', function () {
   this.timeout(60_000);
   const entries = 6 * THREAD_MIN_ENTRIES;
   let fx: Fixture;
-  let daemon: ServeDaemon | undefined;
+  let daemon: Runtime | undefined;
 
   beforeEach(() => {
     fx = fixture(entries);
@@ -87,7 +86,7 @@ describe('serve: a large set syncs in a worker thread', function () {
   it('moves there once the set is large, and a reload that changes the allowlist publishes what the event loop computes', async () => {
     let next = fx.loaded('45.0.0.0/16');
     daemon = await fx.daemon(() => next);
-    await waitFor(async () => daemon?.state.latestSet !== undefined, 'the first sync');
+    await waitFor(async () => daemon?.serving?.state.latestSet !== undefined, 'the first sync');
     expect(fx.lines()).not.to.include('worker thread');
 
     // The set is large now: the next sync runs in the thread, and what it publishes is what the loop computes.
@@ -95,16 +94,16 @@ describe('serve: a large set syncs in a worker thread', function () {
     await daemon.syncNow();
     expect(fx.lines()).to.include('syncing in a worker thread from now on');
     const synced = await computePublishedSet(fx.loaded('45.0.0.0/16'), silentLogger, { unguarded: true });
-    expect(daemon.state.latestSet?.bans.equals(synced.bans)).to.equal(true);
+    expect(daemon.serving?.state.latestSet?.bans.equals(synced.bans)).to.equal(true);
 
     next = fx.loaded('45.1.0.0/16');
     const expected = await computePublishedSet(next, silentLogger, { unguarded: true });
     expect(expected.bans.equals(synced.bans)).to.equal(false);
     const reloaded = await utilizationDuring(async () => {
       expect(await daemon?.reload()).to.equal(true);
-      await waitFor(async () => daemon?.state.view.snapshot?.set.bans.equals(expected.bans) === true, 'the reloaded set');
+      await waitFor(async () => daemon?.serving?.state.view.snapshot?.set.bans.equals(expected.bans) === true, 'the reloaded set');
     });
-    expect(daemon.state.latestSet?.report).to.deep.equal(expected.report);
+    expect(daemon.serving?.state.latestSet?.report).to.deep.equal(expected.report);
     expect(fx.lines()).to.include('syncing in a worker thread (the saved set is large)');
 
     // The same rebuild on the event loop keeps it busy; in the thread the loop mostly waits.
@@ -115,7 +114,7 @@ describe('serve: a large set syncs in a worker thread', function () {
   it('keeps a small set on the event loop', async () => {
     writeFileSync(fx.list, listText(100, 1));
     daemon = await fx.daemon(() => fx.loaded('45.1.0.0/16'));
-    await waitFor(async () => daemon?.state.latestSet !== undefined, 'the first sync');
+    await waitFor(async () => daemon?.serving?.state.latestSet !== undefined, 'the first sync');
     await daemon.syncNow();
     expect(await daemon.reload()).to.equal(true);
     await daemon.syncNow();

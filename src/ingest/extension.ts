@@ -1,15 +1,15 @@
 /**
- * How `serve` carries the ingest endpoint (src/serve/daemon.ts calls only this): opened after the
- * sync service holds the state lock, it wraps every sync service the daemon makes (at start and
- * on reload) so the published set carries the edge bans, and asks the daemon to republish when
- * they change. Off (`ingest.listen` unset) it changes nothing.
+ * How the runtime (`serve`, `push --watch`) carries the ingest endpoint: opened after the sync
+ * service holds the state lock, it wraps every sync service the runtime makes (at start and on
+ * reload) so the published set carries the edge bans, and asks the runtime to republish when they
+ * change. Off (`ingest.listen` unset) it changes nothing.
  */
 import type { Server } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
 import { closeListener, listen, type ListenAddress } from '../serve/listener.js';
-import { NO_EXTENSION, type SetExtension } from '../serve/set-extension.js';
+import { NO_EXTENSION, type SetExtension } from '../runtime/set-extension.js';
 import { parseListenAddress } from '../config/listen-address.js';
 import { buildPolicy } from '../sync/publish.js';
 import type { Clock } from '../apiban/clock.js';
@@ -17,7 +17,7 @@ import { withEdgeBans } from './edge-set.js';
 import { createIngestListener } from './listener.js';
 import { EdgeIngest } from './service.js';
 
-export async function startEdgeSeam(loaded: LoadedConfig, log: Logger, republish: () => void, clock?: Clock): Promise<SetExtension> {
+export async function startEdgeExtension(loaded: LoadedConfig, log: Logger, republish: () => void, clock?: Clock): Promise<SetExtension> {
   const config = loaded.config.ingest;
   if (config.listen === undefined) return NO_EXTENSION;
   const ingestLog = log.child({ component: 'ingest' });
@@ -40,15 +40,11 @@ export async function startEdgeSeam(loaded: LoadedConfig, log: Logger, republish
   ingestLog.info({ host: address.host, port: address.port, clients: config.clients.map((c) => c.name) }, 'edge ingest listening');
   return {
     address,
-    wrap: (runner) => withEdgeBans(runner, ingest),
-    factory:
-      (create) =>
-      async (next, ...rest) => {
-        const runner = await create(next, ...rest);
-        if (!isDeepStrictEqual(next.config.ingest, config)) ingestLog.warn('ingest settings changed: they take effect after a restart');
-        ingest.setPolicy(await buildPolicy(next.config.policy));
-        return withEdgeBans(runner, ingest);
-      },
+    wrap: (service) => withEdgeBans(service, ingest),
+    async reconfigure(next) {
+      if (!isDeepStrictEqual(next.config.ingest, config)) ingestLog.warn('ingest settings changed: they take effect after a restart');
+      ingest.setPolicy(await buildPolicy(next.config.policy));
+    },
     close: () => closeIngest(server, ingest),
   };
 }

@@ -1,12 +1,15 @@
 /**
- * What the request handler reads: one `ServeView` (site + snapshot + mirror index), replaced by
- * reference when a sync publishes a new set or a reload changes the site. Handlers read `view`
- * once per request, so no response mixes two versions. Builds run one at a time (a chain of
- * promises), so a reload and a sync finishing together cannot publish out of order.
+ * What the request handler and the status page read: one `ServeView` (site + snapshot + mirror
+ * index), replaced by reference when a sync publishes a new set or a reload changes the site, and
+ * the daemon's loop facts (last sync, last reload), which the runtime (src/runtime) owns and
+ * writes. Handlers read `view` once per request, so no response mixes two versions. Builds run one
+ * at a time (a chain of promises), so a reload and a sync finishing together cannot publish out of
+ * order. Every field is read-only from outside: the view changes only through `publish` and
+ * `reconfigure`.
  */
 import type { Logger } from '../log.js';
 import { ContentHistory } from './content.js';
-import type { ReloadOutcome, SyncOutcome } from './health.js';
+import type { LastSync, ReloadOutcome } from './health.js';
 import { advanceMirrorIndex, type MirrorIndex } from './mirror-index.js';
 import type { Site } from './site.js';
 import type { PublishedSet } from '../sync/published-set.js';
@@ -20,44 +23,73 @@ export interface ServeView {
   readonly mirror?: MirrorIndex | undefined;
 }
 
-export class ServeState {
-  view: ServeView;
-  /** Newest published set, also when its bans equal the snapshot's (health shows its time). */
-  latestSet?: PublishedSet | undefined;
-  lastSync?: SyncOutcome | undefined;
+/** What the daemon's loop knows between runs (src/runtime/loop-record.ts writes it). */
+export interface LoopFacts {
+  readonly lastSync: LastSync | undefined;
   /** When the first of the syncs that failed since the last success started; unset after a success. */
-  syncFailingSince?: number | undefined;
+  readonly syncFailingSince: number | undefined;
   /** When the sync running now started; unset between syncs. */
-  syncRunningSince?: number | undefined;
+  readonly syncRunningSince: number | undefined;
   /** The last SIGHUP's outcome (/healthz shows a rejected configuration). */
-  lastReload?: ReloadOutcome;
+  readonly lastReload: ReloadOutcome | undefined;
+}
+
+export class ServedState implements LoopFacts {
+  #view: ServeView;
+  #latestSet: PublishedSet | undefined;
   private readonly history = new ContentHistory();
   private queue: Promise<unknown> = Promise.resolve();
   constructor(
     site: Site,
+    private readonly loop: LoopFacts,
     private readonly log: Logger,
     readonly now: () => number = Date.now,
     /** Renders large sets off the event loop; the worker starts on the first such render. */
     private readonly renderer = new RenderPool(),
   ) {
-    this.view = { site };
+    this.#view = { site };
+  }
+
+  get view(): ServeView {
+    return this.#view;
+  }
+
+  /** Newest published set, also when its bans equal the snapshot's (health shows its time). */
+  get latestSet(): PublishedSet | undefined {
+    return this.#latestSet;
+  }
+
+  get lastSync(): LastSync | undefined {
+    return this.loop.lastSync;
+  }
+
+  get syncFailingSince(): number | undefined {
+    return this.loop.syncFailingSince;
+  }
+
+  get syncRunningSince(): number | undefined {
+    return this.loop.syncRunningSince;
+  }
+
+  get lastReload(): ReloadOutcome | undefined {
+    return this.loop.lastReload;
   }
 
   /** Publishes a set; bytes are rebuilt only when the bans differ from the served ones. */
   publish(set: PublishedSet): Promise<void> {
     return this.serialise(async () => {
-      const current = this.view;
+      const current = this.#view;
       if (current.snapshot === undefined || !current.snapshot.set.bans.equals(set.bans)) await this.swap(current.site, set, current.mirror);
-      this.latestSet = set;
+      this.#latestSet = set;
     });
   }
 
   /** Applies a reloaded site; the served set is rebuilt for the new outputs before the swap. */
   reconfigure(site: Site): Promise<void> {
     return this.serialise(async () => {
-      const set = this.view.snapshot?.set;
-      if (set === undefined) this.view = { site };
-      else await this.swap(site, set, this.view.mirror);
+      const set = this.#view.snapshot?.set;
+      if (set === undefined) this.#view = { site };
+      else await this.swap(site, set, this.#view.mirror);
     });
   }
 
@@ -66,7 +98,7 @@ export class ServeState {
     const failures = await snapshot.prebuild(site.outputs);
     for (const failure of failures) this.log.error({ output: failure.output, err: failure.error.message }, 'output cannot be rendered');
     const mirror = site.mirrorTokens === undefined ? undefined : advanceMirrorIndex(previousMirror, set.bans, this.now());
-    this.view = { site, snapshot, mirror };
+    this.#view = { site, snapshot, mirror };
   }
 
   /** Stops the render worker (the daemon is stopping). */
