@@ -16,25 +16,26 @@ type Policy = typeof import('../src/banset/policy.js');
 type Schema = typeof import('../test/helpers/config-schema.js');
 type Log = typeof import('../src/log.js');
 type Handler = typeof import('../src/serve/handler.js');
-type Metrics = typeof import('../src/serve/metrics.js');
+type Metrics = typeof import('../src/serve/http/metrics.js');
 type Site = typeof import('../src/serve/site.js');
 type View = typeof import('../src/serve/served-state.js');
 type LoopRecordModule = typeof import('../src/runtime/loop-record.js');
 type Generate = typeof import('./generate.js');
 
-async function load<T>(root: string, path: string): Promise<T> {
-  return import(pathToFileURL(join(root, path)).href);
+/** The first of `paths` the build at `root` has (a module moved since a baseline was built). */
+async function load<T>(root: string, ...paths: string[]): Promise<T> {
+  const [path, ...older] = paths;
+  const loaded = import(pathToFileURL(join(root, path)).href) as Promise<T>;
+  return older.length === 0 ? loaded : loaded.catch(() => load<T>(root, ...older));
 }
 
 async function handlerOf(root: string) {
   const { applyPolicy, DEFAULT_POLICY, parseEntries } = await load<Policy>(root, 'src/banset/policy.js');
   // Builds from before the lazy registries kept the full schema in src/config/schema.js.
-  const { configSchema } = await load<Schema>(root, 'test/helpers/config-schema.js').catch(() =>
-    load<Schema>(root, 'src/config/schema.js'),
-  );
+  const { configSchema } = await load<Schema>(root, 'test/helpers/config-schema.js', 'src/config/schema.js');
   const { silentLogger } = await load<Log>(root, 'src/log.js');
-  const { createRequestHandler } = await load<Handler>(root, 'src/serve/handler.js');
-  const { ServeMetrics } = await load<Metrics>(root, 'src/serve/metrics.js');
+  const { createRequestHandler } = await load<Handler>(root, 'src/serve/handler.js', 'src/serve/handler.js');
+  const { ServeMetrics } = await load<Metrics>(root, 'src/serve/http/metrics.js', 'src/serve/metrics.js');
   const { resolveSite } = await load<Site>(root, 'src/serve/site.js');
   const { generateAddresses } = await load<Generate>(root, 'bench/generate.js');
   const { bans, report } = applyPolicy(parseEntries(generateAddresses(10_000), 'bench'), DEFAULT_POLICY);

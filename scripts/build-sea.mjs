@@ -81,10 +81,13 @@ async function buildSea(from, executable) {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const main = join(work, 'main.cjs');
-  const workers = { [EMBEDDED.renderWorker]: 'render-worker.js', [EMBEDDED.syncWorker]: 'sync-worker.js' };
+  const workers = {
+    [EMBEDDED.renderWorker]: join('serve', 'outputs', 'render-worker.js'),
+    [EMBEDDED.syncWorker]: join('runtime', 'sync-worker.js'),
+  };
   const blob = join(work, 'sea-prep.blob');
   await bundle(join(from, 'src', 'cli', 'main.js'), main);
-  for (const [asset, file] of Object.entries(workers)) await bundle(join(from, 'src', 'serve', file), join(work, asset));
+  for (const [asset, file] of Object.entries(workers)) await bundle(join(from, 'src', file), join(work, asset));
   const config = {
     main,
     output: blob,

@@ -46,7 +46,7 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: { 'render-worker': 'dist/src/serve/render-worker.js', 'sync-worker': 'dist/src/serve/sync-worker.js' },
+  entryPoints: { 'render-worker': 'dist/src/serve/outputs/render-worker.js', 'sync-worker': 'dist/src/runtime/sync-worker.js' },
   outdir: OUT,
   format: 'esm',
   // Bundled CommonJS packages (yaml, commander...) call require() for node built-ins.

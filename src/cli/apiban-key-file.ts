@@ -12,7 +12,7 @@ export async function withApibanKeyFile(loaded: LoadedConfig, env: Env): Promise
   const { apiban } = loaded.config;
   if (apiban.keyFile === undefined) return loaded;
   // The one reader of secret files; loaded only when a key file is named (`export` never pays for it).
-  const { readSecretFile } = await import('../serve/access.js');
+  const { readSecretFile } = await import('../serve/http/access.js');
   // Read even when APIBAN_KEY overrides it: a file the configuration names must exist.
   const fromFile = readSecretFile(apiban.keyFile, 'apiban.keyFile').trim();
   if (fromFile === '') throw new ConfigError(loaded.source, [`apiban.keyFile: ${apiban.keyFile} is empty`]);

@@ -5,8 +5,8 @@
  * and last times and a few examples, never a line per address.
  */
 import type { AddressExplanation } from '../sync/explain.js';
-import { describeAddressChange, describeChangeKind, type AddressChange } from '../sync/history-query.js';
-import { HISTORY_LINES, type AddressHistorySummary } from '../sync/history-summary.js';
+import { describeAddressChange, describeChangeKind, type AddressChange } from '../sync/history/query.js';
+import { HISTORY_LINES, type AddressHistorySummary } from '../sync/history/summary.js';
 
 const SET_ORIGIN = { sample: 'the bundled sample (no APIBAN key)', local: 'the local sources (no APIBAN key)', apiban: 'APIBAN' };
 

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
 import { ConfigError } from '../errors.js';
-import type { HistoryEvent } from '../sync/history-event.js';
+import type { HistoryEvent } from '../sync/history/event.js';
 import { commandContext } from './context.js';
 
 /** Text output lists this many addresses per sync; --json has all the history kept. */
@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .action(async (options: { since: string }, command: Command) => {
       const ctx = await commandContext(command);
       const sinceMs = Date.now() - sinceDuration(options.since);
-      const { loadHistory } = await import('../sync/history-query.js');
+      const { loadHistory } = await import('../sync/history/query.js');
       const events = await loadHistory(ctx.loaded.stateDir, sinceMs);
       if (ctx.json) ctx.printJson({ since: new Date(sinceMs).toISOString(), events });
       else

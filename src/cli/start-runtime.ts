@@ -6,8 +6,8 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { CommandContext } from './context.js';
 import { startEdgeExtension } from '../ingest/extension.js';
-import { startServeSync } from '../serve/sync-placement.js';
-import { startSyncThread } from '../serve/sync-thread.js';
+import { startServeSync } from '../runtime/sync-placement.js';
+import { startSyncThread } from '../runtime/sync-thread.js';
 import { requireListSource } from '../sync/keyless.js';
 import { createSyncService } from '../sync/service.js';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.js';

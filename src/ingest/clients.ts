@@ -1,13 +1,13 @@
 /**
  * The named clients of the endpoint: each may call only from its `allow` CIDRs and, with a
  * tokenFile, only with that token (path /t/<token>/... or Authorization: Bearer). Tokens are held
- * as SHA-256 digests and compared in constant time, as serve's access rules do (src/serve/access.ts).
+ * as SHA-256 digests and compared in constant time, as serve's access rules do (src/serve/http/access.ts).
  */
 import { parsePrefix } from '../banset/address.js';
 import { createBanSet, type BanSet } from '../banset/banset.js';
 import type { IngestClientConfig } from '../config/ingest-schema.js';
 import { ConfigError } from '../errors.js';
-import { digest, isAllowedAddress, matchesDigest, MIN_TOKEN_LENGTH, readSecretFile } from '../serve/access.js';
+import { digest, isAllowedAddress, matchesDigest, MIN_TOKEN_LENGTH, readSecretFile } from '../serve/http/access.js';
 
 export interface EdgeClient {
   readonly name: string;

@@ -3,7 +3,7 @@
  * runs now, and the last reload. Only the runtime writes it, through these methods; /healthz, the
  * status page and the metrics read it as `LoopFacts` (src/serve/served-state.ts).
  */
-import type { LastSync, ReloadOutcome } from '../serve/health.js';
+import type { LastSync, ReloadOutcome } from '../serve/http/health.js';
 import type { LoopFacts } from '../serve/served-state.js';
 import type { SyncReport } from '../sync/service.js';
 

@@ -14,7 +14,7 @@ import type { DeviceResult } from '../push/run.js';
 import type { ListenAddress } from '../serve/listener.js';
 import { ServeHttp } from '../serve/serve-http.js';
 import type { Site } from '../serve/site.js';
-import type { SyncFactory } from '../serve/sync-placement.js';
+import type { SyncFactory } from './sync-placement.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import type { SyncHooks, SyncService } from '../sync/service.js';
 import { effectiveInterval, MIN_SYNC_INTERVAL_MS } from '../sync/sync-loop.js';

@@ -8,16 +8,16 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { FamilyFilter } from '../banset/banset.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import { checkAccess, hidesPath, type AccessRule } from './access.js';
-import { buildHealth } from './health.js';
-import type { ServeMetrics } from './metrics.js';
-import { handleMirror } from './mirror.js';
-import type { Resource } from './content.js';
-import { sendBody, sendJson, sendResource, sendStatus } from './respond.js';
+import { checkAccess, hidesPath, type AccessRule } from './http/access.js';
+import { buildHealth } from './http/health.js';
+import type { ServeMetrics } from './http/metrics.js';
+import { handleMirror } from './mirror/route.js';
+import type { Resource } from './http/content.js';
+import { sendBody, sendJson, sendResource, sendStatus } from './http/respond.js';
 import type { Route } from './site.js';
-import { DEFAULT_QUERY, type VariantQuery, type Variant } from './output-snapshot.js';
+import { DEFAULT_QUERY, type VariantQuery, type Variant } from './outputs/snapshot.js';
 import type { ServedState, ServeView } from './served-state.js';
-import type { StatusPage } from './status.js';
+import type { StatusPage } from './status/page.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 

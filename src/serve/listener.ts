@@ -13,7 +13,7 @@ import { parseListenAddress, type ListenAddress } from '../config/listen-address
 import type { ServeConfig } from '../config/serve-schema.js';
 import { ConfigError, errorCode, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import { watchAcceptErrors } from './accept-errors.js';
+import { watchAcceptErrors } from './http/accept-errors.js';
 import type { RequestHandler } from './handler.js';
 
 export type { ListenAddress };

@@ -13,10 +13,10 @@ import type { PublishedSet } from '../sync/published-set.js';
 import type { SyncReport } from '../sync/service.js';
 import { createRequestHandler } from './handler.js';
 import { closeListener, createListener, listen, parseListen, type ListenAddress } from './listener.js';
-import { ServeMetrics } from './metrics.js';
+import { ServeMetrics } from './http/metrics.js';
 import { ServedState, type LoopFacts } from './served-state.js';
 import { resolveSite, type Site } from './site.js';
-import { StatusPage } from './status.js';
+import { StatusPage } from './status/page.js';
 
 export interface ServeHttpOptions {
   loaded: LoadedConfig;

@@ -8,13 +8,13 @@
  * `reconfigure`.
  */
 import type { Logger } from '../log.js';
-import { ContentHistory } from './content.js';
-import type { LastSync, ReloadOutcome } from './health.js';
-import { advanceMirrorIndex, type MirrorIndex } from './mirror-index.js';
+import { ContentHistory } from './http/content.js';
+import type { LastSync, ReloadOutcome } from './http/health.js';
+import { advanceMirrorIndex, type MirrorIndex } from './mirror/index-pages.js';
 import type { Site } from './site.js';
 import type { PublishedSet } from '../sync/published-set.js';
-import { Snapshot } from './output-snapshot.js';
-import { RenderPool } from './render-pool.js';
+import { Snapshot } from './outputs/snapshot.js';
+import { RenderPool } from './outputs/render-pool.js';
 
 export interface ServeView {
   readonly site: Site;

@@ -4,8 +4,8 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
-import { digest, readSecretFile, resolveAccess, type AccessRule } from './access.js';
-import { collectProblems, resolveOutputs, type ServedOutput } from './outputs.js';
+import { digest, readSecretFile, resolveAccess, type AccessRule } from './http/access.js';
+import { collectProblems, resolveOutputs, type ServedOutput } from './outputs/served-outputs.js';
 
 export interface Route {
   readonly output: ServedOutput;

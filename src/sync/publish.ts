@@ -12,7 +12,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError, errorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { PublishedSet } from './published-set.js';
-import { loadSources, type SourceStatus } from './sources.js';
+import { loadSources, type SourceOutcome } from './sources.js';
 import type { Sightings } from './sync-state.js';
 import type { StateStore } from './store.js';
 
@@ -34,7 +34,7 @@ export interface AssembleContext {
 
 export interface AssembledSet {
   published: PublishedSet;
-  sources: SourceStatus[];
+  sources: SourceOutcome[];
 }
 
 export async function assembleSet(ctx: AssembleContext, base: SetBase): Promise<AssembledSet> {

@@ -13,7 +13,7 @@ import { activeEntries, assembleSet } from './publish.js';
 import { keylessBase } from './keyless.js';
 import { requestJournal } from './request-journal.js';
 import type { PublishedSet } from './published-set.js';
-import type { SourceStatus } from './sources.js';
+import type { SourceOutcome } from './sources.js';
 import type { SyncState } from './sync-state.js';
 import type { StateStore } from './store.js';
 import type { SyncHooks, SyncOptions } from './sync-options.js';
@@ -36,7 +36,7 @@ export interface SyncRunContext {
 export interface ComputedRun {
   published: PublishedSet;
   stats: RunStats;
-  sources: SourceStatus[];
+  sources: SourceOutcome[];
 }
 
 /** A run that failed half way, with the progress it made (the report counts its requests). */

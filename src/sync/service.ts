@@ -14,13 +14,13 @@ import type { SyncHooks, SyncOptions } from './sync-options.js';
 import type { PublishedSet } from './published-set.js';
 import { guardPublication } from './publish.js';
 import { StateStore } from './store.js';
-import { SyncHistory } from './history.js';
+import { SyncHistory } from './history/sync-history.js';
 import type { SyncState } from './sync-state.js';
-import type { SourceStatus } from './sources.js';
+import type { SourceOutcome } from './sources.js';
 
 export type { Clock } from '../apiban/clock.js';
 export type { PublishedSet, SetSource } from './published-set.js';
-export type { SourceStatus } from './sources.js';
+export type { SourceOutcome } from './sources.js';
 export type { SyncHooks, SyncOptions, SyncProgress } from './sync-options.js';
 export { computePublishedSet } from './compute.js';
 
@@ -42,7 +42,7 @@ export interface SyncReport {
   /** Entries APIBAN sent that were not strict addresses (sentinels, hostile strings). */
   invalid?: number;
   /** Local list sources, each with ok/fromCache/error. */
-  sources?: SourceStatus[];
+  sources?: SourceOutcome[];
   /** The current last good set after this run. */
   published?: PublishedSet | undefined;
 }
@@ -98,7 +98,7 @@ export async function createSyncService(
     try {
       guardPublication('sync', state, outcome.published, loaded.config.guards, syncOptions);
       const changed = current === undefined || !current.bans.equals(outcome.published.bans) || current.source !== outcome.published.source;
-      // Written ahead of the publication: history-read.ts drops the event if the publication never happens.
+      // Written ahead of the publication: history/read.ts drops the event if the publication never happens.
       await history.recordSuccess(
         current?.bans ?? BanSet.EMPTY,
         outcome.published.bans,

@@ -13,7 +13,7 @@ import { readSourceCache, type StateStore } from './store.js';
 
 export type SourceConfig = Config['sources'][number];
 
-export interface SourceStatus {
+export interface SourceOutcome {
   name: string;
   ok: boolean;
   /** True when the content is the cached last good copy. */
@@ -24,7 +24,7 @@ export interface SourceStatus {
 export interface LoadedSource {
   name: string;
   text: string;
-  status: SourceStatus;
+  status: SourceOutcome;
 }
 
 export interface SourceReadOptions {

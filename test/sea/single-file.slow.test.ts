@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { WORKER_MIN_ENTRIES } from '../../src/serve/render-pool.js';
+import { WORKER_MIN_ENTRIES } from '../../src/serve/outputs/render-pool.js';
 import { type CliCommand, runCli } from '../helpers/cli.js';
 import { simulatorDevice } from '../helpers/cli-config.js';
 import { BUILD_ROOT, REPO_ROOT } from '../helpers/paths.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkAccess, digest, resolveAccess, type AccessRequest } from '../../src/serve/access.js';
+import { checkAccess, digest, resolveAccess, type AccessRequest } from '../../src/serve/http/access.js';
 import { basicAuth } from './support.js';
 
 const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { acceptsGzip, isNotModified, matchesIfNoneMatch } from '../../src/serve/conditional.js';
-import { buildResource, ContentHistory } from '../../src/serve/content.js';
+import { acceptsGzip, isNotModified, matchesIfNoneMatch } from '../../src/serve/http/conditional.js';
+import { buildResource, ContentHistory } from '../../src/serve/http/content.js';
 
 describe('serve: conditional requests and content coding', () => {
   it('reads Accept-Encoding like RFC 9110 (q=0 refuses, * admits)', () => {

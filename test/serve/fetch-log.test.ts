@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { FetchLog, MAX_CLIENTS } from '../../src/serve/fetch-log.js';
-import { relative, span, utc } from '../../src/serve/status-time.js';
+import { FetchLog, MAX_CLIENTS } from '../../src/serve/status/fetch-log.js';
+import { relative, span, utc } from '../../src/serve/status/time.js';
 
 describe('serve: who fetches each output', () => {
   it('counts answers by kind and keeps the time of the last 200 or 304 only', () => {

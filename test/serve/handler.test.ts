@@ -7,7 +7,7 @@ import { BanSet } from '../../src/banset/banset.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { silentLogger } from '../../src/log.js';
 import { createRequestHandler, parseQuery } from '../../src/serve/handler.js';
-import { ServeMetrics } from '../../src/serve/metrics.js';
+import { ServeMetrics } from '../../src/serve/http/metrics.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { ServedState } from '../../src/serve/served-state.js';
 import { renderOutput } from '../../src/writers/render.js';

@@ -3,9 +3,9 @@
  * a sync, an APIBAN answer, a reload, blocked traffic from a reporting device, process metrics.
  */
 import type { DeviceResult } from '../../src/push/run.js';
-import { FetchLog } from '../../src/serve/fetch-log.js';
-import { ServeMetrics } from '../../src/serve/metrics.js';
-import { BlockedTraffic } from '../../src/serve/status-blocked.js';
+import { FetchLog } from '../../src/serve/status/fetch-log.js';
+import { ServeMetrics } from '../../src/serve/http/metrics.js';
+import { BlockedTraffic } from '../../src/serve/status/blocked.js';
 
 export async function fullScrape(version = '9.8.7'): Promise<string> {
   const metrics = new ServeMetrics({ version });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ServeMetrics } from '../../src/serve/metrics.js';
+import { ServeMetrics } from '../../src/serve/http/metrics.js';
 
 const REQUESTS = 'apiban_exporter_http_requests_total';
 const BYTES = 'apiban_exporter_http_response_bytes_total';

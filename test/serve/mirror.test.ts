@@ -3,7 +3,7 @@ import { createApibanClient } from '../../src/apiban/client.js';
 import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet } from '../../src/banset/banset.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
-import { advanceMirrorIndex, pageAfter, PAGE_SIZE } from '../../src/serve/mirror-index.js';
+import { advanceMirrorIndex, pageAfter, PAGE_SIZE } from '../../src/serve/mirror/index-pages.js';
 import { bansOf, fetchRaw, ScriptedRunner, startTestDaemon } from './support.js';
 import { present } from '../helpers/present.js';
 

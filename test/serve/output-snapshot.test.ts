@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ContentHistory } from '../../src/serve/content.js';
-import { DEFAULT_QUERY, Snapshot, type Variant } from '../../src/serve/output-snapshot.js';
+import { ContentHistory } from '../../src/serve/http/content.js';
+import { DEFAULT_QUERY, Snapshot, type Variant } from '../../src/serve/outputs/snapshot.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { bansOf, servedSet, testConfig } from './support.js';
 

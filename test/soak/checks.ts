@@ -8,7 +8,7 @@ import type { Violation } from './fleet.js';
 import { present } from '../helpers/present.js';
 import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet } from '../../src/banset/banset.js';
-import { setDigest } from '../../src/sync/history-event.js';
+import { setDigest } from '../../src/sync/history/event.js';
 
 /** Lines no run may ever log: the old lock's failure modes, and crashes. */
 const LOCK_ERRORS = /lock lost|compromised|ENOTEMPTY|ELOCKED|internal error|unhandled/i;

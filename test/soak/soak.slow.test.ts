@@ -21,7 +21,7 @@ import { ChangingList, seededRandom, slowAnswers, weather, type Random } from '.
 import { baseConfig, randomConfig, render, SOURCE_ADDRESSES, type SoakSetup } from './configs.js';
 import { CONCURRENT_RUN_TIMEOUT_MS, get, poll, ServeSupervisor, type Violation } from './fleet.js';
 import { budgetViolations, everyListedLine, lockErrors, PushWatch, unpublishedBodies } from './checks.js';
-import { readHistoryText } from '../../src/sync/history-read.js';
+import { readHistoryText } from '../../src/sync/history/read.js';
 import { present } from '../helpers/present.js';
 import { simulatorDevice } from '../helpers/cli-config.js';
 

@@ -8,8 +8,8 @@
 import { expect } from 'chai';
 import { watch } from 'node:fs';
 import { formatPrefix } from '../../src/banset/address.js';
-import { setDigest } from '../../src/sync/history-event.js';
-import { parseHistory, readHistoryText } from '../../src/sync/history-read.js';
+import { setDigest } from '../../src/sync/history/event.js';
+import { parseHistory, readHistoryText } from '../../src/sync/history/read.js';
 import { readPublishedFile } from '../../src/sync/store.js';
 import { replayHistory } from './history-support.js';
 import { manyAddresses } from './support.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { AddressHistoryEntry } from '../../src/sync/history-query.js';
-import { summarizeHistory } from '../../src/sync/history-summary.js';
+import type { AddressHistoryEntry } from '../../src/sync/history/query.js';
+import { summarizeHistory } from '../../src/sync/history/summary.js';
 
 describe('history summary for check', () => {
   const change = (at: string, change: AddressHistoryEntry['change'], entry: string): AddressHistoryEntry => ({

@@ -1,6 +1,6 @@
 /** Replays a sync history from an empty set: what the events say the published set is now. */
-import type { HistoryEvent } from '../../src/sync/history-event.js';
-import { removedList } from '../../src/sync/history-event.js';
+import type { HistoryEvent } from '../../src/sync/history/event.js';
+import { removedList } from '../../src/sync/history/event.js';
 
 export function replayHistory(events: readonly HistoryEvent[]): string[] {
   const held = new Set<string>();

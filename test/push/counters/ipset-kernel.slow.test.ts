@@ -11,8 +11,8 @@ import { silentLogger } from '../../../src/log.js';
 import type { DeviceConfig } from '../../../src/config/push-schema.js';
 import { DRIVERS } from '../../../src/push/drivers/all.js';
 import { pushToDevices } from '../../../src/push/run.js';
-import { ServeMetrics } from '../../../src/serve/metrics.js';
-import { BlockedTraffic } from '../../../src/serve/status-blocked.js';
+import { ServeMetrics } from '../../../src/serve/http/metrics.js';
+import { BlockedTraffic } from '../../../src/serve/status/blocked.js';
 import { kernelBench } from './kernel-support.js';
 import { bans, sshEndpoint } from '../drivers/device.js';
 

@@ -1,0 +1,77 @@
+/**
+ * The cursor behind the APIBAN-compatible mirror. APIBAN hands out bans oldest first, 250 per
+ * page, and each answer's `ID` (a Unix timestamp string) is the cursor for the next call; `100`
+ * means "from the beginning" and "nothing newer" is 400 with `ID: "none"` (https://apiban.org/doc.html).
+ *
+ * The local set carries no per-address times, so the mirror numbers entries itself: each entry
+ * gets an increasing integer when it first appears in the served set and keeps it while it stays.
+ * The numbers start just above the time this process first published, so a cursor a client kept
+ * from an earlier run is normally smaller and pages through the whole list again instead of
+ * missing entries (re-sending an address is harmless for every APIBAN consumer, losing one is
+ * not). Limit: a restart sooner than (entries) seconds after the previous start can leave an old
+ * cursor inside the new range; such a client catches up at its next full reload.
+ * Every index is immutable; a new set yields a new index, swapped with the snapshot.
+ */
+import { formatPrefix, type Prefix } from '../../banset/address.js';
+import type { BanSet } from '../../banset/banset.js';
+
+export const PAGE_SIZE = 250;
+export const FROM_START = '100';
+
+export interface MirrorIndex {
+  /** Entries in cursor order. */
+  readonly entries: readonly string[];
+  readonly ids: readonly number[];
+  readonly idOf: ReadonlyMap<string, number>;
+}
+
+export type MirrorPage = { ips: string[]; id: string } | undefined;
+
+export function advanceMirrorIndex(previous: MirrorIndex | undefined, bans: BanSet, now: number): MirrorIndex {
+  const wanted = new Set<string>();
+  for (const prefix of bans.prefixes()) wanted.add(formatPrefix(prefix));
+  const entries: string[] = [];
+  const ids: number[] = [];
+  for (let i = 0; i < (previous?.entries.length ?? 0); i++) {
+    const entry = (previous as MirrorIndex).entries[i];
+    if (!wanted.delete(entry)) continue;
+    entries.push(entry);
+    ids.push((previous as MirrorIndex).ids[i]);
+  }
+  let next = Math.max(ids.length > 0 ? ids[ids.length - 1] + 1 : 0, lastId(previous) + 1, Math.floor(now / 1000) + 1);
+  for (const entry of wanted) {
+    entries.push(entry);
+    ids.push(next++);
+  }
+  return { entries, ids, idOf: new Map(entries.map((entry, i) => [entry, ids[i]])) };
+}
+
+function lastId(index: MirrorIndex | undefined): number {
+  return index === undefined || index.ids.length === 0 ? 0 : index.ids[index.ids.length - 1];
+}
+
+/**
+ * The page after `cursor`; undefined when the client is caught up. APIBAN's IDs are numbers:
+ * any other cursor gets APIBAN's "no new bans" answer too (never the first page, which would
+ * hand a confused client the whole list on every poll).
+ */
+export function pageAfter(index: MirrorIndex, cursor: string | undefined): MirrorPage {
+  if (cursor !== undefined && cursor !== FROM_START && !/^\d{1,15}$/.test(cursor)) return undefined;
+  const after = cursor === undefined || cursor === FROM_START ? -Infinity : Number(cursor);
+  let low = 0;
+  let high = index.ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (index.ids[middle] <= after) low = middle + 1;
+    else high = middle;
+  }
+  if (low >= index.ids.length) return undefined;
+  const end = Math.min(low + PAGE_SIZE, index.ids.length);
+  return { ips: index.entries.slice(low, end), id: String(index.ids[end - 1]) };
+}
+
+/** The mirror ID of the ban covering `prefix` in `bans`, if it is listed. */
+export function listedId(index: MirrorIndex, bans: BanSet, prefix: Prefix): number | undefined {
+  const covering = bans.covering(prefix);
+  return covering === undefined ? undefined : index.idOf.get(formatPrefix(covering));
+}
