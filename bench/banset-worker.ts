@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { applyPolicy, DEFAULT_POLICY, parseListText } from '../src/banset/policy.js';
 import { renderOutput } from '../src/writers/render.js';
-import { TARGETS } from '../targets/all.js';
+import { loadTarget } from '../targets/index.js';
 
 const [inputPath, outputPath] = process.argv.slice(2);
 const started = process.hrtime.bigint();
@@ -20,8 +20,7 @@ t = process.hrtime.bigint();
 const { bans } = applyPolicy(parsed, { ...DEFAULT_POLICY, aggregate: true });
 const aggregateMs = lap(t);
 t = process.hrtime.bigint();
-const plain = TARGETS.get('plain');
-if (plain === undefined) throw new Error('the plain target is missing from the registry');
+const plain = await loadTarget('plain');
 const body = renderOutput(plain, bans, { header: true, placeholder: null });
 const renderMs = lap(t);
 writeFileSync(outputPath, body);

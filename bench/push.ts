@@ -68,23 +68,25 @@ export async function benchPush(report: Report): Promise<void> {
   const wanted = createBanSet([...held.slice(CHANGE), ...hosts(ENTRIES, CHANGE)].map((h) => parsePrefix(h)));
   const fleet = await startFleet(held);
   try {
-    const devices = fleet.map(({ device, driver }, i) =>
-      resolveDevice(
-        pushSchema.parse({
-          devices: [
-            {
-              name: `${driver}-${i}`,
-              driver,
-              host: device.host,
-              port: device.port,
-              timeout: 60,
-              credentials: { username: 'bench', password: 'bench-pw' },
-              hostKey: { fingerprint: device.fingerprint },
-              settings: driver === 'junos' ? { commitConfirmedMinutes: 0 } : {},
-            },
-          ],
-        }).devices[0] as DeviceConfig,
-        {},
+    const devices = await Promise.all(
+      fleet.map(({ device, driver }, i) =>
+        resolveDevice(
+          pushSchema.parse({
+            devices: [
+              {
+                name: `${driver}-${i}`,
+                driver,
+                host: device.host,
+                port: device.port,
+                timeout: 60,
+                credentials: { username: 'bench', password: 'bench-pw' },
+                hostKey: { fingerprint: device.fingerprint },
+                settings: driver === 'junos' ? { commitConfirmedMinutes: 0 } : {},
+              },
+            ],
+          }).devices[0] as DeviceConfig,
+          {},
+        ),
       ),
     );
     const started = performance.now();

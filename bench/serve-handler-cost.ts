@@ -40,7 +40,7 @@ async function handlerOf(root: string) {
   const { generateAddresses } = await load<Generate>(root, 'bench/generate.js');
   const { bans, report } = applyPolicy(parseEntries(generateAddresses(10_000), 'bench'), DEFAULT_POLICY);
   const config = configSchema.parse({ serve: { access: { allow: ['127.0.0.0/8', '::1/128'] } } });
-  const state = await servedState(root, resolveSite({ config, source: 'bench', stateDir: root }), silentLogger);
+  const state = await servedState(root, await resolveSite({ config, source: 'bench', stateDir: root }), silentLogger);
   await state.publish({ bans, report, syncedAt: new Date(), source: 'apiban' });
   const variant = await state.view.snapshot?.variant(state.view.site.outputs[0], { families: 'both' });
   const metrics = new ServeMetrics({ processMetrics: false });

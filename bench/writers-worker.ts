@@ -7,11 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseListText } from '../src/banset/list-bytes.js';
 import { applyPolicy, DEFAULT_POLICY } from '../src/banset/policy.js';
-import { TARGETS } from '../targets/all.js';
+import { findTarget } from '../targets/index.js';
 import { generateAddresses } from './generate.js';
 
 const [name, countText, repoRoot, mode] = process.argv.slice(2);
-const writer = TARGETS.get(name ?? '');
+const writer = await findTarget(name ?? '');
 if (writer === undefined) throw new Error(`unknown target ${name}`);
 const optionsPath = join(repoRoot, 'fixtures', 'golden', name, 'options.json');
 const options = writer.options.parse(existsSync(optionsPath) ? JSON.parse(readFileSync(optionsPath, 'utf8')) : {});

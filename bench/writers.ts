@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TARGETS } from '../targets/all.js';
+import { TARGET_NAMES } from '../targets/index.js';
 import type { Report } from './report.js';
 
 const WORKER = fileURLToPath(new URL('./writers-worker.js', import.meta.url));
@@ -18,7 +18,7 @@ function runWorker(name: string, count: number, repoRoot: string, mode: 'render'
 
 export async function benchWriters(report: Report, repoRoot: string): Promise<void> {
   const rows: Record<string, string | number>[] = [];
-  for (const name of TARGETS.keys()) {
+  for (const name of TARGET_NAMES) {
     for (const count of [100_000, 1_000_000]) {
       let r: ReturnType<typeof runWorker>;
       let baseline: ReturnType<typeof runWorker>;

@@ -2,58 +2,19 @@
  * The registry: the one map from target name to the module of its writer, loaded when a command
  * needs that writer (`export -t plain` loads plain.ts and nothing else; the `targets` command
  * loads them all). Config validation, `--help`, the `targets` command, the HTTP routes and the
- * README table all derive from it. The map of option types is read off the writers themselves, so
- * a name known here also fixes the type of the options its writer takes.
- * Adding a target = one file in targets/ + one line in each map here + golden fixtures.
+ * README table all derive from it, and so does the map of option types: each line's import says
+ * which writer, and so which options, its name stands for.
+ * Adding a target = one file in targets/ + one line in TARGET_MODULES + golden fixtures.
  */
 import type { FamilyFilter } from '../src/banset/banset.js';
 import type { AnyTargetWriter, TargetWriter } from '../src/writers/contract.js';
-import type ciscoAsa from './cisco-asa.js';
-import type ciscoFmc from './cisco-fmc.js';
-import type ciscoIos from './cisco-ios.js';
-import type fortigate from './fortigate.js';
-import type ipset from './ipset.js';
-import type iptables from './iptables.js';
-import type junos from './junos.js';
-import type junosAddressSet from './junos-address-set.js';
-import type junosSrxFeed from './junos-srx-feed.js';
-import type mikrotik from './mikrotik.js';
-import type nftables from './nftables.js';
-import type opnsense from './opnsense.js';
-import type opnsenseAliasJson from './opnsense-alias-json.js';
-import type paloaltoEdl from './paloalto-edl.js';
-import type pfsense from './pfsense.js';
-import type pfsenseAliasXml from './pfsense-alias-xml.js';
-import type plain from './plain.js';
 
-type OptionsOf<W> = W extends TargetWriter<infer O> ? O : never;
-
-/** Target name -> the options its writer's schema yields (what `render` and the dialect take). */
-export interface TargetOptionsMap {
-  plain: OptionsOf<typeof plain>;
-  pfsense: OptionsOf<typeof pfsense>;
-  opnsense: OptionsOf<typeof opnsense>;
-  'cisco-asa': OptionsOf<typeof ciscoAsa>;
-  'cisco-fmc': OptionsOf<typeof ciscoFmc>;
-  'cisco-ios': OptionsOf<typeof ciscoIos>;
-  fortigate: OptionsOf<typeof fortigate>;
-  ipset: OptionsOf<typeof ipset>;
-  iptables: OptionsOf<typeof iptables>;
-  junos: OptionsOf<typeof junos>;
-  'junos-address-set': OptionsOf<typeof junosAddressSet>;
-  'junos-srx-feed': OptionsOf<typeof junosSrxFeed>;
-  mikrotik: OptionsOf<typeof mikrotik>;
-  nftables: OptionsOf<typeof nftables>;
-  'opnsense-alias-json': OptionsOf<typeof opnsenseAliasJson>;
-  'paloalto-edl': OptionsOf<typeof paloaltoEdl>;
-  'pfsense-alias-xml': OptionsOf<typeof pfsenseAliasXml>;
-}
-
-export type TargetName = keyof TargetOptionsMap;
-export type TargetWriterOf<N extends TargetName> = TargetWriter<TargetOptionsMap[N]>;
-
-/** In the order `targets` and the README list them. */
-const TARGET_MODULES: { readonly [N in TargetName]: () => Promise<{ default: TargetWriterOf<N> }> } = {
+/**
+ * In the order `targets` and the README list them. Each line stays a literal `import()`: tsc reads
+ * the writer's type off it, and the CLI bundle turns it into a module it initializes only when
+ * called (scripts/bundle-cli.mjs).
+ */
+const TARGET_MODULES = {
   plain: () => import('./plain.js'),
   pfsense: () => import('./pfsense.js'),
   opnsense: () => import('./opnsense.js'),
@@ -71,7 +32,16 @@ const TARGET_MODULES: { readonly [N in TargetName]: () => Promise<{ default: Tar
   'opnsense-alias-json': () => import('./opnsense-alias-json.js'),
   'paloalto-edl': () => import('./paloalto-edl.js'),
   'pfsense-alias-xml': () => import('./pfsense-alias-xml.js'),
-};
+} satisfies Record<string, () => Promise<{ default: AnyTargetWriter }>>;
+
+type OptionsOf<W> = W extends TargetWriter<infer O> ? O : never;
+
+export type TargetName = keyof typeof TARGET_MODULES;
+
+/** Target name -> the options its writer's schema yields (what `render` and the dialect take). */
+export type TargetOptionsMap = { [N in TargetName]: OptionsOf<Awaited<ReturnType<(typeof TARGET_MODULES)[N]>>['default']> };
+
+export type TargetWriterOf<N extends TargetName> = TargetWriter<TargetOptionsMap[N]>;
 
 export function isTargetName(name: string): name is TargetName {
   return Object.hasOwn(TARGET_MODULES, name);
@@ -79,15 +49,27 @@ export function isTargetName(name: string): name is TargetName {
 
 export const TARGET_NAMES: readonly TargetName[] = Object.keys(TARGET_MODULES).filter(isTargetName);
 
+/** The same map, seen name by name: what lets loadTarget's result keep its own options type. */
+const LOADERS: { readonly [N in TargetName]: () => Promise<{ default: TargetWriterOf<N> }> } = TARGET_MODULES;
+
 export async function loadTarget<N extends TargetName>(name: N): Promise<TargetWriterOf<N>> {
-  return (await TARGET_MODULES[name]()).default;
+  return (await LOADERS[name]()).default;
 }
 
-/** The writers of `names` that are targets (all of them by default), in the registry's order. */
-export async function loadTargets(names: readonly string[] = TARGET_NAMES): Promise<ReadonlyMap<TargetName, AnyTargetWriter>> {
+/**
+ * The writers of `names` that are targets (all of them by default), in the registry's order: what
+ * renders any target at any time (`serve`'s outputs, the `targets` command, the tests) awaits this
+ * once rather than importing every writer statically, so the list above stays the only one.
+ */
+export async function loadTargets(names: readonly string[] = TARGET_NAMES): Promise<ReadonlyMap<string, AnyTargetWriter>> {
   const wanted = TARGET_NAMES.filter((name) => names.includes(name));
   const writers: AnyTargetWriter[] = await Promise.all(wanted.map((name) => loadTarget(name)));
   return new Map(wanted.map((name, i) => [name, writers[i]]));
+}
+
+/** The writer of `name` when it is a target; undefined for any other name. */
+export function findTarget(name: string): Promise<AnyTargetWriter | undefined> {
+  return isTargetName(name) ? loadTarget(name) : Promise.resolve(undefined);
 }
 
 /**

@@ -7,8 +7,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { driversMarkdown } from '../src/cli/drivers-markdown.js';
-import { DRIVERS } from '../src/push/drivers/all.js';
-import { TARGETS } from '../targets/all.js';
+import { DRIVERS, TARGETS } from './helpers/registries.js';
 import { runCli } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/paths.js';
 import { present } from './helpers/present.js';
@@ -32,11 +31,11 @@ const cliDrivers = [...DRIVERS.keys()].filter((name) => TARGETS.get(name)?.devic
 const otherDrivers = [...DRIVERS.keys()].filter((name) => !cliDrivers.includes(name)).sort();
 
 describe('docs: push drivers', () => {
-  it('holds exactly the registry table between the drivers markers of push-drivers.md', () => {
+  it('holds exactly the registry table between the drivers markers of push-drivers.md', async () => {
     const table = /<!-- drivers:start -->\n([\s\S]*?)<!-- drivers:end -->/.exec(page('push-drivers.md'))?.[1];
     expect(table, 'drivers markers missing').to.be.a('string');
     expect(present(table, 'the drivers table').trim()).to.equal(
-      driversMarkdown(),
+      await driversMarkdown(),
       'regenerate with `apiban-exporter push --drivers-markdown`',
     );
   });
@@ -44,7 +43,7 @@ describe('docs: push drivers', () => {
   it('prints that table with push --drivers-markdown, without a configuration', async () => {
     const result = await runCli(['push', '--drivers-markdown']);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout.trim()).to.equal(driversMarkdown());
+    expect(result.stdout.trim()).to.equal(await driversMarkdown());
   });
 
   it("names every shell and HTTP driver, and no other, in push-drivers.md's hand-kept table", () => {

@@ -5,8 +5,8 @@
  */
 import * as z from 'zod';
 import { configJsonSchema, type JsonSchemaNode } from '../config/printable.js';
-import { DRIVERS } from '../push/drivers/all.js';
-import { TARGETS } from '../../targets/all.js';
+import { loadDrivers } from '../push/drivers/index.js';
+import { loadTargets } from '../../targets/index.js';
 
 interface Row {
   path: string;
@@ -66,17 +66,17 @@ function table(node: JsonSchemaNode, prefix: string): string {
 
 const inputSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
 
-export function configReferenceMarkdown(): string {
+export async function configReferenceMarkdown(): Promise<string> {
   const config = configJsonSchema();
   const sections = Object.entries(config.properties ?? {}).map(
     ([name, node]) => `## \`${name}\`\n\n${node.description ?? ''}\n\n${table(node, name)}`,
   );
-  const drivers = [...DRIVERS].map(([name, driver]) => {
+  const drivers = [...(await loadDrivers())].map(([name, driver]) => {
     const settings = inputSchema(driver.settings);
     const body = settings.properties === undefined ? `The \`${name}\` target's options (below).` : table(settings, 'settings');
     return `### \`${name}\`\n\n${body}`;
   });
-  const targets = [...TARGETS].map(([name, writer]) => `### \`${name}\`\n\n${table(inputSchema(writer.options), 'options')}`);
+  const targets = [...(await loadTargets())].map(([name, writer]) => `### \`${name}\`\n\n${table(inputSchema(writer.options), 'options')}`);
   return [
     '# Configuration reference',
     '',

@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .description('print the configuration reference of docs/config.md (every field, type, default, description) and exit')
     .action(async () => {
       const { configReferenceMarkdown } = await import('./config-reference.js');
-      process.stdout.write(`${configReferenceMarkdown()}\n`);
+      process.stdout.write(`${await configReferenceMarkdown()}\n`);
     });
 }
 

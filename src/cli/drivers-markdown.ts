@@ -2,7 +2,7 @@
  * The generated table of docs/push-drivers.md (`push --drivers-markdown`): one row per entry of
  * the driver registry, so the page cannot miss a driver or keep a removed one (a test compares).
  */
-import { DRIVERS } from '../push/drivers/all.js';
+import { loadDrivers } from '../push/drivers/index.js';
 
 type SchemaNode = { _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode; shape?: Record<string, unknown> } } };
 
@@ -13,8 +13,8 @@ function settingNames(schema: unknown): string[] {
   return def.shape === undefined ? [] : Object.keys(def.shape);
 }
 
-export function driversMarkdown(): string {
-  const rows = [...DRIVERS.values()].map((d) => {
+export async function driversMarkdown(): Promise<string> {
+  const rows = [...(await loadDrivers()).values()].map((d) => {
     const settings =
       settingNames(d.settings)
         .map((name) => `\`${name}\``)

@@ -60,9 +60,9 @@ export function register(program: Command): void {
     .addOption(new Option('--min-interval <duration>', 'lower bound of the --watch sync interval (tests only)').hideHelp())
     .action(async (options: PushCommandOptions, command: Command) => {
       const ctx = await commandContext(command, { startup: options.driversMarkdown ? undefined : 'push' });
-      if (options.driversMarkdown) return ctx.print(driversMarkdown());
+      if (options.driversMarkdown) return ctx.print(await driversMarkdown());
       requireListSource(ctx.loaded.config);
-      if (!options.watch) return pushOnce(ctx, options, chooseDevices(ctx, options));
+      if (!options.watch) return pushOnce(ctx, options, await chooseDevices(ctx, options));
       await watch(ctx, options, command.optsWithGlobals<GlobalOptions>().config ?? process.env.APIBAN_EXPORTER_CONFIG);
     });
 }
@@ -121,14 +121,14 @@ async function pushOnce(ctx: CommandContext, options: PushCommandOptions, device
   if (anyFailed(results)) process.exitCode = EXIT.device;
 }
 
-function chooseDevices(ctx: CommandContext, options: PushCommandOptions): PushDevice[] {
+async function chooseDevices(ctx: CommandContext, options: PushCommandOptions): Promise<PushDevice[]> {
   const { devices } = ctx.loaded.config.push;
   if (!options.all && options.device.length + options.group.length + options.tag.length === 0) {
     throw new ConfigError('command line', ['choose devices with --device, --group, --tag or --all']);
   }
   const chosen = selectDevices(devices, { all: options.all, device: options.device, group: options.group, tag: options.tag });
   if (chosen.length === 0) throw new ConfigError('command line', ['no configured device matches the selection']);
-  return chosen.map((d) => resolveDevice(d, process.env));
+  return Promise.all(chosen.map((d) => resolveDevice(d, process.env)));
 }
 
 export function report(ctx: CommandContext, results: readonly DeviceResult[]): void {

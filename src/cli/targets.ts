@@ -1,11 +1,11 @@
 /** `targets`: the registry, one line each (name, families, content type, summary). */
 import type { Command } from 'commander';
-import { TARGETS } from '../../targets/all.js';
+import { loadTargets } from '../../targets/index.js';
 import { commandContext } from './context.js';
 
 /** The README's targets table is exactly this output (a test fails when they drift). */
-export function targetsMarkdown(): string {
-  const rows = [...TARGETS.values()].map(
+export async function targetsMarkdown(): Promise<string> {
+  const rows = [...(await loadTargets()).values()].map(
     (w) =>
       `| \`${w.name}\` | ${w.summary} | ${w.families} | \`${w.http.extension}\` | ${w.aggregateByDefault ? 'yes' : 'no'} | ${w.maxEntries ?? '-'} | ${w.device ? 'SSH CLI' : '-'} |`,
   );
@@ -20,8 +20,8 @@ export function register(program: Command): void {
     .option('--markdown', 'print the README table')
     .action(async (options: { markdown?: boolean }, command: Command) => {
       const ctx = await commandContext(command);
-      if (options.markdown) return ctx.print(targetsMarkdown());
-      const rows = [...TARGETS.values()].map((w) => ({
+      if (options.markdown) return ctx.print(await targetsMarkdown());
+      const rows = [...(await loadTargets()).values()].map((w) => ({
         name: w.name,
         families: w.families,
         push: w.device !== undefined,

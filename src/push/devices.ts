@@ -9,7 +9,7 @@ import type { DeviceConfig, DeviceSelector } from '../config/push-schema.js';
 import type { Env } from '../config/load.js';
 import { ConfigError, errorCode } from '../errors.js';
 import type { AnyDeviceDriver, DeviceCredentials, DeviceEndpoint } from './driver.js';
-import { DRIVERS } from './drivers/all.js';
+import { findDriver } from './drivers/index.js';
 
 export interface PushDevice {
   config: DeviceConfig;
@@ -33,8 +33,9 @@ export function selectDevices(devices: readonly DeviceConfig[], selector: Device
   );
 }
 
-export function resolveDevice(config: DeviceConfig, env: Env): PushDevice {
-  const driver = DRIVERS.get(config.driver) as AnyDeviceDriver;
+export async function resolveDevice(config: DeviceConfig, env: Env): Promise<PushDevice> {
+  // The schema accepted the device's driver name, so it has its driver.
+  const driver = (await findDriver(config.driver)) as AnyDeviceDriver;
   const problems: string[] = [];
   const credentials = resolveCredentials(config, env, problems);
   if (problems.length > 0) throw new ConfigError(`push.devices ${config.name}`, problems);

@@ -48,8 +48,8 @@ export function createPushScheduler(loaded: LoadedConfig, log: Logger, options: 
   let last: DeviceResult[] | undefined;
 
   async function runOnce(published: PublishedSet): Promise<DeviceResult[] | undefined> {
-    const devices = selectDevices(push.devices, options.select ?? push.schedule.select).map((d) =>
-      resolveDevice(d, options.env ?? process.env),
+    const devices = await Promise.all(
+      selectDevices(push.devices, options.select ?? push.schedule.select).map((d) => resolveDevice(d, options.env ?? process.env)),
     );
     if (devices.length === 0) return undefined;
     const pushOptions: PushOptions = {

@@ -183,7 +183,7 @@ export class Runtime {
     let site: Site | undefined;
     try {
       next = await (this.options.reloadConfig ?? (() => this.loaded))();
-      site = this.http?.siteFor(next);
+      site = await this.http?.siteFor(next);
     } catch (error) {
       return this.reloadFailed(error, 'invalid configuration');
     }

@@ -48,7 +48,7 @@ export class ServeHttp {
   static async open(options: ServeHttpOptions): Promise<ServeHttp> {
     const { loaded, log } = options;
     const metrics = new ServeMetrics({ processMetrics: options.processMetrics, version: options.version });
-    const state = new ServedState(resolveSite(loaded), options.loop, log);
+    const state = new ServedState(await resolveSite(loaded), options.loop, log);
     const tls = loaded.config.serve.tls !== undefined;
     let http: ServeHttp | undefined;
     const status = new StatusPage(
@@ -108,7 +108,7 @@ export class ServeHttp {
   }
 
   /** The site a reloaded configuration serves; throws when it cannot be served. */
-  siteFor(next: LoadedConfig): Site {
+  siteFor(next: LoadedConfig): Promise<Site> {
     return resolveSite(next);
   }
 

@@ -5,7 +5,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { digest, readSecretFile, resolveAccess, type AccessRule } from './http/access.js';
-import { collectProblems, resolveOutputs, type ServedOutput } from './outputs/served-outputs.js';
+import { collectProblems, collectProblemsOf, resolveOutputs, type ServedOutput } from './outputs/served-outputs.js';
 
 export interface Route {
   readonly output: ServedOutput;
@@ -26,10 +26,10 @@ export interface Site {
 }
 
 /** Every problem at once (unreadable secret files, an empty tokensFile), as `path: problem` lines. */
-export function resolveSite(loaded: LoadedConfig): Site {
+export async function resolveSite(loaded: LoadedConfig): Promise<Site> {
   const serve = loaded.config.serve;
   const problems: string[] = [];
-  const outputs = collectProblems(problems, () => resolveOutputs(loaded.config, loaded.source)) ?? [];
+  const outputs = (await collectProblemsOf(problems, resolveOutputs(loaded.config, loaded.source))) ?? [];
   const admin = collectProblems(problems, () => resolveAccess(serve.adminAccess, 'serve.adminAccess'));
   const tokens = serve.mirror.enabled ? collectProblems(problems, () => mirrorTokens(serve.mirror, loaded.source)) : undefined;
   if (problems.length > 0 || admin === undefined) throw new ConfigError(loaded.source, problems);

@@ -98,7 +98,8 @@ describe('architecture: import cycles', () => {
 
   it('reads every file of src/ and targets/', () => {
     const graph = importGraph();
-    expect(graph.get('targets/index.ts')?.static.size).to.be.greaterThan(10);
+    expect(graph.get('targets/index.ts')?.dynamic.size).to.be.greaterThan(10);
+    expect(graph.get('src/serve/outputs/render-pool.ts')?.static.size).to.be.greaterThan(5);
     for (const [file, { static: imports }] of graph) {
       for (const imported of imports) expect(graph.has(imported), `${file} imports ${imported}, which is not there`).to.equal(true);
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseListText } from '../../src/banset/list-bytes.js';
 import { applyPolicy, DEFAULT_POLICY } from '../../src/banset/policy.js';
 import { renderOutput } from '../../src/writers/render.js';
-import { TARGETS } from '../../targets/all.js';
+import { TARGETS } from '../helpers/registries.js';
 import { runCli } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 import { present } from '../helpers/present.js';

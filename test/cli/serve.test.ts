@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { parsePrefix } from '../../src/banset/address.js';
 import { createBanSet, type BanSet } from '../../src/banset/banset.js';
 import { renderOutput } from '../../src/writers/render.js';
-import { TARGETS } from '../../targets/all.js';
+import { TARGETS } from '../helpers/registries.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { startServe, waitFor, type ServeProcess } from '../helpers/serve-process.js';
 import { basicAuth, fetchRaw } from '../serve/support.js';

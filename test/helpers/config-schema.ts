@@ -5,8 +5,7 @@
 import { buildPushSchema } from '../../src/config/push-schema.js';
 import type { RegistryView } from '../../src/config/registry-entry.js';
 import { buildConfigSchema } from '../../src/config/schema.js';
-import { DRIVERS } from '../../src/push/drivers/all.js';
-import { TARGETS } from '../../targets/all.js';
+import { DRIVERS, TARGETS } from './registries.js';
 
 function everyEntry<E>(entries: ReadonlyMap<string, E>): RegistryView<E> {
   return { names: [...entries.keys()], get: (name) => entries.get(name) };

@@ -19,7 +19,7 @@ function bans(...entries: string[]): BanSet {
   return createBanSet(entries.map((e) => parsePrefix(e)));
 }
 
-function device(sim: SimulatedDevice, driver: string, extra: Record<string, unknown> = {}): PushDevice {
+function device(sim: SimulatedDevice, driver: string, extra: Record<string, unknown> = {}): Promise<PushDevice> {
   const config = pushSchema.parse({
     devices: [
       simulatorDevice(sim, { name: `${driver}-${sim.port}`, driver, timeout: 5, username: 'netops', passwordEnv: 'DEVICE_PW', ...extra }),
@@ -59,7 +59,9 @@ describe('push job with the CLI driver', () => {
       const sim = await ios('en-1234');
       const wanted = bans('192.0.2.1', '198.51.100.0/24', '203.0.113.7', '2001:db8::1', '2001:db8:1::/48');
       const result = await pushOne(
-        device(sim.device, 'cisco-ios', { credentials: { username: 'netops', passwordEnv: 'DEVICE_PW', enablePasswordEnv: 'ENABLE_PW' } }),
+        await device(sim.device, 'cisco-ios', {
+          credentials: { username: 'netops', passwordEnv: 'DEVICE_PW', enablePasswordEnv: 'ENABLE_PW' },
+        }),
         wanted,
       );
       expect(result, result.error).to.include({ result: 'changed', added: 2, removed: 1 });
@@ -69,14 +71,14 @@ describe('push job with the CLI driver', () => {
 
     it('sends no configuration command when the device already holds the set', async () => {
       const sim = await ios();
-      const result = await pushOne(device(sim.device, 'cisco-ios'), bans('192.0.2.1', '192.0.2.2', '198.51.100.0/24', '2001:db8::1'));
+      const result = await pushOne(await device(sim.device, 'cisco-ios'), bans('192.0.2.1', '192.0.2.2', '198.51.100.0/24', '2001:db8::1'));
       expect(result).to.include({ result: 'unchanged', sent: 0 });
       expect(sim.device.received.filter((l) => /configure|object-group|host/.test(l) && !l.startsWith('show'))).to.deep.equal([]);
     });
 
     it('fails when the device accepted every command but its listing lacks an entry (read-back after the change)', async () => {
       const sim = await ios(undefined, { ignoreAddress: '203.0.113.7' });
-      const result = await pushOne(device(sim.device, 'cisco-ios'), bans('192.0.2.1', '203.0.113.7', '2001:db8::1'), {
+      const result = await pushOne(await device(sim.device, 'cisco-ios'), bans('192.0.2.1', '203.0.113.7', '2001:db8::1'), {
         overrides: { force: true },
       });
       expect(result.result).to.equal('failed');
@@ -85,7 +87,7 @@ describe('push job with the CLI driver', () => {
 
     it('keeps a referenced group non-empty with the placeholder when every entry goes', async () => {
       const sim = await ios();
-      const result = await pushOne(device(sim.device, 'cisco-ios'), bans('2001:db8::1'), { overrides: { force: true } });
+      const result = await pushOne(await device(sim.device, 'cisco-ios'), bans('2001:db8::1'), { overrides: { force: true } });
       expect(result, result.error).to.include({ result: 'changed' });
       expect(sim.model.entries('APIBAN-V4')).to.deep.equal(['192.0.2.255/32']);
     });
@@ -94,7 +96,7 @@ describe('push job with the CLI driver', () => {
       const sim = await ios();
       const before = sim.model.entries('APIBAN-V4');
       const result = await pushOne(
-        device(sim.device, 'cisco-ios'),
+        await device(sim.device, 'cisco-ios'),
         bans('192.0.2.1', '192.0.2.2', '198.51.100.0/24', '192.0.2.77', '2001:db8::1'),
         { dryRun: true },
       );
@@ -106,7 +108,7 @@ describe('push job with the CLI driver', () => {
     it('stops at a rejected line, reports what was applied and leaves the later lines unsent', async () => {
       const sim = await ios(undefined, { rejectAddress: '203.0.113.9' });
       const wanted = bans('192.0.2.1', '192.0.2.2', '198.51.100.0/24', '203.0.113.7', '203.0.113.9', '203.0.113.20', '2001:db8::1');
-      const result = await pushOne(device(sim.device, 'cisco-ios'), wanted);
+      const result = await pushOne(await device(sim.device, 'cisco-ios'), wanted);
       expect(result.result).to.equal('failed');
       expect(result.error).to.contain('"host 203.0.113.9" rejected').and.contain('Invalid input');
       expect(result.applied).to.deep.equal(['configure terminal', 'object-group network APIBAN-V4', 'host 203.0.113.7']);
@@ -115,7 +117,7 @@ describe('push job with the CLI driver', () => {
 
     it('refuses to shrink a device by more than the guard allows unless forced', async () => {
       const sim = await ios();
-      const result = await pushOne(device(sim.device, 'cisco-ios'), bans('2001:db8::1'));
+      const result = await pushOne(await device(sim.device, 'cisco-ios'), bans('2001:db8::1'));
       expect(result.result).to.equal('refused');
       expect(sim.model.entries('APIBAN-V4')).to.have.length(3);
     });
@@ -133,7 +135,7 @@ describe('push job with the CLI driver', () => {
       );
       sim.model.seed('APIBAN-V6', false, ['2001:db8::1']);
       const wanted = bans(...Array.from({ length: 40 }, (_, i) => `192.0.2.${2 * i + 3}`), '2001:db8::/33');
-      const result = await pushOne(device(sim.device, 'cisco-asa'), wanted);
+      const result = await pushOne(await device(sim.device, 'cisco-asa'), wanted);
       expect(result, result.error).to.include({ result: 'changed', added: 2, removed: 2 });
       expect(sim.model.entries('APIBAN-V4')).to.have.length(40).and.include('192.0.2.81/32').and.not.include('192.0.2.1/32');
       expect(sim.model.entries('APIBAN-V6')).to.deep.equal(['2001:db8::/33']);
@@ -152,7 +154,7 @@ describe('push job with the CLI driver', () => {
 
     it('commits the difference in one candidate with commit confirmed, then confirms', async () => {
       const sim = await junos();
-      const result = await pushOne(device(sim.device, 'junos'), wanted);
+      const result = await pushOne(await device(sim.device, 'junos'), wanted);
       expect(result, result.error).to.include({ result: 'changed', added: 1, removed: 1 });
       expect(sim.model.entries('APIBAN')).to.deep.equal(['192.0.2.1/32', '203.0.113.0/24']);
       expect(sim.model.commits).to.equal(2);
@@ -163,7 +165,7 @@ describe('push job with the CLI driver', () => {
 
     it('discards the candidate when commit check fails and leaves the active configuration alone', async () => {
       const sim = await junos({ commitError: 'prefix-list APIBAN referenced by a missing filter' });
-      const result = await pushOne(device(sim.device, 'junos'), wanted);
+      const result = await pushOne(await device(sim.device, 'junos'), wanted);
       expect(result.result).to.equal('failed');
       expect(result.error).to.contain('"commit check" rejected').and.contain('abort commands sent');
       expect(sim.model.entries('APIBAN')).to.deep.equal(['192.0.2.1/32', '192.0.2.2/32']);
@@ -172,14 +174,14 @@ describe('push job with the CLI driver', () => {
 
     it('rejects a line half way without committing anything', async () => {
       const sim = await junos({ rejectAddress: '203.0.113.0/24' });
-      const result = await pushOne(device(sim.device, 'junos'), wanted);
+      const result = await pushOne(await device(sim.device, 'junos'), wanted);
       expect(result.error).to.contain('syntax error');
       expect(sim.model.entries('APIBAN')).to.deep.equal(['192.0.2.1/32', '192.0.2.2/32']);
     });
 
     it('rolls back by itself when the connection drops before the confirming commit', async () => {
       const sim = await junos({ dropOn: /^commit$/ });
-      const result = await pushOne(device(sim.device, 'junos', { settings: { commitConfirmedMinutes: 1 } }), wanted);
+      const result = await pushOne(await device(sim.device, 'junos', { settings: { commitConfirmedMinutes: 1 } }), wanted);
       expect(result.result).to.equal('failed');
       expect(result.error).to.contain('closed');
       expect(sim.model.commits, 'the confirmed commit was activated').to.equal(1);
@@ -191,7 +193,7 @@ describe('push job with the CLI driver', () => {
 
     it('loses the uncommitted change when the connection drops mid-change', async () => {
       const sim = await junos({ dropOn: 'delete policy-options' });
-      const result = await pushOne(device(sim.device, 'junos'), wanted);
+      const result = await pushOne(await device(sim.device, 'junos'), wanted);
       expect(result.result).to.equal('failed');
       expect(sim.model.entries('APIBAN')).to.deep.equal(['192.0.2.1/32', '192.0.2.2/32']);
     });
@@ -207,12 +209,12 @@ describe('push job with the CLI driver', () => {
         () => slow.device.close(),
         () => wrongKey.device.close(),
       );
-      const slowDevice = device(slow.device, 'cisco-ios');
+      const slowDevice = await device(slow.device, 'cisco-ios');
       slowDevice.endpoint.timeoutMs = 600;
-      const keyDevice = device(wrongKey.device, 'junos');
+      const keyDevice = await device(wrongKey.device, 'junos');
       keyDevice.endpoint.hostKey.fingerprints = [good.device.fingerprint];
       const results = await pushToDevices(
-        [slowDevice, keyDevice, device(good.device, 'cisco-ios')],
+        [slowDevice, keyDevice, await device(good.device, 'cisco-ios')],
         bans('192.0.2.9'),
         options({ concurrency: 2 }),
       );

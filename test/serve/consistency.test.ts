@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import type { BanSet } from '../../src/banset/banset.js';
 import { renderOutput } from '../../src/writers/render.js';
-import { getTarget } from '../../targets/all.js';
+import { getTarget } from '../helpers/registries.js';
 import { bansOf, ScriptedRunner, startTestDaemon } from './support.js';
 import { present } from '../helpers/present.js';
 

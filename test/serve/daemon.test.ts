@@ -141,7 +141,7 @@ describe('serve: daemon operations', () => {
     expect(warnings.map((line) => line.sections)).to.deep.equal([['serve.timeouts', 'serve.maxRequestsPerSocket']]);
   });
 
-  it("rejects outputs that collide or shadow the server's own paths (in the schema, so every command does)", () => {
+  it("rejects outputs that collide or shadow the server's own paths (in the schema, so every command does)", async () => {
     const problems = (raw: Record<string, unknown>) => {
       const parsed = configSchema.safeParse(raw);
       return parsed.success ? [] : formatIssues(parsed.error.issues);
@@ -155,8 +155,11 @@ describe('serve: daemon operations', () => {
     expect(problems({ serve: { mirror: { enabled: true } } })).to.deep.equal([
       'serve.mirror: enabled without tokens (set tokens or tokensFile)',
     ]);
-    expect(() => resolveSite(testConfig({ serve: { adminAccess: { bearer: { tokenFile: '/nonexistent/t' } } } }))).to.throw(
-      ConfigError,
+    const refused = await resolveSite(testConfig({ serve: { adminAccess: { bearer: { tokenFile: '/nonexistent/t' } } } })).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).to.be.instanceOf(ConfigError);
+    expect((refused as ConfigError).message).to.include(
       'serve.adminAccess.bearer.tokenFile: cannot read the secret file /nonexistent/t (ENOENT)',
     );
   });

@@ -11,7 +11,7 @@ import { ServeMetrics } from '../../src/serve/http/metrics.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { ServedState } from '../../src/serve/served-state.js';
 import { renderOutput } from '../../src/writers/render.js';
-import { getTarget } from '../../targets/all.js';
+import { getTarget } from '../helpers/registries.js';
 import { closeServer, listenOnLoopback } from '../helpers/listen.js';
 import { bansOf, fetchRaw, ScriptedRunner, servedSet, startTestDaemon, testConfig } from './support.js';
 import { present } from '../helpers/present.js';
@@ -220,7 +220,7 @@ describe('serve: before the first successful sync', () => {
   it("reports stale data on /healthz with 503 once it is older than serve.maxAge, by the daemon's clock", async () => {
     const syncedAt = Date.parse('2026-03-01T12:00:00Z');
     let now = syncedAt;
-    const state = new ServedState(resolveSite(testConfig({ serve: { maxAge: '10m' } })), new LoopRecord(), silentLogger, () => now);
+    const state = new ServedState(await resolveSite(testConfig({ serve: { maxAge: '10m' } })), new LoopRecord(), silentLogger, () => now);
     await state.publish(servedSet(SET, new Date(syncedAt)));
     const server = createServer(createRequestHandler(state, new ServeMetrics(), silentLogger));
     const base = `http://127.0.0.1:${await listenOnLoopback(server)}`;

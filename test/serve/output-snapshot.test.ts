@@ -11,8 +11,9 @@ const entries = (variant: Variant): string[] =>
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'));
 
+const site = await resolveSite(testConfig());
+
 describe('serve: output snapshot variants', () => {
-  const site = resolveSite(testConfig());
   const [plain, pfsense] = site.outputs;
   const set = servedSet(bansOf('192.0.2.1', '192.0.2.2', '192.0.2.3', '2001:db8::1'));
 

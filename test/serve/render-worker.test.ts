@@ -8,7 +8,7 @@ import { RenderPool } from '../../src/serve/outputs/render-pool.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { DEFAULT_QUERY } from '../../src/serve/outputs/snapshot.js';
 import { ServedState } from '../../src/serve/served-state.js';
-import { getTarget } from '../../targets/all.js';
+import { getTarget } from '../helpers/registries.js';
 import { servedSet, testConfig } from './support.js';
 
 /** A large set as local lists make them: scattered IPv4 hosts and networks plus some IPv6. */
@@ -78,12 +78,12 @@ describe('serve: rendering a large set in the worker thread', function () {
   });
 
   it('serves the same bytes, gzip bytes, ETags and failures as the event-loop render', async () => {
-    const inline = new ServedState(site(), new LoopRecord(), silentLogger, Date.now, new RenderPool(Number.POSITIVE_INFINITY));
-    const pooled = new ServedState(site(), new LoopRecord(), silentLogger, Date.now, new RenderPool(0));
+    const inline = new ServedState(await site(), new LoopRecord(), silentLogger, Date.now, new RenderPool(Number.POSITIVE_INFINITY));
+    const pooled = new ServedState(await site(), new LoopRecord(), silentLogger, Date.now, new RenderPool(0));
     try {
       await Promise.all([inline.publish(servedSet(MEDIUM)), pooled.publish(servedSet(MEDIUM))]);
       const queries = [DEFAULT_QUERY, { families: 'v4' as const }, { families: 'v6' as const, aggregate: true }];
-      for (const [i, output] of site().outputs.entries()) {
+      for (const [i, output] of (await site()).outputs.entries()) {
         for (const query of queries) {
           const expected = await settle(present(inline.view.snapshot, 'the inline snapshot').variant(inline.view.site.outputs[i], query));
           const actual = await settle(present(pooled.view.snapshot, 'the pooled snapshot').variant(pooled.view.site.outputs[i], query));

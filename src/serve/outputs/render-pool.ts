@@ -6,7 +6,7 @@
  * the same either way.
  */
 import type { Worker } from 'node:worker_threads';
-import { getTarget } from '../../../targets/all.js';
+import { findTarget } from '../../../targets/index.js';
 import type { BanSet, TransferredBanSet } from '../../banset/banset.js';
 import { TargetLimitError } from '../../errors.js';
 import { EMBEDDED } from '../../single-executable.js';
@@ -67,8 +67,8 @@ export class RenderPool {
 
   constructor(private readonly minEntries = WORKER_MIN_ENTRIES) {}
 
-  readonly render: VariantRenderer = (writer, set, options, shape) => {
-    if (set.size < this.minEntries || getTarget(writer.name) !== writer) return renderInline(writer, set, options, shape);
+  readonly render: VariantRenderer = async (writer, set, options, shape) => {
+    if (set.size < this.minEntries || (await findTarget(writer.name)) !== writer) return renderInline(writer, set, options, shape);
     return new Promise<RenderedVariant>((resolve, reject) => {
       clearTimeout(this.idle);
       const worker = this.started();

@@ -7,7 +7,7 @@
  */
 import { yieldToEventLoop } from '../../threads/background-thread.js';
 import { parentPort } from 'node:worker_threads';
-import { getTarget } from '../../../targets/all.js';
+import { findTarget } from '../../../targets/index.js';
 import { BanSet } from '../../banset/banset.js';
 import { TargetLimitError, errorMessage } from '../../errors.js';
 import { renderVariantBytes, type RenderedBytes } from './render-bytes.js';
@@ -28,7 +28,7 @@ parentPort?.on('message', (job: RenderJob) => {
 
 async function answer(job: RenderJob): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
   try {
-    const writer = getTarget(job.target);
+    const writer = await findTarget(job.target);
     if (writer === undefined) throw new Error(`unknown target ${job.target}`);
     const set = sets.get(job.setId);
     if (set === undefined) throw new Error(`set ${job.setId} was not sent`);

@@ -8,7 +8,7 @@ import type { Config } from '../../config/schema.js';
 import { DEFAULT_OUTPUT_TARGETS, defaultOutput, sidecarSuffixes } from '../../config/served-paths.js';
 import { ConfigError } from '../../errors.js';
 import type { AnyTargetWriter } from '../../writers/contract.js';
-import { getTarget } from '../../../targets/all.js';
+import { loadTargets } from '../../../targets/index.js';
 import { resolveAccess, type AccessRule } from '../http/access.js';
 
 export interface ServedOutput {
@@ -30,12 +30,14 @@ export { DEFAULT_OUTPUT_TARGETS };
  * the configuration schema (src/config/cross-checks.ts), so every command sees them; what is left
  * here needs the files on disk: the access rules' secret files, all reported at once.
  */
-export function resolveOutputs(config: Config, source: string): ServedOutput[] {
-  const configured =
-    config.outputs.length > 0 ? config.outputs : DEFAULT_OUTPUT_TARGETS.map((name) => defaultOutput(getTarget(name) as AnyTargetWriter));
+export async function resolveOutputs(config: Config, source: string): Promise<ServedOutput[]> {
+  const writers = await loadTargets(config.outputs.length > 0 ? config.outputs.map((output) => output.target) : DEFAULT_OUTPUT_TARGETS);
+  // The schema accepted every configured target, so each has its writer.
+  const writerOf = (target: string) => writers.get(target) as AnyTargetWriter;
+  const configured = config.outputs.length > 0 ? config.outputs : DEFAULT_OUTPUT_TARGETS.map((name) => defaultOutput(writerOf(name)));
   const problems: string[] = [];
   const outputs = configured.map((output) => {
-    const writer = getTarget(output.target) as AnyTargetWriter;
+    const writer = writerOf(output.target);
     const accessConfig = config.serve.outputAccess[output.name] ?? config.serve.access;
     const where = output.name in config.serve.outputAccess ? `serve.outputAccess.${output.name}` : 'serve.access';
     return {
@@ -58,8 +60,21 @@ export function collectProblems<T>(problems: string[], resolve: () => T): T | un
   try {
     return resolve();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-    return undefined;
+    return keepProblems(problems, error);
   }
+}
+
+/** collectProblems for a resolution that settles later. */
+export async function collectProblemsOf<T>(problems: string[], resolving: Promise<T>): Promise<T | undefined> {
+  try {
+    return await resolving;
+  } catch (error) {
+    return keepProblems(problems, error);
+  }
+}
+
+function keepProblems(problems: string[], error: unknown): undefined {
+  if (!(error instanceof ConfigError)) throw error;
+  problems.push(...error.problems);
+  return undefined;
 }

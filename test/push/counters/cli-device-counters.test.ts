@@ -28,7 +28,7 @@ import { simulatorDevice } from '../../helpers/cli-config.js';
 const AUTH = { auth: { username: 'netops', password: 'pw-c0unt' } };
 const wanted = createBanSet(['192.0.2.10', '198.51.100.0/24', '2001:db8::7'].map((p) => parsePrefix(p)));
 
-function deviceEntry(sim: SimulatedDevice, driver: string, settings: Record<string, unknown>): PushDevice {
+function deviceEntry(sim: SimulatedDevice, driver: string, settings: Record<string, unknown>): Promise<PushDevice> {
   const config = pushSchema.parse({
     devices: [simulatorDevice(sim, { name: 'fw1', driver, timeout: 5, username: 'netops', passwordEnv: 'PW', settings })],
   }).devices[0] as DeviceConfig;
@@ -77,7 +77,7 @@ describe('push/counters: Cisco and Junos hit counts through the CLI driver', fun
       { action: 'permit' as const, hits: 900 },
     ];
     sim.model.acls.set('OUTSIDE-IN', acl);
-    const device = deviceEntry(sim.device, 'cisco-asa', { counters: { acl: 'OUTSIDE-IN' } });
+    const device = await deviceEntry(sim.device, 'cisco-asa', { counters: { acl: 'OUTSIDE-IN' } });
     const metrics = new ServeMetrics({ processMetrics: false });
     const blocked = new BlockedTraffic(metrics.registry);
 
@@ -110,7 +110,7 @@ describe('push/counters: Cisco and Junos hit counts through the CLI driver', fun
       { action: 'deny', group: 'APIBAN-V6', hits: 0 },
       { action: 'permit', hits: 5 },
     ]);
-    const device = deviceEntry(sim.device, 'cisco-ios', { counters: { acl: 'APIBAN-IN', aclV6: 'APIBAN6-IN' } });
+    const device = await deviceEntry(sim.device, 'cisco-ios', { counters: { acl: 'APIBAN-IN', aclV6: 'APIBAN6-IN' } });
     const [result] = await push(device);
     expect(result, result.error).to.include({ result: 'changed' });
     expect(result.blocked).to.deep.equal({ v4: { packets: 412 }, v6: { packets: 0 } });
@@ -129,7 +129,7 @@ describe('push/counters: Cisco and Junos hit counts through the CLI driver', fun
         ['sip-accepted', { bytes: 9, packets: 1 }],
       ]),
     );
-    const device = deviceEntry(sim.device, 'junos', { counters: { v4: { filter: 'APIBAN-IN', counter: 'apiban-dropped' } } });
+    const device = await deviceEntry(sim.device, 'junos', { counters: { v4: { filter: 'APIBAN-IN', counter: 'apiban-dropped' } } });
     const metrics = new ServeMetrics({ processMetrics: false });
     const blocked = new BlockedTraffic(metrics.registry);
     const [result] = await push(device);
@@ -148,10 +148,10 @@ describe('push/counters: Cisco and Junos hit counts through the CLI driver', fun
     const sim = await startCiscoAsa(AUTH);
     closers.push(() => sim.device.close());
     sim.model.acls.set('OTHER', [{ action: 'permit', hits: 50 }]);
-    const [plain] = await push(deviceEntry(sim.device, 'cisco-asa', {}));
+    const [plain] = await push(await deviceEntry(sim.device, 'cisco-asa', {}));
     expect(plain, plain.error).to.include({ result: 'changed' });
     expect(plain).not.to.have.property('blocked');
-    const [unrelated] = await push(deviceEntry(sim.device, 'cisco-asa', { counters: { acl: 'OTHER' } }));
+    const [unrelated] = await push(await deviceEntry(sim.device, 'cisco-asa', { counters: { acl: 'OTHER' } }));
     expect(unrelated, unrelated.error).to.include({ result: 'unchanged' });
     expect(unrelated).not.to.have.property('blocked');
   });

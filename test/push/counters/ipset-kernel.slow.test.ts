@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { silentLogger } from '../../../src/log.js';
 import type { DeviceConfig } from '../../../src/config/push-schema.js';
-import { DRIVERS } from '../../../src/push/drivers/all.js';
+import { DRIVERS } from '../../helpers/registries.js';
 import { pushToDevices } from '../../../src/push/run.js';
 import { ServeMetrics } from '../../../src/serve/http/metrics.js';
 import { BlockedTraffic } from '../../../src/serve/status/blocked.js';

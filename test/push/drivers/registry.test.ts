@@ -1,4 +1,5 @@
 /** The driver registry against the targets: a writer with a device dialect is pushable under its own name. */
+import { readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { DRIVER_NAMES, isDriverName, loadDriver } from '../../../src/push/drivers/index.js';
 import { isTargetName, loadTargets } from '../../../targets/index.js';
@@ -19,4 +20,19 @@ describe('push/drivers registry', () => {
       if (writer?.device !== undefined) expect(driver.writer).to.equal(writer);
     }
   });
+
+  it("registers every module of src/push/drivers/ that exports a driver, under that driver's name", async () => {
+    const directory = new URL('../../../src/push/drivers/', import.meta.url);
+    const unregistered: string[] = [];
+    for (const file of readdirSync(directory).filter((f) => f.endsWith('.js') && f !== 'index.js')) {
+      const exported: unknown = (await import(new URL(file, directory).href)).default;
+      if (!isDriver(exported)) continue;
+      if (!isDriverName(exported.name) || (await loadDriver(exported.name)) !== exported) unregistered.push(`${file} (${exported.name})`);
+    }
+    expect(unregistered, 'add a line to DRIVER_MODULES in src/push/drivers/index.ts').to.deep.equal([]);
+  });
 });
+
+function isDriver(value: unknown): value is { name: string } {
+  return typeof value === 'object' && value !== null && 'name' in value && 'settings' in value && 'open' in value;
+}
