@@ -4,12 +4,17 @@
  */
 import { formatIPv4, formatIPv6 } from '../src/banset/address.js';
 
-export function* generateAddresses(count: number, seed = 42, v6Percent = 2): Generator<string> {
+/** A seeded generator of unsigned 32-bit integers: the same seed gives the same sequence on every run. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
-  const next = () => {
+  return () => {
     state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
     return state;
   };
+}
+
+export function* generateAddresses(count: number, seed = 42, v6Percent = 2): Generator<string> {
+  const next = seededRandom(seed);
   for (let i = 0; i < count; i++) {
     const roll = next() % 100;
     if (roll < v6Percent) {
@@ -20,4 +25,12 @@ export function* generateAddresses(count: number, seed = 42, v6Percent = 2): Gen
       yield formatIPv4(cluster + (roll < 38 + v6Percent ? next() % 16 : next() % 256));
     }
   }
+}
+
+/**
+ * Odd host addresses from 45.0.0.0 (outside the protected ranges), the `from`-th onwards: no two are
+ * neighbours, so aggregation and nftables' auto-merge keep every one apart.
+ */
+export function oddHosts(from: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => formatIPv4(0x2d000000 + 2 * (from + i) + 1));
 }

@@ -8,7 +8,7 @@
  * OpenSSH into a network namespace): the same 10-entry change to a kernel set of 100,000 entries
  * uploads only the difference. Skipped where namespaces or sshd are not available (needs root).
  */
-import { parsePrefix, formatIPv4 } from '../src/banset/address.js';
+import { parsePrefix } from '../src/banset/address.js';
 import { createBanSet } from '../src/banset/banset.js';
 import { silentLogger } from '../src/log.js';
 import type { DeviceConfig } from '../src/config/push-schema.js';
@@ -27,17 +27,13 @@ import linuxIpsetDriver from '../src/push/drivers/linux-ipset.js';
 import linuxNftablesDriver from '../src/push/drivers/linux-nftables.js';
 import { NetworkNamespace, netnsUnavailable } from '../test/helpers/netns.js';
 import { OpenSshServer, openSshUnavailable } from '../test/helpers/openssh.js';
+import { oddHosts } from './generate.js';
 import type { Report } from './report.js';
 
 const DEVICES = 50;
 const ENTRIES = 10_000;
 const CHANGE = 5;
 const AUTH = { auth: { username: 'bench', password: 'bench-pw' } };
-
-/** Odd host addresses from 45.0.0.0, so aggregation (on for Cisco and Junos) keeps every one apart. */
-function hosts(from: number, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => formatIPv4(0x2d000000 + 2 * (from + i) + 1));
-}
 
 async function startFleet(held: string[]): Promise<{ device: SimulatedDevice; driver: string }[]> {
   const fleet: { device: SimulatedDevice; driver: string }[] = [];
@@ -64,8 +60,8 @@ async function startFleet(held: string[]): Promise<{ device: SimulatedDevice; dr
 }
 
 export async function benchPush(report: Report): Promise<void> {
-  const held = hosts(0, ENTRIES);
-  const wanted = createBanSet([...held.slice(CHANGE), ...hosts(ENTRIES, CHANGE)].map((h) => parsePrefix(h)));
+  const held = oddHosts(0, ENTRIES);
+  const wanted = createBanSet([...held.slice(CHANGE), ...oddHosts(ENTRIES, CHANGE)].map((h) => parsePrefix(h)));
   const fleet = await startFleet(held);
   try {
     const devices = await Promise.all(
@@ -125,8 +121,10 @@ async function benchPushBytes(report: Report): Promise<void> {
   const tempDir = join(server.dir, 'upload');
   mkdirSync(tempDir);
   try {
-    const held = createBanSet(hosts(0, KERNEL_ENTRIES).map((h) => parsePrefix(h)));
-    const changed = createBanSet([...hosts(CHANGE, KERNEL_ENTRIES - CHANGE), ...hosts(KERNEL_ENTRIES, CHANGE)].map((h) => parsePrefix(h)));
+    const held = createBanSet(oddHosts(0, KERNEL_ENTRIES).map((h) => parsePrefix(h)));
+    const changed = createBanSet(
+      [...oddHosts(CHANGE, KERNEL_ENTRIES - CHANGE), ...oddHosts(KERNEL_ENTRIES, CHANGE)].map((h) => parsePrefix(h)),
+    );
     const rows = [];
     for (const driver of [linuxNftablesDriver, linuxIpsetDriver] as AnyDeviceDriver[]) {
       const device = {
