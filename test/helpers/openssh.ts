@@ -54,6 +54,12 @@ export class OpenSshServer {
     return { username: userInfo().username, privateKey: readFileSync(join(this.dir, 'client_key')) };
   }
 
+  /** A `push.devices` entry of a configuration file for this server: the client key's file, the host key pinned. */
+  deviceEntry(name: string, driver: string, settings: Record<string, unknown>) {
+    const credentials = { username: userInfo().username, privateKeyFile: join(this.dir, 'client_key') };
+    return { name, driver, host: '127.0.0.1', port: this.port, credentials, hostKey: { fingerprint: this.fingerprint }, settings };
+  }
+
   async start(): Promise<this> {
     for (const key of ['host_ed25519_key', 'client_key']) {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'apiban-test', '-f', join(this.dir, key)]);

@@ -53,17 +53,7 @@ describe('scheduled pushes verify a linux-nftables device every verifyEvery (rea
         sources: [{ name: 'sample', sample: true }],
         push: {
           schedule: { verifyEvery: '2s' },
-          devices: [
-            {
-              name: 'fw',
-              driver: 'linux-nftables',
-              host: '127.0.0.1',
-              port: server.port,
-              credentials: { username: server.credentials().username, privateKeyFile: join(server.dir, 'client_key') },
-              hostKey: { fingerprint: server.fingerprint },
-              settings: { tempDir },
-            },
-          ],
+          devices: [server.deviceEntry('fw', 'linux-nftables', { tempDir })],
         },
       }),
     );
