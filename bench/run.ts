@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures, never asserts. Prints one table per section with the bars from the
  * issues next to the numbers. `npm run bench -- banset` runs one section. BENCH_NODE=<path of a node
- * binary> runs the processes the serve, rebuild and memory sections measure under that Node
+ * binary> runs the processes the serve, rebuild, memory and edge sections measure under that Node
  * (bench/node-under-test.ts).
  */
 import { cpus } from 'node:os';
@@ -9,6 +9,7 @@ import { benchAnchors } from './anchors.js';
 import { benchBanset } from './banset.js';
 import { benchWriters } from './writers.js';
 import { benchPush } from './push.js';
+import { benchEdge } from './edge.js';
 import { benchServe } from './serve.js';
 import { benchServeRebuild } from './serve-rebuild.js';
 import { benchMemory } from './memory.js';
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, (report: Report) => Promise<void>> = {
   rebuild: benchServeRebuild,
   memory: benchMemory,
   push: benchPush,
+  edge: benchEdge,
 };
 
 /**
