@@ -8,7 +8,8 @@
  * p50, p95 and max, with ingest.pushWithin at its default (5 s) and at 200 ms, where what is left
  * is the ingest's 100 ms gathering of changes and the push itself (an SSH session, a read of the
  * set, an upload, `nft -f`). Pushes are the `nft -f` the device ran from the first ban to the last
- * arrival. Measures, never asserts; skipped without root, sshd or nft.
+ * arrival. The title says whether that Node loads ssh2's native crypto binding (bench/ssh2-binding.ts):
+ * without it every push is slower. Measures, never asserts; skipped without root, sshd or nft.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { type ServeProcess, startServe, waitFor } from '../test/helpers/serve-pr
 import { oddHosts, seededRandom } from './generate.js';
 import { NftElementWatch } from './nft-element-watch.js';
 import { benchNode } from './node-under-test.js';
+import { ssh2BindingState } from './ssh2-binding.js';
 import type { Report } from './report.js';
 
 const run = promisify(execFile);
@@ -48,7 +50,7 @@ export async function benchEdge(report: Report): Promise<void> {
   const rows = [];
   for (const { pushWithin, label } of RUNS) rows.push({ 'ingest.pushWithin': label, ...(await measure(pushWithin)) });
   const { stdout: version } = await run(benchNode(), ['--version']);
-  report(`${title} (serve on node ${version.trim()})`, rows);
+  report(`${title} (serve on node ${version.trim()}, ssh2's native crypto binding: ${ssh2BindingState(benchNode())})`, rows);
 }
 
 async function measure(pushWithin: string | undefined): Promise<Record<string, string | number>> {
