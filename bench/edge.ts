@@ -122,7 +122,7 @@ async function ingestUrl(serve: ServeProcess): Promise<string> {
       .stderr()
       .split('\n')
       .find((l) => l.includes('"edge ingest listening"'));
-  await waitFor(async () => line() !== undefined, `the ingest listener:\n${serve.stderr()}`);
+  await waitFor(async () => line() !== undefined, 'the "edge ingest listening" line of serve');
   const { host, port } = JSON.parse(line() as string) as { host: string; port: number };
   return `http://${host}:${port}`;
 }
