@@ -5,6 +5,8 @@
  *
  * The local set carries no per-address times, so the mirror numbers entries itself: each entry
  * gets an increasing integer when it first appears in the served set and keeps it while it stays.
+ * An ID is never given twice, not even the one of an entry since removed (a client's cursor may
+ * be that ID): an address that leaves and returns is new again, after every cursor it had.
  * The numbers start just above the time this process first published, so a cursor a client kept
  * from an earlier run is normally smaller and pages through the whole list again instead of
  * missing entries (re-sending an address is harmless for every APIBAN consumer, losing one is
@@ -23,6 +25,8 @@ export interface MirrorIndex {
   readonly entries: readonly string[];
   readonly ids: readonly number[];
   readonly idOf: ReadonlyMap<string, number>;
+  /** The highest ID handed out so far, its entry listed or not: an ID is never given twice, as a client's cursor may be one. */
+  readonly lastIssued: number;
 }
 
 export type MirrorPage = { ips: string[]; id: string } | undefined;
@@ -38,16 +42,12 @@ export function advanceMirrorIndex(previous: MirrorIndex | undefined, bans: BanS
     entries.push(entry);
     ids.push((previous as MirrorIndex).ids[i]);
   }
-  let next = Math.max(ids.length > 0 ? ids[ids.length - 1] + 1 : 0, lastId(previous) + 1, Math.floor(now / 1000) + 1);
+  let lastIssued = Math.max(previous?.lastIssued ?? 0, Math.floor(now / 1000));
   for (const entry of wanted) {
     entries.push(entry);
-    ids.push(next++);
+    ids.push(++lastIssued);
   }
-  return { entries, ids, idOf: new Map(entries.map((entry, i) => [entry, ids[i]])) };
-}
-
-function lastId(index: MirrorIndex | undefined): number {
-  return index === undefined || index.ids.length === 0 ? 0 : index.ids[index.ids.length - 1];
+  return { entries, ids, idOf: new Map(entries.map((entry, i) => [entry, ids[i]])), lastIssued };
 }
 
 /**
