@@ -13,14 +13,21 @@
  * not). Limit: a restart sooner than (entries) seconds after the previous start can leave an old
  * cursor inside the new range; such a client catches up at its next full reload.
  * Every index is immutable; a new set yields a new index, swapped with the snapshot.
+ *
+ * What it lists is the published set, but for bans that only the edge found (`edge:<client>`,
+ * src/ingest) unless `serve.mirror.includeEdge`: those are the operator's to share. An edge ban
+ * that expires or is removed leaves the index as any other removal does.
  */
 import { formatPrefix, type Prefix } from '../../banset/address.js';
 import type { BanSet } from '../../banset/banset.js';
+import type { PublishedSet } from '../../sync/published-set.js';
 
 export const PAGE_SIZE = 250;
 export const FROM_START = '100';
 
 export interface MirrorIndex {
+  /** The bans listed. */
+  readonly bans: BanSet;
   /** Entries in cursor order. */
   readonly entries: readonly string[];
   readonly ids: readonly number[];
@@ -30,6 +37,11 @@ export interface MirrorIndex {
 }
 
 export type MirrorPage = { ips: string[]; id: string } | undefined;
+
+/** The bans the mirror lists from a published set. */
+export function mirroredBans(set: PublishedSet, includeEdge: boolean): BanSet {
+  return includeEdge ? set.bans : (set.bansWithoutEdge ?? set.bans);
+}
 
 export function advanceMirrorIndex(previous: MirrorIndex | undefined, bans: BanSet, now: number): MirrorIndex {
   const wanted = new Set<string>();
@@ -47,7 +59,7 @@ export function advanceMirrorIndex(previous: MirrorIndex | undefined, bans: BanS
     entries.push(entry);
     ids.push(++lastIssued);
   }
-  return { entries, ids, idOf: new Map(entries.map((entry, i) => [entry, ids[i]])), lastIssued };
+  return { bans, entries, ids, idOf: new Map(entries.map((entry, i) => [entry, ids[i]])), lastIssued };
 }
 
 /**
@@ -70,8 +82,8 @@ export function pageAfter(index: MirrorIndex, cursor: string | undefined): Mirro
   return { ips: index.entries.slice(low, end), id: String(index.ids[end - 1]) };
 }
 
-/** The mirror ID of the ban covering `prefix` in `bans`, if it is listed. */
-export function listedId(index: MirrorIndex, bans: BanSet, prefix: Prefix): number | undefined {
-  const covering = bans.covering(prefix);
+/** The mirror ID of the listed ban covering `prefix`, if there is one. */
+export function listedId(index: MirrorIndex, prefix: Prefix): number | undefined {
+  const covering = index.bans.covering(prefix);
   return covering === undefined ? undefined : index.idOf.get(formatPrefix(covering));
 }
