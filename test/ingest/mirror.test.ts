@@ -23,6 +23,8 @@ interface Primary {
   apiban: ScriptedRunner;
   base: string;
   edge: string;
+  /** serve.mirror as the next reload reads it. */
+  mirror: Record<string, unknown>;
 }
 
 /** The addresses an output serves, its comment header left out. */
@@ -76,12 +78,19 @@ describe('edge bans in the mirror (serve.mirror.includeEdge)', () => {
 
   async function startPrimary(mirror: Record<string, unknown>): Promise<Primary> {
     const apiban = new ScriptedRunner(bansOf('192.0.2.1'));
-    const config = configSchema.parse({
-      ingest: { listen: '127.0.0.1:0', clients: [{ name: 'sbc1', allow: ['127.0.0.1/32'] }] },
-      serve: { mirror: { enabled: true, tokens: [TOKEN], ...mirror } },
+    const dir = await stateDir();
+    const loaded = () => ({
+      config: configSchema.parse({
+        ingest: { listen: '127.0.0.1:0', clients: [{ name: 'sbc1', allow: ['127.0.0.1/32'] }] },
+        serve: { mirror: { enabled: true, tokens: [TOKEN], ...primary.mirror } },
+      }),
+      source: 'test',
+      stateDir: dir,
     });
+    const primary = { apiban, mirror } as Primary;
     const daemon = await Runtime.start({
-      loaded: { config, source: 'test', stateDir: await stateDir() },
+      loaded: loaded(),
+      reloadConfig: loaded,
       log: silentLogger,
       createSync: async () => apiban,
       startExtension: startEdgeExtension,
@@ -89,7 +98,11 @@ describe('edge bans in the mirror (serve.mirror.includeEdge)', () => {
     });
     daemons.push(daemon);
     await daemon.syncNow();
-    return { daemon, apiban, base: `http://127.0.0.1:${daemon.address.port}`, edge: `http://127.0.0.1:${daemon.extensionAddress?.port}` };
+    return Object.assign(primary, {
+      daemon,
+      base: `http://127.0.0.1:${daemon.address.port}`,
+      edge: `http://127.0.0.1:${daemon.extensionAddress?.port}`,
+    });
   }
 
   /** A replica serve whose APIBAN is the primary's mirror, as docs/edge.md "Sharing edge bans" sets it up. */
@@ -173,9 +186,24 @@ describe('edge bans in the mirror (serve.mirror.includeEdge)', () => {
     const listed = await fetchRaw(`${primary.base}/api/${TOKEN}/check/198.51.100.77`);
     expect(listed.status, 'the served set did not change, the mirror did').to.equal(200);
     expect((await mirrorAfter(primary.base, before.cursor)).ips).to.deep.equal(['198.51.100.77']);
+    expect(await primary.daemon.reload(), 'a reload lists from the newest set').to.equal(true);
+    expect((await fetchRaw(`${primary.base}/api/${TOKEN}/check/198.51.100.77`)).body.toString()).to.equal(listed.body.toString());
     await call(`${primary.edge}/removeip/198.51.100.77`);
     await primary.daemon.syncNow(); // publishes the set as it is after the removal
     expect((await fetchRaw(`${primary.base}/api/${TOKEN}/check/198.51.100.77`)).body.toString()).to.equal(listed.body.toString());
+  });
+
+  it('applies a reload that turns includeEdge on or off at once', async () => {
+    const primary = await startPrimary({});
+    await call(`${primary.edge}/blockip/198.51.100.77`);
+    await waitFor(async () => (await served(primary.base)).includes('198.51.100.77'), 'the edge ban in /plain.txt');
+    expect(await mirrorCheck(primary.base, '198.51.100.77')).to.equal(400);
+    primary.mirror = { includeEdge: true };
+    expect(await primary.daemon.reload()).to.equal(true);
+    expect((await mirrorAfter(primary.base)).ips).to.deep.equal(['192.0.2.1', '198.51.100.77']);
+    primary.mirror = {};
+    expect(await primary.daemon.reload()).to.equal(true);
+    expect((await mirrorAfter(primary.base)).ips).to.deep.equal(['192.0.2.1']);
   });
 
   it("applies the replica's own policy to what the mirror shares: its allowlist keeps an edge ban off its outputs", async () => {
