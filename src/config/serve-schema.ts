@@ -69,6 +69,12 @@ export const serveSchema = z.strictObject({
       enabled: z.boolean().default(false).describe('answer the APIBAN API under /api'),
       tokens: tokenList.default([]).describe('keys clients use as APIBAN key (v1 path, v2 Bearer)'),
       tokensFile: z.string().optional().describe('one token per line'),
+      includeEdge: z
+        .boolean()
+        .default(false)
+        .describe(
+          "also list bans whose only source is the edge (ingest): off by default, as an operator's own edge finds are theirs to share",
+        ),
     })
     .prefault({})
     .describe('APIBAN-compatible API answered from the local set'),

@@ -23,7 +23,7 @@ export function mergeEdgeBans(set: PublishedSet, live: Map<string, string[]>, po
   for (const prefix of set.bans.prefixes()) candidates.add(prefix);
   for (const [client, keys] of live) parseEntries(keys, `edge:${client}`, candidates);
   const { bans } = applyPolicy(candidates, policy);
-  return { ...set, bans, report: { ...set.report, published: bans.size } };
+  return { ...set, bans, bansWithoutEdge: set.bans, report: { ...set.report, published: bans.size } };
 }
 
 /** The service the runtime runs: the same sync service, its sets carrying the edge bans. */

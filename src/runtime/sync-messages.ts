@@ -15,7 +15,8 @@ export interface SyncWorkerData {
 }
 
 /** A PublishedSet with its bans as columns. */
-export type PublishedMessage = Omit<PublishedSet, 'bans'> & { bans: TransferredBanSet };
+/** The sync service's own set: edge bans join it on the main thread, so it never carries `bansWithoutEdge`. */
+export type PublishedMessage = Omit<PublishedSet, 'bans' | 'bansWithoutEdge'> & { bans: TransferredBanSet };
 export type ReportMessage = Omit<SyncReport, 'published'> & { published?: PublishedMessage | undefined };
 
 /** An error as the event loop rebuilds it: the message and the CLI exit code it carried. */

@@ -10,7 +10,7 @@
 import type { Logger } from '../log.js';
 import { ContentHistory } from './http/content.js';
 import type { LastSync, ReloadOutcome } from './http/health.js';
-import { advanceMirrorIndex, type MirrorIndex } from './mirror/index-pages.js';
+import { advanceMirrorIndex, mirroredBans, type MirrorIndex } from './mirror/index-pages.js';
 import type { Site } from './site.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import { Snapshot } from './outputs/snapshot.js';
@@ -75,30 +75,44 @@ export class ServedState implements LoopFacts {
     return this.loop.lastReload;
   }
 
-  /** Publishes a set; bytes are rebuilt only when the bans differ from the served ones. */
+  /**
+   * Publishes a set; bytes are rebuilt only when the bans differ from the served ones. The mirror
+   * may change alone: an APIBAN entry that was already an edge ban changes what it lists, not the set.
+   */
   publish(set: PublishedSet): Promise<void> {
     return this.serialise(async () => {
       const current = this.#view;
-      if (current.snapshot === undefined || !current.snapshot.set.bans.equals(set.bans)) await this.swap(current.site, set, current.mirror);
+      if (current.snapshot === undefined || !current.snapshot.set.bans.equals(set.bans)) await this.swap(current.site, set);
+      else this.#view = { ...current, mirror: this.mirrorOf(current.site, set) };
       this.#latestSet = set;
     });
   }
 
-  /** Applies a reloaded site; the served set is rebuilt for the new outputs before the swap. */
+  /**
+   * Applies a reloaded site; the served set is rebuilt for the new outputs before the swap. The
+   * mirror lists from the newest set, which may hold more than the snapshot's (see publish).
+   */
   reconfigure(site: Site): Promise<void> {
     return this.serialise(async () => {
       const set = this.#view.snapshot?.set;
       if (set === undefined) this.#view = { site };
-      else await this.swap(site, set, this.#view.mirror);
+      else await this.swap(site, set, this.#latestSet);
     });
   }
 
-  private async swap(site: Site, set: PublishedSet, previousMirror: MirrorIndex | undefined): Promise<void> {
+  private async swap(site: Site, set: PublishedSet, listedFrom: PublishedSet = set): Promise<void> {
     const snapshot = new Snapshot(set, this.history, this.now(), this.renderer.render);
     const failures = await snapshot.prebuild(site.outputs);
     for (const failure of failures) this.log.error({ output: failure.output, err: failure.error.message }, 'output cannot be rendered');
-    const mirror = site.mirrorTokens === undefined ? undefined : advanceMirrorIndex(previousMirror, set.bans, this.now());
-    this.#view = { site, snapshot, mirror };
+    this.#view = { site, snapshot, mirror: this.mirrorOf(site, listedFrom) };
+  }
+
+  /** The mirror's index for `set`: the current one while it lists the same bans, so IDs hold. */
+  private mirrorOf(site: Site, set: PublishedSet): MirrorIndex | undefined {
+    if (site.mirrorTokens === undefined) return undefined;
+    const previous = this.#view.mirror;
+    const bans = mirroredBans(set, site.mirrorIncludesEdge);
+    return previous?.bans.equals(bans) ? previous : advanceMirrorIndex(previous, bans, this.now());
   }
 
   /** Stops the render worker (the daemon is stopping). */

@@ -21,6 +21,8 @@ export interface Site {
   readonly mirrorTokens?: readonly Buffer[] | undefined;
   /** The APIBAN set the mirror holds (apiban.set): the only one it answers for. */
   readonly mirrorSet: string;
+  /** Whether the mirror also lists bans only the edge found (serve.mirror.includeEdge). */
+  readonly mirrorIncludesEdge: boolean;
   readonly retryAfterSeconds: number;
   readonly maxAgeMs: number;
 }
@@ -44,6 +46,7 @@ export async function resolveSite(loaded: LoadedConfig): Promise<Site> {
     admin,
     mirrorTokens: tokens,
     mirrorSet: loaded.config.apiban.set,
+    mirrorIncludesEdge: serve.mirror.includeEdge,
     retryAfterSeconds: Math.max(1, Math.round(serve.retryAfter / 1000)),
     maxAgeMs: serve.maxAge,
   };

@@ -10,6 +10,11 @@ export type SetSource = 'apiban' | 'local' | 'sample';
 
 export interface PublishedSet {
   bans: BanSet;
+  /**
+   * The bans as the sync service published them, before live edge bans joined (src/ingest/edge-set.ts);
+   * absent when none did. The mirror lists these unless `serve.mirror.includeEdge`.
+   */
+  bansWithoutEdge?: BanSet;
   report: PolicyReport;
   syncedAt: Date;
   cursor?: string;

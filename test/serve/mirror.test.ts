@@ -198,4 +198,16 @@ describe('serve: mirror index', () => {
     );
     expect(pageAfter(second, 'abc'), 'not an APIBAN ID').to.equal(undefined);
   });
+
+  it('never gives an ID twice: after the newest entry leaves, the next one is numbered above it', () => {
+    const at = 1_700_000_000_000;
+    const first = advanceMirrorIndex(undefined, bansOf('192.0.2.1', '192.0.2.2'), at);
+    const cursor = String(first.idOf.get('192.0.2.2'));
+    const removed = advanceMirrorIndex(first, bansOf('192.0.2.1'), at);
+    const returned = advanceMirrorIndex(removed, bansOf('192.0.2.1', '192.0.2.2', '192.0.2.3'), at);
+    expect(present(pageAfter(returned, cursor), 'a page').ips, 'what a client caught up at the removed entry has not seen').to.deep.equal([
+      '192.0.2.2',
+      '192.0.2.3',
+    ]);
+  });
 });

@@ -46,8 +46,7 @@ export async function handleMirror(
   if (call === 'bad-request') return reply(req, res, 400, { ipaddress: 'invalid request', ID: 'none' });
   if (!tokenMatches(call.token, view.site.mirrorTokens ?? [])) return reply(req, res, 403, UNAUTHORIZED);
   if (call.set !== view.site.mirrorSet) return reply(req, res, 400, OTHER_SET);
-  const snapshot = view.snapshot;
-  if (snapshot === undefined || view.mirror === undefined) {
+  if (view.snapshot === undefined || view.mirror === undefined) {
     sendStatus(req, res, 503, { 'retry-after': String(retryAfter) });
     return 503;
   }
@@ -56,7 +55,7 @@ export async function handleMirror(
     return page === undefined ? reply(req, res, 400, CAUGHT_UP) : reply(req, res, 200, { ipaddress: page.ips, ID: page.id });
   }
   const prefix = tryParsePrefix(call.argument ?? '');
-  const id = typeof prefix === 'string' ? undefined : listedId(view.mirror, snapshot.set.bans, prefix);
+  const id = typeof prefix === 'string' ? undefined : listedId(view.mirror, prefix);
   return id === undefined ? reply(req, res, 400, NOT_BLOCKED) : reply(req, res, 200, { ipaddress: [call.argument], ID: String(id) });
 }
 
