@@ -4,7 +4,7 @@
  * the moment a step begins. The summary table follows when every device is done.
  */
 import type { PushPhase } from '../push/driver.js';
-import type { DeviceResult } from '../push/run.js';
+import type { DeviceResult } from '../fleet/device-result.js';
 import type { StatusLine } from './status-line.js';
 
 export class PushProgress {

@@ -9,7 +9,7 @@ import type { BanSet } from '../banset/banset.js';
 import type { BanDiff } from '../banset/diff.js';
 import type { Logger } from '../log.js';
 import type { AnyTargetWriter } from '../writers/contract.js';
-import type { BlockedCounters } from './counters/blocked.js';
+import type { BlockedCounters } from '../fleet/blocked.js';
 
 /** The steps of one device's job, as a terminal shows them while `push` runs. */
 export type PushPhase = 'connecting' | 'reading' | 'applying' | 'verifying';
@@ -50,7 +50,7 @@ export interface DeviceSession {
    * on the device that it holds `wanted` when the diff came out empty, repairing what is missing.
    */
   confirm?(wanted: BanSet): Promise<Verification>;
-  /** Optional: what the ban rule counted (src/push/counters); undefined when the device reports nothing. */
+  /** Optional: what the ban rule counted (src/push/blocked/ reads it); undefined when the device reports nothing. */
   readCounters?(): Promise<BlockedCounters | undefined>;
   close(): Promise<void>;
 }

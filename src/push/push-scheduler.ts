@@ -13,7 +13,8 @@ import type { DeviceSelector } from '../config/push-schema.js';
 import type { Logger } from '../log.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import { resolveDevice, selectDevices } from './devices.js';
-import { pushToDevices, type DeviceResult, type PushOptions } from './run.js';
+import type { DeviceResult } from '../fleet/device-result.js';
+import { pushToDevices, type PushOptions } from './run.js';
 import { errorMessage } from '../errors.js';
 
 export interface PushScheduler {

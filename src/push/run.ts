@@ -12,32 +12,9 @@ import { DeviceChangeError, DeviceError, ExporterError, PublishRefusedError } fr
 import type { Logger } from '../log.js';
 import { intersectFamilies, shapeBans } from '../writers/render.js';
 import type { AnyDeviceDriver, DeviceSession, PushPhase } from './driver.js';
-import type { BlockedCounters } from './counters/blocked.js';
+import type { BlockedCounters } from '../fleet/blocked.js';
+import type { DeviceOutcome, DeviceResult } from '../fleet/device-result.js';
 import type { PushDevice } from './devices.js';
-
-export type DeviceOutcome = 'unchanged' | 'changed' | 'planned' | 'refused' | 'failed';
-
-export interface DeviceResult {
-  device: string;
-  driver: string;
-  added: number;
-  removed: number;
-  /** Configuration commands, API calls or uploaded entry lines actually sent (0 = nothing changed). */
-  sent: number;
-  /** Bytes uploaded, for drivers that upload a file (linux-nftables, linux-ipset, pf). */
-  bytes?: number | undefined;
-  /** How the outcome was checked on the device: `read back`, or the driver's own proof (iptables-api). */
-  verified?: string | undefined;
-  durationMs: number;
-  result: DeviceOutcome;
-  error?: string | undefined;
-  /** --dry-run: the exact commands that would be sent. */
-  plan?: string[];
-  /** After a failed change: the lines the device had accepted. */
-  applied?: readonly string[];
-  /** What the ban rule counted (src/push/counters); absent when the device reports nothing. */
-  blocked?: BlockedCounters;
-}
 
 export interface PushOptions {
   log: Logger;
@@ -194,9 +171,4 @@ function untilAborted<T>(signal: AbortSignal, device: string, work: Promise<T>):
 
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
-}
-
-/** True when any device failed or was refused: the CLI exits non-zero. */
-export function anyFailed(results: readonly DeviceResult[]): boolean {
-  return results.some((r) => r.result === 'failed' || r.result === 'refused');
 }

@@ -10,7 +10,7 @@ import type { DeviceSelector } from '../config/push-schema.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { selectDevices } from '../push/devices.js';
-import type { DeviceResult } from '../push/run.js';
+import type { DeviceResult } from '../fleet/device-result.js';
 import type { ListenAddress } from '../serve/listener.js';
 import { ServeHttp } from '../serve/serve-http.js';
 import type { Site } from '../serve/site.js';

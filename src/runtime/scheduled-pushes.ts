@@ -9,7 +9,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { DeviceSelector } from '../config/push-schema.js';
 import type { Logger } from '../log.js';
 import type { PushScheduler } from '../push/push-scheduler.js';
-import type { DeviceResult } from '../push/run.js';
+import type { DeviceResult } from '../fleet/device-result.js';
 import type { PublishedSet } from '../sync/published-set.js';
 
 export interface ScheduledPushOptions {

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { ApibanOutcome } from '../apiban/client.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Logger } from '../log.js';
-import type { DeviceResult } from '../push/run.js';
+import type { DeviceResult } from '../fleet/device-result.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import type { SyncReport } from '../sync/service.js';
 import { createRequestHandler } from './handler.js';

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceResult } from '../../src/push/run.js';
+import type { DeviceResult } from '../../src/fleet/device-result.js';
 import { startFakeApiban, type FakeApiban } from '../helpers/fake-apiban.js';
 import { FakeIptablesApi } from '../helpers/fake-iptables-api.js';
 import { iptablesApiDevice, startPushWatch, watchConfig } from '../helpers/push-watch.js';

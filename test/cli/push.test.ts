@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 import { startCiscoIos, type IosSimulator } from '../helpers/sim-cisco-ios.js';
 import { simulatorDevice } from '../helpers/cli-config.js';
-import type { DeviceResult } from '../../src/push/run.js';
+import type { DeviceResult } from '../../src/fleet/device-result.js';
 
 describe('cli push', function () {
   this.timeout(20_000);

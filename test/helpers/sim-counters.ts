@@ -1,6 +1,6 @@
 /**
  * Hit counters for the device simulators, in exactly the formats of the recorded output in
- * fixtures/devices/ (sources cited in src/push/counters/cisco.ts and junos.ts): the test holds
+ * fixtures/devices/ (sources cited in src/push/blocked/cisco.ts and junos.ts): the test holds
  * the counts and bumps or resets them; the simulators print them for the show commands.
  *
  *   ASA  `show access-list NAME`: header, then per ACE `access-list NAME line N extended ...

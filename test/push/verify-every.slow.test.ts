@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/cli/load-config.js';
 import { silentLogger } from '../../src/log.js';
 import { createPushScheduler, type PushScheduler } from '../../src/push/push-scheduler.js';
-import type { DeviceResult } from '../../src/push/run.js';
+import type { DeviceResult } from '../../src/fleet/device-result.js';
 import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable } from '../helpers/openssh.js';
 import { waitFor } from '../helpers/serve-process.js';

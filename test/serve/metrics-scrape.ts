@@ -2,7 +2,7 @@
  * A scrape with every metric family the daemon defines in use: requests and fetches of an output,
  * a sync, an APIBAN answer, a reload, blocked traffic from a reporting device, process metrics.
  */
-import type { DeviceResult } from '../../src/push/run.js';
+import type { DeviceResult } from '../../src/fleet/device-result.js';
 import { FetchLog } from '../../src/serve/status/fetch-log.js';
 import { ServeMetrics } from '../../src/serve/http/metrics.js';
 import { BlockedTraffic } from '../../src/serve/status/blocked.js';

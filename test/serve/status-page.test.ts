@@ -5,7 +5,7 @@
  * the UTC time in `title`, and every number on the page is the one /status.json gives.
  */
 import { expect } from 'chai';
-import type { DeviceResult } from '../../src/push/run.js';
+import type { DeviceResult } from '../../src/fleet/device-result.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import type { SyncReport } from '../../src/sync/service.js';
 import { waitFor } from '../helpers/serve-process.js';

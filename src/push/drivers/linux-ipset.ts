@@ -14,7 +14,7 @@
  * Blocked traffic: an ipset only holds addresses; the rule that drops them is the operator's
  * (`iptables -I INPUT -m set --match-set apiban4 src -j DROP`), so `settings.counters.chain` names
  * its chain, and each read also lists it with `iptables -L CHAIN -v -x -n` / `ip6tables ...`
- * (src/push/counters/iptables.ts). No `counters`, a failed listing or no rule matching the set:
+ * (src/push/blocked/iptables.ts). No `counters`, a failed listing or no rule matching the set:
  * "not reported", never a failed push.
  */
 import * as z from 'zod';
@@ -23,8 +23,8 @@ import { createExactBanSet, type BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
 import { DeviceError } from '../../errors.js';
 import { renderOutput } from '../../writers/render.js';
-import type { BlockedCounters } from '../counters/blocked.js';
-import { parseIptablesSetDrops } from '../counters/iptables.js';
+import type { BlockedCounters } from '../../fleet/blocked.js';
+import { parseIptablesSetDrops } from '../blocked/iptables.js';
 import ipsetWriter, { renderIpsetDelta, type IpsetOptions } from '../../../targets/ipset.js';
 import type { DeviceDriver } from '../driver.js';
 import type { ExecResult } from '../ssh.js';

@@ -22,7 +22,7 @@ import { rangeToPrefixes, V4_OPS, V6_OPS } from '../../banset/range.js';
 import { DeviceError, errorMessage } from '../../errors.js';
 import { renderOutput } from '../../writers/render.js';
 import nftablesWriter, { dropCounterName, renderNftDelta } from '../../../targets/nftables.js';
-import { parseNftDropCounters } from '../counters/nftables.js';
+import { parseNftDropCounters } from '../blocked/nftables.js';
 import type { DeviceDriver } from '../driver.js';
 import type { ExecResult } from '../ssh.js';
 import { commandFailure, openShellSession, shellSettings, type ShellDialect } from './shell.js';

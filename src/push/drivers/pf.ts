@@ -18,7 +18,7 @@ import type { DeviceDriver } from '../driver.js';
 import type { ExecResult } from '../ssh.js';
 import { commandFailure, openShellSession, shellSettings, type ShellDialect } from './shell.js';
 import { parseListed } from './verify.js';
-import { parsePfTableCounters } from '../counters/pf.js';
+import { parsePfTableCounters } from '../blocked/pf.js';
 
 const executable = z.string().regex(/^[A-Za-z0-9_./-]+$/, 'a command name or absolute path of letters, digits, _ . / -');
 

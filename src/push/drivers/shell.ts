@@ -15,7 +15,7 @@ import { DeviceError } from '../../errors.js';
 import type { DeviceSession, DeviceEndpoint, DriverContext } from '../driver.js';
 import { connectSsh, type ExecResult, type SshConnection } from '../ssh.js';
 import { verifyHolds } from './verify.js';
-import type { BlockedCounters } from '../counters/blocked.js';
+import type { BlockedCounters } from '../../fleet/blocked.js';
 
 /** Settings every shell driver takes. */
 export const shellSettings = {

@@ -10,8 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { errorCode, errorMessage } from '../../errors.js';
-import { FAMILIES } from '../../push/counters/blocked.js';
-import type { BlockedTotalsSnapshot } from '../../push/counters/totals.js';
+import { FAMILIES, type BlockedTotalsSnapshot } from '../../fleet/blocked.js';
 import { writeFileAtomic } from '../../sync/atomic-file.js';
 
 export const BLOCKED_FILE = 'blocked.json';

@@ -2,13 +2,13 @@
  * Blocked traffic as the push fleet reports it: Prometheus counters
  * `apiban_exporter_blocked_packets_total` / `apiban_exporter_blocked_bytes_total{device,family}` on
  * the daemon's registry (and, for this release only, the same values under their first names
- * `apiban_blocked_*`, so dashboards can move over; see CHANGELOG.md), the running totals (resets handled, see src/push/counters/totals.ts), and a short
+ * `apiban_blocked_*`, so dashboards can move over; see CHANGELOG.md), the running totals (resets handled, see src/fleet/blocked.ts), and a short
  * series of the fleet's total over time for the status page's chart; saved in the state
  * directory after each reporting push and restored at start (status-blocked-store.ts).
  */
 import { Counter, type Registry } from 'prom-client';
-import { BlockedTotals, type BlockedTotal } from '../../push/counters/totals.js';
-import type { DeviceResult } from '../../push/run.js';
+import { BlockedTotals, type BlockedTotal } from '../../fleet/blocked.js';
+import type { DeviceResult } from '../../fleet/device-result.js';
 import type { BlockedFile, BlockedPoint } from './blocked-store.js';
 
 /** A month of 5-minute pushes. */

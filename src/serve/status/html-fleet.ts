@@ -2,7 +2,7 @@
  * The status page's "Push fleet" section: each device's last push and the blocked traffic it
  * reports. The table scrolls inside its own box, so a phone never scrolls the whole page sideways.
  */
-import { FAMILIES } from '../../push/counters/blocked.js';
+import { FAMILIES } from '../../fleet/blocked.js';
 import { lineChart, type ChartPoint } from './chart.js';
 import { anchorId, escapeHtml as e } from './escape.js';
 import type { StatusModel } from './model.js';

@@ -6,8 +6,8 @@
  * and host, and errors are the one-line, secret-free messages of the sync and push jobs.
  */
 import type { Config } from '../../config/schema.js';
-import type { DeviceResult } from '../../push/run.js';
-import type { BlockedFamily } from '../../push/counters/blocked.js';
+import type { DeviceResult } from '../../fleet/device-result.js';
+import type { BlockedFamily } from '../../fleet/blocked.js';
 import type { HistoryEvent } from '../../sync/history/event.js';
 import type { LastSync } from '../http/health.js';
 import type { ServedOutput } from '../outputs/served-outputs.js';

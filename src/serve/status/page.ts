@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../config/schema.js';
-import type { DeviceResult } from '../../push/run.js';
+import type { DeviceResult } from '../../fleet/device-result.js';
 import type { HistoryEvent } from '../../sync/history/event.js';
 import { eventsSince, parseHistory, readHistoryText } from '../../sync/history/read.js';
 import type { Registry } from 'prom-client';

@@ -1,11 +1,32 @@
 /**
- * Running totals of blocked traffic per device and family, kept the way Prometheus treats a
- * counter: a reading below the previous one means the device restarted or reloaded the rule
- * (the counter began again at zero), so the new reading is added whole; otherwise only the
- * growth is added. Totals therefore never go backwards. The first reading of a device counts
- * in full: what its rule stopped before this process started was still stopped by the list.
+ * Blocked traffic: what a device's ban rule reports it stopped, packets and bytes per address
+ * family, as read from the device's own counters (src/push/blocked/ reads them), and the running
+ * totals of those readings (serve's metrics, status page and blocked.json keep them).
+ * `undefined` means the device reports nothing (no counting rule, or a driver that cannot read
+ * one): shown as "not reported", never as zero.
+ *
+ * Totals are kept the way Prometheus treats a counter: a reading below the previous one means the
+ * device restarted or reloaded the rule (the counter began again at zero), so the new reading is
+ * added whole; otherwise only the growth is added. Totals therefore never go backwards. The first
+ * reading of a device counts in full: what its rule stopped before this process started was still
+ * stopped by the list.
  */
-import { FAMILIES, type BlockedCounters, type BlockedFamily, type FamilyCounter } from './blocked.js';
+
+/** Cisco hit counts are packets only: `bytes` is absent there, not zero. */
+export interface FamilyCounter {
+  packets: number;
+  bytes?: number;
+}
+
+/**
+ * `all`: a device that counts both families in one number (a pf table's own counters cover
+ * IPv4 and IPv6 alike); it never reports `v4` / `v6` besides, so the rows still add up.
+ */
+export type BlockedFamily = 'v4' | 'v6' | 'all';
+
+export type BlockedCounters = Partial<Record<BlockedFamily, FamilyCounter>>;
+
+export const FAMILIES = ['v4', 'v6', 'all'] as const;
 
 export interface BlockedTotal {
   device: string;

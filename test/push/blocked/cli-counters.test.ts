@@ -1,19 +1,19 @@
 /**
  * The Cisco and Junos counter parsers against device output in fixtures/devices/. The files
- * follow the formats the vendors document (cited in src/push/counters/cisco.ts, junos.ts, pf.ts):
+ * follow the formats the vendors document (cited in src/push/blocked/cisco.ts, junos.ts, pf.ts):
  * ASA `show access-list` with hitcnt per ACE and its indented expansion, IOS `show ip
  * access-lists` with "(N matches)", Junos `show firewall filter F counter C`.
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { parseAsaHitCounts, parseIosMatches } from '../../../src/push/counters/cisco.js';
-import { parseJunosFilterCounter } from '../../../src/push/counters/junos.js';
-import { parsePfTableCounters } from '../../../src/push/counters/pf.js';
+import { parseAsaHitCounts, parseIosMatches } from '../../../src/push/blocked/cisco.js';
+import { parseJunosFilterCounter } from '../../../src/push/blocked/junos.js';
+import { parsePfTableCounters } from '../../../src/push/blocked/pf.js';
 import { fixture } from '../../helpers/paths.js';
 
 const read = (...parts: string[]) => readFileSync(fixture('devices', ...parts), 'utf8');
 
-describe('push/counters: Cisco and Junos', () => {
+describe('push/blocked: Cisco and Junos', () => {
   it('ASA: the hit count of the entry that references the group, not its expansion twice', () => {
     const text = read('cisco-asa', 'show-access-list-outside-in.txt');
     expect(parseAsaHitCounts(text, 'OUTSIDE-IN', 'APIBAN-V4')).to.deep.equal({ packets: 1523 });

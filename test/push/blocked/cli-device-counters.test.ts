@@ -15,7 +15,8 @@ import type { DeviceConfig } from '../../../src/config/push-schema.js';
 import { pushSchema } from '../../helpers/config-schema.js';
 import { silentLogger } from '../../../src/log.js';
 import { resolveDevice, type PushDevice } from '../../../src/push/devices.js';
-import { pushToDevices, type DeviceResult } from '../../../src/push/run.js';
+import type { DeviceResult } from '../../../src/fleet/device-result.js';
+import { pushToDevices } from '../../../src/push/run.js';
 import { ServeMetrics } from '../../../src/serve/http/metrics.js';
 import { BlockedTraffic } from '../../../src/serve/status/blocked.js';
 import { runCli } from '../../helpers/cli.js';
@@ -42,7 +43,7 @@ async function metricsOf(blocked: BlockedTraffic, metrics: ServeMetrics, at: num
   return (await metrics.render()).body;
 }
 
-describe('push/counters: Cisco and Junos hit counts through the CLI driver', function () {
+describe('push/blocked: Cisco and Junos hit counts through the CLI driver', function () {
   this.timeout(20_000);
   const closers: Array<() => Promise<void>> = [];
   afterEach(async () => {

@@ -20,7 +20,7 @@
  */
 import * as z from 'zod';
 import type { ZodType } from 'zod';
-import type { BlockedCounters, FamilyCounter } from './blocked.js';
+import type { BlockedCounters, FamilyCounter } from '../../fleet/blocked.js';
 import { parseAsaHitCounts, parseIosMatches } from './cisco.js';
 import { parseJunosFilterCounter } from './junos.js';
 

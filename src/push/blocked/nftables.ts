@@ -3,7 +3,7 @@
  * anyway, so counting costs no extra command). libnftables-json(5), "COUNTER": a named counter
  * object is `{"counter": {"family", "name", "table", "handle", "packets", "bytes"}}`.
  */
-import type { BlockedCounters, FamilyCounter } from './blocked.js';
+import type { BlockedCounters, FamilyCounter } from '../../fleet/blocked.js';
 
 export function parseNftDropCounters(text: string, names: { v4: string; v6: string }): BlockedCounters | undefined {
   const document = JSON.parse(text) as { nftables?: Array<{ counter?: { name?: unknown; packets?: unknown; bytes?: unknown } }> };

@@ -13,7 +13,7 @@
  * an address with hits leaves the list. They cover IPv4 and IPv6 together: family `all`.
  * Blocked is In/Block plus Out/Block.
  */
-import type { BlockedCounters } from './blocked.js';
+import type { BlockedCounters } from '../../fleet/blocked.js';
 
 const STATS = /^\t(In|Out)\/Block:\s+\[ Packets: (\d+)\s+Bytes: (\d+)\s+\]/;
 

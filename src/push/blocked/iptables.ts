@@ -10,7 +10,7 @@
  * Every DROP or REJECT rule matching the set on the source side counts (a chain may hold one
  * per interface); undefined when none does, so a host without the rule reports nothing.
  */
-import type { FamilyCounter } from './blocked.js';
+import type { FamilyCounter } from '../../fleet/blocked.js';
 
 const RULE = /^\s*(\d+)\s+(\d+)\s+(?:DROP|REJECT)\s.*\bmatch-set (\S+) src\b/;
 

@@ -4,7 +4,7 @@
  * "show firewall"): a `Filter: FILTER` line, a `Counters:` section with a header
  * `Name  Bytes  Packets`, then one row per counter: name, bytes, packets.
  */
-import type { FamilyCounter } from './blocked.js';
+import type { FamilyCounter } from '../../fleet/blocked.js';
 
 export function parseJunosFilterCounter(text: string, filter: string, counter: string): FamilyCounter | undefined {
   let inFilter = false;

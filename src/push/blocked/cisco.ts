@@ -10,7 +10,7 @@
  * that never matched prints no count at all, which is a count of zero for an entry that exists.
  * Hit counts are packets; neither platform counts bytes per ACE, so `bytes` stays absent.
  */
-import type { FamilyCounter } from './blocked.js';
+import type { FamilyCounter } from '../../fleet/blocked.js';
 
 const ASA_LINE = /^access-list (\S+) line \d+ extended deny .*\bobject-group (\S+)\b.*\(hitcnt=(\d+)\)/;
 const IOS_LINE = /^\s*(?:\d+\s+)?deny\s+\S+\s+object-group\s+(\S+)\b(?:.*\((\d+) matches?\))?/;
