@@ -20,7 +20,7 @@
  */
 import * as z from 'zod';
 import type { BanSet } from '../src/banset/banset.js';
-import { duration } from '../src/config/duration.js';
+import { duration } from '../src/duration.js';
 import { descriptionOption, feedUrlOption } from '../src/writers/alias-fields.js';
 import { defineTarget } from '../src/writers/contract.js';
 

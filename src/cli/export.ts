@@ -7,7 +7,7 @@
 import { type Command, Option } from 'commander';
 import { ConfigError } from '../errors.js';
 import { formatIssues } from '../config/load.js';
-import { ONE_PARSE } from '../config/one-parse.js';
+import { ONE_PARSE } from '../plain-issues.js';
 import type { OutputConfig } from '../config/schema.js';
 import type { BanSet } from '../banset/banset.js';
 import { writeFilesAtomic } from '../sync/atomic-file.js';

@@ -3,7 +3,7 @@
  * the addresses it added and removed, from the history the sync keeps in the state directory.
  */
 import type { Command } from 'commander';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
 import type { HistoryEvent } from '../sync/history/event.js';
 import { commandContext } from './context.js';

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { loadConfig } from './load-config.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../duration.js';
 import { ConfigError } from '../errors.js';
 import { commandContext, type GlobalOptions } from './context.js';
 import { DaemonSignals } from './daemon-signals.js';

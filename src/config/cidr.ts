@@ -1,7 +1,7 @@
 /** The strict IPv4/IPv6 address or CIDR every config field that names addresses takes. */
 import * as z from 'zod';
 import { tryParsePrefix } from '../banset/address.js';
-import { describeInput } from './plain-issues.js';
+import { describeInput } from '../plain-issues.js';
 
 export const cidr = z
   .string()

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { cidrList } from './cidr.js';
-import { duration } from './duration.js';
+import { duration } from '../duration.js';
 import { parseListenAddress } from './listen-address.js';
 
 const clientSchema = z.strictObject({

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import { ConfigError, errorDetail, errorMessage } from '../errors.js';
 import { isJsonObject } from '../json-object.js';
-import { ONE_PARSE } from './one-parse.js';
+import { ONE_PARSE } from '../plain-issues.js';
 import { findRedacted, REDACTED } from './redact.js';
 import type { DriverSettingsSchema } from './push-schema.js';
 import type { RegistryView } from './registry-entry.js';
@@ -176,7 +176,7 @@ function resolveStateDir(config: Config, env: Env): string {
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.flatMap((issue) => {
     if (issue.code !== 'unrecognized_keys') return [`${formatPath(issue.path)}: ${issue.message}`];
-    // plain-issues.ts words one line per key, in the order of `keys` (zod's own text, from a parse without it, is not used).
+    // src/plain-issues.ts words one line per key, in the order of `keys` (zod's own text, from a parse without it, is not used).
     const lines = issue.message.split('\n');
     return issue.keys.map(
       (key, i) => `${formatPath([...issue.path, key])}: ${lines[i]?.startsWith('unknown key') ? lines[i] : 'unknown key'}`,

@@ -7,7 +7,7 @@ import { Cron } from 'croner';
 import * as z from 'zod';
 import type { ZodType } from 'zod';
 import { resolveRegistryEntry, type RegistryView } from './registry-entry.js';
-import { duration } from './duration.js';
+import { duration } from '../duration.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const name = (what: string) => z.string().regex(NAME, `${what}: use letters, digits, ".", "_" or "-" (at most 64)`);

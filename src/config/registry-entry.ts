@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import type { ZodType } from 'zod';
-import { ONE_PARSE } from './one-parse.js';
+import { ONE_PARSE } from '../plain-issues.js';
 
 /**
  * What the schema sees of a registry: every name it knows (for "supported: ..."), and the entries

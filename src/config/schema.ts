@@ -9,7 +9,7 @@ import * as z from 'zod';
 import type { AnyTargetWriter } from '../writers/contract.js';
 import { cidrList } from './cidr.js';
 import { resolveRegistryEntry, type RegistryView } from './registry-entry.js';
-import { duration } from './duration.js';
+import { duration } from '../duration.js';
 import { serveSchema } from './serve-schema.js';
 import { ingestSchema } from './ingest-schema.js';
 import { buildPushSchema, type DriverSettingsSchema } from './push-schema.js';

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { cidrList } from './cidr.js';
-import { duration, optionalDuration } from './duration.js';
+import { duration, optionalDuration } from '../duration.js';
 import { parseListenAddress } from './listen-address.js';
 
 /** A token given inline (usually `${VAR}`) or read from a file (trailing newline dropped). */

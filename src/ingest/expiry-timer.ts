@@ -3,7 +3,7 @@
  * is one rebuild) and when the earliest edge ban runs out.
  */
 import type { Clock } from '../apiban/clock.js';
-import { MAX_TIMER_MS } from '../config/duration.js';
+import { MAX_TIMER_MS } from '../duration.js';
 
 export class ExpiryTimer {
   private debounce: NodeJS.Timeout | undefined;

@@ -1,5 +1,5 @@
 /** `?ttl=`: seconds or a duration (90s, 30m, 12h), at most ingest.maxTtl; absent = ingest.ttl. */
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../duration.js';
 
 export function requestedTtl(text: string | undefined, defaultMs: number, maxMs: number): number | string {
   if (text === undefined) return defaultMs;

@@ -25,7 +25,7 @@ import * as z from 'zod';
 import { formatPrefix, type Prefix } from '../../banset/address.js';
 import { BanSet } from '../../banset/banset.js';
 import type { BanDiff } from '../../banset/diff.js';
-import { parseDuration } from '../../config/duration.js';
+import { parseDuration } from '../../duration.js';
 import type { Logger } from '../../log.js';
 import type { DeviceDriver, DeviceSession, DeviceEndpoint, DriverContext, Verification } from '../driver.js';
 import { IptablesApiCalls } from './iptables-api-calls.js';

@@ -1,4 +1,7 @@
-/** Durations in config: `90s`, `5m`, `12h`, `7d`, or a bare number of seconds. */
+/**
+ * Durations as people write them, in the configuration, writers' options and command-line options:
+ * `90s`, `5m`, `12h`, `7d`, or a bare number of seconds.
+ */
 import * as z from 'zod';
 import { describeInput } from './plain-issues.js';
 
