@@ -1,37 +1,10 @@
 /**
  * No import cycle between the files of src/ and targets/: a cycle makes load order matter (an
  * import that is still undefined while its module initialises) and means two files are really
- * one concept. Static imports and re-exports count, type-only ones included (they tie the
- * designs together even when erased); `await import('...')` is lazy loading and is listed apart.
+ * one concept. Type-only imports count; `await import('...')` does not (import-graph.ts).
  */
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { REPO_ROOT } from '../helpers/paths.js';
-
-const STATIC = /^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?'(\.{1,2}\/[^']+)'/gm;
-const DYNAMIC = /\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/g;
-
-type ImportGraph = Map<string, { static: Set<string>; dynamic: Set<string> }>;
-
-/** Files of src/ and targets/ (relative to the repository) and the local files each imports. */
-function importGraph(root = REPO_ROOT): ImportGraph {
-  const files = ['src', 'targets'].flatMap((dir) =>
-    readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
-      .map((entry) => relative(root, join(entry.parentPath, entry.name))),
-  );
-  const graph: ImportGraph = new Map();
-  for (const file of files) {
-    const text = readFileSync(join(root, file), 'utf8');
-    const target = (spec: string) => relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, '.ts');
-    graph.set(file, {
-      static: new Set([...text.matchAll(STATIC)].map((m) => target(m[1]))),
-      dynamic: new Set([...text.matchAll(DYNAMIC)].map((m) => target(m[1]))),
-    });
-  }
-  return graph;
-}
+import { importGraph, type ImportGraph } from './import-graph.js';
 
 /** Strongly connected groups of more than one file (Tarjan), each with one cycle through it. */
 function findCycles(graph: ImportGraph): string[][] {
