@@ -13,7 +13,6 @@ import { createRequire } from 'node:module';
 import type { Logger as PinoLogger } from 'pino';
 import { SECRET_KEYS } from './config/secret-keys.js';
 import { ConfigError } from './errors.js';
-import { isLogLevel, type LogLevel } from './log-levels.js';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -30,6 +29,17 @@ type Method = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /** What the code logs through: pino's call shapes, with the pino instance made on first use. */
 export type Logger = { readonly [M in Method]: LogMethod } & { child(bindings: Record<string, unknown>): Logger };
+
+/**
+ * The thresholds `--log-level` accepts: pino's own level names. The command line reads them from
+ * here before any command runs, which costs nothing: pino itself is loaded on the first line.
+ */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
 
 /** pino's numeric levels, so a call below the threshold returns before pino exists. */
 const LEVEL_VALUES: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { EXIT, ExporterError, errorCode } from '../errors.js';
 import { choiceOption } from './choice-option.js';
-import { LOG_LEVELS } from '../log-levels.js';
+import { LOG_LEVELS } from '../log.js';
 import { EMBEDDED, embeddedText } from '../single-executable.js';
 import { COMMANDS } from './commands.js';
 
