@@ -99,7 +99,7 @@ function elementStatements(bans: BanSet, where: string, family: 'v4' | 'v6'): st
   return groupLines(bans.text(family), groups);
 }
 
-/** The named counter the drop rule of a set counts into (read back by src/push/counters/nftables.ts). */
+/** The named counter the drop rule of a set counts into (read back by src/push/blocked/nftables.ts). */
 export function dropCounterName(set: string): string {
   return `${set}_dropped`;
 }
