@@ -1,39 +1,55 @@
 /**
- * The live edge bans in memory, per client: canonical address or CIDR -> when it expires. Only the
- * journal's replay and the endpoint (after the journal has the change on disk) change it; the set
- * serve publishes reads it (src/ingest/edge-set.ts).
+ * The live edge bans in memory, per client: canonical address or CIDR -> when it began, when it
+ * was last blocked and when it expires. Only the journal's replay and the endpoint (after the
+ * journal has the change on disk) change it; the set serve publishes reads it (src/ingest/edge-set.ts).
  */
 export interface EdgeBan {
   /** Milliseconds since the epoch when the ban ends. */
   readonly until: number;
+  /** When the ban began, and when it was last blocked (a repeated block); unknown in journals older than these fields. */
+  readonly since?: number | undefined;
+  readonly at?: number | undefined;
 }
+
+/** A ban as [client, key, ban]. */
+export type BookEntry = [client: string, key: string, ban: EdgeBan];
 
 export class EdgeBook {
   private readonly clients = new Map<string, Map<string, EdgeBan>>();
   /** Bumped on every change, so the published set is rebuilt only when the book changed. */
   version = 0;
 
-  ban(client: string, key: string, ban: EdgeBan): void {
+  /**
+   * Bans, or extends a live ban (a repeated block never shortens it, and keeps when it began).
+   * Returns the ban it replaced when that one had run out by the new one's time.
+   */
+  ban(client: string, key: string, ban: EdgeBan): EdgeBan | undefined {
     const bans = this.clients.get(client) ?? new Map<string, EdgeBan>();
     this.clients.set(client, bans);
     const previous = bans.get(key);
-    // A repeated block extends a ban, never shortens it.
-    bans.set(key, previous !== undefined && previous.until > ban.until ? previous : ban);
+    const ranOut = previous !== undefined && ban.at !== undefined && previous.until <= ban.at;
+    if (previous === undefined || ranOut) bans.set(key, { ...ban, since: ban.since ?? ban.at });
+    else bans.set(key, { until: Math.max(previous.until, ban.until), since: previous.since, at: ban.at ?? previous.at });
     this.version++;
+    return ranOut ? previous : undefined;
   }
 
-  unban(client: string, key: string): boolean {
-    const removed = this.clients.get(client)?.delete(key) ?? false;
-    if (removed) this.version++;
-    return removed;
+  /** Removes one ban; returns it, or undefined when there was none. */
+  unban(client: string, key: string): EdgeBan | undefined {
+    const bans = this.clients.get(client);
+    const ban = bans?.get(key);
+    if (ban === undefined) return undefined;
+    bans?.delete(key);
+    this.version++;
+    return ban;
   }
 
-  /** Drops every ban of this client (and only this client's); returns how many. */
-  flush(client: string): number {
-    const count = this.clients.get(client)?.size ?? 0;
+  /** Drops every ban of this client (and only this client's); returns them. */
+  flush(client: string): BookEntry[] {
+    const dropped = [...(this.clients.get(client) ?? [])].map(([key, ban]): BookEntry => [client, key, ban]);
     this.clients.delete(client);
-    if (count > 0) this.version++;
-    return count;
+    if (dropped.length > 0) this.version++;
+    return dropped;
   }
 
   get(client: string, key: string, now: number): EdgeBan | undefined {
@@ -41,17 +57,17 @@ export class EdgeBook {
     return ban !== undefined && ban.until > now ? ban : undefined;
   }
 
-  /** Removes bans whose time is up; returns how many each client lost. */
-  expire(now: number): Map<string, number> {
-    const expired = new Map<string, number>();
+  /** Removes bans whose time is up; returns them. */
+  expire(now: number): BookEntry[] {
+    const expired: BookEntry[] = [];
     for (const [client, bans] of this.clients) {
       for (const [key, ban] of bans) {
         if (ban.until > now) continue;
         bans.delete(key);
-        expired.set(client, (expired.get(client) ?? 0) + 1);
+        expired.push([client, key, ban]);
       }
     }
-    if (expired.size > 0) this.version++;
+    if (expired.length > 0) this.version++;
     return expired;
   }
 
@@ -61,8 +77,8 @@ export class EdgeBook {
     return count;
   }
 
-  /** Every live ban as [client, key, ban]. */
-  *live(now: number): IterableIterator<[string, string, EdgeBan]> {
+  /** Every live ban. */
+  *live(now: number): IterableIterator<BookEntry> {
     for (const [client, bans] of this.clients) for (const [key, ban] of bans) if (ban.until > now) yield [client, key, ban];
   }
 

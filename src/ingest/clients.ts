@@ -6,6 +6,7 @@
 import { parsePrefix } from '../banset/address.js';
 import { createBanSet, type BanSet } from '../banset/banset.js';
 import type { IngestClientConfig } from '../config/ingest-schema.js';
+import { UNKNOWN_CALLER } from '../edge/events.js';
 import { ConfigError } from '../errors.js';
 import { digest, isAllowedAddress, matchesDigest, MIN_TOKEN_LENGTH, readSecretFile } from '../serve/http/access.js';
 
@@ -43,6 +44,14 @@ export function identifyClient(
       isAllowedAddress(client.allow, remoteAddress) &&
       (client.token === undefined || (token !== undefined && matchesDigest(token, client.token))),
   );
+}
+
+/**
+ * Who a forbidden call is counted under: the first client whose `allow` holds the caller (its token
+ * was wrong or missing), else UNKNOWN_CALLER.
+ */
+export function forbiddenCaller(clients: readonly EdgeClient[], remoteAddress: string | undefined): string {
+  return clients.find((client) => isAllowedAddress(client.allow, remoteAddress))?.name ?? UNKNOWN_CALLER;
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */

@@ -28,6 +28,7 @@ export async function startEdgeExtension(loaded: LoadedConfig, log: Logger, repu
     policy: await buildPolicy(loaded.config.policy),
     onChange: republish,
     clock,
+    keepEndedMs: loaded.config.sync.history,
   });
   const server = createIngestListener((request) => ingest.handle(request), ingestLog);
   let address: ListenAddress & { host: string };
@@ -40,6 +41,7 @@ export async function startEdgeExtension(loaded: LoadedConfig, log: Logger, repu
   ingestLog.info({ host: address.host, port: address.port, clients: config.clients.map((c) => c.name) }, 'edge ingest listening');
   return {
     address,
+    feed: ingest,
     wrap: (service) => withEdgeBans(service, ingest),
     async reconfigure(next) {
       if (!isDeepStrictEqual(next.config.ingest, config)) ingestLog.warn('ingest settings changed: they take effect after a restart');

@@ -98,6 +98,7 @@ export class Runtime {
     const service = await options.createSync(loaded, log, this.hooks());
     try {
       this.extension = await (options.startExtension?.(loaded, log, () => void this.republish()) ?? NO_EXTENSION);
+      if (this.extension.feed !== undefined) this.http?.watchEdge(this.extension.feed);
       await this.http?.listen();
     } catch (error) {
       await Promise.all([this.extension.close(), service.close()]);

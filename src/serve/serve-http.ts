@@ -7,12 +7,14 @@
 import type { Server } from 'node:http';
 import type { ApibanOutcome } from '../apiban/client.js';
 import type { LoadedConfig } from '../config/load.js';
+import { EdgeTally, type EdgeFeed } from '../edge/events.js';
 import type { Logger } from '../log.js';
 import type { DeviceResult } from '../fleet/device-result.js';
 import type { PublishedSet } from '../sync/published-set.js';
 import type { SyncReport } from '../sync/service.js';
 import { createRequestHandler } from './handler.js';
 import { closeListener, createListener, listen, parseListen, type ListenAddress } from './listener.js';
+import { registerEdgeMetrics } from './http/edge-metrics.js';
 import { ServeMetrics } from './http/metrics.js';
 import { ServedState, type LoopFacts } from './served-state.js';
 import { resolveSite, type Site } from './site.js';
@@ -105,6 +107,14 @@ export class ServeHttp {
 
   pushed(results: DeviceResult[]): void {
     this.status.recordPush(results);
+  }
+
+  /** The edge ingest's feed: its series join /metrics, its clients the status page. */
+  watchEdge(feed: EdgeFeed): void {
+    const tally = new EdgeTally();
+    feed.watch(tally);
+    registerEdgeMetrics(this.metrics.registry, feed, tally);
+    this.status.watchEdge(feed, tally);
   }
 
   /** The site a reloaded configuration serves; throws when it cannot be served. */

@@ -205,9 +205,16 @@ describe('ingest endpoint (iptables-api compatible)', () => {
       clock.at += 5 * 60_000;
       endpoint = await startEndpoint({ ttl: '10m' }, { stateDir: endpoint.stateDir, clock });
       expect(liveBans(endpoint.ingest)).to.deep.equal(['sbc1 198.51.100.1']);
-      const compacted = (await readFile(path, 'utf8')).trim().split('\n');
-      expect(compacted).to.have.length(1);
-      expect(JSON.parse(compacted[0])).to.include({ client: 'sbc1', ban: '198.51.100.1' });
+      // Compacted: the one live ban, and the two that ended (kept for check and history) with how.
+      const compacted = (await readFile(path, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(compacted.map((l) => [l.op, l.client, l.ban, l.how])).to.deep.equal([
+        ['ended', 'sbc2', '198.51.100.2', 'flushed'],
+        ['ended', 'sbc1', '198.51.100.3', 'removed'],
+        ['ban', 'sbc1', '198.51.100.1', undefined],
+      ]);
       clock.at += 5 * 60_000;
       expect(liveBans(endpoint.ingest)).to.deep.equal([]);
     });

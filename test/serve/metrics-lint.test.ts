@@ -17,6 +17,11 @@ describe('serve: /metrics follows the Prometheus naming rules', () => {
       'apiban_exporter_output_last_fetch_timestamp_seconds',
       'apiban_exporter_build_info',
       'apiban_exporter_nodejs_active_handles',
+      'apiban_exporter_edge_bans_total',
+      'apiban_exporter_edge_refused_total',
+      'apiban_exporter_edge_expired_total',
+      'apiban_exporter_edge_removed_total',
+      'apiban_exporter_edge_live_bans',
     ]);
   });
 

@@ -2,13 +2,18 @@
  * The status page of an in-process daemon (real listener, scripted sync runner), read over HTTP
  * as a viewer would: the verdict on top names every current problem and links to the part of the
  * page that explains it, "next sync" never shows a time already past, times are relative with
- * the UTC time in `title`, and every number on the page is the one /status.json gives.
+ * the UTC time in `title`, and every number on the page is the one /status.json gives; with the
+ * edge ingest, a section per client, absent without it.
  */
 import { expect } from 'chai';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DeviceResult } from '../../src/fleet/device-result.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import type { SyncReport } from '../../src/sync/service.js';
 import { waitFor } from '../helpers/serve-process.js';
+import { call, type EdgeDaemon, removeDir, startEdgeDaemon, TestClock, TOKEN } from '../ingest/support.js';
 import { ScriptedRunner, bansOf, fetchRaw, startTestDaemon } from './support.js';
 
 const DEVICE = { name: 'edge1', driver: 'linux-nftables', host: '127.0.0.1', credentials: { username: 'u', passwordEnv: 'UNUSED_PW' } };
@@ -215,5 +220,64 @@ describe('serve: the status page verdict and times', () => {
       `apiban_exporter_output_last_fetch_timestamp_seconds{output="pfsense"} ${Date.parse(pfsense.lastFetchAt) / 1000}`,
     );
     expect(metrics).not.to.include('apiban_exporter_output_last_fetch_timestamp_seconds{output="edl"}');
+  });
+});
+
+describe('serve: the status page edge bans section', () => {
+  let stateDir: string;
+  let serve: EdgeDaemon | undefined;
+  afterEach(async () => {
+    await serve?.daemon.shutdown();
+    serve = undefined;
+    await removeDir(stateDir);
+  });
+
+  it('shows each client: live bans, last ban, refused by rule, expired, as /status.json gives them', async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'status-edge-'));
+    const clock = new TestClock(Date.now());
+    serve = await startEdgeDaemon(stateDir, clock);
+    const { base, edge } = serve;
+    await call(`${edge}/blockip/198.51.100.7?ttl=10m`);
+    clock.at += 10;
+    await call(`${edge}/blockip/198.51.100.8?ttl=1`);
+    await call(`${edge}/blockip/10.1.2.3`);
+    await call(`${edge}/blockip/10.1.2.4`);
+    await call(`${edge}/blockip/not-an-address`);
+    await call(`${edge}/blockip/192.0.2.61`, { localAddress: '127.0.0.9' });
+    clock.at += 2000;
+    const json = JSON.parse((await fetchRaw(`${base}/status.json`)).body.toString());
+    const html = (await fetchRaw(`${base}/`)).body.toString();
+    expect(json.edge.map((c: Json) => c.client)).to.deep.equal(['sbc1', 'sbc2', 'tokened', '(unknown)']);
+    const [sbc1, sbc2] = json.edge;
+    expect(sbc1).to.deep.include({ live: 1, accepted: 2, expired: 1, removed: 0, refused: { protectedRange: 2, invalid: 1 } });
+    expect(sbc1.lastBan).to.include({ ban: '198.51.100.8', at: new Date(clock.at - 2000).toISOString() });
+    expect(sbc2).to.deep.equal({ client: 'sbc2', live: 0, lastBan: null, accepted: 0, refused: {}, expired: 0, removed: 0 });
+    expect(json.edge[3].refused).to.deep.equal({ forbidden: 1 });
+    const row = (client: string) =>
+      new RegExp(`<tr data-edge-client="${client.replace(/[()]/g, '\\$&')}">(.*?)</tr>`).exec(html)?.[1] ?? '';
+    const cells = (client: string) => [...row(client).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]);
+    expect(html).to.include('<h2 id="h-edge">Edge bans</h2>');
+    const [name, live, last, accepted, refused, expired, removed] = cells('sbc1');
+    expect([name, live, accepted, refused, expired, removed]).to.deep.equal(['sbc1', '1', '2', 'protectedRange 2, invalid 1', '1', '0']);
+    // The page's clock is the real one (the ingest's is 2 s ahead): the times, not their wording.
+    expect(last).to.match(
+      new RegExp(
+        `^<code>198\\.51\\.100\\.8</code> <time datetime="${sbc1.lastBan.at}" title="[^"]+ UTC">.*, (expires|ended) <time datetime="${sbc1.lastBan.expiresAt}"`,
+      ),
+    );
+    expect(cells('sbc2')[2]).to.equal('none yet');
+    expect(cells('(unknown)')[4]).to.equal('forbidden 1');
+    expect(`${html}${JSON.stringify(json)}`).to.not.include(TOKEN);
+  });
+
+  it('has no edge section when ingest is off', async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'status-edge-'));
+    const { daemon, base } = await startTestDaemon(new ScriptedRunner(bansOf('192.0.2.1')));
+    try {
+      expect(JSON.parse((await fetchRaw(`${base}/status.json`)).body.toString()).edge).to.equal(null);
+      expect((await fetchRaw(`${base}/`)).body.toString()).to.not.include('Edge bans');
+    } finally {
+      await daemon.shutdown();
+    }
   });
 });

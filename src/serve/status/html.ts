@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { escapeHtml as e } from './escape.js';
+import { edgeSection } from './html-edge.js';
 import { fleetSection } from './html-fleet.js';
 import { outputsSection } from './html-outputs.js';
 import { historySection, setSection } from './html-set.js';
@@ -54,7 +55,7 @@ export function renderStatusHtml(model: StatusModel): string {
     `<title>apiban-exporter status</title><style>${STYLE}</style></head><body>` +
     `<header><h1>apiban-exporter</h1><p class="muted">Generated ${timeHtml(model.generatedAt, now)} &middot; <span id="tz">hover a time for it in UTC</span>` +
     ` &middot; <a href="status.json">status.json</a> &middot; <a href="metrics">metrics</a></p></header>` +
-    `<main>${verdictHtml(model, now)}${setSection(model, now)}${historySection(model)}${outputsSection(model, now)}${fleetSection(model, now)}</main>` +
+    `<main>${verdictHtml(model, now)}${setSection(model, now)}${historySection(model)}${outputsSection(model, now)}${fleetSection(model, now)}${edgeSection(model, now)}</main>` +
     `<script>${SCRIPT}</script></body></html>`
   );
 }

@@ -13,6 +13,7 @@ import type { LastSync } from '../http/health.js';
 import type { ServedOutput } from '../outputs/served-outputs.js';
 import type { PublishedSet } from '../../sync/published-set.js';
 import type { BlockedTraffic } from './blocked.js';
+import { describeEdge, type EdgeClientStatus, type EdgeInputs } from './edge.js';
 import { describeOutputs, type OutputStatus, type OutputsContext } from './outputs.js';
 import { verdictOf, type Verdict } from './verdict.js';
 
@@ -39,6 +40,8 @@ export interface StatusModel {
   devices: Array<{ name: string; driver: string; host: string; lastPush: LastPush | null; blocked: DeviceBlocked | null }>;
   /** The fleet's blocked traffic after each push, where any device reports it. */
   blocked: Array<{ at: string; packets: number; bytes: number }>;
+  /** The edge ingest's clients (docs/edge.md); null when ingest is off. */
+  edge: EdgeClientStatus[] | null;
 }
 
 /** Totals since this daemon started, per family; null in `devices` means "not reported". */
@@ -71,6 +74,7 @@ export interface StatusInputs extends OutputsContext {
   history: readonly HistoryEvent[];
   pushes?: { at: number; results: readonly DeviceResult[] } | undefined;
   blocked?: BlockedTraffic;
+  edge?: EdgeInputs | undefined;
 }
 
 export function buildStatusModel(input: StatusInputs): StatusModel {
@@ -105,6 +109,7 @@ export function buildStatusModel(input: StatusInputs): StatusModel {
       blocked: deviceBlocked(input.blocked, device.name),
     })),
     blocked: (input.blocked?.series ?? []).map((p) => ({ at: new Date(p.at).toISOString(), packets: p.packets, bytes: p.bytes })),
+    edge: describeEdge(input.edge),
   };
   const { generatedAt, ...rest } = model;
   return { generatedAt, verdict: verdictOf(model, input.now), ...rest };

@@ -18,6 +18,7 @@ import { sendBody, sendStatus } from '../http/respond.js';
 import { CHART_DAYS, STATUS_CSP, renderStatusHtml } from './html.js';
 import { FetchLog } from './fetch-log.js';
 import { buildStatusModel, type ApibanFact, type StatusInputs } from './model.js';
+import type { EdgeFeed, EdgeTally } from '../../edge/events.js';
 import type { ServedState } from '../served-state.js';
 import { errorMessage } from '../../errors.js';
 
@@ -62,6 +63,8 @@ export class StatusPage {
   private history: { after?: unknown; events: HistoryEvent[] } = { events: [] };
 
   private readonly blocked: BlockedTraffic;
+  /** The edge ingest, when serve carries one: its section is absent without it. */
+  private edge?: { feed: EdgeFeed; tally: EdgeTally };
   /** Saves run one after another, so an older snapshot never lands after a newer one. */
   private saving: Promise<void> = Promise.resolve();
 
@@ -93,6 +96,11 @@ export class StatusPage {
     const at = this.now();
     if (this.blocked.record(at, results)) this.saveBlocked();
     this.facts.pushes = { at, results };
+  }
+
+  /** The edge ingest's clients, and the tally of what they did since start. */
+  watchEdge(feed: EdgeFeed, tally: EdgeTally): void {
+    this.edge = { feed, tally };
   }
 
   /** At start: the totals a previous run saved; an unreadable file is reported and counting starts afresh. */
@@ -134,6 +142,7 @@ export class StatusPage {
       facts.lastApiban,
       facts.pushes,
       this.sources.config(),
+      this.edge?.tally.version,
     ];
     const cached = this.rendered;
     if (cached !== undefined && cached.origin === origin && key.every((part, i) => part === cached.key[i])) return cached;
@@ -155,6 +164,7 @@ export class StatusPage {
       fetches: this.fetches,
       startedAt: this.startedAt,
       staleFetchAfterMs: staleFetchAfterMs(config, intervalMs),
+      edge: this.edge === undefined ? undefined : { clients: this.edge.feed.clients(), tally: this.edge.tally },
       nextSyncAt: state.lastSync === undefined ? undefined : state.lastSync.at.getTime() + state.lastSync.durationMs + intervalMs,
     };
     const model = buildStatusModel(inputs);
