@@ -4,6 +4,7 @@
  * published set, and its history: change by change when short, else counted by kind with first
  * and last times and a few examples, never a line per address.
  */
+import type { EdgeListing } from '../ingest/explain.js';
 import type { AddressExplanation } from '../sync/explain.js';
 import { describeAddressChange, describeChangeKind, type AddressChange } from '../sync/history/query.js';
 import { HISTORY_LINES, type AddressHistorySummary } from '../sync/history/summary.js';
@@ -24,6 +25,24 @@ export function describeLocal(local: AddressExplanation): string[] {
   lines.push(`  published set: ${local.set.size} entries from ${SET_ORIGIN[local.set.source]}, synced ${local.set.syncedAt}`);
   return lines;
 }
+
+/** Each edge ban of the query: "edge:sbc1 198.51.100.7: banned <time>, expires <time>" (or how it ended). */
+export function describeEdge(listings: readonly EdgeListing[]): string[] {
+  return listings.map((l) => `  edge:${l.client} ${l.ban}: ${edgeBanText(l)}`);
+}
+
+export function edgeBanText(l: EdgeListing): string {
+  const banned = `banned ${l.since ?? '(time not recorded)'}`;
+  const again = l.lastBlocked !== null && l.lastBlocked !== l.since ? `, last blocked ${l.lastBlocked}` : '';
+  const end = l.ended === undefined ? `expires ${l.until}` : ENDED[l.ended.how](l.ended.at, l.client);
+  return `${banned}${again}, ${end}`;
+}
+
+const ENDED = {
+  expired: (at: string) => `expired ${at}`,
+  removed: (at: string, client: string) => `removed by ${client} ${at}`,
+  flushed: (at: string, client: string) => `flushed by ${client} ${at}`,
+};
 
 function verdict(local: AddressExplanation): string {
   const network = local.addresses !== 1;

@@ -1,6 +1,8 @@
 /**
  * `check <ip|cidr>`: is an address in the local published set, since when, and who listed it; a
- * network is covered, partly covered (how many of its addresses) or not listed. When a key is
+ * network is covered, partly covered (how many of its addresses) or not listed. Edge bans count as
+ * serve publishes them: the journal says which client banned it, when, and when that ends or how it
+ * ended (serve need not run). When a key is
  * configured, an address is also put to APIBAN's own check endpoint (one request, no waiting on
  * 429). Exit codes as grep: 0 listed (covered or partly), 1 not listed, 2 not an address or
  * CIDR, 3 APIBAN could not be asked.
@@ -12,7 +14,7 @@ import { ConfigError } from '../errors.js';
 import { addressHistory, loadHistory } from '../sync/history/query.js';
 import { summarizeHistory, type AddressHistorySummary } from '../sync/history/summary.js';
 import type { RemoteAnswer } from '../sync/remote-check.js';
-import { describeHistory, describeLocal } from './check-text.js';
+import { describeEdge, describeHistory, describeLocal } from './check-text.js';
 import { commandContext } from './context.js';
 
 export function register(program: Command): void {
@@ -32,11 +34,16 @@ Exit codes, as grep: 0 listed (covered or partly), 1 not listed, 2 not an addres
       const query = parseQuery(ip);
       const ctx = await commandContext(command);
       const { explainAddress } = await import('../sync/explain.js');
-      const local = await explainAddress(ctx.loaded, ctx.log, ip);
+      const { checkEdge } = await import('../ingest/explain.js');
+      const edge = await checkEdge(ctx.loaded, query, Date.now());
+      const local = await explainAddress(ctx.loaded, ctx.log, ip, edge.extend);
       const history = await historyOf(ctx.loaded.stateDir, query);
       const remote = options.remote ? await askApiban(ctx.loaded, ip) : undefined;
-      if (ctx.json) ctx.printJson({ ...local, history, apiban: remote });
-      else ctx.print([...describeLocal(local), ...describeHistory(history), ...(remote ? [describeRemote(remote)] : [])].join('\n'));
+      if (ctx.json) ctx.printJson({ ...local, edge: edge.listings, history, apiban: remote });
+      else {
+        const remoteLines = remote ? [describeRemote(remote)] : [];
+        ctx.print([...describeLocal(local), ...describeEdge(edge.listings), ...describeHistory(history), ...remoteLines].join('\n'));
+      }
       process.exitCode = remote && 'error' in remote ? 3 : local.listed ? 0 : 1;
     });
 }

@@ -57,7 +57,7 @@ export const COMMAND_ENTRIES: readonly CommandEntry[] = [
     name: 'history',
     hasOptions: true,
     load: () => import('./history.js'),
-    description: 'each sync: time, kind, outcome, addresses added and removed (kept for sync.history)',
+    description: 'each sync: time, kind, outcome, addresses added and removed (kept for sync.history); edge bans per client',
   },
 ];
 

@@ -14,7 +14,7 @@ import { computeAssembledSet } from './compute.js';
 import { buildPolicy, unfilteredSet } from './publish.js';
 import { readSample } from './sample.js';
 import { loadSources } from './sources.js';
-import type { SetSource } from './published-set.js';
+import type { PublishedSet, SetSource } from './published-set.js';
 import type { SyncState } from './sync-state.js';
 
 /** Entries inside a queried network: how many, and the first few. */
@@ -48,10 +48,19 @@ export type Lister =
   | { source: 'apiban'; entry: string; firstSeen: string; lastSeen: string }
   | { source: 'sample' | 'local'; name: string; entry: string };
 
-export async function explainAddress(loaded: LoadedConfig, log: Logger, input: string): Promise<AddressExplanation> {
+/**
+ * `extend` adds the bans kept beside the sync (serve's edge ingest), so the answer is about the set
+ * serve publishes; the caller says who listed those.
+ */
+export async function explainAddress(
+  loaded: LoadedConfig,
+  log: Logger,
+  input: string,
+  extend: (set: PublishedSet) => PublishedSet = (set) => set,
+): Promise<AddressExplanation> {
   const query = parsePrefix(input);
   const { assembled, state } = await computeAssembledSet(loaded, log, { unguarded: true });
-  const { published } = assembled;
+  const published = extend(assembled.published);
   const answer = coverageOf(published.bans, query);
   const explanation: AddressExplanation = {
     query: formatPrefix(query),
