@@ -6,8 +6,8 @@
  * pfSense polls shows its clients and a fresh time; the outputs nobody polls turn the verdict
  * amber (serve.status.staleFetchAfter is compressed to a few seconds). At 360 and 1280 px the page
  * never scrolls sideways, chart text is at least 11 px, every chart has a legend, and axe-core
- * (injected from the npm package) finds no serious or moderate violation. Screenshots are saved
- * under the temp directory for a human look.
+ * (injected from the npm package) finds no serious or moderate violation, with the edge ingest's
+ * table holding a ban. Screenshots are saved under the temp directory for a human look.
  */
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ const SECRETS = {
   bearer: 'opn-bearer-1f8a2c6d',
   basicPassword: 'forti-pw-aa42',
   devicePassword: 'sim-pw-4410',
+  edgeToken: 'edge-token-9d41c07e2b55',
 };
 const ADDRESSES = ['192.0.2.10', '198.51.100.20', '203.0.113.30', '2001:db8::7'];
 /** serve.status.staleFetchAfter: short, so an output nobody polls turns the verdict amber soon. */
@@ -60,6 +61,7 @@ describe('serve: the status page in headless chromium', function () {
     fake = await startFakeApiban({ key: SECRETS.apibanKey, addresses: ADDRESSES });
     sim = await startCiscoIos({ auth: { username: 'ops', password: SECRETS.devicePassword } });
     const config = join(dir, 'config.yaml');
+    writeFileSync(join(dir, 'edge.token'), `${SECRETS.edgeToken}\n`);
     writeFileSync(config, stringify(serveConfig()));
     serve = await startServe(config, { FAKE_KEY: SECRETS.apibanKey, ROUTER_PW: SECRETS.devicePassword });
     await waitFor(async () => (await statusJson()).devices[0]?.lastPush?.result === 'changed', 'the first scheduled push', 30_000);
@@ -97,7 +99,15 @@ describe('serve: the status page in headless chromium', function () {
       push: {
         devices: [simulatorDevice(sim.device, { name: 'edge1', driver: 'cisco-ios', passwordEnv: 'ROUTER_PW' })],
       },
+      ingest: { listen: '127.0.0.1:0', clients: [{ name: 'sbc1', allow: ['127.0.0.1/32'], tokenFile: join(dir, 'edge.token') }] },
     };
+  }
+
+  /** The edge ingest's origin, from serve's `edge ingest listening` log line. */
+  function edgeOrigin(): string {
+    const line = (serve?.stderr() ?? '').split('\n').find((l) => l.includes('edge ingest listening'));
+    if (line === undefined) throw new Error(`no edge listener in:\n${serve?.stderr()}`);
+    return `http://127.0.0.1:${JSON.parse(line).port}`;
   }
 
   const base = () => `http://127.0.0.1:${serve?.port}`;
@@ -242,8 +252,11 @@ describe('serve: the status page in headless chromium', function () {
 
   for (const width of [360, 1280]) {
     it(`fits ${width} px: no sideways page scroll, chart text of 11 px or more, a legend on every chart, no serious or moderate axe-core violation`, async () => {
+      const banned = await fetchRaw(`${edgeOrigin()}/t/${SECRETS.edgeToken}/blockip/198.51.100.99`);
+      expect(banned.status).to.equal(200);
       const page = await openPage(width);
       await page.goto(`${base()}/`);
+      expect(await page.textContent('tr[data-edge-client="sbc1"]')).to.include('198.51.100.99');
       // The one inline script ran under the Content-Security-Policy (its hash is allowed).
       expect(await page.textContent('#tz')).to.include('your time zone');
       const scroll = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
