@@ -135,7 +135,9 @@ export const buildConfigSchema = (registries: ConfigRegistries) =>
           interval: duration('5m', { timer: true }).describe('serve / push --watch: time between incremental syncs'),
           expiry: duration('7d').describe('an address expires this long after APIBAN last listed it'),
           fullResync: duration('7d').describe('a full download replaces the set at least this often'),
-          history: duration('30d').describe('how long the sync history (history.jsonl in the state directory) is kept'),
+          history: duration('30d').describe(
+            'how long the sync history (history.jsonl in the state directory) and the ended edge bans (edge-bans.jsonl) are kept',
+          ),
         })
         .prefault({})
         .describe('how often the set is refreshed and how long entries live'),
