@@ -33,7 +33,7 @@ export async function checkStartup(loaded: LoadedConfig, env: Env, scope: Startu
     checks.push(['', () => loaded.source === 'standard input' && refuse('-c', 'serve needs a file it can read again on SIGHUP, not -')]);
   for (const [prefix, check] of checks) await collect(prefix, check);
   if (problems.length > 0) throw new ConfigError(loaded.source, problems);
-  return [...secretFileWarnings(loaded.config), ...deviceFileWarnings(loaded.config)];
+  return [...secretFileWarnings(loaded.config), ...deviceFileWarnings(loaded.config), ...mirrorEdgeWarnings(loaded.config)];
 }
 
 /** One problem line as a check: throws it when `problem` is set. */
@@ -98,4 +98,13 @@ function deviceFileWarnings(config: LoadedConfig['config']): string[] {
     if (path === undefined || device.hostKey.fingerprints.length > 0 || !unreadable(path)?.endsWith('(ENOENT)')) return [];
     return [`push.devices[${i}].hostKey.knownHosts: ${path} does not exist yet; the first push needs --accept-new-host-key`];
   });
+}
+
+/** serve.mirror.includeEdge where there is nothing to include or nowhere to list it: said, never silently ignored. */
+function mirrorEdgeWarnings(config: LoadedConfig['config']): string[] {
+  const { mirror } = config.serve;
+  if (!mirror.includeEdge) return [];
+  if (!mirror.enabled) return ['serve.mirror.includeEdge: has no effect while serve.mirror.enabled is false'];
+  if (config.ingest.listen === undefined) return ['serve.mirror.includeEdge: has no effect while ingest.listen is unset (no edge bans)'];
+  return [];
 }

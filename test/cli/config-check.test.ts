@@ -204,4 +204,21 @@ describe('cli config check: one validation path', function () {
     const ok = await runCli(['-c', file, 'config', 'check'], { env: { ...env(), FW_PASSWORD: 'pw' } });
     expect(ok.code, ok.stderr).to.equal(0);
   });
+
+  it('warns that serve.mirror.includeEdge does nothing without the mirror or the edge ingest, and not when both are on', async () => {
+    const mirror = { enabled: true, tokens: ['a-mirror-token-of-16'], includeEdge: true };
+    const base = { sources: [{ name: 'sample', sample: true }] };
+    const warned = async (config: Record<string, unknown>) => (await check({ ...base, ...config })).stderr;
+    expect(await warned({ serve: { mirror: { ...mirror, enabled: false } } })).to.include(
+      'warning: serve.mirror.includeEdge: has no effect while serve.mirror.enabled is false',
+    );
+    expect(await warned({ serve: { mirror } })).to.include('warning: serve.mirror.includeEdge: has no effect while ingest.listen is unset');
+    const both = await check({
+      ...base,
+      serve: { mirror },
+      ingest: { listen: '127.0.0.1:0', clients: [{ name: 'sbc1', allow: ['127.0.0.1/32'] }] },
+    });
+    expect(both.code, both.stderr).to.equal(0);
+    expect(both.stderr).not.to.include('includeEdge');
+  });
 });
