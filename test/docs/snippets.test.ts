@@ -73,6 +73,7 @@ describe('docs: every snippet runs as written', function () {
   it('contrib/ holds only files a docs test loads', () => {
     expect(filesUnder(join(REPO_ROOT, 'contrib')).sort()).to.deep.equal([
       'contrib/apiban-exporter.sample.yaml', // config check below; serve in deploy.slow.test.ts
+      'contrib/kamailio/apiban-exporter.cfg', // run unchanged by Debian's Kamailio in contrib/kamailio.slow.test.ts
       'contrib/nginx.conf', // run in front of serve by a real nginx in serve/nginx.slow.test.ts
       'contrib/systemd/apiban-exporter.service', // installed, verified and run in deploy.slow.test.ts
     ]);

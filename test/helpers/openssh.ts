@@ -19,6 +19,11 @@ export interface OpenSshOptions {
   wrapperPrelude?: string;
   /** How the command is run, default `/bin/sh -c "$SSH_ORIGINAL_COMMAND"`; e.g. prefix with `ip netns exec NS`. */
   runner?: string;
+  /**
+   * Runs sshd itself inside this network namespace (`ip netns exec`), listening on the
+   * namespace's own 127.0.0.1: for a client that runs in the namespace too.
+   */
+  namespace?: string;
 }
 
 /**
@@ -113,14 +118,17 @@ export class OpenSshServer {
   }
 
   private async launch(): Promise<void> {
-    const child = spawn(SSHD, ['-D', '-e', '-f', join(this.dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const sshd = [SSHD, '-D', '-e', '-f', join(this.dir, 'sshd_config')];
+    const { namespace } = this.options;
+    const [program, ...args] = namespace === undefined ? sshd : ['ip', 'netns', 'exec', namespace, ...sshd];
+    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.process = child;
     child.stderr?.on('data', (chunk: Buffer) => {
       this.log += chunk;
     });
     for (let i = 0; i < 100; i++) {
       if (child.exitCode !== null) throw new Error(`sshd exited: ${this.log}`);
-      if (await accepts(this.port)) return;
+      if (namespace === undefined ? await accepts(this.port) : acceptsIn(namespace, this.port)) return;
       await new Promise((r) => setTimeout(r, 30));
     }
     throw new Error(`sshd did not listen on ${this.port}: ${this.log}`);
@@ -143,6 +151,12 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Whether 127.0.0.1:port accepts a connection inside the namespace (a Node one-liner run there). */
+function acceptsIn(namespace: string, port: number): boolean {
+  const probe = `require('node:net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+  return spawnSync('ip', ['netns', 'exec', namespace, process.execPath, '-e', probe]).status === 0;
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -45,6 +45,16 @@ export async function startServe(
   return { child, port, stderr: () => stderr, exited };
 }
 
+/** The port of serve's edge ingest listener (`ingest.listen`), from its `edge ingest listening` log line. */
+export function ingestPort(serve: ServeProcess): number {
+  const line = serve
+    .stderr()
+    .split('\n')
+    .find((l) => l.includes('edge ingest listening'));
+  if (line === undefined) throw new Error(`no edge listener in:\n${serve.stderr()}`);
+  return JSON.parse(line).port as number;
+}
+
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -6,18 +6,9 @@ import { expect } from 'chai';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServeProcess, startServe, waitFor } from '../helpers/serve-process.js';
+import { ingestPort, type ServeProcess, startServe, waitFor } from '../helpers/serve-process.js';
 import { fetchRaw } from '../serve/support.js';
 import { call, removeDir } from './support.js';
-
-function edgePort(serve: ServeProcess): number {
-  const line = serve
-    .stderr()
-    .split('\n')
-    .find((l) => l.includes('edge ingest listening'));
-  if (line === undefined) throw new Error(`no edge listener in:\n${serve.stderr()}`);
-  return JSON.parse(line).port as number;
-}
 
 describe('edge bans survive kill -9 (slow)', () => {
   let dir: string;
@@ -40,7 +31,7 @@ describe('edge bans survive kill -9 (slow)', () => {
     );
     const env = { APIBAN_STATE_DIR: join(dir, 'state') };
     serve = await startServe(configFile, env);
-    const edge = `http://127.0.0.1:${edgePort(serve)}`;
+    const edge = `http://127.0.0.1:${ingestPort(serve)}`;
     // Outside the bundled sample's entries, so only the journal can put them in the set.
     const bans = ['192.0.2.213', '192.0.2.214', '2001:db8:77::1'];
     for (const ban of bans) expect((await call(`${edge}/blockip/${ban}`)).status).to.equal(200);
