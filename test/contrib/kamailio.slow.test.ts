@@ -11,7 +11,7 @@
  * (198.18.77.2, a benchmarking address the exporter's policy does not protect), joined by a veth.
  */
 import { expect } from 'chai';
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { OpenSshServer, openSshUnavailable } from '../helpers/openssh.js';
 import { CLI_ARGS, REPO_ROOT } from '../helpers/paths.js';
 import { ingestPort, type ServeProcess, startServe, waitFor } from '../helpers/serve-process.js';
 import { skipWhen } from '../helpers/skip.js';
-import { ingestEvents, plainAddresses, writeServeConfig } from './support.js';
+import { ingestEvents, plainAddresses, programMissing, type Running, run, stop, WAIT_MS, writeServeConfig } from './support.js';
 
 const CONFIG = join(REPO_ROOT, 'contrib', 'kamailio', 'apiban-exporter.cfg');
 const SIP_OPTIONS = fileURLToPath(new URL('./sip-options.js', import.meta.url));
@@ -30,35 +30,6 @@ const SBC = '198.18.77.1';
 const ATTACKER = '198.18.77.2';
 const SCANNER = 'friendly-scanner';
 const PHONE = 'apiban-exporter-test-phone';
-const WAIT_MS = 30_000;
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(program: string, args: string[]): Running {
-  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  return { child, output: () => output, exited: new Promise((resolve) => child.on('exit', resolve)) };
-}
-
-async function stop(running: Running | undefined): Promise<void> {
-  if (running === undefined || running.child.exitCode !== null || running.child.signalCode !== null) return;
-  running.child.kill('SIGTERM');
-  await running.exited;
-}
-
-function kamailioUnavailable(): string | undefined {
-  return spawnSync('sh', ['-c', 'command -v kamailio']).status === 0 ? undefined : 'kamailio is not installed';
-}
 
 describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nft device that drops its next request', function () {
   this.timeout(120_000);
@@ -118,7 +89,7 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
   };
 
   before(async function () {
-    skipWhen(this, openSshUnavailable() ?? netnsUnavailable(['nft']) ?? kamailioUnavailable());
+    skipWhen(this, openSshUnavailable() ?? netnsUnavailable(['nft']) ?? programMissing('kamailio'));
     dir = mkdtempSync(join(tmpdir(), 'apiban-kamailio-'));
     sbc = NetworkNamespace.create('kamsbc');
     attacker = NetworkNamespace.create('kamatk');

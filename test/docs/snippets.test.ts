@@ -73,6 +73,8 @@ describe('docs: every snippet runs as written', function () {
   it('contrib/ holds only files a docs test loads', () => {
     expect(filesUnder(join(REPO_ROOT, 'contrib')).sort()).to.deep.equal([
       'contrib/apiban-exporter.sample.yaml', // config check below; serve in deploy.slow.test.ts
+      'contrib/fail2ban/action.d/apiban-exporter.conf', // run by Debian's fail2ban in contrib/fail2ban.slow.test.ts
+      'contrib/fail2ban/jail.d/apiban-exporter.conf', // the jail of that same test
       'contrib/kamailio/apiban-exporter.cfg', // run unchanged by Debian's Kamailio in contrib/kamailio.slow.test.ts
       'contrib/nginx.conf', // run in front of serve by a real nginx in serve/nginx.slow.test.ts
       'contrib/systemd/apiban-exporter.service', // installed, verified and run in deploy.slow.test.ts
