@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { ingestPort, type ServeProcess, startServe, waitFor } from '../helpers/serve-process.js';
+import { present } from '../helpers/present.js';
 import { skipWhen } from '../helpers/skip.js';
 import { fetchRaw } from '../serve/support.js';
 import { ingestEvents, plainAddresses, programMissing, type Running, run, stop, WAIT_MS, writeServeConfig } from './support.js';
@@ -44,7 +45,7 @@ describe('contrib/fail2ban: fail2ban on an Asterisk security log bans and unbans
   let fail2ban: Running | undefined;
 
   const served = async () => plainAddresses((await fetchRaw(`http://127.0.0.1:${serve?.port}/plain.txt`)).body.toString());
-  const events = () => ingestEvents(serve as ServeProcess);
+  const events = () => ingestEvents(present(serve, 'serve'));
   const client = (...args: string[]) => {
     const result = spawnSync('fail2ban-client', ['-s', socket, ...args], { encoding: 'utf8' });
     expect(result.status, `fail2ban-client ${args.join(' ')}: ${result.stdout}${result.stderr}`).to.equal(0);

@@ -11,7 +11,7 @@
  * (198.18.77.2, a benchmarking address the exporter's policy does not protect), joined by a veth.
  */
 import { expect } from 'chai';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,9 @@ import { NetworkNamespace, netnsUnavailable } from '../helpers/netns.js';
 import { OpenSshServer, openSshUnavailable } from '../helpers/openssh.js';
 import { CLI_ARGS, REPO_ROOT } from '../helpers/paths.js';
 import { ingestPort, type ServeProcess, startServe, waitFor } from '../helpers/serve-process.js';
+import { present } from '../helpers/present.js';
 import { skipWhen } from '../helpers/skip.js';
+import { dropCounterName } from '../../targets/nftables.js';
 import { ingestEvents, plainAddresses, programMissing, type Running, run, stop, WAIT_MS, writeServeConfig } from './support.js';
 
 const CONFIG = join(REPO_ROOT, 'contrib', 'kamailio', 'apiban-exporter.cfg');
@@ -55,7 +57,7 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
     const items = (JSON.parse(listed.stdout) as { nftables: Record<string, { name?: string; elem?: unknown[]; packets?: number }>[] })
       .nftables;
     const set = items.find((item) => item.set?.name === 'v4')?.set?.elem ?? [];
-    const counter = items.find((item) => item.counter?.name === 'v4_dropped')?.counter;
+    const counter = items.find((item) => item.counter?.name === dropCounterName('v4'))?.counter;
     return { set: set.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))), dropped: counter?.packets ?? 0 };
   };
 
@@ -72,9 +74,9 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
   };
 
   const startKamailio = async (ipbanExpire: number): Promise<void> => {
-    const edge = `http://127.0.0.1:${ingestPort(present(serve))}`;
+    const edge = `http://127.0.0.1:${ingestPort(present(serve, 'serve'))}`;
     const runDir = mkdtempSync(join(dir, 'kamailio-'));
-    const flushes = ingestEvents(present(serve)).filter((e) => e === 'edge bans flushed').length;
+    const flushes = ingestEvents(present(serve, 'serve')).filter((e) => e === 'edge bans flushed').length;
     kamailio = run('ip', [
       ...['netns', 'exec', sbc.name, 'kamailio', '-DD', '-E', '-f', CONFIG, '-Y', runDir, '-w', runDir],
       ...['-P', join(runDir, 'kamailio.pid'), '-l', `udp:${SBC}:5060`, '-m', '32', '-M', '4'],
@@ -82,7 +84,7 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
     ]);
     // event_route[htable:mod-init] calls /flushchain as Kamailio starts: serve hears it.
     await waitFor(
-      async () => ingestEvents(present(serve)).filter((e) => e === 'edge bans flushed').length > flushes,
+      async () => ingestEvents(present(serve, 'serve')).filter((e) => e === 'edge bans flushed').length > flushes,
       `Kamailio's /flushchain at start:\n${kamailio.output()}`,
       WAIT_MS,
     );
@@ -93,7 +95,7 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
     dir = mkdtempSync(join(tmpdir(), 'apiban-kamailio-'));
     sbc = NetworkNamespace.create('kamsbc');
     attacker = NetworkNamespace.create('kamatk');
-    spawnSync('ip', ['-n', sbc.name, 'link', 'add', 'sip0', 'type', 'veth', 'peer', 'name', 'sip1', 'netns', attacker.name]);
+    execFileSync('ip', ['-n', sbc.name, 'link', 'add', 'sip0', 'type', 'veth', 'peer', 'name', 'sip1', 'netns', attacker.name]);
     for (const [ns, link, address] of [
       [sbc, 'sip0', SBC],
       [attacker, 'sip1', ATTACKER],
@@ -133,12 +135,20 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
     expect(await answered(PHONE), 'an ordinary OPTIONS from the attacker, before any ban').to.equal('SIP/2.0 200 OK');
 
     const scanner = probe(SCANNER);
-    await waitFor(async () => (await served()).includes(ATTACKER), `${ATTACKER} in /plain.txt:\n${present(kamailio).output()}`, WAIT_MS);
+    await waitFor(
+      async () => (await served()).includes(ATTACKER),
+      `${ATTACKER} in /plain.txt:\n${present(kamailio, 'Kamailio').output()}`,
+      WAIT_MS,
+    );
     await stop(scanner);
     expect(scanner.output(), 'Kamailio never answers a scanner').to.equal('');
-    expect(ingestEvents(present(serve))).to.include(`edge ban accepted ${ATTACKER}`);
+    expect(ingestEvents(present(serve, 'serve'))).to.include(`edge ban accepted ${ATTACKER}`);
 
-    await waitFor(async () => device().set.includes(ATTACKER), `${ATTACKER} in the device's set:\n${present(serve).stderr()}`, WAIT_MS);
+    await waitFor(
+      async () => device().set.includes(ATTACKER),
+      `${ATTACKER} in the device's set:\n${present(serve, 'serve').stderr()}`,
+      WAIT_MS,
+    );
     const before = device().dropped;
     const phone = probe(PHONE);
     await waitFor(async () => device().dropped > before, "the attacker's next request counted by the device's drop rule", WAIT_MS);
@@ -152,21 +162,19 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
     await waitFor(async () => !(await served()).includes(ATTACKER), `${ATTACKER} gone from /plain.txt after the flush`, WAIT_MS);
     expect(await answered(PHONE), 'the device lets the attacker through again').to.equal('SIP/2.0 200 OK');
 
-    const mark = ingestEvents(present(serve)).length;
+    const mark = ingestEvents(present(serve, 'serve')).length;
     const scanner = probe(SCANNER);
-    await waitFor(async () => ingestEvents(present(serve)).length > mark, 'the scanner reported again', WAIT_MS);
+    await waitFor(async () => ingestEvents(present(serve, 'serve')).length > mark, 'the scanner reported again', WAIT_MS);
     await stop(scanner);
     await waitFor(
-      async () => ingestEvents(present(serve)).slice(mark).includes(`edge ban removed ${ATTACKER}`),
-      `Kamailio's /removeip when the ipban entry expires:\n${present(kamailio).output()}`,
+      async () => ingestEvents(present(serve, 'serve')).slice(mark).includes(`edge ban removed ${ATTACKER}`),
+      `Kamailio's /removeip when the ipban entry expires:\n${present(kamailio, 'Kamailio').output()}`,
       WAIT_MS,
     );
-    expect(ingestEvents(present(serve)).slice(mark)).to.deep.equal([`edge ban accepted ${ATTACKER}`, `edge ban removed ${ATTACKER}`]);
+    expect(ingestEvents(present(serve, 'serve')).slice(mark)).to.deep.equal([
+      `edge ban accepted ${ATTACKER}`,
+      `edge ban removed ${ATTACKER}`,
+    ]);
     expect(await served()).to.not.include(ATTACKER);
   });
 });
-
-function present<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error('not started');
-  return value;
-}
