@@ -142,7 +142,11 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
     );
     await stop(scanner);
     expect(scanner.output(), 'Kamailio never answers a scanner').to.equal('');
-    expect(ingestEvents(present(serve, 'serve'))).to.include(`edge ban accepted ${ATTACKER}`);
+    await waitFor(
+      async () => ingestEvents(present(serve, 'serve')).includes(`edge ban accepted ${ATTACKER}`),
+      "serve's log of the ban",
+      WAIT_MS,
+    );
 
     await waitFor(
       async () => device().set.includes(ATTACKER),
@@ -175,6 +179,6 @@ describe('contrib/kamailio: Kamailio reports a scanner, serve pushes it to an nf
       `edge ban accepted ${ATTACKER}`,
       `edge ban removed ${ATTACKER}`,
     ]);
-    expect(await served()).to.not.include(ATTACKER);
+    await waitFor(async () => !(await served()).includes(ATTACKER), `${ATTACKER} gone from /plain.txt after /removeip`, WAIT_MS);
   });
 });
