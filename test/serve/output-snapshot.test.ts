@@ -44,4 +44,25 @@ describe('serve: output snapshot variants', () => {
     const v4 = await snapshot.variant(plain, { families: 'v4' });
     expect(entries(v4)).to.deep.equal(['192.0.2.1', '192.0.2.2', '192.0.2.3']);
   });
+
+  it('renders outputs that render alike once and keeps one copy of their bytes; others apart', async () => {
+    const outputs = resolveSite(
+      testConfig({
+        outputs: [
+          { name: 'plain', target: 'plain' },
+          { name: 'pfsense', target: 'pfsense' },
+          { name: 'bare', target: 'plain', options: { header: false } },
+        ],
+      }),
+    ).outputs;
+    const snapshot = new Snapshot(set, new ContentHistory(), Date.now());
+    expect(await snapshot.prebuild(outputs)).to.deep.equal([]);
+    const [a, b, other] = outputs.map((output) => (snapshot.variant(output, DEFAULT_QUERY) as Variant).main);
+    expect(b.identity.equals(a.identity), 'the same bytes').to.equal(true);
+    expect(b.identity, 'one copy of the body').to.equal(a.identity);
+    expect(b.gzip, 'one copy of the gzip form').to.equal(a.gzip);
+    expect(b.etag).to.equal(a.etag);
+    expect(other.etag).to.not.equal(a.etag);
+    expect(other.identity).to.not.equal(a.identity);
+  });
 });
