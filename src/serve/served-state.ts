@@ -94,7 +94,7 @@ export class ServedState implements LoopFacts {
   }
 
   private async swap(site: Site, set: PublishedSet, previousMirror: MirrorIndex | undefined): Promise<void> {
-    const snapshot = new Snapshot(set, this.history, this.now(), this.renderer.render);
+    const snapshot = new Snapshot(set, this.history, this.now(), this.renderer.render, this.#view.snapshot);
     const failures = await snapshot.prebuild(site.outputs);
     for (const failure of failures) this.log.error({ output: failure.output, err: failure.error.message }, 'output cannot be rendered');
     const mirror = site.mirrorTokens === undefined ? undefined : advanceMirrorIndex(previousMirror, set.bans, this.now());

@@ -37,14 +37,21 @@ export class Snapshot {
   /** Built default variants by output: nearly every request asks for one, and needs no key string. */
   private readonly defaults = new Map<ServedOutput, Variant>();
   /** Renders by renderKey: outputs that render alike share one render and one copy of its bytes. */
-  private readonly renders = new Map<string, Promise<RenderedVariant>>();
+  private readonly renders: Map<string, Promise<RenderedVariant>>;
 
+  /**
+   * `previous`: the snapshot served until now. When it holds the same set (a reload that changed
+   * the outputs, not the set), its renders are taken over, so only new or changed outputs render.
+   */
   constructor(
     readonly set: PublishedSet,
     private readonly history: ContentHistory,
     readonly createdAt: number,
     private readonly render: VariantRenderer = renderInline,
-  ) {}
+    previous?: Snapshot,
+  ) {
+    this.renders = new Map(previous?.set === set ? previous.renders : []);
+  }
 
   /** The variant's bytes: synchronously once built, else the shared promise of its one build. */
   variant(output: ServedOutput, query: VariantQuery): Variant | Promise<Variant> {
@@ -94,6 +101,8 @@ export class Snapshot {
     if (rendering === undefined) {
       rendering = this.render(output.writer, this.set.bans, output.options, shape);
       this.renders.set(key, rendering);
+      // A failed render is not kept: a worker that crashed must not fail the next snapshot's.
+      rendering.catch(() => this.renders.delete(key));
     }
     return rendering;
   }
