@@ -101,7 +101,7 @@ export class ServedState implements LoopFacts {
   }
 
   private async swap(site: Site, set: PublishedSet, listedFrom: PublishedSet = set): Promise<void> {
-    const snapshot = new Snapshot(set, this.history, this.now(), this.renderer.render);
+    const snapshot = new Snapshot(set, this.history, this.now(), this.renderer.render, this.#view.snapshot);
     const failures = await snapshot.prebuild(site.outputs);
     for (const failure of failures) this.log.error({ output: failure.output, err: failure.error.message }, 'output cannot be rendered');
     this.#view = { site, snapshot, mirror: this.mirrorOf(site, listedFrom) };

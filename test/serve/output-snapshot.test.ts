@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ContentHistory } from '../../src/serve/http/content.js';
+import { renderInline, type VariantRenderer } from '../../src/serve/outputs/render-pool.js';
 import { DEFAULT_QUERY, Snapshot, type Variant } from '../../src/serve/outputs/snapshot.js';
 import { resolveSite } from '../../src/serve/site.js';
 import { bansOf, servedSet, testConfig } from './support.js';
@@ -44,5 +45,53 @@ describe('serve: output snapshot variants', () => {
     expect(snapshot.variant(plain, DEFAULT_QUERY)).to.not.equal(aggregated);
     const v4 = await snapshot.variant(plain, { families: 'v4' });
     expect(entries(v4)).to.deep.equal(['192.0.2.1', '192.0.2.2', '192.0.2.3']);
+  });
+
+  it('renders outputs that render alike once and keeps one copy of their bytes; others apart', async () => {
+    const { outputs } = await resolveSite(
+      testConfig({
+        outputs: [
+          { name: 'plain', target: 'plain' },
+          { name: 'pfsense', target: 'pfsense' },
+          { name: 'bare', target: 'plain', options: { header: false } },
+        ],
+      }),
+    );
+    const snapshot = new Snapshot(set, new ContentHistory(), Date.now());
+    expect(await snapshot.prebuild(outputs)).to.deep.equal([]);
+    const [a, b, other] = outputs.map((output) => (snapshot.variant(output, DEFAULT_QUERY) as Variant).main);
+    expect(b.identity.equals(a.identity), 'the same bytes').to.equal(true);
+    expect(b.identity, 'one copy of the body').to.equal(a.identity);
+    expect(b.gzip, 'one copy of the gzip form').to.equal(a.gzip);
+    expect(b.etag).to.equal(a.etag);
+    expect(other.etag).to.not.equal(a.etag);
+    expect(other.identity).to.not.equal(a.identity);
+  });
+
+  it('takes over the renders of the snapshot before it when the set is the same, and only those', async () => {
+    const rendered: string[] = [];
+    const counting: VariantRenderer = (writer, bans, options, shape) => {
+      rendered.push(writer.name);
+      return renderInline(writer, bans, options, shape);
+    };
+    const before = new Snapshot(set, new ContentHistory(), Date.now(), counting);
+    await before.prebuild(site.outputs);
+    expect(rendered).to.deep.equal(['plain']);
+    const { outputs: withCisco } = await resolveSite(
+      testConfig({
+        outputs: [
+          { name: 'plain', target: 'plain' },
+          { name: 'asa', target: 'cisco-asa' },
+        ],
+      }),
+    );
+    rendered.length = 0;
+    const after = new Snapshot(set, new ContentHistory(), Date.now(), counting, before);
+    await after.prebuild(withCisco);
+    expect(rendered, 'only the new output renders').to.deep.equal(['cisco-asa']);
+    const other = servedSet(bansOf('192.0.2.9'));
+    rendered.length = 0;
+    await new Snapshot(other, new ContentHistory(), Date.now(), counting, after).prebuild(withCisco);
+    expect(rendered, 'a new set renders everything').to.deep.equal(['plain', 'cisco-asa']);
   });
 });

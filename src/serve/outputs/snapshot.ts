@@ -12,6 +12,8 @@
 import type { FamilyFilter } from '../../banset/banset.js';
 import { intersectFamilies } from '../../writers/render.js';
 import { resourceOf, type ContentHistory, type Resource } from '../http/content.js';
+import type { RenderedVariant, VariantShape } from './render-bytes.js';
+import { renderKey } from './render-key.js';
 import { renderInline, type VariantRenderer } from './render-pool.js';
 import type { ServedOutput } from './served-outputs.js';
 import type { PublishedSet } from '../../sync/published-set.js';
@@ -34,13 +36,22 @@ export class Snapshot {
   private readonly pending = new Map<string, Promise<Variant>>();
   /** Built default variants by output: nearly every request asks for one, and needs no key string. */
   private readonly defaults = new Map<ServedOutput, Variant>();
+  /** Renders by renderKey: outputs that render alike share one render and one copy of its bytes. */
+  private readonly renders: Map<string, Promise<RenderedVariant>>;
 
+  /**
+   * `previous`: the snapshot served until now. When it holds the same set (a reload that changed
+   * the outputs, not the set), its renders are taken over, so only new or changed outputs render.
+   */
   constructor(
     readonly set: PublishedSet,
     private readonly history: ContentHistory,
     readonly createdAt: number,
     private readonly render: VariantRenderer = renderInline,
-  ) {}
+    previous?: Snapshot,
+  ) {
+    this.renders = new Map(previous?.set === set ? previous.renders : []);
+  }
 
   /** The variant's bytes: synchronously once built, else the shared promise of its one build. */
   variant(output: ServedOutput, query: VariantQuery): Variant | Promise<Variant> {
@@ -76,11 +87,23 @@ export class Snapshot {
   private async build(output: ServedOutput, query: VariantQuery): Promise<Variant> {
     const families = intersectFamilies(output.families ?? 'both', query.families);
     const shape = { families, aggregate: query.aggregate ?? output.aggregate };
-    const rendered = await this.render(output.writer, this.set.bans, output.options, shape);
+    const rendered = await this.rendered(output, shape);
     const main = resourceOf(rendered.main, output.writer.http.contentType, this.history, this.createdAt);
     const sidecars = new Map<string, Resource>();
     for (const sidecar of rendered.sidecars)
       sidecars.set(sidecar.suffix, resourceOf(sidecar, 'text/plain; charset=utf-8', this.history, this.createdAt));
     return { main, sidecars };
+  }
+
+  private rendered(output: ServedOutput, shape: VariantShape): Promise<RenderedVariant> {
+    const key = renderKey(output.writer, output.options, shape);
+    let rendering = this.renders.get(key);
+    if (rendering === undefined) {
+      rendering = this.render(output.writer, this.set.bans, output.options, shape);
+      this.renders.set(key, rendering);
+      // A failed render is not kept: a worker that crashed must not fail the next snapshot's.
+      rendering.catch(() => this.renders.delete(key));
+    }
+    return rendering;
   }
 }
