@@ -49,17 +49,26 @@ export async function connectSsh(endpoint: SshEndpoint, context: DriverContext):
     finish(prompts.map(() => endpoint.credentials.password ?? ''));
   });
   await new Promise<void>((resolve, reject) => {
+    let connecting = true;
     const onAbort = () => {
+      connecting = false;
       client.destroy();
       reject(timeoutError(endpoint.name, 'connecting'));
     };
     if (context.signal.aborted) return onAbort();
     context.signal.addEventListener('abort', onAbort, { once: true });
     client.once('ready', () => {
+      connecting = false;
       context.signal.removeEventListener('abort', onAbort);
       resolve();
     });
-    client.once('error', (error: Error & { level?: string }) => {
+    // For the client's whole life, not once: ssh2 can emit 'error' again after its first fatal one
+    // ("Instance unusable after fatal error" from a handshake given up on), and an 'error' with no
+    // listener ends the process (node:events). Past the connection, a failure reaches whoever waits
+    // through 'close' (SshConnection.withChannel); the error itself is only worth a debug line.
+    client.on('error', (error: Error & { level?: string }) => {
+      if (!connecting) return context.log.debug({ device: endpoint.name, err: error.message }, 'ssh error after connecting');
+      connecting = false;
       context.signal.removeEventListener('abort', onAbort);
       client.destroy();
       reject(check.refusal ?? connectError(endpoint, port, error));

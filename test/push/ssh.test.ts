@@ -117,6 +117,38 @@ describe('push/ssh', () => {
     });
   });
 
+  describe('errors after the connection', () => {
+    it('outlives every later ssh2 error event, connected or given up while connecting', async () => {
+      // ssh2 emits 'error' again after a fatal one; an 'error' event nobody listens to throws.
+      const connection = await connectSsh(targetFor(sim), context());
+      expect(() => {
+        connection.client.emit('error', new Error('first, after ready'));
+        connection.client.emit('error', new Error('Instance unusable after fatal error'));
+      }).not.to.throw();
+      await connection.close();
+
+      const stop = new AbortController();
+      const { default: ssh2 } = await import('ssh2');
+      const created: InstanceType<typeof ssh2.Client>[] = [];
+      const connect = ssh2.Client.prototype.connect;
+      ssh2.Client.prototype.connect = function (this: InstanceType<typeof ssh2.Client>, ...args: Parameters<typeof connect>) {
+        created.push(this);
+        stop.abort(); // given up on while the handshake is under way
+        return connect.apply(this, args);
+      };
+      try {
+        const error = await rejection(connectSsh(targetFor(sim), context({ signal: stop.signal })));
+        expect(error.message).to.include('timed out or stopped while connecting');
+      } finally {
+        ssh2.Client.prototype.connect = connect;
+      }
+      expect(() => {
+        created[0].emit('error', new Error('late'));
+        created[0].emit('error', new Error('Instance unusable after fatal error'));
+      }).not.to.throw();
+    });
+  });
+
   describe('interactive CLI', () => {
     it('enters enable mode, answers the pager and strips echo and prompt', async () => {
       const connection = await connectSsh(targetFor(sim), context());
