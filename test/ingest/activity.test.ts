@@ -98,6 +98,7 @@ describe('edge ingest: what it did, on /metrics and across a restart', () => {
     const { startTestDaemon, ScriptedRunner, bansOf } = await import('../serve/support.js');
     const { daemon, base } = await startTestDaemon(new ScriptedRunner(bansOf('192.0.2.1')));
     try {
+      await daemon.syncNow(); // the first sync, which start() began: the set's series come with it
       const text = (await fetchRaw(`${base}/metrics`)).body.toString();
       expect(text).to.include('apiban_exporter_bans{').and.not.include('_edge_');
     } finally {
