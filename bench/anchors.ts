@@ -7,7 +7,7 @@
  * never asserts.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,9 @@ export async function benchAnchors(report: Report): Promise<void> {
     });
   try {
     row('`--version` (start-up)', '`node -e 0`', '<= 4x', pair([process.execPath, CLI, '--version'], [process.execPath, '-e', '0'], dir));
+    const oneLine = join(dir, 'one-line.txt');
+    writeFileSync(oneLine, '203.0.113.7\n');
+    row('`export -t plain` of a one-line list', '`node -e 0`', '<= 4x', pair(exportArgs(oneLine), [process.execPath, '-e', '0'], dir));
     for (const count of [100_000, 1_000_000]) {
       const input = join(dir, `v4-${count}.txt`);
       await writeList(input, count, 2, true);
