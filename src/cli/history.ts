@@ -53,7 +53,7 @@ export function describeEvent(event: HistoryEvent): string {
 }
 
 /** "edge bans (edge-bans.jsonl):", then per client its counts and its bans (SHOWN_PER_EVENT of them). */
-export function describeEdgeHistory(clients: readonly EdgeClientHistory[], since: string): string[] {
+function describeEdgeHistory(clients: readonly EdgeClientHistory[], since: string): string[] {
   const lines = ['edge bans (edge-bans.jsonl):'];
   for (const c of clients) {
     const last = c.lastBan === null ? 'no ban yet' : `last ban ${c.lastBan.ban} ${new Date(c.lastBan.at).toISOString()}`;

@@ -19,7 +19,7 @@ import { EdgeBook, type EdgeBan } from './book.js';
 export const JOURNAL_FILE = 'edge-bans.jsonl';
 
 /** The most `ended` lines a compaction keeps (the latest): a month of a busy edge, a few MB. */
-export const MAX_ENDED = 50_000;
+const MAX_ENDED = 50_000;
 
 /** How a ban ended: it ran out, or its client removed it (/removeip) or flushed its bans (/flushchain). */
 export type EndedHow = 'expired' | 'removed' | 'flushed';
